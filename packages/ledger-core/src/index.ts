@@ -1,0 +1,43 @@
+/**
+ * NiteOS ledger core: the pure rules shared by tills and server. No I/O,
+ * no clock, no randomness: callers pass time, ids and crypto in.
+ */
+export { type AccountRef, accountId, type Posting } from './accounts.ts';
+export { fromBase64Url, toBase64Url } from './base64url.ts';
+export {
+  canonicalEnvelope,
+  canonicalHash,
+  chainHash,
+  OP_SIGNING_PREFIX,
+  signingMessage,
+} from './canonical.ts';
+export { type EnvelopeCheck, normalizeNitetapId, validateEnvelope } from './envelope.ts';
+export { type Chf, formatMinor, isMinorUnits, type Nc, sumMinor } from './money.ts';
+export { DEFAULT_POLICY } from './policy.ts';
+export { type ResolutionRefusal, resolutionEffect } from './resolution.ts';
+export {
+  applyEffect,
+  basisJustifies,
+  checkVoidTarget,
+  decideReplay,
+  type Effect,
+  effectOf,
+  isNcDebit,
+  type ReplayDecision,
+  type ReplayInput,
+  type TillRefusal,
+  tillAcceptsPayment,
+  type VoidCheck,
+  type VoidTarget,
+  type WalletState,
+} from './rules.ts';
+export {
+  ED25519_PUBLIC_KEY_BYTES,
+  ED25519_SIGNATURE_BYTES,
+  type Ed25519Sign,
+  type Ed25519Verify,
+  type SignedEnvelope,
+  signEnvelope,
+  verifyCanonical,
+} from './signature.ts';
+export { levelForXp, xpForLevel, xpForSale } from './xp.ts';

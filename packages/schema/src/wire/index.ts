@@ -1,0 +1,5 @@
+/** Browser-safe wire types and validators shared by server and PWAs. */
+export * from './api.ts';
+export * from './codes.ts';
+export * from './envelope.ts';
+export * from './sync.ts';

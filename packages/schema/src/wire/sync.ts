@@ -1,0 +1,74 @@
+import { z } from 'zod';
+import type { OpReason, OpStatus } from './codes.ts';
+import { PUSH_MAX_OPS } from './envelope.ts';
+
+/**
+ * Body of `POST /api/sync/push`. Each op is kept `unknown` here: a bad op
+ * is rejected on its own (`schema`) without failing the whole push.
+ */
+export const pushRequestSchema = z.strictObject({
+  tillId: z.string().min(1).max(128),
+  ops: z.array(z.unknown()).max(PUSH_MAX_OPS),
+});
+export type PushRequest = z.infer<typeof pushRequestSchema>;
+
+/** One signed op as it travels: the envelope and its base64url signature. */
+export const signedOpSchema = z.strictObject({
+  envelope: z.unknown(),
+  sig: z.string().max(128),
+});
+export type SignedOp = { envelope: unknown; sig: string };
+
+export interface OpResult {
+  id: string;
+  status: OpStatus;
+  duplicate: boolean;
+  reason: OpReason | null;
+  balanceNc: number | null;
+  xp: number | null;
+  level: number | null;
+}
+
+export interface PushResponse {
+  results: OpResult[];
+  serverTime: string;
+}
+
+export interface CatalogItem {
+  itemId: string;
+  name: string;
+  category: string;
+  priceNc: number;
+  priceChf: number;
+  available: boolean;
+}
+
+export interface WalletSnapshot {
+  nitetapId: string;
+  balanceNc: number;
+  xp: number;
+  level: number;
+  asOf: string;
+}
+
+/** The numbers of the balance rules (sync protocol §6), per venue. */
+export interface Policy {
+  offlineCapNc: number;
+  unknownWalletCapNc: number;
+  overdraftLimitNc: number;
+}
+
+export const policySchema = z.strictObject({
+  offlineCapNc: z.int().min(0),
+  unknownWalletCapNc: z.int().min(0),
+  overdraftLimitNc: z.int().min(0),
+});
+
+export interface PullResponse {
+  cursor: string;
+  catalog: CatalogItem[];
+  blockedTags: string[];
+  wallets: WalletSnapshot[];
+  policy: Policy;
+  serverTime: string;
+}

@@ -1,0 +1,52 @@
+import { defineConfig } from 'vitest/config';
+
+/**
+ * One runner for the whole tree. Server tests named `*.db.test.ts` run twice:
+ * on embedded PGlite and on the real PostgreSQL (TEST_DATABASE_URL, default
+ * the machine's 127.0.0.1:5432). `*.pg.test.ts` need real PostgreSQL only
+ * (several processes on one database).
+ */
+export default defineConfig({
+  test: {
+    reporters: ['default'],
+    projects: [
+      {
+        test: {
+          name: 'ledger-core',
+          include: ['packages/ledger-core/**/*.test.ts'],
+        },
+      },
+      {
+        test: {
+          name: 'schema',
+          include: ['packages/schema/**/*.test.ts'],
+        },
+      },
+      {
+        test: {
+          name: 'server',
+          include: ['apps/server/src/**/*.test.ts'],
+          exclude: ['**/*.db.test.ts', '**/*.pg.test.ts', '**/node_modules/**'],
+        },
+      },
+      {
+        test: {
+          name: 'server-pglite',
+          include: ['apps/server/src/**/*.db.test.ts'],
+          env: { NITEOS_TEST_DB: 'pglite' },
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
+          name: 'server-postgres',
+          include: ['apps/server/src/**/*.db.test.ts', 'apps/server/src/**/*.pg.test.ts', 'apps/server/test/**/*.test.ts'],
+          env: { NITEOS_TEST_DB: 'postgres' },
+          testTimeout: 120_000,
+          hookTimeout: 60_000,
+        },
+      },
+    ],
+  },
+});
