@@ -41,10 +41,19 @@ export default defineConfig({
       {
         test: {
           name: 'server-postgres',
-          include: ['apps/server/src/**/*.db.test.ts', 'apps/server/src/**/*.pg.test.ts', 'apps/server/test/**/*.test.ts'],
+          include: ['apps/server/src/**/*.db.test.ts', 'apps/server/src/**/*.pg.test.ts'],
           env: { NITEOS_TEST_DB: 'postgres' },
           testTimeout: 120_000,
           hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
+          name: 'server-processes',
+          include: ['apps/server/test/**/*.test.ts'],
+          testTimeout: 300_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
         },
       },
     ],

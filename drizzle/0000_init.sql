@@ -84,6 +84,7 @@ CREATE TABLE "ops" (
 	"sig" text NOT NULL,
 	"status" text NOT NULL,
 	"reason" text,
+	"standing" text NOT NULL,
 	"applied_nc" bigint DEFAULT 0 NOT NULL,
 	"xp_granted" bigint DEFAULT 0 NOT NULL,
 	"result_balance_nc" bigint,
@@ -121,6 +122,12 @@ CREATE TABLE "seq_gaps" (
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"closed_at" timestamp with time zone,
 	CONSTRAINT "seq_gaps_till_id_seq_pk" PRIMARY KEY("till_id","seq")
+);
+--> statement-breakpoint
+CREATE TABLE "server_settings" (
+	"key" text PRIMARY KEY NOT NULL,
+	"value" text NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
 CREATE TABLE "till_chain" (

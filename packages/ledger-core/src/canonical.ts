@@ -1,6 +1,6 @@
+import type { Envelope } from '@niteos/schema/wire';
 import { sha256 } from '@noble/hashes/sha2.js';
 import canonicalizeJson from 'canonicalize';
-import type { Envelope } from '@niteos/schema/wire';
 import { toBase64Url } from './base64url.ts';
 
 /** Domain-separation prefix of every op signature (sync protocol §3). */

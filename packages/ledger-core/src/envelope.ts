@@ -1,7 +1,9 @@
 import { type Envelope, envelopeSchema, type OpLine } from '@niteos/schema/wire';
 import { fromBase64Url } from './base64url.ts';
 
-export type EnvelopeCheck = { ok: true; envelope: Envelope } | { ok: false; reason: 'schema'; detail: string };
+export type EnvelopeCheck =
+  | { ok: true; envelope: Envelope }
+  | { ok: false; reason: 'schema'; detail: string };
 
 const CHAIN_HASH_BYTES = 32;
 
@@ -34,8 +36,10 @@ function ruleViolation(e: Envelope): string | null {
       if (e.tender === 'nc' ? e.amountChf !== 0 : e.amountNc !== 0) {
         return 'a sale moves only the currency of its tender';
       }
-      if (e.tender === 'nc' && e.amountNc !== totalNc) return 'amountNc must equal the sum of the lines';
-      if (e.tender !== 'nc' && e.amountChf !== totalChf) return 'amountChf must equal the sum of the lines';
+      if (e.tender === 'nc' && e.amountNc !== totalNc)
+        return 'amountNc must equal the sum of the lines';
+      if (e.tender !== 'nc' && e.amountChf !== totalChf)
+        return 'amountChf must equal the sum of the lines';
       if (e.tender === 'nc' && e.nitetapId === null) return 'an NC sale needs a nitetapId';
       return null;
     }

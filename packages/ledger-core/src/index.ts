@@ -11,6 +11,7 @@ export {
   OP_SIGNING_PREFIX,
   signingMessage,
 } from './canonical.ts';
+export { advanceChain, type ChainState, GENESIS, nextLink } from './chain-state.ts';
 export { type EnvelopeCheck, normalizeNitetapId, validateEnvelope } from './envelope.ts';
 export { type Chf, formatMinor, isMinorUnits, type Nc, sumMinor } from './money.ts';
 export { DEFAULT_POLICY } from './policy.ts';

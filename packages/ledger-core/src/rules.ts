@@ -18,8 +18,12 @@ export interface VoidTarget {
   tender: Envelope['tender'];
   amountNc: number;
   amountChf: number;
-  /** `applied` moved money; `held` has not (yet). */
-  status: 'applied' | 'held';
+  /**
+   * Where the sale's NC came from as it stands now: `applied` from the
+   * wallet, `written_off` from the venue's write-off account, `held`
+   * nowhere (still held, or rejected by an admin).
+   */
+  status: 'applied' | 'written_off' | 'held';
   voided: boolean;
   xpGranted: number;
 }
@@ -43,7 +47,11 @@ const NO_EFFECT: Effect = {
   voidsOp: null,
 };
 
-export type TillRefusal = 'blocked_tag' | 'insufficient_balance' | 'offline_cap' | 'unknown_wallet_cap';
+export type TillRefusal =
+  | 'blocked_tag'
+  | 'insufficient_balance'
+  | 'offline_cap'
+  | 'unknown_wallet_cap';
 
 /**
  * The till's rule before it accepts an NC payment (sync protocol §6): with a
@@ -64,7 +72,8 @@ export function tillAcceptsPayment(input: {
       ? { ok: true }
       : { ok: false, reason: 'unknown_wallet_cap' };
   }
-  if (snapshotBalanceNc - pendingNc - amountNc < 0) return { ok: false, reason: 'insufficient_balance' };
+  if (snapshotBalanceNc - pendingNc - amountNc < 0)
+    return { ok: false, reason: 'insufficient_balance' };
   if (pendingNc + amountNc > policy.offlineCapNc) return { ok: false, reason: 'offline_cap' };
   return { ok: true };
 }
@@ -148,16 +157,20 @@ export function effectOf(e: Envelope, walletExists: boolean, target: VoidTarget 
     }
     case 'void': {
       if (target === null) throw new Error('effectOf: a void needs its checked target');
-      // Voiding a held sale moves nothing: that sale never moved money.
-      if (target.status !== 'applied' || e.tender !== 'nc' || tag === null) {
+      // Voiding a sale that never moved money moves nothing.
+      if (target.status === 'held' || e.tender !== 'nc' || tag === null) {
         return { ...NO_EFFECT, voidsOp: target.id };
       }
+      // The NC goes back where it came from: the guest, or the write-off account.
+      const toWallet = target.status === 'applied';
       return {
         postings: [
           { account: { kind: 'venue_revenue', venueId: venue }, amountNc: -e.amountNc },
-          { account: { kind: 'wallet', nitetapId: tag }, amountNc: e.amountNc },
+          toWallet
+            ? { account: { kind: 'wallet', nitetapId: tag }, amountNc: e.amountNc }
+            : { account: { kind: 'write_off', venueId: venue }, amountNc: e.amountNc },
         ],
-        walletDeltaNc: e.amountNc,
+        walletDeltaNc: toWallet ? e.amountNc : 0,
         xpDelta: -target.xpGranted,
         createsWallet: false,
         voidsOp: target.id,

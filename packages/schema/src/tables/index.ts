@@ -146,8 +146,14 @@ export const ops = pgTable(
     canonHash: text('canon_hash').notNull(),
     envelope: jsonb('envelope').notNull(),
     sig: text('sig').notNull(),
+    /** The result the till got (a duplicate gets it again); never changes. */
     status: text('status').notNull(),
     reason: text('reason'),
+    /**
+     * Where the op stands now: as pushed, or as an admin settled it
+     * (`applied`, `held`, `written_off`, `rejected`).
+     */
+    standing: text('standing').notNull(),
     /** NC actually moved from/to the wallet when applied (0 when not). */
     appliedNc: money('applied_nc').notNull().default(0),
     xpGranted: bigint('xp_granted', { mode: 'number' }).notNull().default(0),
@@ -301,3 +307,9 @@ export const feedPosts = pgTable(
   (t) => [index('feed_posts_venue_published').on(t.venueId, t.publishedAt)],
 );
 
+/** Server-wide settings kept in the database, shared by every server process. */
+export const serverSettings = pgTable('server_settings', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+  createdAt: createdAt(),
+});

@@ -20,7 +20,9 @@ const minor = z.int().min(0);
 const utcTime = z.iso.datetime();
 
 /** NFC tag UID: 8 to 32 hex digits, compared lower-case. */
-export const nitetapIdSchema = z.string().regex(/^[0-9a-fA-F]{8,32}$/, 'must be 8 to 32 hex digits');
+export const nitetapIdSchema = z
+  .string()
+  .regex(/^[0-9a-fA-F]{8,32}$/, 'must be 8 to 32 hex digits');
 
 export const opKindSchema = z.enum(['sale', 'topup', 'cashout', 'void']);
 export type OpKind = z.infer<typeof opKindSchema>;

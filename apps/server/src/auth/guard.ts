@@ -1,0 +1,31 @@
+import { Role } from '@niteos/schema/wire';
+import type { MiddlewareHandler } from 'hono';
+import type { AppDeps, AppEnv, AuthUser } from '../context.ts';
+import { forbidden, unauthorized } from '../errors.ts';
+import { bearerToken, readAccessToken } from './tokens.ts';
+
+/**
+ * The one guard for user routes: a valid access token (401 otherwise) and
+ * one of `roles` (403 otherwise). Venue boundaries: `assertVenueAccess`.
+ */
+export function requireRole(deps: AppDeps, ...roles: Role[]): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const token = bearerToken(c.req.header('authorization'));
+    const user = token ? await readAccessToken(token, deps.jwtSecret) : null;
+    if (!user) throw unauthorized();
+    if (!roles.includes(user.role)) throw forbidden();
+    c.set('user', user);
+    await next();
+  };
+}
+
+/** Nitecore admins act everywhere; everyone else only in their own venue. */
+export function canActInVenue(user: AuthUser, venueId: string): boolean {
+  return user.role === Role.nitecoreAdmin || user.venueId === venueId;
+}
+
+export function assertVenueAccess(user: AuthUser, venueId: string): void {
+  if (!canActInVenue(user, venueId)) throw forbidden('this belongs to another venue');
+}
+
+export const ADMINS = [Role.venueAdmin, Role.nitecoreAdmin] as const;

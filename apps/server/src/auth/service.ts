@@ -1,0 +1,106 @@
+import { randomUUID } from 'node:crypto';
+import { refreshTokens, users } from '@niteos/schema/tables';
+import { type LoginResponse, Role } from '@niteos/schema/wire';
+import { and, eq, isNull, sql } from 'drizzle-orm';
+import type { AuthUser } from '../context.ts';
+import type { Db } from '../db/database.ts';
+import { unauthorized } from '../errors.ts';
+import { hashSecret, verifySecret } from './passwords.ts';
+import { hashToken, newOpaqueToken, REFRESH_TOKEN_SECONDS, signAccessToken } from './tokens.ts';
+
+/** Spent on unknown emails too, so response time does not reveal which exist. */
+const DUMMY_HASH = hashSecret('not-a-real-password');
+
+async function issueTokens(
+  db: Db,
+  user: AuthUser,
+  secret: string,
+  familyId: string,
+): Promise<LoginResponse> {
+  const now = Math.floor(Date.now() / 1000);
+  const refreshToken = newOpaqueToken();
+  await db.insert(refreshTokens).values({
+    tokenHash: hashToken(refreshToken),
+    userId: user.id,
+    familyId,
+    expiresAt: new Date((now + REFRESH_TOKEN_SECONDS) * 1000),
+  });
+  return {
+    accessToken: await signAccessToken(user, secret, now),
+    refreshToken,
+    user: { id: user.id, role: user.role, venueId: user.venueId },
+  };
+}
+
+export async function login(
+  db: Db,
+  secret: string,
+  email: string,
+  password: string,
+): Promise<LoginResponse> {
+  const [row] = await db
+    .select()
+    .from(users)
+    .where(eq(sql`lower(${users.email})`, email.toLowerCase()));
+  const ok = await verifySecret(password, row?.passwordHash ?? (await DUMMY_HASH));
+  if (!row || !ok) throw unauthorized('wrong email or password');
+  const user = { id: row.id, role: row.role as Role, venueId: row.venueId };
+  return issueTokens(db, user, secret, randomUUID());
+}
+
+/**
+ * Trades a refresh token for a new pair. A token used twice means it was
+ * stolen: the whole family (every token of that login) is revoked.
+ */
+export async function refresh(db: Db, secret: string, token: string): Promise<LoginResponse> {
+  const tokenHash = hashToken(token);
+  const [row] = await db
+    .select({ t: refreshTokens, u: users })
+    .from(refreshTokens)
+    .innerJoin(users, eq(users.id, refreshTokens.userId))
+    .where(eq(refreshTokens.tokenHash, tokenHash));
+  if (!row || row.t.revokedAt || row.t.expiresAt < new Date())
+    throw unauthorized('refresh token invalid');
+  const spent = await db
+    .update(refreshTokens)
+    .set({ usedAt: new Date() })
+    .where(and(eq(refreshTokens.tokenHash, tokenHash), isNull(refreshTokens.usedAt)))
+    .returning({ tokenHash: refreshTokens.tokenHash });
+  if (spent.length === 0) {
+    await db
+      .update(refreshTokens)
+      .set({ revokedAt: new Date() })
+      .where(eq(refreshTokens.familyId, row.t.familyId));
+    throw unauthorized('refresh token reused: every session of this login is signed out');
+  }
+  const user = { id: row.u.id, role: row.u.role as Role, venueId: row.u.venueId };
+  return issueTokens(db, user, secret, row.t.familyId);
+}
+
+/**
+ * Creates the first Nitecore admin from configuration when none exists
+ * yet; never touches an existing admin. Returns true when it created one.
+ */
+export async function bootstrapAdmin(
+  db: Db,
+  admin: { email: string; password: string } | null,
+): Promise<boolean> {
+  if (!admin) return false;
+  const existing = await db
+    .select({ id: users.id })
+    .from(users)
+    .where(eq(users.role, Role.nitecoreAdmin))
+    .limit(1);
+  if (existing.length > 0) return false;
+  await db
+    .insert(users)
+    .values({
+      id: randomUUID(),
+      email: admin.email.toLowerCase(),
+      passwordHash: await hashSecret(admin.password),
+      role: Role.nitecoreAdmin,
+      displayName: 'Nitecore admin',
+    })
+    .onConflictDoNothing();
+  return true;
+}

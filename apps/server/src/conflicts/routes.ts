@@ -1,0 +1,36 @@
+import { resolveConflictSchema } from '@niteos/schema/wire';
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { ADMINS, requireRole } from '../auth/guard.ts';
+import type { AppDeps, AppEnv } from '../context.ts';
+import { badRequest } from '../errors.ts';
+import { clientIp } from '../http/client-ip.ts';
+import { describeIssues, parseJson } from '../http/validate.ts';
+import { listConflicts, resolveConflict } from './service.ts';
+
+const listQuery = z.strictObject({
+  status: z.enum(['open', 'resolved']).optional(),
+  venueId: z.string().min(1).optional(),
+});
+
+/** `/api/admin/conflicts`: held ops for admins of their venue. */
+export function conflictAdminRoutes(deps: AppDeps) {
+  const db = deps.database.db;
+  return new Hono<AppEnv>()
+    .get('/', requireRole(deps, ...ADMINS), async (c) => {
+      const query = listQuery.safeParse(c.req.query());
+      if (!query.success) throw badRequest(describeIssues(query.error));
+      return c.json({ conflicts: await listConflicts(db, c.get('user'), query.data) });
+    })
+    .post('/:conflictId/resolve', requireRole(deps, ...ADMINS), async (c) => {
+      const body = await parseJson(c, resolveConflictSchema);
+      const resolved = await resolveConflict(
+        db,
+        c.get('user'),
+        c.req.param('conflictId'),
+        body,
+        clientIp(c),
+      );
+      return c.json(resolved);
+    });
+}

@@ -1,0 +1,152 @@
+import { applyEffect, type ResolutionRefusal, resolutionEffect } from '@niteos/ledger-core';
+import { conflicts, ops } from '@niteos/schema/tables';
+import type { ConflictView, Envelope, Resolution } from '@niteos/schema/wire';
+import { and, asc, eq, type SQL } from 'drizzle-orm';
+import { audit } from '../audit/audit.ts';
+import { assertVenueAccess } from '../auth/guard.ts';
+import type { AuthUser } from '../context.ts';
+import type { Db } from '../db/database.ts';
+import { withTransactionRetry } from '../db/retry.ts';
+import { conflict, notFound } from '../errors.ts';
+import {
+  createWallets,
+  loadVoidTargets,
+  lockWallets,
+  markVoided,
+  updateWallets,
+  writePostings,
+} from '../ledger/queries.ts';
+
+type ConflictRow = typeof conflicts.$inferSelect;
+
+export function conflictView(row: ConflictRow): ConflictView {
+  return {
+    id: row.id,
+    opId: row.opId,
+    reason: row.reason,
+    venueId: row.venueId,
+    amountNc: row.amountNc,
+    nitetapId: row.nitetapId,
+    createdAt: row.createdAt.toISOString(),
+    status: row.status as ConflictView['status'],
+    resolution: row.resolution as Resolution | null,
+  };
+}
+
+/** Conflicts a user may see: their venue's, or any (optionally one venue's) for Nitecore admins. */
+export async function listConflicts(
+  db: Db,
+  user: AuthUser,
+  filter: { status?: 'open' | 'resolved'; venueId?: string },
+): Promise<ConflictView[]> {
+  const where: SQL[] = [];
+  const venueId = user.role === 'nitecore_admin' ? filter.venueId : (user.venueId ?? '');
+  if (filter.venueId && venueId !== filter.venueId) assertVenueAccess(user, filter.venueId);
+  if (venueId) where.push(eq(conflicts.venueId, venueId));
+  if (filter.status) where.push(eq(conflicts.status, filter.status));
+  const rows = await db
+    .select()
+    .from(conflicts)
+    .where(and(...where))
+    .orderBy(asc(conflicts.createdAt))
+    .limit(1000);
+  return rows.map(conflictView);
+}
+
+const REFUSALS: Record<ResolutionRefusal, string> = {
+  write_off_needs_nc_debit: 'only an NC sale or cashout can be written off',
+  void_target_missing: 'the sale this void names has still not reached the server',
+  void_mismatch: 'the void does not match the sale it names',
+  already_voided: 'that sale is voided already',
+};
+
+const STANDING: Record<Resolution, string> = {
+  accept: 'applied',
+  write_off: 'written_off',
+  reject: 'rejected',
+};
+
+/**
+ * Settles a held op (sync protocol §7) in one transaction: its ledger lines,
+ * the op's standing, the conflict and the audit entry. Idempotent: the
+ * same resolution again returns the settled conflict; a different one is 409.
+ */
+export async function resolveConflict(
+  db: Db,
+  user: AuthUser,
+  conflictId: string,
+  input: { resolution: Resolution; note: string },
+  ip: string | null,
+): Promise<ConflictView> {
+  return withTransactionRetry(db, async (tx) => {
+    const [row] = await tx
+      .select()
+      .from(conflicts)
+      .where(eq(conflicts.id, conflictId))
+      .for('update');
+    if (!row) throw notFound('conflict');
+    assertVenueAccess(user, row.venueId);
+    if (row.status !== 'open') {
+      if (row.resolution === input.resolution) return conflictView(row);
+      throw conflict(`this conflict is already settled as ${row.resolution}`);
+    }
+    const [op] = await tx.select().from(ops).where(eq(ops.id, row.opId));
+    if (!op) throw new Error(`conflict ${row.id} names a missing op`);
+    const envelope = op.envelope as Envelope;
+    const tag = envelope.nitetapId;
+    const wallets = await lockWallets(tx, tag ? [tag] : []);
+    const wallet = tag ? (wallets.get(tag) ?? null) : null;
+    const targets = await loadVoidTargets(tx, envelope.voids ? [envelope.voids] : []);
+    const target = envelope.voids ? (targets.get(envelope.voids) ?? null) : null;
+
+    const outcome = resolutionEffect({
+      resolution: input.resolution,
+      envelope,
+      walletExists: wallet !== null,
+      voidTarget: target,
+    });
+    if (!outcome.ok) throw conflict(REFUSALS[outcome.reason]);
+    const { effect } = outcome;
+
+    const after = applyEffect(wallet, effect);
+    if (tag && after) {
+      if (wallet === null) await createWallets(tx, [tag]);
+      await updateWallets(tx, new Map([[tag, after]]));
+    }
+    await writePostings(
+      tx,
+      effect.postings.map((posting) => ({ opId: op.id, conflictId: row.id, posting })),
+    );
+    if (effect.voidsOp) await markVoided(tx, [{ targetId: effect.voidsOp, voidId: op.id }]);
+    await tx
+      .update(ops)
+      .set({
+        standing: STANDING[input.resolution],
+        appliedNc: effect.walletDeltaNc,
+        xpGranted: envelope.op === 'sale' ? effect.xpDelta : 0,
+      })
+      .where(eq(ops.id, op.id));
+    const [resolved] = await tx
+      .update(conflicts)
+      .set({
+        status: 'resolved',
+        resolution: input.resolution,
+        note: input.note,
+        resolvedBy: user.id,
+        resolvedAt: new Date(),
+      })
+      .where(eq(conflicts.id, row.id))
+      .returning();
+    if (!resolved) throw new Error('conflict vanished inside its own lock');
+    await audit(tx, {
+      actor: user,
+      action: 'conflict.resolve',
+      venueId: row.venueId,
+      target: row.id,
+      before: conflictView(row),
+      after: { ...conflictView(resolved), note: input.note, postings: effect.postings },
+      ip,
+    });
+    return conflictView(resolved);
+  });
+}

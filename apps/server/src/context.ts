@@ -1,0 +1,34 @@
+import type { Role } from '@niteos/schema/wire';
+import type { Database } from './db/database.ts';
+import type { Logger } from './logger.ts';
+
+/** A signed-in user, as read from a verified access token. */
+export interface AuthUser {
+  id: string;
+  role: Role;
+  venueId: string | null;
+}
+
+/** A till, as identified by its device token. Immutable fields only. */
+export interface AuthedTill {
+  id: string;
+  venueId: string;
+  publicKey: Uint8Array;
+}
+
+/** Everything the app needs from the outside, built once and injected. */
+export interface AppDeps {
+  database: Database;
+  jwtSecret: string;
+  log: Logger;
+  version: string;
+  startedAt: Date;
+}
+
+export interface AppEnv {
+  Variables: {
+    requestId: string;
+    user: AuthUser;
+    till: AuthedTill;
+  };
+}

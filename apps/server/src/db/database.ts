@@ -1,0 +1,101 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PGlite } from '@electric-sql/pglite';
+import * as tables from '@niteos/schema/tables';
+import { type ExtractTablesWithRelations, sql } from 'drizzle-orm';
+import { readMigrationFiles } from 'drizzle-orm/migrator';
+import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
+import postgres from 'postgres';
+
+type Tables = typeof tables;
+
+/** Drizzle over either driver: the queries are the same SQL on both. */
+export type Db = PgDatabase<PgQueryResultHKT, Tables>;
+export type Tx = PgTransaction<PgQueryResultHKT, Tables, ExtractTablesWithRelations<Tables>>;
+
+/** The generated SQL migrations at the repository root. */
+export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../../../drizzle', import.meta.url));
+
+export interface Database {
+  db: Db;
+  kind: 'postgres' | 'pglite';
+  /** Where it lives, for logs and the health page (no password). */
+  location: string;
+  /** Applies pending migrations; safe when several processes start at once. */
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Rows of a raw `execute`: postgres.js returns an array, PGlite `{ rows }`. */
+export function rowsOf<T>(result: unknown): T[] {
+  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
+}
+
+/** How many migrations exist on disk and how many the database has applied. */
+export async function migrationStatus(db: Db): Promise<{ expected: number; applied: number }> {
+  const expected = readMigrationFiles({ migrationsFolder: MIGRATIONS_FOLDER }).length;
+  try {
+    const result = await db.execute(
+      sql`select count(*)::int as n from drizzle.__drizzle_migrations`,
+    );
+    return { expected, applied: rowsOf<{ n: number }>(result)[0]?.n ?? 0 };
+  } catch {
+    return { expected, applied: 0 };
+  }
+}
+
+/** Connects to PostgreSQL at `url`. */
+export function openPostgres(url: string, poolSize = 10): Database {
+  const client = postgres(url, { max: poolSize, onnotice: () => {} });
+  const db = drizzlePostgres(client, { schema: tables });
+  const parsed = new URL(url);
+  return {
+    db: db as unknown as Db,
+    kind: 'postgres',
+    location: `${parsed.hostname}:${parsed.port || 5432}${parsed.pathname}`,
+    async migrate() {
+      // One connection holds a session lock so concurrent starts migrate once.
+      const single = postgres(url, { max: 1, onnotice: () => {} });
+      try {
+        await single`select pg_advisory_lock(7314205)`;
+        await migratePostgres(drizzlePostgres(single), { migrationsFolder: MIGRATIONS_FOLDER });
+        await single`select pg_advisory_unlock(7314205)`;
+      } finally {
+        await single.end({ timeout: 5 });
+      }
+    },
+    close: () => client.end({ timeout: 5 }),
+  };
+}
+
+/** Opens embedded PGlite in `dataDir` (created if missing), or in memory for `memory://`. */
+export async function openPglite(dataDir: string): Promise<Database> {
+  const inMemory = dataDir.startsWith('memory://');
+  const where = inMemory ? dataDir : path.resolve(dataDir, 'pglite');
+  if (!inMemory) mkdirSync(where, { recursive: true });
+  const client = await PGlite.create(where);
+  const db = drizzlePglite(client, { schema: tables });
+  return {
+    db: db as unknown as Db,
+    kind: 'pglite',
+    location: where,
+    migrate: () => migratePglite(db, { migrationsFolder: MIGRATIONS_FOLDER }),
+    close: () => client.close(),
+  };
+}
+
+/** PostgreSQL when a URL is configured, embedded PGlite otherwise. */
+export function openDatabase(config: {
+  databaseUrl: string | null;
+  dataDir: string;
+  dbPoolSize: number;
+}): Promise<Database> {
+  return config.databaseUrl
+    ? Promise.resolve(openPostgres(config.databaseUrl, config.dbPoolSize))
+    : openPglite(config.dataDir);
+}

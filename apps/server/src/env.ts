@@ -1,0 +1,65 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * Configuration, read and validated once at start-up. This is the only
+ * file that reads `process.env`; everything else receives a `Config`.
+ */
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z.string().default('0.0.0.0'),
+  DATABASE_URL: z.url().optional(),
+  NITEOS_DATA_DIR: z.string().optional(),
+  INIT_CWD: z.string().optional(),
+  NITEOS_JWT_SECRET: z.string().min(32).optional(),
+  NITEOS_BOOTSTRAP_ADMIN_EMAIL: z.email().optional(),
+  NITEOS_BOOTSTRAP_ADMIN_PASSWORD: z.string().min(8).optional(),
+  NITEOS_DEMO_SEED: z.enum(['auto', 'off']).default('auto'),
+  NITEOS_PUBLIC_URL: z.url().optional(),
+  DB_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  /** Real PostgreSQL when set; otherwise embedded PGlite in `dataDir`. */
+  databaseUrl: string | null;
+  dataDir: string;
+  /** Null: generated once and kept in `dataDir` (single-process embedded mode). */
+  jwtSecret: string | null;
+  bootstrapAdmin: { email: string; password: string } | null;
+  demoSeed: boolean;
+  publicUrl: string | null;
+  dbPoolSize: number;
+}
+
+export class ConfigError extends Error {}
+
+export function readConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  if (Boolean(e.NITEOS_BOOTSTRAP_ADMIN_EMAIL) !== Boolean(e.NITEOS_BOOTSTRAP_ADMIN_PASSWORD)) {
+    throw new ConfigError(
+      'invalid configuration: set both NITEOS_BOOTSTRAP_ADMIN_EMAIL and NITEOS_BOOTSTRAP_ADMIN_PASSWORD, or neither',
+    );
+  }
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL ?? null,
+    // Relative to where the user ran `pnpm …`, not the package folder pnpm switches to.
+    dataDir: path.resolve(e.INIT_CWD ?? process.cwd(), e.NITEOS_DATA_DIR ?? './.data'),
+    jwtSecret: e.NITEOS_JWT_SECRET ?? null,
+    bootstrapAdmin:
+      e.NITEOS_BOOTSTRAP_ADMIN_EMAIL && e.NITEOS_BOOTSTRAP_ADMIN_PASSWORD
+        ? { email: e.NITEOS_BOOTSTRAP_ADMIN_EMAIL, password: e.NITEOS_BOOTSTRAP_ADMIN_PASSWORD }
+        : null,
+    demoSeed: e.NITEOS_DEMO_SEED === 'auto',
+    publicUrl: e.NITEOS_PUBLIC_URL ?? null,
+    dbPoolSize: e.DB_POOL_SIZE,
+  };
+}

@@ -1,0 +1,51 @@
+import { ErrorCode } from '@niteos/schema/wire';
+import type { Context } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { Logger } from './logger.ts';
+
+/**
+ * A failure the client caused or may retry, with the HTTP status and the
+ * `error.code` it maps to. Thrown anywhere; turned into JSON in one place.
+ */
+export class AppError extends Error {
+  constructor(
+    readonly status: ContentfulStatusCode,
+    readonly code: string,
+    message: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+}
+
+export const badRequest = (message: string, code: string = ErrorCode.badRequest) =>
+  new AppError(400, code, message);
+export const unauthorized = (message = 'sign in first') =>
+  new AppError(401, ErrorCode.unauthorized, message);
+export const forbidden = (message = 'not allowed for your role or venue') =>
+  new AppError(403, ErrorCode.forbidden, message);
+export const notFound = (what: string) =>
+  new AppError(404, ErrorCode.notFound, `${what} not found`);
+export const conflict = (message: string) => new AppError(409, ErrorCode.conflict, message);
+export const payloadTooLarge = (message: string) =>
+  new AppError(413, ErrorCode.payloadTooLarge, message);
+
+/** The one place errors become responses; unknown errors never leak details. */
+export function errorResponse(err: unknown, c: Context, log: Logger): Response {
+  if (err instanceof AppError) {
+    for (const [name, value] of Object.entries(err.headers)) c.header(name, value);
+    return c.json({ error: { code: err.code, message: err.message } }, err.status);
+  }
+  const requestId = c.get('requestId') ?? 'unknown';
+  log({
+    level: 'error',
+    msg: 'unhandled error',
+    requestId,
+    path: c.req.path,
+    error: err instanceof Error ? (err.stack ?? err.message) : String(err),
+  });
+  return c.json(
+    { error: { code: ErrorCode.internal, message: `internal error (request ${requestId})` } },
+    500,
+  );
+}

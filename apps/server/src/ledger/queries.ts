@@ -1,0 +1,199 @@
+import { accountId, levelForXp, type Posting, type VoidTarget } from '@niteos/ledger-core';
+import { accounts, ledgerLines, ops, wallets } from '@niteos/schema/tables';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import type { Tx } from '../db/database.ts';
+
+/**
+ * Ledger reads and writes shared by push replay and conflict resolution.
+ * Lock order, everywhere: the till (advisory), then wallets sorted by
+ * NiteTap id, then venue accounts sorted by id. Keeping one order is what
+ * makes concurrent pushes deadlock-free.
+ */
+
+/** A locked wallet as the rules see it, plus whether it exists yet. */
+export interface LockedWallet {
+  balanceNc: number;
+  xp: number;
+  blocked: boolean;
+}
+
+/** Locks the existing wallets of `tags` (sorted, FOR UPDATE) and returns their state. */
+export async function lockWallets(tx: Tx, tags: string[]): Promise<Map<string, LockedWallet>> {
+  const found = new Map<string, LockedWallet>();
+  if (tags.length === 0) return found;
+  const rows = await tx
+    .select({
+      nitetapId: wallets.nitetapId,
+      status: wallets.status,
+      xp: wallets.xp,
+      balanceNc: accounts.balanceNc,
+    })
+    .from(wallets)
+    .innerJoin(accounts, eq(accounts.id, wallets.accountId))
+    .where(inArray(wallets.nitetapId, [...new Set(tags)].sort()))
+    .orderBy(asc(wallets.nitetapId))
+    .for('update', { of: wallets });
+  for (const row of rows) {
+    found.set(row.nitetapId, {
+      balanceNc: row.balanceNc,
+      xp: row.xp,
+      blocked: row.status === 'blocked',
+    });
+  }
+  return found;
+}
+
+/** Thrown when a wallet we meant to create appeared concurrently: the transaction retries. */
+export class RetryTransaction extends Error {}
+
+/**
+ * Creates wallets first used by this transaction. If another transaction
+ * created one meanwhile, our picture of it is stale: retry from the top.
+ */
+export async function createWallets(tx: Tx, tags: string[]): Promise<void> {
+  if (tags.length === 0) return;
+  const sorted = [...tags].sort();
+  await tx
+    .insert(accounts)
+    .values(
+      sorted.map((tag) => ({ id: accountId({ kind: 'wallet', nitetapId: tag }), kind: 'wallet' })),
+    )
+    .onConflictDoNothing();
+  const created = await tx
+    .insert(wallets)
+    .values(
+      sorted.map((tag) => ({
+        nitetapId: tag,
+        accountId: accountId({ kind: 'wallet', nitetapId: tag }),
+      })),
+    )
+    .onConflictDoNothing()
+    .returning({ nitetapId: wallets.nitetapId });
+  if (created.length !== sorted.length) throw new RetryTransaction('wallet created concurrently');
+}
+
+/** Writes new wallet balances, XP and levels (the caller holds their locks). */
+export async function updateWallets(tx: Tx, changed: Map<string, LockedWallet>): Promise<void> {
+  if (changed.size === 0) return;
+  const entries = [...changed.entries()].sort(([a], [b]) => (a < b ? -1 : 1));
+  const values = sql.join(
+    entries.map(
+      ([tag, w]) =>
+        sql`(${accountId({ kind: 'wallet', nitetapId: tag })}::text, ${tag}::text, ${w.balanceNc}::bigint, ${w.xp}::bigint, ${levelForXp(w.xp)}::int)`,
+    ),
+    sql`, `,
+  );
+  await tx.execute(sql`
+    update accounts set balance_nc = v.balance
+    from (values ${values}) as v(account_id, nitetap_id, balance, xp, level)
+    where accounts.id = v.account_id`);
+  await tx.execute(sql`
+    update wallets set xp = v.xp, level = v.level, updated_at = now()
+    from (values ${values}) as v(account_id, nitetap_id, balance, xp, level)
+    where wallets.nitetap_id = v.nitetap_id`);
+}
+
+/**
+ * Writes postings as ledger lines and moves the venue accounts' balances
+ * (wallet balances are written by `updateWallets`). Venue accounts are
+ * updated last and in id order, after every wallet lock is held.
+ */
+export async function writePostings(
+  tx: Tx,
+  lines: { opId: string; conflictId: string | null; posting: Posting }[],
+): Promise<void> {
+  if (lines.length === 0) return;
+  await tx.insert(ledgerLines).values(
+    lines.map((l) => ({
+      opId: l.opId,
+      conflictId: l.conflictId,
+      accountId: accountId(l.posting.account),
+      amountNc: l.posting.amountNc,
+    })),
+  );
+  const venueDeltas = new Map<string, number>();
+  for (const { posting } of lines) {
+    if (posting.account.kind === 'wallet') continue;
+    const id = accountId(posting.account);
+    venueDeltas.set(id, (venueDeltas.get(id) ?? 0) + posting.amountNc);
+  }
+  const sorted = [...venueDeltas.entries()]
+    .filter(([, d]) => d !== 0)
+    .sort(([a], [b]) => (a < b ? -1 : 1));
+  if (sorted.length === 0) return;
+  const values = sql.join(
+    sorted.map(([id, delta]) => sql`(${id}::text, ${delta}::bigint)`),
+    sql`, `,
+  );
+  await tx.execute(sql`
+    update accounts set balance_nc = accounts.balance_nc + v.delta
+    from (values ${values}) as v(id, delta)
+    where accounts.id = v.id`);
+}
+
+/** The sales that voids name, as the rules need them. */
+export async function loadVoidTargets(tx: Tx, ids: string[]): Promise<Map<string, VoidTarget>> {
+  const found = new Map<string, VoidTarget>();
+  if (ids.length === 0) return found;
+  const rows = await tx
+    .select({
+      id: ops.id,
+      kind: ops.kind,
+      venueId: ops.venueId,
+      nitetapId: ops.nitetapId,
+      tender: ops.tender,
+      amountNc: ops.amountNc,
+      amountChf: ops.amountChf,
+      standing: ops.standing,
+      voidedBy: ops.voidedBy,
+      xpGranted: ops.xpGranted,
+    })
+    .from(ops)
+    .where(inArray(ops.id, [...new Set(ids)]));
+  for (const row of rows) found.set(row.id, voidTargetOf(row));
+  return found;
+}
+
+export function voidTargetOf(row: {
+  id: string;
+  kind: string;
+  venueId: string;
+  nitetapId: string | null;
+  tender: string;
+  amountNc: number;
+  amountChf: number;
+  standing: string;
+  voidedBy: string | null;
+  xpGranted: number;
+}): VoidTarget {
+  return {
+    id: row.id,
+    kind: row.kind as VoidTarget['kind'],
+    venueId: row.venueId,
+    nitetapId: row.nitetapId,
+    tender: row.tender as VoidTarget['tender'],
+    amountNc: row.amountNc,
+    amountChf: row.amountChf,
+    status: row.standing === 'applied' || row.standing === 'written_off' ? row.standing : 'held',
+    voided: row.voidedBy !== null,
+    xpGranted: row.xpGranted,
+  };
+}
+
+/** Marks sales voided; a voided sale that was still held closes its conflict. */
+export async function markVoided(
+  tx: Tx,
+  voids: { targetId: string; voidId: string }[],
+): Promise<void> {
+  for (const { targetId, voidId } of voids) {
+    await tx.update(ops).set({ voidedBy: voidId }).where(eq(ops.id, targetId));
+    await tx.execute(sql`
+      update conflicts set status = 'resolved', resolution = 'reject',
+        note = ${`voided at the till by op ${voidId}`}, resolved_at = now()
+      where op_id = ${targetId} and status = 'open'`);
+    await tx
+      .update(ops)
+      .set({ standing: 'rejected' })
+      .where(and(eq(ops.id, targetId), eq(ops.standing, 'held')));
+  }
+}

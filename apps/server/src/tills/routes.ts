@@ -1,0 +1,24 @@
+import { enrollTillSchema } from '@niteos/schema/wire';
+import { Hono } from 'hono';
+import { ADMINS, assertVenueAccess, requireRole } from '../auth/guard.ts';
+import type { AppDeps, AppEnv } from '../context.ts';
+import { clientIp } from '../http/client-ip.ts';
+import { parseJson } from '../http/validate.ts';
+import { enrollTill, getTill, revokeTill } from './service.ts';
+
+/** `/api/admin/...` till enrollment and revocation (admins of the venue). */
+export function tillAdminRoutes(deps: AppDeps) {
+  const db = deps.database.db;
+  return new Hono<AppEnv>()
+    .post('/venues/:venueId/tills', requireRole(deps, ...ADMINS), async (c) => {
+      const venueId = c.req.param('venueId');
+      assertVenueAccess(c.get('user'), venueId);
+      const body = await parseJson(c, enrollTillSchema);
+      return c.json(await enrollTill(db, { venueId, ...body }, c.get('user'), clientIp(c)), 201);
+    })
+    .post('/tills/:tillId/revoke', requireRole(deps, ...ADMINS), async (c) => {
+      const till = await getTill(db, c.req.param('tillId'));
+      assertVenueAccess(c.get('user'), till.venueId);
+      return c.json(await revokeTill(db, till.id, c.get('user'), clientIp(c)));
+    });
+}

@@ -1,0 +1,99 @@
+import { randomUUID } from 'node:crypto';
+import { fromBase64Url } from '@niteos/ledger-core';
+import { tills } from '@niteos/schema/tables';
+import { eq } from 'drizzle-orm';
+import { audit } from '../audit/audit.ts';
+import { hashToken, newOpaqueToken } from '../auth/tokens.ts';
+import type { AuthedTill, AuthUser } from '../context.ts';
+import type { Db } from '../db/database.ts';
+import { badRequest, notFound } from '../errors.ts';
+import { getVenue } from '../venues/service.ts';
+
+/**
+ * Enrolls a till: stores its public key and the hash of a fresh device
+ * token, which is returned once and never again.
+ */
+export async function enrollTill(
+  db: Db,
+  input: { venueId: string; name: string; publicKey: string },
+  actor: AuthUser,
+  ip: string | null,
+): Promise<{ tillId: string; deviceToken: string; venueId: string; name: string }> {
+  const key = fromBase64Url(input.publicKey);
+  if (key?.length !== 32)
+    throw badRequest('publicKey must be a base64url Ed25519 public key (32 bytes)');
+  await getVenue(db, input.venueId);
+  const tillId = randomUUID();
+  const deviceToken = newOpaqueToken();
+  await db.transaction(async (tx) => {
+    await tx.insert(tills).values({
+      id: tillId,
+      venueId: input.venueId,
+      name: input.name,
+      publicKey: input.publicKey,
+      deviceTokenHash: hashToken(deviceToken),
+    });
+    await audit(tx, {
+      actor,
+      action: 'till.enroll',
+      venueId: input.venueId,
+      target: tillId,
+      after: { name: input.name, publicKey: input.publicKey },
+      ip,
+    });
+  });
+  return { tillId, deviceToken, venueId: input.venueId, name: input.name };
+}
+
+export async function getTill(db: Db, tillId: string) {
+  const [till] = await db.select().from(tills).where(eq(tills.id, tillId));
+  if (!till) throw notFound('till');
+  return till;
+}
+
+/**
+ * Revokes a till. Its token still authenticates so its queued ops reach
+ * the server, but they are held (`revoked_till`) for an admin.
+ */
+export async function revokeTill(db: Db, tillId: string, actor: AuthUser, ip: string | null) {
+  return db.transaction(async (tx) => {
+    const [till] = await tx
+      .update(tills)
+      .set({ status: 'revoked', revokedAt: new Date() })
+      .where(eq(tills.id, tillId))
+      .returning();
+    if (!till) throw notFound('till');
+    await audit(tx, {
+      actor,
+      action: 'till.revoke',
+      venueId: till.venueId,
+      target: tillId,
+      after: { status: 'revoked' },
+      ip,
+    });
+    return { tillId: till.id, venueId: till.venueId, status: till.status };
+  });
+}
+
+/**
+ * Finds the till of a device token. The fields cached are immutable for a
+ * till's life (id, venue, key); its status is read inside each push.
+ */
+export function createTillTokenResolver(db: Db) {
+  const cache = new Map<string, AuthedTill>();
+  return async (deviceToken: string): Promise<AuthedTill | null> => {
+    const tokenHash = hashToken(deviceToken);
+    const cached = cache.get(tokenHash);
+    if (cached) return cached;
+    const [row] = await db
+      .select({ id: tills.id, venueId: tills.venueId, publicKey: tills.publicKey })
+      .from(tills)
+      .where(eq(tills.deviceTokenHash, tokenHash));
+    const key = row ? fromBase64Url(row.publicKey) : null;
+    if (!row || !key) return null;
+    const till = { id: row.id, venueId: row.venueId, publicKey: key };
+    if (cache.size > 10_000) cache.clear();
+    cache.set(tokenHash, till);
+    return till;
+  };
+}

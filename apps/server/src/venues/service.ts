@@ -1,0 +1,82 @@
+import { randomUUID } from 'node:crypto';
+import { accountId, DEFAULT_POLICY } from '@niteos/ledger-core';
+import { accounts, venues } from '@niteos/schema/tables';
+import type { Policy } from '@niteos/schema/wire';
+import { eq } from 'drizzle-orm';
+import { audit } from '../audit/audit.ts';
+import type { AuthUser } from '../context.ts';
+import type { Db, Tx } from '../db/database.ts';
+import { conflict, notFound } from '../errors.ts';
+
+export type VenueRow = typeof venues.$inferSelect;
+
+/** The contract's view of a venue. */
+export function venueView(v: VenueRow) {
+  return {
+    id: v.id,
+    name: v.name,
+    slug: v.slug,
+    city: v.city,
+    status: v.status,
+    radioUrl: v.radioUrl,
+    policy: policyOf(v),
+    createdAt: v.createdAt.toISOString(),
+  };
+}
+
+export function policyOf(
+  v: Pick<VenueRow, 'offlineCapNc' | 'unknownWalletCapNc' | 'overdraftLimitNc'>,
+): Policy {
+  return {
+    offlineCapNc: v.offlineCapNc,
+    unknownWalletCapNc: v.unknownWalletCapNc,
+    overdraftLimitNc: v.overdraftLimitNc,
+  };
+}
+
+/**
+ * Creates a venue with its three NC accounts (revenue, issuance, write-off)
+ * in one transaction, so every op of the venue has somewhere to post.
+ */
+export async function createVenue(
+  db: Db,
+  input: { name: string; slug: string; city: string; policy?: Policy },
+  actor: AuthUser | null,
+  ip: string | null,
+): Promise<VenueRow> {
+  const id = randomUUID();
+  const policy = input.policy ?? DEFAULT_POLICY;
+  return db.transaction(async (tx: Tx) => {
+    const inserted = await tx
+      .insert(venues)
+      .values({ id, name: input.name, slug: input.slug, city: input.city, ...policy })
+      .onConflictDoNothing({ target: venues.slug })
+      .returning();
+    const venue = inserted[0];
+    if (!venue) throw conflict(`a venue with slug "${input.slug}" exists already`);
+    await tx.insert(accounts).values(
+      (['venue_revenue', 'issuance', 'write_off'] as const).map((kind) => ({
+        id: accountId({ kind, venueId: id }),
+        kind,
+        venueId: id,
+      })),
+    );
+    if (actor) {
+      await audit(tx, {
+        actor,
+        action: 'venue.create',
+        venueId: id,
+        target: id,
+        after: venueView(venue),
+        ip,
+      });
+    }
+    return venue;
+  });
+}
+
+export async function getVenue(db: Db, venueId: string): Promise<VenueRow> {
+  const [venue] = await db.select().from(venues).where(eq(venues.id, venueId));
+  if (!venue) throw notFound('venue');
+  return venue;
+}
