@@ -32,7 +32,10 @@ export async function lockWallets(tx: Tx, tags: string[]): Promise<Map<string, L
     .innerJoin(accounts, eq(accounts.id, wallets.accountId))
     .where(inArray(wallets.nitetapId, [...new Set(tags)].sort()))
     .orderBy(asc(wallets.nitetapId))
-    .for('update', { of: wallets });
+    // Lock the account rows too: after waiting for a lock, PostgreSQL
+    // re-reads only the rows it locks, so a balance read through an unlocked
+    // join would be the stale one from before the wait.
+    .for('update', { of: [wallets, accounts] });
   for (const row of rows) {
     found.set(row.nitetapId, {
       balanceNc: row.balanceNc,
