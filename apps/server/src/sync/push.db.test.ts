@@ -475,7 +475,7 @@ describeDb('push: transport errors', () => {
       body: '{"tillId": ',
     });
     expect(res.status).toBe(400);
-    expect((await res.json()).error.code).toBe('bad_json');
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('bad_json');
   });
 
   test('a body without an ops array is 400', async () => {
@@ -505,6 +505,6 @@ describeDb('push: transport errors', () => {
       body: JSON.stringify({ tillId: till.tillId, ops: [], pad: 'x'.repeat(1024 * 1024) }),
     });
     expect(res.status).toBe(413);
-    expect((await res.json()).error.code).toBe('payload_too_large');
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('payload_too_large');
   });
 });
