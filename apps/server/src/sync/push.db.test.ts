@@ -505,6 +505,8 @@ describeDb('push: transport errors', () => {
       body: JSON.stringify({ tillId: till.tillId, ops: [], pad: 'x'.repeat(1024 * 1024) }),
     });
     expect(res.status).toBe(413);
-    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('payload_too_large');
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe(
+      'payload_too_large',
+    );
   });
 });

@@ -1,0 +1,326 @@
+import { randomUUID } from 'node:crypto';
+import { accounts, ledgerLines, marketItems, wallets } from '@niteos/schema/tables';
+import { Role } from '@niteos/schema/wire';
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { verifyLedger } from './ledger/verify.ts';
+import { describeDb } from './test-support/describe-db.ts';
+import { ROOT_ADMIN, startTestServer, type TestServer } from './test-support/test-server.ts';
+
+let server: TestServer;
+let venueId: string;
+let otherVenueId: string;
+let admin: string;
+let otherAdmin: string;
+let staff: string;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  venueId = await server.createVenue();
+  otherVenueId = await server.createVenue();
+  admin = (await server.userToken(Role.venueAdmin, venueId)).token;
+  otherAdmin = (await server.userToken(Role.venueAdmin, otherVenueId)).token;
+  staff = (await server.userToken(Role.staff, venueId)).token;
+});
+afterAll(async () => {
+  const report = await verifyLedger(server.database.db);
+  await server.dispose();
+  expect(report.ok, JSON.stringify(report)).toBe(true);
+});
+
+describeDb('auth', () => {
+  test('login returns tokens and the user; a wrong password is 401 with the error shape', async () => {
+    const ok = await server.json('POST', '/api/auth/login', null, ROOT_ADMIN);
+    expect(ok.status).toBe(200);
+    expect(ok.body.user).toEqual({ id: expect.any(String), role: 'nitecore_admin', venueId: null });
+    const bad = await server.json('POST', '/api/auth/login', null, {
+      ...ROOT_ADMIN,
+      password: 'wrong-one',
+    });
+    expect(bad.status).toBe(401);
+    expect(bad.body).toEqual({
+      error: { code: 'unauthorized', message: 'wrong email or password' },
+    });
+  });
+
+  test('a login body that is not an email and password is 400', async () => {
+    const res = await server.json('POST', '/api/auth/login', null, {
+      email: 'not-an-email',
+      password: 'x',
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('bad_request');
+  });
+
+  test('a refresh token rotates; reusing a spent one signs the whole family out', async () => {
+    const login = await server.json('POST', '/api/auth/login', null, ROOT_ADMIN);
+    const first = login.body.refreshToken;
+    const rotated = await server.json('POST', '/api/auth/refresh', null, { refreshToken: first });
+    expect(rotated.status).toBe(200);
+    expect(rotated.body.refreshToken).not.toBe(first);
+    const reused = await server.json('POST', '/api/auth/refresh', null, { refreshToken: first });
+    expect(reused.status).toBe(401);
+    const afterTheft = await server.json('POST', '/api/auth/refresh', null, {
+      refreshToken: rotated.body.refreshToken,
+    });
+    expect(afterTheft.status).toBe(401);
+  });
+});
+
+describeDb('admin: venues and tills', () => {
+  test('only a Nitecore admin creates venues', async () => {
+    const body = { name: 'Club X', slug: `club-${randomUUID().slice(0, 8)}`, city: 'Basel' };
+    expect((await server.json('POST', '/api/admin/venues', null, body)).status).toBe(401);
+    expect((await server.json('POST', '/api/admin/venues', admin, body)).status).toBe(403);
+    const created = await server.json('POST', '/api/admin/venues', server.rootToken, body);
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({
+      id: expect.any(String),
+      name: 'Club X',
+      slug: body.slug,
+      city: 'Basel',
+    });
+    const again = await server.json('POST', '/api/admin/venues', server.rootToken, body);
+    expect(again.status).toBe(409);
+  });
+
+  test('a venue slug with capitals or spaces is 400 and creates nothing', async () => {
+    const res = await server.json('POST', '/api/admin/venues', server.rootToken, {
+      name: 'A',
+      slug: 'Bad Slug',
+      city: 'Bern',
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toContain('slug');
+  });
+
+  test('a venue admin enrolls tills for their venue only', async () => {
+    const publicKey = Buffer.alloc(32, 7).toString('base64url');
+    const own = await server.json('POST', `/api/admin/venues/${venueId}/tills`, admin, {
+      name: 'Bar',
+      publicKey,
+    });
+    expect(own.status).toBe(201);
+    expect(own.body).toMatchObject({ tillId: expect.any(String), deviceToken: expect.any(String) });
+    const foreign = await server.json('POST', `/api/admin/venues/${otherVenueId}/tills`, admin, {
+      name: 'Bar',
+      publicKey,
+    });
+    expect(foreign.status).toBe(403);
+    const byStaff = await server.json('POST', `/api/admin/venues/${venueId}/tills`, staff, {
+      name: 'Bar',
+      publicKey,
+    });
+    expect(byStaff.status).toBe(403);
+    const badKey = await server.json('POST', `/api/admin/venues/${venueId}/tills`, admin, {
+      name: 'Bar',
+      publicKey: 'short',
+    });
+    expect(badKey.status).toBe(400);
+    const noVenue = await server.json(
+      'POST',
+      `/api/admin/venues/${randomUUID()}/tills`,
+      server.rootToken,
+      { name: 'Bar', publicKey },
+    );
+    expect(noVenue.status).toBe(404);
+  });
+
+  test('a till is revoked only by an admin of its venue', async () => {
+    const till = await server.enrollTill(venueId);
+    expect(
+      (await server.json('POST', `/api/admin/tills/${till.tillId}/revoke`, otherAdmin)).status,
+    ).toBe(403);
+    const res = await server.json('POST', `/api/admin/tills/${till.tillId}/revoke`, admin);
+    expect(res.status).toBe(200);
+    expect(res.body.status).toBe('revoked');
+    expect(
+      (await server.json('POST', `/api/admin/tills/${randomUUID()}/revoke`, admin)).status,
+    ).toBe(404);
+  });
+});
+
+describeDb('wallets', () => {
+  test('staff and admins of a venue the wallet was used at see it; others get 404', async () => {
+    const till = await server.enrollTill(venueId);
+    const tag = 'feedc0de01';
+    await till.push(server.send, [await till.topup(tag, 4200)]);
+    const seen = await server.json('GET', `/api/wallets/${tag.toUpperCase()}`, staff);
+    expect(seen.status).toBe(200);
+    expect(seen.body).toEqual({
+      nitetapId: tag,
+      balanceNc: 4200,
+      xp: 0,
+      level: 1,
+      status: 'active',
+    });
+    expect((await server.json('GET', `/api/wallets/${tag}`, admin)).status).toBe(200);
+    expect((await server.json('GET', `/api/wallets/${tag}`, otherAdmin)).status).toBe(404);
+    const guest = await server.userToken(Role.guest, null);
+    expect((await server.json('GET', `/api/wallets/${tag}`, guest.token)).status).toBe(404);
+    await server.database.db
+      .update(wallets)
+      .set({ guestUserId: guest.userId })
+      .where(eq(wallets.nitetapId, tag));
+    expect((await server.json('GET', `/api/wallets/${tag}`, guest.token)).status).toBe(200);
+    expect((await server.json('GET', `/api/wallets/${tag}`, null)).status).toBe(401);
+    expect((await server.json('GET', '/api/wallets/not-hex!', staff)).status).toBe(400);
+  });
+});
+
+describeDb('conflicts', () => {
+  async function heldSale(amountNc: number) {
+    const till = await server.enrollTill(venueId);
+    const tag = `c0ffee${randomUUID().replace(/-/g, '').slice(0, 10)}`;
+    const topup = await till.topup(tag, 1000);
+    const sale = await till.sale(tag, amountNc);
+    const { body } = await till.push(server.send, [topup, sale]);
+    expect(body.results[1]?.reason).toBe('insufficient_funds');
+    const list = await server.json('GET', '/api/admin/conflicts?status=open', admin);
+    const conflict = list.body.conflicts.find((c: { opId: string }) => c.opId === sale.envelope.id);
+    return { tag, sale, conflict, till };
+  }
+  const balance = async (tag: string) =>
+    (await server.json('GET', `/api/wallets/${tag}`, admin)).body.balanceNc;
+  const resolve = (id: string, resolution: string, token = admin) =>
+    server.json('POST', `/api/admin/conflicts/${id}/resolve`, token, {
+      resolution,
+      note: 'checked the camera',
+    });
+
+  test('accept applies the held sale and lets the wallet go into debt', async () => {
+    const { tag, conflict } = await heldSale(1500);
+    const res = await resolve(conflict.id, 'accept');
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ status: 'resolved', resolution: 'accept' });
+    expect(await balance(tag)).toBe(-500);
+  });
+
+  test('write_off charges the venue write-off account, not the guest', async () => {
+    const { tag, conflict, sale } = await heldSale(1500);
+    expect((await resolve(conflict.id, 'write_off')).status).toBe(200);
+    expect(await balance(tag)).toBe(1000);
+    const lines = await server.database.db
+      .select()
+      .from(ledgerLines)
+      .where(eq(ledgerLines.opId, sale.envelope.id));
+    expect(lines.map((l) => [l.accountId, l.amountNc]).sort()).toEqual(
+      [
+        [`v:${venueId}:write_off`, -1500],
+        [`v:${venueId}:venue_revenue`, 1500],
+      ].sort(),
+    );
+    const [writeOff] = await server.database.db
+      .select()
+      .from(accounts)
+      .where(eq(accounts.id, `v:${venueId}:write_off`));
+    expect(writeOff?.balanceNc).toBeLessThanOrEqual(-1500);
+  });
+
+  test('reject moves nothing; resolving again the same way is idempotent, another way is 409', async () => {
+    const { tag, conflict } = await heldSale(1500);
+    expect((await resolve(conflict.id, 'reject')).status).toBe(200);
+    const again = await resolve(conflict.id, 'reject');
+    expect(again.status).toBe(200);
+    expect(again.body.resolution).toBe('reject');
+    expect((await resolve(conflict.id, 'accept')).status).toBe(409);
+    expect(await balance(tag)).toBe(1000);
+  });
+
+  test('a voided accepted sale refunds the guest', async () => {
+    const { tag, conflict, sale, till } = await heldSale(1500);
+    await resolve(conflict.id, 'accept');
+    const { body } = await till.push(server.send, [await till.voidOf(sale)]);
+    expect(body.results[0]).toMatchObject({ status: 'applied', balanceNc: 1000 });
+    expect(await balance(tag)).toBe(1000);
+  });
+
+  test('another venue cannot list or resolve them; a bad resolution is 400; an unknown id 404', async () => {
+    const { conflict } = await heldSale(2000);
+    const list = await server.json('GET', '/api/admin/conflicts?status=open', otherAdmin);
+    expect(list.body.conflicts.some((c: { id: string }) => c.id === conflict.id)).toBe(false);
+    expect(
+      (await server.json('GET', `/api/admin/conflicts?venueId=${venueId}`, otherAdmin)).status,
+    ).toBe(403);
+    expect((await resolve(conflict.id, 'accept', otherAdmin)).status).toBe(403);
+    expect((await resolve(conflict.id, 'maybe')).status).toBe(400);
+    expect((await resolve(randomUUID(), 'accept')).status).toBe(404);
+    expect((await server.json('GET', '/api/admin/conflicts', staff)).status).toBe(403);
+    expect((await server.json('GET', '/api/admin/conflicts', null)).status).toBe(401);
+  });
+});
+
+describeDb('pull', () => {
+  test('sends catalog, wallets seen at the venue, blocked tags and policy; then only changes', async () => {
+    const till = await server.enrollTill(venueId);
+    await server.database.db.insert(marketItems).values({
+      id: randomUUID(),
+      venueId,
+      name: 'Spritz',
+      category: 'Cocktails',
+      priceNc: 1200,
+      priceChf: 1200,
+    });
+    const tag = 'beef000001';
+    await till.push(server.send, [await till.topup(tag, 900)]);
+    const pull = (cursor?: string) =>
+      server.json(
+        'GET',
+        `/api/sync/pull${cursor === undefined ? '' : `?cursor=${cursor}`}`,
+        till.deviceToken,
+      );
+    const first = await pull();
+    expect(first.status).toBe(200);
+    expect(first.body.catalog).toEqual([
+      expect.objectContaining({ name: 'Spritz', priceNc: 1200, priceChf: 1200, available: true }),
+    ]);
+    expect(first.body.wallets).toContainEqual(
+      expect.objectContaining({ nitetapId: tag, balanceNc: 900, level: 1 }),
+    );
+    expect(first.body.policy).toEqual({
+      offlineCapNc: 10_000,
+      unknownWalletCapNc: 3_000,
+      overdraftLimitNc: 0,
+    });
+    expect(first.body.cursor).toEqual(expect.any(String));
+
+    // A cursor from the far future (same format) sees no changes.
+    const future = Buffer.from(
+      JSON.stringify({ v: 1, since: '2999-01-01T00:00:00.000Z' }),
+    ).toString('base64url');
+    const later = await pull(future);
+    expect(later.body.catalog).toEqual([]);
+    expect(later.body.wallets).toEqual([]);
+
+    await server.database.db
+      .update(wallets)
+      .set({ status: 'blocked' })
+      .where(eq(wallets.nitetapId, tag));
+    expect((await pull(future)).body.blockedTags).toContain(tag);
+  });
+
+  test('a cursor the server did not issue is 400; no device token is 401', async () => {
+    const till = await server.enrollTill(venueId);
+    expect(
+      (await server.json('GET', '/api/sync/pull?cursor=garbage', till.deviceToken)).status,
+    ).toBe(400);
+    expect((await server.json('GET', '/api/sync/pull', null)).status).toBe(401);
+  });
+});
+
+describeDb('health and unknown routes', () => {
+  test('health is ok with the database up and migrations current', async () => {
+    const res = await server.json('GET', '/api/health', null);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      status: 'ok',
+      checks: { database: { status: 'up' }, migrations: { status: 'current' } },
+    });
+  });
+
+  test('an unknown route is a JSON 404', async () => {
+    const res = await server.json('GET', '/api/nope', null);
+    expect(res.status).toBe(404);
+    expect(res.body.error.code).toBe('not_found');
+  });
+});
