@@ -8,9 +8,10 @@ const database = await openDatabase(config);
 try {
   const status = await migrationStatus(database.db);
   if (status.applied < status.expected) {
-    throw new Error(
-      `the database at ${database.location} is not migrated (${status.applied} of ${status.expected}): run pnpm db:migrate or start the server first`,
+    process.stderr.write(
+      `the database at ${database.location} is not migrated (${status.applied} of ${status.expected}): run pnpm db:migrate or start the server first\n`,
     );
+    process.exit(2);
   }
   const report = await verifyLedger(database.db);
   const out = process.stdout;

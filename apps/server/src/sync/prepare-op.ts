@@ -36,20 +36,21 @@ export interface FinalOp {
   badSignature: boolean;
 }
 
-function rejected(index: number, id: string, reason: RejectReason, badSignature = false): FinalOp {
+/** A rejected op's result: no wallet figures, since nothing was applied. */
+export function rejectedResult(id: string, reason: RejectReason): OpResult {
   return {
-    index,
-    badSignature,
-    result: {
-      id,
-      status: OpStatus.rejected,
-      duplicate: false,
-      reason,
-      balanceNc: null,
-      xp: null,
-      level: null,
-    },
+    id,
+    status: OpStatus.rejected,
+    duplicate: false,
+    reason,
+    balanceNc: null,
+    xp: null,
+    level: null,
   };
+}
+
+function rejected(index: number, id: string, reason: RejectReason, badSignature = false): FinalOp {
+  return { index, badSignature, result: rejectedResult(id, reason) };
 }
 
 function idOf(raw: unknown): string {

@@ -19,7 +19,6 @@ import {
 } from '@niteos/schema/tables';
 import {
   type OpResult,
-  OpStatus,
   type PushRequest,
   type PushResponse,
   RejectReason,
@@ -38,7 +37,13 @@ import {
   writePostings,
 } from '../ledger/queries.ts';
 import { venueView } from '../venues/service.ts';
-import { type CandidateOp, type FinalOp, isCandidate, prepareOp } from './prepare-op.ts';
+import {
+  type CandidateOp,
+  type FinalOp,
+  isCandidate,
+  prepareOp,
+  rejectedResult,
+} from './prepare-op.ts';
 
 type OpRow = typeof ops.$inferInsert;
 type StoredResult = Omit<OpResult, 'duplicate'>;
@@ -53,7 +58,25 @@ interface Loaded {
   wallets: Map<string, LockedWallet>;
 }
 
-function storedResultOf(row: typeof ops.$inferSelect): StoredResult {
+/** The columns a duplicate needs: its canonical hash and the stored result. */
+const storedColumns = {
+  id: ops.id,
+  canonHash: ops.canonHash,
+  status: ops.status,
+  reason: ops.reason,
+  resultBalanceNc: ops.resultBalanceNc,
+  resultXp: ops.resultXp,
+  resultLevel: ops.resultLevel,
+};
+
+function storedResultOf(row: {
+  id: string;
+  status: string;
+  reason: string | null;
+  resultBalanceNc: number | null;
+  resultXp: number | null;
+  resultLevel: number | null;
+}): StoredResult {
   return {
     id: row.id,
     status: row.status as OpResult['status'],
@@ -78,7 +101,7 @@ async function load(tx: Tx, till: AuthedTill, candidates: CandidateOp[]): Promis
   const ids = candidates.map((c) => c.envelope.id);
   const seen = new Map<string, { canonHash: string; result: StoredResult }>();
   if (ids.length > 0) {
-    for (const row of await tx.select().from(ops).where(inArray(ops.id, ids))) {
+    for (const row of await tx.select(storedColumns).from(ops).where(inArray(ops.id, ids))) {
       seen.set(row.id, { canonHash: row.canonHash, result: storedResultOf(row) });
     }
   }
@@ -150,16 +173,7 @@ function decide(till: AuthedTill, candidates: CandidateOp[], loaded: Loaded) {
         c.index,
         seen.canonHash === c.canonHash
           ? { ...seen.result, duplicate: true }
-          : {
-              ...seen.result,
-              status: OpStatus.rejected,
-              reason: RejectReason.idReuse,
-              duplicate: false,
-              balanceNc: null,
-              xp: null,
-              level: null,
-              id: e.id,
-            },
+          : rejectedResult(e.id, RejectReason.idReuse),
       );
       continue;
     }
