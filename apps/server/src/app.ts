@@ -6,6 +6,7 @@ import { conflictAdminRoutes } from './conflicts/routes.ts';
 import type { AppDeps, AppEnv } from './context.ts';
 import { errorResponse } from './errors.ts';
 import { healthRoutes } from './health/routes.ts';
+import { mountPwa } from './static/pwa.ts';
 import { syncRoutes } from './sync/routes.ts';
 import { tillAdminRoutes } from './tills/routes.ts';
 import { venueAdminRoutes } from './venues/routes.ts';
@@ -36,6 +37,7 @@ export function createApp(deps: AppDeps) {
   app.route('/api/admin', tillAdminRoutes(deps));
   app.route('/api/admin/conflicts', conflictAdminRoutes(deps));
   app.route('/api/health', healthRoutes(deps));
+  if (deps.posDir) mountPwa(app, '/pos', deps.posDir, 'The till app');
   return app;
 }
 

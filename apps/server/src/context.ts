@@ -23,6 +23,8 @@ export interface AppDeps {
   log: Logger;
   version: string;
   startedAt: Date;
+  /** Built till app to serve at /pos/, when there is one. */
+  posDir?: string | null;
 }
 
 export interface AppEnv {

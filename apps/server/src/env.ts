@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 
 /**
@@ -16,6 +17,7 @@ const envSchema = z.object({
   NITEOS_BOOTSTRAP_ADMIN_PASSWORD: z.string().min(8).optional(),
   NITEOS_DEMO_SEED: z.enum(['auto', 'off']).default('auto'),
   NITEOS_PUBLIC_URL: z.url().optional(),
+  NITEOS_POS_DIR: z.string().optional(),
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
 });
 
@@ -31,6 +33,8 @@ export interface Config {
   demoSeed: boolean;
   publicUrl: string | null;
   dbPoolSize: number;
+  /** The built till app (apps/pos-pwa/dist unless set). */
+  posDir: string;
 }
 
 export class ConfigError extends Error {}
@@ -61,5 +65,6 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     demoSeed: e.NITEOS_DEMO_SEED === 'auto',
     publicUrl: e.NITEOS_PUBLIC_URL ?? null,
     dbPoolSize: e.DB_POOL_SIZE,
+    posDir: e.NITEOS_POS_DIR ?? fileURLToPath(new URL('../../pos-pwa/dist', import.meta.url)),
   };
 }

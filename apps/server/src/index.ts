@@ -22,7 +22,14 @@ async function main() {
   await bootstrapAdmin(db, admin);
   const demo = config.demoSeed ? await seedDemo(db) : null;
 
-  const app = createApp({ database, jwtSecret, log, version: VERSION, startedAt: new Date() });
+  const app = createApp({
+    database,
+    jwtSecret,
+    log,
+    version: VERSION,
+    startedAt: new Date(),
+    posDir: config.posDir,
+  });
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     const base = config.publicUrl ?? `http://localhost:${info.port}`;
     const lines = [
@@ -30,6 +37,7 @@ async function main() {
       `NiteOS server ${VERSION} on ${database.kind} (${database.location})`,
       `  API:     ${base}/api`,
       `  Health:  ${base}/api/health`,
+      `  Till:    ${base}/pos/`,
     ];
     if (demo) {
       lines.push('', 'Demo data seeded (first start on an empty database):');

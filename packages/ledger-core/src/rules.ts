@@ -79,7 +79,7 @@ export function tillAcceptsPayment(input: {
 }
 
 /** True when an op takes NC out of a wallet (NC sale or cashout). */
-export function isNcDebit(e: Envelope): boolean {
+export function isNcDebit(e: Pick<Envelope, 'op' | 'tender'>): boolean {
   return (e.op === 'sale' && e.tender === 'nc') || e.op === 'cashout';
 }
 

@@ -1,6 +1,14 @@
-import { accounts, marketItems, tills, venues, wallets, walletVenues } from '@niteos/schema/tables';
-import type { PullResponse } from '@niteos/schema/wire';
-import { and, asc, desc, eq, gt, sql } from 'drizzle-orm';
+import {
+  accounts,
+  marketItems,
+  tills,
+  users,
+  venues,
+  wallets,
+  walletVenues,
+} from '@niteos/schema/tables';
+import type { PullResponse, StaffCredential } from '@niteos/schema/wire';
+import { and, asc, desc, eq, gt, inArray, isNotNull, sql } from 'drizzle-orm';
 import type { AuthedTill } from '../context.ts';
 import { type Db, rowsOf } from '../db/database.ts';
 import { badRequest } from '../errors.ts';
@@ -63,6 +71,18 @@ export async function pull(
     )
     .orderBy(asc(marketItems.category), asc(marketItems.sort), asc(marketItems.name));
 
+  // Always the whole list: a removed PIN or a departed barman must vanish from tills.
+  const staff = await db
+    .select({ id: users.id, name: users.displayName, role: users.role, pinHash: users.pinHash })
+    .from(users)
+    .where(
+      and(
+        eq(users.venueId, till.venueId),
+        isNotNull(users.pinHash),
+        inArray(users.role, ['staff', 'venue_admin']),
+      ),
+    );
+
   const blocked = await db
     .select({ nitetapId: wallets.nitetapId })
     .from(wallets)
@@ -111,6 +131,13 @@ export async function pull(
       asOf: now.toISOString(),
     })),
     policy: policyOf(venue),
+    staff: staff.map((s) => ({
+      staffId: s.id,
+      name: s.name,
+      role: s.role as StaffCredential['role'],
+      pinHash: s.pinHash ?? '',
+    })),
+    venueName: venue.name,
     serverTime: now.toISOString(),
   };
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { accountId, DEFAULT_POLICY } from '@niteos/ledger-core';
 import { accounts, venues } from '@niteos/schema/tables';
 import type { Policy } from '@niteos/schema/wire';
-import { eq } from 'drizzle-orm';
+import { asc, eq } from 'drizzle-orm';
 import { audit } from '../audit/audit.ts';
 import type { AuthUser } from '../context.ts';
 import type { Db, Tx } from '../db/database.ts';
@@ -73,6 +73,14 @@ export async function createVenue(
     }
     return venue;
   });
+}
+
+/** Every venue for a Nitecore admin; a venue admin's own otherwise. */
+export function listVenues(db: Db, user: AuthUser): Promise<VenueRow[]> {
+  const query = db.select().from(venues);
+  return user.role === 'nitecore_admin'
+    ? query.orderBy(asc(venues.name))
+    : query.where(eq(venues.id, user.venueId ?? ''));
 }
 
 export async function getVenue(db: Db, venueId: string): Promise<VenueRow> {

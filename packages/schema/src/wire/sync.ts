@@ -64,11 +64,25 @@ export const policySchema = z.strictObject({
   overdraftLimitNc: z.int().min(0),
 });
 
+/**
+ * What a till needs to check a staff PIN offline: the salted slow hash
+ * (`scrypt$N$r$p$salt$hash`, base64url), never the PIN.
+ */
+export interface StaffCredential {
+  staffId: string;
+  name: string;
+  role: 'staff' | 'venue_admin';
+  pinHash: string;
+}
+
 export interface PullResponse {
   cursor: string;
   catalog: CatalogItem[];
   blockedTags: string[];
   wallets: WalletSnapshot[];
   policy: Policy;
+  /** Extra to the contract: the venue's staff who may sign in at a till. */
+  staff: StaffCredential[];
+  venueName: string;
   serverTime: string;
 }

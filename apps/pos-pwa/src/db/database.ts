@@ -1,0 +1,103 @@
+import type { CatalogItem, Envelope, OpResult, Policy, StaffCredential } from '@niteos/schema/wire';
+import { Dexie, type EntityTable } from 'dexie';
+
+/** This device's till identity. The secret key never leaves IndexedDB. */
+export interface DeviceRow {
+  key: 'device';
+  tillId: string;
+  venueId: string;
+  venueName: string;
+  tillName: string;
+  deviceToken: string;
+  secretKey: Uint8Array;
+  publicKey: string;
+  /** `seq` of the last op signed here, and the chain hash for the next `prev`. */
+  seq: number;
+  prev: string;
+  enrolledAt: string;
+}
+
+/** A signed op waiting for the server. Leaves only on a final answer. */
+export interface QueuedOp {
+  seq: number;
+  id: string;
+  envelope: Envelope;
+  sig: string;
+  /** Lower-case NiteTap id or "" (Dexie cannot index null). */
+  nitetapId: string;
+  /** NC this op takes from the wallet (0 unless an NC sale or cashout). */
+  debitNc: number;
+  /** NC it adds (a topup). */
+  creditNc: number;
+  createdAt: number;
+}
+
+/** A till op the server answered `rejected`: shown to staff until dismissed. */
+export interface AttentionRow {
+  id: string;
+  envelope: Envelope;
+  reason: string;
+  at: number;
+}
+
+/** Recent ops of this till (sales for voids, and a log for staff). */
+export interface HistoryRow {
+  id: string;
+  seq: number;
+  envelope: Envelope;
+  status: OpResult['status'] | 'queued';
+  reason: string | null;
+  voidedBy: string | null;
+  at: number;
+}
+
+/** The last server figure for a wallet and when it was true. */
+export interface WalletRow {
+  nitetapId: string;
+  balanceNc: number;
+  asOf: string;
+}
+
+export interface MetaRow {
+  key: string;
+  value: unknown;
+}
+
+export type TillDb = Dexie & {
+  device: EntityTable<DeviceRow, 'key'>;
+  queue: EntityTable<QueuedOp, 'seq'>;
+  attention: EntityTable<AttentionRow, 'id'>;
+  history: EntityTable<HistoryRow, 'id'>;
+  catalog: EntityTable<CatalogItem, 'itemId'>;
+  wallets: EntityTable<WalletRow, 'nitetapId'>;
+  blocked: EntityTable<{ nitetapId: string }, 'nitetapId'>;
+  staff: EntityTable<StaffCredential, 'staffId'>;
+  meta: EntityTable<MetaRow, 'key'>;
+};
+
+/** Opens the till database (one per origin; a till is one device). */
+export function openTillDb(name = 'niteos-till'): TillDb {
+  const db = new Dexie(name) as TillDb;
+  db.version(1).stores({
+    device: 'key',
+    queue: 'seq, id, nitetapId',
+    attention: 'id, at',
+    history: 'id, seq, at',
+    catalog: 'itemId, category',
+    wallets: 'nitetapId',
+    blocked: 'nitetapId',
+    staff: 'staffId',
+    meta: 'key',
+  });
+  return db;
+}
+
+export async function getMeta<T>(db: TillDb, key: string): Promise<T | undefined> {
+  return (await db.meta.get(key))?.value as T | undefined;
+}
+
+export async function setMeta(db: TillDb, key: string, value: unknown): Promise<void> {
+  await db.meta.put({ key, value });
+}
+
+export type { CatalogItem, Policy, StaffCredential };

@@ -1,0 +1,26 @@
+import { registerSW } from 'virtual:pwa-register';
+import { createSignal } from 'solid-js';
+import { render } from 'solid-js/web';
+import { config } from './config.ts';
+import { openTillDb } from './db/database.ts';
+import { createTillStore, TillProvider } from './state/till-store.tsx';
+import { createApi } from './sync/api.ts';
+import { App } from './ui/app.tsx';
+import './index.css';
+
+const store = createTillStore(openTillDb(), createApi(config.apiBase));
+const [updateReady, setUpdateReady] = createSignal(false);
+// workbox-window (through vite-plugin-pwa) tells us when a new version waits.
+const updateSW = registerSW({ onNeedRefresh: () => setUpdateReady(true) });
+
+const root = document.getElementById('root');
+if (!root) throw new Error('index.html lacks #root');
+render(
+  () => (
+    <TillProvider store={store}>
+      <App updateReady={updateReady} applyUpdate={() => void updateSW(true)} />
+    </TillProvider>
+  ),
+  root,
+);
+store.engine.start();

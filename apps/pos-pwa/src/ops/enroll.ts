@@ -1,0 +1,38 @@
+import { toBase64Url } from '@niteos/ledger-core';
+import { newKeyPair } from '../crypto/ed25519.ts';
+import type { TillDb } from '../db/database.ts';
+import type { Api } from '../sync/api.ts';
+
+/**
+ * Makes this device a till: an Ed25519 key pair made here (the secret never
+ * leaves IndexedDB), enrolled online by a venue admin's session.
+ */
+export async function enrollDevice(
+  db: TillDb,
+  api: Api,
+  input: { adminToken: string; venueId: string; venueName: string; tillName: string },
+): Promise<void> {
+  const keys = newKeyPair();
+  const publicKey = toBase64Url(keys.publicKey);
+  const enrolled = await api.enroll(input.adminToken, input.venueId, input.tillName, publicKey);
+  await db.device.put({
+    key: 'device',
+    tillId: enrolled.tillId,
+    venueId: input.venueId,
+    venueName: input.venueName,
+    tillName: input.tillName,
+    deviceToken: enrolled.deviceToken,
+    secretKey: keys.secretKey,
+    publicKey,
+    seq: 0,
+    prev: '',
+    enrolledAt: new Date().toISOString(),
+  });
+}
+
+/** Asks the browser to keep this till's data; false means it may be evicted under pressure. */
+export async function requestPersistentStorage(): Promise<boolean> {
+  if (typeof navigator === 'undefined' || !navigator.storage?.persist) return false;
+  if (await navigator.storage.persisted()) return true;
+  return navigator.storage.persist();
+}

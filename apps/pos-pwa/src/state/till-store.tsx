@@ -1,0 +1,67 @@
+import type { StaffCredential } from '@niteos/schema/wire';
+import { createContext, createSignal, type JSX, useContext } from 'solid-js';
+import { config } from '../config.ts';
+import type { DeviceRow, TillDb } from '../db/database.ts';
+import type { Api } from '../sync/api.ts';
+import { createSyncEngine, type SyncEngine, type SyncStatus } from '../sync/engine.ts';
+import { createLiveQuery } from './live.ts';
+
+/** Everything the screens share: storage, API, sync, and who is signed in. */
+export function createTillStore(db: TillDb, api: Api) {
+  const [sync, setSync] = createSignal<SyncStatus>({
+    online: typeof navigator === 'undefined' ? true : navigator.onLine,
+    syncing: false,
+    lastSyncAt: null,
+    lastError: null,
+    nextRetryAt: null,
+  });
+  const engine: SyncEngine = createSyncEngine({
+    db,
+    api,
+    batchSize: config.pushBatchSize,
+    pushIntervalMs: config.pushIntervalMs,
+    pullIntervalMs: config.pullIntervalMs,
+    onStatus: setSync,
+  });
+  const device = createLiveQuery<DeviceRow | null | undefined>(
+    async () => (await db.device.get('device')) ?? null,
+    undefined,
+  );
+  const queue = createLiveQuery(
+    async () => ({
+      count: await db.queue.count(),
+      oldest: (await db.queue.orderBy('seq').first())?.createdAt ?? null,
+    }),
+    { count: 0, oldest: null as number | null },
+  );
+  const attentionCount = createLiveQuery(() => db.attention.count(), 0);
+  const [staff, setStaff] = createSignal<StaffCredential | null>(null);
+  const [storageWarning, setStorageWarning] = createSignal<string | null>(null);
+  return {
+    db,
+    api,
+    engine,
+    sync,
+    device,
+    queue,
+    attentionCount,
+    staff,
+    setStaff,
+    storageWarning,
+    setStorageWarning,
+  };
+}
+
+export type TillStore = ReturnType<typeof createTillStore>;
+
+const TillContext = createContext<TillStore>();
+
+export function TillProvider(props: { store: TillStore; children: JSX.Element }) {
+  return <TillContext.Provider value={props.store}>{props.children}</TillContext.Provider>;
+}
+
+export function useTill(): TillStore {
+  const store = useContext(TillContext);
+  if (!store) throw new Error('useTill outside TillProvider');
+  return store;
+}

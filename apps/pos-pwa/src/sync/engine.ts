@@ -1,0 +1,188 @@
+import { getMeta, type TillDb } from '../db/database.ts';
+import { type Api, ApiError } from './api.ts';
+import { applyPull, applyPushReply } from './apply.ts';
+
+export interface SyncStatus {
+  /** False after a network failure, true after any answer from the server. */
+  online: boolean;
+  syncing: boolean;
+  lastSyncAt: number | null;
+  lastError: string | null;
+  nextRetryAt: number | null;
+}
+
+export interface SyncEngineOptions {
+  db: TillDb;
+  api: Api;
+  batchSize: number;
+  pushIntervalMs: number;
+  pullIntervalMs: number;
+  onStatus?: (status: SyncStatus) => void;
+  now?: () => number;
+  random?: () => number;
+}
+
+const MAX_BACKOFF_MS = 60_000;
+
+/**
+ * Hands the queue to the server, oldest `seq` first, and keeps the offline
+ * data fresh. Pushes right after each op, when the network returns, on an
+ * interval and when the app is shown; backs off exponentially with jitter
+ * on retryable failures, honouring Retry-After. Replaying is always safe:
+ * the same ops go again with the same ids.
+ */
+export function createSyncEngine(options: SyncEngineOptions) {
+  const { db, api, batchSize } = options;
+  const now = options.now ?? Date.now;
+  const random = options.random ?? Math.random;
+  const status: SyncStatus = {
+    online: true,
+    syncing: false,
+    lastSyncAt: null,
+    lastError: null,
+    nextRetryAt: null,
+  };
+  let failures = 0;
+  let draining = false;
+  let again = false;
+  let retryTimer: ReturnType<typeof setTimeout> | undefined;
+  const intervals: ReturnType<typeof setInterval>[] = [];
+
+  const emit = () => options.onStatus?.({ ...status });
+
+  function scheduleRetry(err: ApiError) {
+    failures++;
+    const backoff = Math.min(MAX_BACKOFF_MS, 1000 * 2 ** (failures - 1)) * (0.5 + random() / 2);
+    const delay = err.retryable ? (err.retryAfterMs ?? backoff) : MAX_BACKOFF_MS;
+    status.nextRetryAt = now() + delay;
+    clearTimeout(retryTimer);
+    retryTimer = setTimeout(() => {
+      status.nextRetryAt = null;
+      void drain();
+    }, delay);
+  }
+
+  function recordFailure(err: unknown, what: string) {
+    const apiError = err instanceof ApiError ? err : new ApiError(0, 'unknown', String(err));
+    status.online = apiError.status !== 0;
+    status.lastError =
+      apiError.status === 401
+        ? `${what}: the server no longer accepts this till (${apiError.message}); ask a manager to re-enroll it`
+        : `${what}: ${apiError.message}`;
+    return apiError;
+  }
+
+  /** Pushes until the queue is empty or a push fails. Concurrent calls coalesce. */
+  async function drain(): Promise<void> {
+    if (draining) {
+      again = true;
+      return;
+    }
+    draining = true;
+    status.syncing = true;
+    emit();
+    try {
+      for (;;) {
+        const device = await db.device.get('device');
+        if (!device) break;
+        const batch = await db.queue.orderBy('seq').limit(batchSize).toArray();
+        if (batch.length === 0) break;
+        try {
+          const reply = await api.push(
+            device.deviceToken,
+            device.tillId,
+            batch.map((op) => ({ envelope: op.envelope, sig: op.sig })),
+          );
+          await applyPushReply(db, batch, reply);
+          failures = 0;
+          Object.assign(status, {
+            online: true,
+            lastSyncAt: now(),
+            lastError: null,
+            nextRetryAt: null,
+          });
+          emit();
+        } catch (err) {
+          scheduleRetry(recordFailure(err, 'sync'));
+          break;
+        }
+      }
+    } finally {
+      draining = false;
+      status.syncing = false;
+      emit();
+      if (again) {
+        again = false;
+        void drain();
+      }
+    }
+  }
+
+  /** Fetches catalog, wallets, blocked tags, staff and policy changed since the last pull. */
+  async function pull(): Promise<boolean> {
+    const device = await db.device.get('device');
+    if (!device) return false;
+    try {
+      const reply = await api.pull(
+        device.deviceToken,
+        (await getMeta<string>(db, 'cursor')) ?? null,
+      );
+      await applyPull(db, reply);
+      status.online = true;
+      if (status.lastError?.startsWith('refresh')) status.lastError = null;
+      emit();
+      return true;
+    } catch (err) {
+      recordFailure(err, 'refresh');
+      emit();
+      return false;
+    }
+  }
+
+  /** Push now unless a backoff is running (then the retry timer will). */
+  function requestPush() {
+    if (status.nextRetryAt === null || status.nextRetryAt <= now()) void drain();
+  }
+
+  /** The network is back: forget the backoff and go. */
+  function onOnline() {
+    failures = 0;
+    clearTimeout(retryTimer);
+    status.nextRetryAt = null;
+    void pull().then(() => drain());
+  }
+
+  function onVisible() {
+    if (typeof document !== 'undefined' && document.visibilityState === 'visible') requestPush();
+  }
+
+  return {
+    status: () => ({ ...status }),
+    drain,
+    pull,
+    requestPush,
+    start() {
+      if (typeof window !== 'undefined') {
+        window.addEventListener('online', onOnline);
+        window.addEventListener('offline', () => {
+          status.online = false;
+          emit();
+        });
+        document.addEventListener('visibilitychange', onVisible);
+      }
+      intervals.push(setInterval(requestPush, options.pushIntervalMs));
+      intervals.push(setInterval(() => void pull(), options.pullIntervalMs));
+      void pull().then(() => drain());
+    },
+    stop() {
+      clearTimeout(retryTimer);
+      for (const i of intervals) clearInterval(i);
+      if (typeof window !== 'undefined') {
+        window.removeEventListener('online', onOnline);
+        document.removeEventListener('visibilitychange', onVisible);
+      }
+    },
+  };
+}
+
+export type SyncEngine = ReturnType<typeof createSyncEngine>;

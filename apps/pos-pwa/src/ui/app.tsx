@@ -1,0 +1,85 @@
+import { createSignal, type JSX, Match, onCleanup, onMount, Show, Switch } from 'solid-js';
+import { Dynamic } from 'solid-js/web';
+import { config } from '../config.ts';
+import { useTill } from '../state/till-store.tsx';
+import { AttentionScreen } from './attention-screen.tsx';
+import { EnrollScreen } from './enroll-screen.tsx';
+import { MoneyScreen } from './money-screen.tsx';
+import { PinScreen } from './pin-screen.tsx';
+import { RecentScreen } from './recent-screen.tsx';
+import { SellScreen } from './sell-screen.tsx';
+import { StatusBar } from './status-bar.tsx';
+import { UpdatePrompt } from './update-prompt.tsx';
+
+const TABS: { id: string; label: string; view: () => JSX.Element }[] = [
+  { id: 'sell', label: 'Sell', view: SellScreen },
+  { id: 'topup', label: 'Top up', view: () => <MoneyScreen kind="topup" /> },
+  { id: 'cashout', label: 'Cash out', view: () => <MoneyScreen kind="cashout" /> },
+  { id: 'recent', label: 'Recent', view: RecentScreen },
+  { id: 'attention', label: 'Attention', view: AttentionScreen },
+];
+
+/** Signs staff out after a quiet spell, so an unattended till cannot be used. */
+function useIdleSignOut() {
+  const till = useTill();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const reset = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => till.setStaff(null), config.idleSignOutMs);
+  };
+  onMount(() => {
+    for (const event of ['pointerdown', 'keydown']) window.addEventListener(event, reset);
+    reset();
+  });
+  onCleanup(() => {
+    clearTimeout(timer);
+    for (const event of ['pointerdown', 'keydown']) window.removeEventListener(event, reset);
+  });
+}
+
+export function App(props: { updateReady: () => boolean; applyUpdate: () => void }) {
+  const till = useTill();
+  const [tab, setTab] = createSignal('sell');
+  useIdleSignOut();
+  return (
+    <div class="app">
+      <StatusBar />
+      <UpdatePrompt ready={props.updateReady} apply={props.applyUpdate} />
+      <Switch fallback={<main class="screen narrow">Opening the till…</main>}>
+        <Match when={till.device() === null}>
+          <EnrollScreen />
+        </Match>
+        <Match when={till.device() && !till.staff()}>
+          <PinScreen />
+        </Match>
+        <Match when={till.device() && till.staff()}>
+          <nav class="tabs main-tabs">
+            {TABS.map((t) => (
+              <button
+                type="button"
+                class={tab() === t.id ? 'tab selected' : 'tab'}
+                onClick={() => setTab(t.id)}
+                data-testid={`tab-${t.id}`}
+              >
+                {t.label}
+                <Show when={t.id === 'attention' && till.attentionCount() > 0}>
+                  {' '}
+                  ({till.attentionCount()})
+                </Show>
+              </button>
+            ))}
+            <button
+              type="button"
+              class="tab"
+              onClick={() => till.setStaff(null)}
+              data-testid="sign-out"
+            >
+              {till.staff()?.name} · Sign out
+            </button>
+          </nav>
+          <Dynamic component={TABS.find((t) => t.id === tab())?.view ?? SellScreen} />
+        </Match>
+      </Switch>
+    </div>
+  );
+}

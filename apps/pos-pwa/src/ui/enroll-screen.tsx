@@ -1,0 +1,144 @@
+import { createSignal, For, Show } from 'solid-js';
+import { enrollDevice, requestPersistentStorage } from '../ops/enroll.ts';
+import { useTill } from '../state/till-store.tsx';
+import { ApiError } from '../sync/api.ts';
+
+/** Once, online: a venue admin signs in and names this till. */
+export function EnrollScreen() {
+  const till = useTill();
+  const [email, setEmail] = createSignal('');
+  const [password, setPassword] = createSignal('');
+  const [token, setToken] = createSignal<string | null>(null);
+  const [venues, setVenues] = createSignal<{ id: string; name: string }[]>([]);
+  const [venueId, setVenueId] = createSignal('');
+  const [name, setName] = createSignal('Bar 1');
+  const [busy, setBusy] = createSignal(false);
+  const [error, setError] = createSignal<string | null>(null);
+
+  const explain = (err: unknown) =>
+    err instanceof ApiError
+      ? err.status === 0
+        ? 'No connection to the server: enrolling needs the network.'
+        : err.message
+      : String(err);
+
+  async function signIn(e: Event) {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const login = await till.api.login(email(), password());
+      if (login.user.role !== 'venue_admin' && login.user.role !== 'nitecore_admin') {
+        throw new Error('Only a venue admin can enroll a till.');
+      }
+      const list = (await till.api.venues(login.accessToken)).venues;
+      if (list.length === 0) throw new Error('This account runs no venue yet.');
+      setVenues(list);
+      setVenueId(login.user.venueId ?? list[0]?.id ?? '');
+      setToken(login.accessToken);
+    } catch (err) {
+      setError(explain(err));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function enroll(e: Event) {
+    e.preventDefault();
+    const adminToken = token();
+    const venue = venues().find((v) => v.id === venueId());
+    if (!adminToken || !venue) return;
+    setBusy(true);
+    setError(null);
+    try {
+      await enrollDevice(till.db, till.api, {
+        adminToken,
+        venueId: venue.id,
+        venueName: venue.name,
+        tillName: name(),
+      });
+      if (!(await requestPersistentStorage())) {
+        till.setStorageWarning(
+          'The browser did not grant persistent storage: it may delete queued ops when space runs low. Install the app or allow storage.',
+        );
+      }
+      await till.engine.pull();
+    } catch (err) {
+      setError(explain(err));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <main class="screen narrow" data-testid="enroll">
+      <h1>Set up this till</h1>
+      <p class="muted">
+        A venue admin signs in once, online. The till then works without the network.
+      </p>
+      <Show
+        when={token()}
+        fallback={
+          <form onSubmit={signIn} class="stack">
+            <label>
+              Admin email
+              <input
+                type="email"
+                autocomplete="username"
+                value={email()}
+                onInput={(e) => setEmail(e.currentTarget.value)}
+                required
+                data-testid="enroll-email"
+              />
+            </label>
+            <label>
+              Password
+              <input
+                type="password"
+                autocomplete="current-password"
+                value={password()}
+                onInput={(e) => setPassword(e.currentTarget.value)}
+                required
+                data-testid="enroll-password"
+              />
+            </label>
+            <button type="submit" class="primary big" disabled={busy()} data-testid="enroll-signin">
+              {busy() ? 'Signing in…' : 'Sign in'}
+            </button>
+          </form>
+        }
+      >
+        <form onSubmit={enroll} class="stack">
+          <label>
+            Venue
+            <select
+              value={venueId()}
+              onChange={(e) => setVenueId(e.currentTarget.value)}
+              data-testid="enroll-venue"
+            >
+              <For each={venues()}>{(v) => <option value={v.id}>{v.name}</option>}</For>
+            </select>
+          </label>
+          <label>
+            Till name
+            <input
+              value={name()}
+              onInput={(e) => setName(e.currentTarget.value)}
+              required
+              maxLength={120}
+              data-testid="enroll-name"
+            />
+          </label>
+          <button type="submit" class="primary big" disabled={busy()} data-testid="enroll-submit">
+            {busy() ? 'Enrolling…' : 'Enroll this till'}
+          </button>
+        </form>
+      </Show>
+      <Show when={error()}>
+        <p class="error" role="alert" data-testid="enroll-error">
+          {error()}
+        </p>
+      </Show>
+    </main>
+  );
+}

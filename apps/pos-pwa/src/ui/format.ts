@@ -1,0 +1,14 @@
+import { formatMinor } from '@niteos/ledger-core';
+
+export const nc = (minor: number) => `${formatMinor(minor)} NC`;
+export const chf = (minor: number) => `CHF ${formatMinor(minor)}`;
+
+/** "just now", "5 min ago", "2 h ago". */
+export function ago(ms: number | null, now = Date.now()): string {
+  if (ms === null) return 'never';
+  const s = Math.max(0, Math.round((now - ms) / 1000));
+  if (s < 10) return 'just now';
+  if (s < 60) return `${s} s ago`;
+  if (s < 3600) return `${Math.floor(s / 60)} min ago`;
+  return `${Math.floor(s / 3600)} h ago`;
+}

@@ -1,0 +1,108 @@
+import { createSignal, Show } from 'solid-js';
+import { pendingNcFor } from '../ops/charge.ts';
+import { createLiveQuery } from '../state/live.ts';
+import { useTill } from '../state/till-store.tsx';
+import { nc } from './format.ts';
+
+interface NdefReaderLike {
+  scan(): Promise<void>;
+  onreading: ((event: { serialNumber: string }) => void) | null;
+}
+
+/**
+ * Identifies the guest: Web NFC where the browser has it, the guest app's
+ * QR code through the camera (loaded only when used), or typing the tag id.
+ */
+export function GuestField(props: { value: string; onChange: (tag: string) => void }) {
+  const till = useTill();
+  const [message, setMessage] = createSignal<string | null>(null);
+  const hasNfc = typeof window !== 'undefined' && 'NDEFReader' in window;
+  const tag = () => props.value.trim().toLowerCase();
+  const wallet = createLiveQuery(async () => {
+    const t = tag();
+    if (!t) return null;
+    const [snapshot, blocked, pending] = await Promise.all([
+      till.db.wallets.get(t),
+      till.db.blocked.get(t),
+      pendingNcFor(till.db, t),
+    ]);
+    return { snapshot, blocked: blocked !== undefined, pending };
+  }, null);
+
+  async function tapNfc() {
+    try {
+      const Reader = (window as unknown as { NDEFReader: new () => NdefReaderLike }).NDEFReader;
+      const reader = new Reader();
+      await reader.scan();
+      setMessage('Hold the wristband to the device…');
+      reader.onreading = (event) => {
+        props.onChange(event.serialNumber.replace(/:/g, '').toLowerCase());
+        setMessage(null);
+      };
+    } catch (err) {
+      setMessage(`NFC unavailable: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
+  async function scanQr() {
+    setMessage('Opening the camera…');
+    try {
+      const { scanQrOnce } = await import('./qr-scan.ts');
+      const text = await scanQrOnce();
+      props.onChange(text.trim().toLowerCase());
+      setMessage(null);
+    } catch (err) {
+      setMessage(`Scan failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
+  return (
+    <section class="guest" data-testid="guest">
+      <label class="guest-input">
+        Guest tag
+        <input
+          inputmode="text"
+          autocomplete="off"
+          placeholder="tap, scan or type the tag id"
+          value={props.value}
+          onInput={(e) => props.onChange(e.currentTarget.value)}
+          data-testid="guest-tag"
+        />
+      </label>
+      <div class="row">
+        <Show when={hasNfc}>
+          <button type="button" class="secondary" onClick={tapNfc}>
+            Tap NFC
+          </button>
+        </Show>
+        <button type="button" class="secondary" onClick={scanQr}>
+          Scan QR
+        </button>
+        <Show when={props.value}>
+          <button type="button" class="secondary" onClick={() => props.onChange('')}>
+            Clear
+          </button>
+        </Show>
+      </div>
+      <Show when={wallet()}>
+        {(w) => (
+          <p class={w().blocked ? 'error' : 'muted'} data-testid="guest-wallet">
+            <Show when={!w().blocked} fallback="Blocked wristband">
+              <Show when={w().snapshot} fallback="Wallet not known to this till">
+                {(s) => (
+                  <>
+                    Balance {nc(s().balanceNc)} as of {new Date(s().asOf).toLocaleTimeString()}
+                  </>
+                )}
+              </Show>
+              <Show when={w().pending > 0}> · {nc(w().pending)} not yet synced</Show>
+            </Show>
+          </p>
+        )}
+      </Show>
+      <Show when={message()}>
+        <p class="muted">{message()}</p>
+      </Show>
+    </section>
+  );
+}

@@ -1,0 +1,110 @@
+import { createSignal, For, Show } from 'solid-js';
+import { charge } from '../ops/charge.ts';
+import { useTill } from '../state/till-store.tsx';
+import { createFeedback } from './feedback.tsx';
+import { nc } from './format.ts';
+import { GuestField } from './guest-field.tsx';
+
+const QUICK = [2000, 5000, 10_000];
+
+/** Top-up (cash or card in, NC credited) and cash-out (NC debited, cash out): one form, two uses. */
+export function MoneyScreen(props: { kind: 'topup' | 'cashout' }) {
+  const till = useTill();
+  const [tag, setTag] = createSignal('');
+  const [amount, setAmount] = createSignal('');
+  const [busy, setBusy] = createSignal(false);
+  const feedback = createFeedback();
+  const minor = () => Math.round(Number(amount().replace(',', '.')) * 100);
+
+  async function submit(tender: 'cash' | 'card') {
+    const staff = till.staff();
+    if (!staff || busy()) return;
+    if (!Number.isSafeInteger(minor()) || minor() <= 0) {
+      feedback.show(false, 'Enter an amount in NC, like 20 or 12.50.');
+      return;
+    }
+    setBusy(true);
+    try {
+      const outcome = await charge(
+        till.db,
+        props.kind === 'topup'
+          ? { kind: 'topup', tender, nitetapId: tag(), amountNc: minor() }
+          : { kind: 'cashout', nitetapId: tag(), amountNc: minor() },
+        { staffId: staff.staffId, now: new Date(), newId: () => crypto.randomUUID() },
+      );
+      if (outcome.ok) {
+        feedback.show(
+          true,
+          props.kind === 'topup' ? `Topped up ${nc(minor())}` : `Paid out ${nc(minor())} in cash`,
+        );
+        setAmount('');
+        till.engine.requestPush();
+      } else {
+        feedback.show(false, outcome.message);
+      }
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <main class="screen narrow" data-testid={props.kind}>
+      <h1>{props.kind === 'topup' ? 'Top up a wallet' : 'Cash out a wallet'}</h1>
+      <GuestField value={tag()} onChange={setTag} />
+      <label>
+        Amount (NC)
+        <input
+          inputmode="decimal"
+          value={amount()}
+          onInput={(e) => setAmount(e.currentTarget.value)}
+          data-testid="amount"
+        />
+      </label>
+      <div class="row">
+        <For each={QUICK}>
+          {(q) => (
+            <button type="button" class="secondary" onClick={() => setAmount(String(q / 100))}>
+              {nc(q)}
+            </button>
+          )}
+        </For>
+      </div>
+      <div class="row">
+        <Show
+          when={props.kind === 'topup'}
+          fallback={
+            <button
+              type="button"
+              class="primary big"
+              disabled={busy()}
+              onClick={() => submit('cash')}
+              data-testid="cashout-submit"
+            >
+              Pay out cash
+            </button>
+          }
+        >
+          <button
+            type="button"
+            class="primary big"
+            disabled={busy()}
+            onClick={() => submit('cash')}
+            data-testid="topup-cash"
+          >
+            Cash received
+          </button>
+          <button
+            type="button"
+            class="secondary big"
+            disabled={busy()}
+            onClick={() => submit('card')}
+            data-testid="topup-card"
+          >
+            Card paid
+          </button>
+        </Show>
+      </div>
+      <feedback.View />
+    </main>
+  );
+}

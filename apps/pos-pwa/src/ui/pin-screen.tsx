@@ -1,0 +1,102 @@
+import { createSignal, For, Show } from 'solid-js';
+import { signInWithPin } from '../ops/pin.ts';
+import { createLiveQuery } from '../state/live.ts';
+import { useTill } from '../state/till-store.tsx';
+
+/** Staff sign in with their PIN; works offline from the staff list the last pull brought. */
+export function PinScreen() {
+  const till = useTill();
+  const staff = createLiveQuery(() => till.db.staff.toArray(), []);
+  const [who, setWho] = createSignal<string | null>(null);
+  const [pin, setPin] = createSignal('');
+  const [message, setMessage] = createSignal<string | null>(null);
+  const [busy, setBusy] = createSignal(false);
+
+  async function submit() {
+    const staffId = who();
+    if (!staffId || pin().length < 4) return;
+    setBusy(true);
+    const outcome = await signInWithPin(till.db, staffId, pin());
+    setBusy(false);
+    setPin('');
+    if (outcome.ok) {
+      till.setStaff(outcome.staff);
+      setMessage(null);
+    } else if (outcome.reason === 'locked') {
+      const seconds = Math.ceil(((outcome.retryAt ?? Date.now()) - Date.now()) / 1000);
+      setMessage(`Too many wrong PINs: locked for ${seconds} s.`);
+    } else {
+      setMessage(`Wrong PIN (${outcome.left} tries left).`);
+    }
+  }
+
+  const press = (digit: string) => setPin((p) => (p.length < 8 ? p + digit : p));
+
+  return (
+    <main class="screen narrow" data-testid="pin">
+      <h1>Who is selling?</h1>
+      <Show
+        when={staff().length > 0}
+        fallback={
+          <p class="muted">
+            No staff known yet: connect once so the till can fetch the staff list.
+          </p>
+        }
+      >
+        <div class="grid staff-grid">
+          <For each={staff()}>
+            {(s) => (
+              <button
+                type="button"
+                class={who() === s.staffId ? 'tile selected' : 'tile'}
+                onClick={() => setWho(s.staffId)}
+                data-testid="pin-staff"
+              >
+                {s.name || 'Staff'}
+              </button>
+            )}
+          </For>
+        </div>
+        <Show when={who()}>
+          <div class="pin-dots" data-testid="pin-dots">
+            {'•'.repeat(pin().length) || ' '}
+          </div>
+          <div class="grid pin-pad">
+            <For each={['1', '2', '3', '4', '5', '6', '7', '8', '9']}>
+              {(d) => (
+                <button
+                  type="button"
+                  class="tile"
+                  onClick={() => press(d)}
+                  data-testid={`pin-${d}`}
+                >
+                  {d}
+                </button>
+              )}
+            </For>
+            <button type="button" class="tile" onClick={() => setPin('')}>
+              Clear
+            </button>
+            <button type="button" class="tile" onClick={() => press('0')} data-testid="pin-0">
+              0
+            </button>
+            <button
+              type="button"
+              class="tile primary"
+              onClick={submit}
+              disabled={busy()}
+              data-testid="pin-ok"
+            >
+              OK
+            </button>
+          </div>
+        </Show>
+      </Show>
+      <Show when={message()}>
+        <p class="error" role="alert" data-testid="pin-error">
+          {message()}
+        </p>
+      </Show>
+    </main>
+  );
+}

@@ -1,0 +1,79 @@
+import { For, Show } from 'solid-js';
+import type { HistoryRow } from '../db/database.ts';
+import { charge } from '../ops/charge.ts';
+import { createLiveQuery } from '../state/live.ts';
+import { useTill } from '../state/till-store.tsx';
+import { createFeedback } from './feedback.tsx';
+import { chf, nc } from './format.ts';
+
+const STATUS_TEXT: Record<HistoryRow['status'], string> = {
+  queued: 'waiting to sync',
+  applied: 'done',
+  held: 'held for a manager',
+  rejected: 'refused by the server',
+};
+
+/** The till's recent ops; a sale that stands can be voided here. */
+export function RecentScreen() {
+  const till = useTill();
+  const rows = createLiveQuery(
+    () => till.db.history.orderBy('seq').reverse().limit(50).toArray(),
+    [] as HistoryRow[],
+  );
+  const feedback = createFeedback();
+
+  async function voidSale(row: HistoryRow) {
+    const staff = till.staff();
+    if (!staff) return;
+    const outcome = await charge(
+      till.db,
+      { kind: 'void', sale: row.envelope },
+      { staffId: staff.staffId, now: new Date(), newId: () => crypto.randomUUID() },
+    );
+    if (outcome.ok) {
+      feedback.show(true, 'Sale voided');
+      till.engine.requestPush();
+    } else {
+      feedback.show(false, outcome.message);
+    }
+  }
+
+  return (
+    <main class="screen" data-testid="recent">
+      <h1>Recent</h1>
+      <feedback.View />
+      <ul class="list">
+        <For each={rows()}>
+          {(row) => (
+            <li data-testid="recent-row" data-status={row.status}>
+              <span>
+                #{row.seq} {row.envelope.op}
+                <Show when={row.envelope.nitetapId}> · {row.envelope.nitetapId}</Show>
+              </span>
+              <span>
+                {row.envelope.tender === 'nc'
+                  ? nc(row.envelope.amountNc)
+                  : chf(row.envelope.amountChf)}
+              </span>
+              <span class="muted">
+                {STATUS_TEXT[row.status]}
+                <Show when={row.reason}> ({row.reason})</Show>
+                <Show when={row.voidedBy}> · voided</Show>
+              </span>
+              <Show when={row.envelope.op === 'sale' && !row.voidedBy && row.status !== 'rejected'}>
+                <button
+                  type="button"
+                  class="secondary"
+                  onClick={() => voidSale(row)}
+                  data-testid="void"
+                >
+                  Void
+                </button>
+              </Show>
+            </li>
+          )}
+        </For>
+      </ul>
+    </main>
+  );
+}

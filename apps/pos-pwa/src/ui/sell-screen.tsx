@@ -1,0 +1,183 @@
+import type { CatalogItem, OpLine } from '@niteos/schema/wire';
+import { createMemo, createSignal, For, Show } from 'solid-js';
+import { charge } from '../ops/charge.ts';
+import { createLiveQuery } from '../state/live.ts';
+import { useTill } from '../state/till-store.tsx';
+import { createFeedback } from './feedback.tsx';
+import { chf, nc } from './format.ts';
+import { GuestField } from './guest-field.tsx';
+
+/** Item grid by category, cart, guest, tender: the screen staff live in. */
+export function SellScreen() {
+  const till = useTill();
+  const catalog = createLiveQuery(
+    async () => (await till.db.catalog.toArray()).filter((i) => i.available),
+    [] as CatalogItem[],
+  );
+  const categories = createMemo(() => [...new Set(catalog().map((i) => i.category))].sort());
+  const [category, setCategory] = createSignal<string | null>(null);
+  const [cart, setCart] = createSignal<Map<string, { item: CatalogItem; qty: number }>>(new Map());
+  const [tag, setTag] = createSignal('');
+  const [busy, setBusy] = createSignal(false);
+  const feedback = createFeedback();
+
+  const shown = () => {
+    const c = category() ?? categories()[0];
+    return catalog()
+      .filter((i) => i.category === c)
+      .sort((a, b) => a.name.localeCompare(b.name));
+  };
+  const lines = (): OpLine[] =>
+    [...cart().values()].map(({ item, qty }) => ({
+      itemId: item.itemId,
+      qty,
+      unitNc: item.priceNc,
+      unitChf: item.priceChf,
+    }));
+  const total = () =>
+    lines().reduce((t, l) => ({ nc: t.nc + l.qty * l.unitNc, chf: t.chf + l.qty * l.unitChf }), {
+      nc: 0,
+      chf: 0,
+    });
+
+  const add = (item: CatalogItem, delta: number) =>
+    setCart((prev) => {
+      const next = new Map(prev);
+      const qty = (next.get(item.itemId)?.qty ?? 0) + delta;
+      if (qty <= 0) next.delete(item.itemId);
+      else next.set(item.itemId, { item, qty });
+      return next;
+    });
+
+  async function pay(tender: 'nc' | 'cash' | 'card') {
+    const staff = till.staff();
+    if (!staff || busy()) return;
+    setBusy(true);
+    try {
+      const outcome = await charge(
+        till.db,
+        { kind: 'sale', tender, nitetapId: tag().trim() ? tag() : null, lines: lines() },
+        { staffId: staff.staffId, now: new Date(), newId: () => crypto.randomUUID() },
+      );
+      if (outcome.ok) {
+        const e = outcome.op.envelope;
+        feedback.show(
+          true,
+          `Paid ${tender === 'nc' ? nc(e.amountNc) : `${chf(e.amountChf)} by ${tender}`}`,
+        );
+        setCart(new Map());
+        setTag('');
+        till.engine.requestPush();
+      } else {
+        feedback.show(false, outcome.message);
+      }
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <main class="screen sell" data-testid="sell">
+      <section class="catalog">
+        <div class="tabs">
+          <For each={categories()}>
+            {(c) => (
+              <button
+                type="button"
+                class={(category() ?? categories()[0]) === c ? 'tab selected' : 'tab'}
+                onClick={() => setCategory(c)}
+              >
+                {c}
+              </button>
+            )}
+          </For>
+        </div>
+        <Show
+          when={catalog().length > 0}
+          fallback={<p class="muted">No items yet: the catalog arrives with the first sync.</p>}
+        >
+          <div class="grid items">
+            <For each={shown()}>
+              {(item) => (
+                <button
+                  type="button"
+                  class="tile item"
+                  onClick={() => add(item, 1)}
+                  data-testid="item"
+                  data-item={item.name}
+                >
+                  <span class="item-name">{item.name}</span>
+                  <span class="item-price">{nc(item.priceNc)}</span>
+                </button>
+              )}
+            </For>
+          </div>
+        </Show>
+      </section>
+      <section class="cart" data-testid="cart">
+        <ul>
+          <For each={[...cart().values()]}>
+            {(entry) => (
+              <li>
+                <span>{entry.item.name}</span>
+                <span class="qty">
+                  <button
+                    type="button"
+                    class="small"
+                    onClick={() => add(entry.item, -1)}
+                    aria-label={`one less ${entry.item.name}`}
+                  >
+                    −
+                  </button>
+                  {entry.qty}
+                  <button
+                    type="button"
+                    class="small"
+                    onClick={() => add(entry.item, 1)}
+                    aria-label={`one more ${entry.item.name}`}
+                  >
+                    +
+                  </button>
+                </span>
+              </li>
+            )}
+          </For>
+        </ul>
+        <p class="total" data-testid="cart-total">
+          {nc(total().nc)} · {chf(total().chf)}
+        </p>
+        <GuestField value={tag()} onChange={setTag} />
+        <div class="row tender">
+          <button
+            type="button"
+            class="primary big"
+            disabled={busy() || cart().size === 0}
+            onClick={() => pay('nc')}
+            data-testid="pay-nc"
+          >
+            Pay NC
+          </button>
+          <button
+            type="button"
+            class="secondary big"
+            disabled={busy() || cart().size === 0}
+            onClick={() => pay('cash')}
+            data-testid="pay-cash"
+          >
+            Cash
+          </button>
+          <button
+            type="button"
+            class="secondary big"
+            disabled={busy() || cart().size === 0}
+            onClick={() => pay('card')}
+            data-testid="pay-card"
+          >
+            Card
+          </button>
+        </div>
+        <feedback.View />
+      </section>
+    </main>
+  );
+}

@@ -1,0 +1,57 @@
+import { createSignal, onCleanup, Show } from 'solid-js';
+import { config } from '../config.ts';
+import { useTill } from '../state/till-store.tsx';
+import { ago } from './format.ts';
+
+/** Always in view: online or not, ops waiting and how old, last sync, last error. */
+export function StatusBar() {
+  const till = useTill();
+  const [now, setNow] = createSignal(Date.now());
+  const tick = setInterval(() => setNow(Date.now()), 5000);
+  onCleanup(() => clearInterval(tick));
+  const online = () => till.sync().online && (typeof navigator === 'undefined' || navigator.onLine);
+  const stale = () => {
+    const oldest = till.queue().oldest;
+    return oldest !== null && now() - oldest > config.staleQueueMs;
+  };
+  return (
+    <header class="status" data-testid="status">
+      <div class="status-row">
+        <span class={online() ? 'pill ok' : 'pill off'} data-testid="status-online">
+          {online() ? 'Online' : 'Offline'}
+        </span>
+        <span class="pill" data-testid="status-queue">
+          {till.queue().count} waiting
+          <Show when={till.queue().oldest !== null}>
+            {' '}
+            · oldest {ago(till.queue().oldest, now())}
+          </Show>
+        </span>
+        <span class="pill muted" data-testid="status-last-sync">
+          synced {ago(till.sync().lastSyncAt, now())}
+        </span>
+        <Show when={till.attentionCount() > 0}>
+          <span class="pill warn" data-testid="status-attention">
+            {till.attentionCount()} need attention
+          </span>
+        </Show>
+      </div>
+      <Show when={till.sync().lastError}>
+        <div class="status-error" data-testid="status-error">
+          {till.sync().lastError}
+        </div>
+      </Show>
+      <Show when={stale()}>
+        <div class="banner" data-testid="status-stale">
+          Ops have waited over {Math.round(config.staleQueueMs / 60_000)} minutes: check the Wi-Fi.
+          Selling goes on.
+        </div>
+      </Show>
+      <Show when={till.storageWarning()}>
+        <div class="banner" data-testid="storage-warning">
+          {till.storageWarning()}
+        </div>
+      </Show>
+    </header>
+  );
+}
