@@ -24,6 +24,12 @@ export default defineConfig({
       },
       {
         test: {
+          name: 'pos-pwa',
+          include: ['apps/pos-pwa/src/**/*.test.ts'],
+        },
+      },
+      {
+        test: {
           name: 'server',
           include: ['apps/server/src/**/*.test.ts'],
           exclude: ['**/*.db.test.ts', '**/*.pg.test.ts', '**/node_modules/**'],

@@ -27,8 +27,6 @@ export interface QueuedOp {
   nitetapId: string;
   /** NC this op takes from the wallet (0 unless an NC sale or cashout). */
   debitNc: number;
-  /** NC it adds (a topup). */
-  creditNc: number;
   createdAt: number;
 }
 

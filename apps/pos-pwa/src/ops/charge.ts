@@ -29,7 +29,8 @@ export type ChargeOutcome =
 /** Why the till refused, in words staff can say to a guest. */
 export const REFUSAL_TEXT: Record<ChargeRefusal, string> = {
   blocked_tag: 'This wristband is blocked (reported lost). Ask for ID and call a manager.',
-  insufficient_balance: 'Not enough NC on this wallet.',
+  insufficient_balance:
+    'Not enough NC on this wallet (an offline topup counts once it has synced).',
   offline_cap:
     'Offline limit reached for this wallet: take cash or card until the till is back online.',
   unknown_wallet_cap:
@@ -111,16 +112,21 @@ function fieldsOf(
   }
 }
 
-/** NC this till has taken from a wallet (net of its own topups) and not yet handed to the server. */
+/**
+ * NC this till has taken from a wallet and not yet handed to the server
+ * (the contract's `pendingNc`). Its own queued topups do not count: the
+ * basis must justify every debit on the server's reading of the rule, so
+ * offline topup money becomes spendable once the topup has synced.
+ */
 export async function pendingNcFor(db: TillDb, nitetapId: string): Promise<number> {
-  let net = 0;
+  let pending = 0;
   await db.queue
     .where('nitetapId')
     .equals(nitetapId)
     .each((op) => {
-      net += op.debitNc - op.creditNc;
+      pending += op.debitNc;
     });
-  return Math.max(0, net);
+  return pending;
 }
 
 /** Runs `work` holding this till's signing lock: one tab signs at a time, so no two ops share a `seq`. */
@@ -207,7 +213,6 @@ export function charge(db: TillDb, request: Charge, ctx: ChargeContext): Promise
           sig: toBase64Url(signature),
           nitetapId: tag ?? '',
           debitNc: debit,
-          creditNc: envelope.op === 'topup' ? envelope.amountNc : 0,
           createdAt: ctx.now.getTime(),
         };
         await db.queue.add(op);

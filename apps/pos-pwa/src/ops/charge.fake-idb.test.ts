@@ -1,0 +1,208 @@
+import 'fake-indexeddb/auto';
+import { createHash, createPublicKey, verify } from 'node:crypto';
+import {
+  canonicalEnvelope,
+  DEFAULT_POLICY,
+  fromBase64Url,
+  signingMessage,
+  toBase64Url,
+} from '@niteos/ledger-core';
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { newKeyPair } from '../crypto/ed25519.ts';
+import { openTillDb, setMeta, type TillDb } from '../db/database.ts';
+import { type Charge, charge } from './charge.ts';
+
+// Node has no IndexedDB: these run on fake-indexeddb. The real browser path
+// is covered by the Chromium end-to-end suite (apps/pos-pwa/e2e).
+let db: TillDb;
+let n = 0;
+const ctx = () => ({
+  staffId: 'staff-1',
+  now: new Date('2026-11-23T22:00:00Z'),
+  newId: () => crypto.randomUUID(),
+});
+const sale = (
+  nitetapId: string | null,
+  unitNc: number,
+  tender: 'nc' | 'cash' | 'card' = 'nc',
+): Charge => ({
+  kind: 'sale',
+  tender,
+  nitetapId,
+  lines: [{ itemId: 'beer', qty: 1, unitNc, unitChf: unitNc }],
+});
+
+beforeEach(async () => {
+  db = openTillDb(`till-test-${++n}`);
+  const keys = newKeyPair();
+  await db.device.put({
+    key: 'device',
+    tillId: 'till-1',
+    venueId: 'venue-1',
+    venueName: 'Club',
+    tillName: 'Bar 1',
+    deviceToken: 'token',
+    secretKey: keys.secretKey,
+    publicKey: toBase64Url(keys.publicKey),
+    seq: 0,
+    prev: '',
+    enrolledAt: new Date().toISOString(),
+  });
+  await setMeta(db, 'policy', DEFAULT_POLICY);
+});
+afterEach(() => db.delete());
+
+describe('charge on a fake IndexedDB', () => {
+  test('signs ops with consecutive seq, each prev the hash of the previous signature, verifiable by node:crypto', async () => {
+    await db.wallets.put({
+      nitetapId: 'aabbccdd',
+      balanceNc: 5000,
+      asOf: '2026-11-23T21:00:00.000Z',
+    });
+    const first = await charge(db, sale('AABBCCDD', 700), ctx());
+    const second = await charge(db, sale('aabbccdd', 800), ctx());
+    if (!first.ok || !second.ok) throw new Error('charges refused');
+    expect([first.op.envelope.seq, second.op.envelope.seq]).toEqual([1, 2]);
+    expect(first.op.envelope.prev).toBe('');
+    const firstSig = fromBase64Url(first.op.sig) ?? new Uint8Array();
+    expect(second.op.envelope.prev).toBe(createHash('sha256').update(firstSig).digest('base64url'));
+    expect(first.op.envelope.nitetapId).toBe('aabbccdd');
+    expect(second.op.envelope.basis).toEqual({
+      balanceNc: 5000,
+      asOf: '2026-11-23T21:00:00.000Z',
+      pendingNc: 700,
+    });
+
+    const device = await db.device.get('device');
+    const key = createPublicKey({
+      key: { kty: 'OKP', crv: 'Ed25519', x: device?.publicKey ?? '' },
+      format: 'jwk',
+    });
+    const message = signingMessage(canonicalEnvelope(second.op.envelope));
+    expect(verify(null, message, key, fromBase64Url(second.op.sig) ?? new Uint8Array())).toBe(true);
+    expect(await db.queue.count()).toBe(2);
+    expect(device?.seq).toBe(2);
+  });
+
+  test('refuses an NC sale beyond snapshot minus what is pending, and says why', async () => {
+    await db.wallets.put({
+      nitetapId: 'aabbccdd',
+      balanceNc: 1000,
+      asOf: '2026-11-23T21:00:00.000Z',
+    });
+    expect((await charge(db, sale('aabbccdd', 600), ctx())).ok).toBe(true);
+    const refused = await charge(db, sale('aabbccdd', 500), ctx());
+    expect(refused).toMatchObject({ ok: false, reason: 'insufficient_balance' });
+    expect(await db.queue.count()).toBe(1);
+    expect((await db.device.get('device'))?.seq).toBe(1);
+  });
+
+  test('refuses beyond the offline cap even when the balance would allow it', async () => {
+    await db.wallets.put({
+      nitetapId: 'aabbccdd',
+      balanceNc: 50_000,
+      asOf: '2026-11-23T21:00:00.000Z',
+    });
+    expect((await charge(db, sale('aabbccdd', DEFAULT_POLICY.offlineCapNc), ctx())).ok).toBe(true);
+    expect(await charge(db, sale('aabbccdd', 1), ctx())).toMatchObject({
+      ok: false,
+      reason: 'offline_cap',
+    });
+  });
+
+  test('an unknown wallet gets only the unknown-wallet cap; a blocked tag nothing', async () => {
+    expect(
+      await charge(db, sale('11223344', DEFAULT_POLICY.unknownWalletCapNc + 1), ctx()),
+    ).toMatchObject({
+      ok: false,
+      reason: 'unknown_wallet_cap',
+    });
+    await db.blocked.put({ nitetapId: '55667788' });
+    await db.wallets.put({
+      nitetapId: '55667788',
+      balanceNc: 9000,
+      asOf: '2026-11-23T21:00:00.000Z',
+    });
+    expect(await charge(db, sale('55667788', 100), ctx())).toMatchObject({
+      ok: false,
+      reason: 'blocked_tag',
+    });
+    expect(
+      await charge(
+        db,
+        { kind: 'topup', tender: 'cash', nitetapId: '55667788', amountNc: 100 },
+        ctx(),
+      ),
+    ).toMatchObject({
+      ok: false,
+      reason: 'blocked_tag',
+    });
+  });
+
+  test('a topup still queued here is not spendable yet: the basis must justify every debit', async () => {
+    await db.wallets.put({ nitetapId: 'aabbccdd', balanceNc: 0, asOf: '2026-11-23T21:00:00.000Z' });
+    expect(
+      (
+        await charge(
+          db,
+          { kind: 'topup', tender: 'card', nitetapId: 'aabbccdd', amountNc: 2000 },
+          ctx(),
+        )
+      ).ok,
+    ).toBe(true);
+    expect(await charge(db, sale('aabbccdd', 1500), ctx())).toMatchObject({
+      ok: false,
+      reason: 'insufficient_balance',
+    });
+  });
+
+  test('cash sales need no guest; NC sales do; bad tags and empty carts are refused', async () => {
+    expect((await charge(db, sale(null, 900, 'cash'), ctx())).ok).toBe(true);
+    expect(await charge(db, sale(null, 900), ctx())).toMatchObject({
+      ok: false,
+      reason: 'needs_guest',
+    });
+    expect(await charge(db, sale('xyz', 900), ctx())).toMatchObject({
+      ok: false,
+      reason: 'bad_tag',
+    });
+    expect(
+      await charge(db, { kind: 'sale', tender: 'cash', nitetapId: null, lines: [] }, ctx()),
+    ).toMatchObject({
+      ok: false,
+      reason: 'empty',
+    });
+  });
+
+  test('a void repeats its sale and marks it voided in the history', async () => {
+    await db.wallets.put({
+      nitetapId: 'aabbccdd',
+      balanceNc: 5000,
+      asOf: '2026-11-23T21:00:00.000Z',
+    });
+    const sold = await charge(db, sale('aabbccdd', 700), ctx());
+    if (!sold.ok) throw new Error('sale refused');
+    const voided = await charge(db, { kind: 'void', sale: sold.op.envelope }, ctx());
+    if (!voided.ok) throw new Error('void refused');
+    expect(voided.op.envelope).toMatchObject({
+      op: 'void',
+      voids: sold.op.envelope.id,
+      amountNc: 700,
+      tender: 'nc',
+    });
+    expect((await db.history.get(sold.op.id))?.voidedBy).toBe(voided.op.id);
+  });
+
+  test('concurrent charges never share a seq', async () => {
+    await db.wallets.put({
+      nitetapId: 'aabbccdd',
+      balanceNc: 100_000,
+      asOf: '2026-11-23T21:00:00.000Z',
+    });
+    const outcomes = await Promise.all(
+      Array.from({ length: 10 }, () => charge(db, sale('aabbccdd', 100), ctx())),
+    );
+    const seqs = outcomes.map((o) => (o.ok ? o.op.envelope.seq : 0)).sort((a, b) => a - b);
+    expect(seqs).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+  });
+});
