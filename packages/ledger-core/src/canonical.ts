@@ -8,6 +8,9 @@ export const OP_SIGNING_PREFIX = 'niteos/op/v1\n';
 
 const encoder = new TextEncoder();
 
+/** SHA-256; pure JS by default, injectable where a native one is faster (the server). */
+export type Sha256 = (data: Uint8Array) => Uint8Array;
+
 /** RFC 8785 (JCS) serialization of an envelope. */
 export function canonicalEnvelope(envelope: Envelope): string {
   const text = canonicalizeJson(envelope);
@@ -21,11 +24,11 @@ export function signingMessage(canonical: string): Uint8Array {
 }
 
 /** base64url SHA-256 of the canonical envelope: tells a replay from an id reuse. */
-export function canonicalHash(canonical: string): string {
-  return toBase64Url(sha256(encoder.encode(canonical)));
+export function canonicalHash(canonical: string, hash: Sha256 = sha256): string {
+  return toBase64Url(hash(encoder.encode(canonical)));
 }
 
 /** The chain link: base64url SHA-256 of an op's signature bytes (`prev` of the next op). */
-export function chainHash(signature: Uint8Array): string {
-  return toBase64Url(sha256(signature));
+export function chainHash(signature: Uint8Array, hash: Sha256 = sha256): string {
+  return toBase64Url(hash(signature));
 }

@@ -9,6 +9,7 @@ export {
   canonicalHash,
   chainHash,
   OP_SIGNING_PREFIX,
+  type Sha256,
   signingMessage,
 } from './canonical.ts';
 export { advanceChain, type ChainState, GENESIS, nextLink } from './chain-state.ts';

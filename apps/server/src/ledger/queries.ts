@@ -1,6 +1,7 @@
 import { accountId, levelForXp, type Posting, type VoidTarget } from '@niteos/ledger-core';
 import { accounts, ledgerLines, ops, wallets } from '@niteos/schema/tables';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { bulkInsert, recordset } from '../db/bulk.ts';
 import type { Tx } from '../db/database.ts';
 
 /**
@@ -78,22 +79,22 @@ export async function createWallets(tx: Tx, tags: string[]): Promise<void> {
 /** Writes new wallet balances, XP and levels (the caller holds their locks). */
 export async function updateWallets(tx: Tx, changed: Map<string, LockedWallet>): Promise<void> {
   if (changed.size === 0) return;
-  const entries = [...changed.entries()].sort(([a], [b]) => (a < b ? -1 : 1));
-  const values = sql.join(
-    entries.map(
-      ([tag, w]) =>
-        sql`(${accountId({ kind: 'wallet', nitetapId: tag })}::text, ${tag}::text, ${w.balanceNc}::bigint, ${w.xp}::bigint, ${levelForXp(w.xp)}::int)`,
-    ),
-    sql`, `,
-  );
+  const rows = [...changed.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([tag, w]) => ({
+      account_id: accountId({ kind: 'wallet', nitetapId: tag }),
+      nitetap_id: tag,
+      balance: w.balanceNc,
+      xp: w.xp,
+      level: levelForXp(w.xp),
+    }));
+  const source = () =>
+    recordset(rows, 'account_id text, nitetap_id text, balance bigint, xp bigint, level int');
   await tx.execute(sql`
-    update accounts set balance_nc = v.balance
-    from (values ${values}) as v(account_id, nitetap_id, balance, xp, level)
-    where accounts.id = v.account_id`);
+    update accounts set balance_nc = x.balance from ${source()} where accounts.id = x.account_id`);
   await tx.execute(sql`
-    update wallets set xp = v.xp, level = v.level, updated_at = now()
-    from (values ${values}) as v(account_id, nitetap_id, balance, xp, level)
-    where wallets.nitetap_id = v.nitetap_id`);
+    update wallets set xp = x.xp, level = x.level, updated_at = now()
+    from ${source()} where wallets.nitetap_id = x.nitetap_id`);
 }
 
 /**
@@ -106,7 +107,9 @@ export async function writePostings(
   lines: { opId: string; conflictId: string | null; posting: Posting }[],
 ): Promise<void> {
   if (lines.length === 0) return;
-  await tx.insert(ledgerLines).values(
+  await bulkInsert(
+    tx,
+    ledgerLines,
     lines.map((l) => ({
       opId: l.opId,
       conflictId: l.conflictId,
@@ -124,14 +127,12 @@ export async function writePostings(
     .filter(([, d]) => d !== 0)
     .sort(([a], [b]) => (a < b ? -1 : 1));
   if (sorted.length === 0) return;
-  const values = sql.join(
-    sorted.map(([id, delta]) => sql`(${id}::text, ${delta}::bigint)`),
-    sql`, `,
+  const deltas = recordset(
+    sorted.map(([id, delta]) => ({ id, delta })),
+    'id text, delta bigint',
   );
   await tx.execute(sql`
-    update accounts set balance_nc = accounts.balance_nc + v.delta
-    from (values ${values}) as v(id, delta)
-    where accounts.id = v.id`);
+    update accounts set balance_nc = accounts.balance_nc + x.delta from ${deltas} where accounts.id = x.id`);
 }
 
 /** The sales that voids name, as the rules need them. */

@@ -16,6 +16,7 @@ import {
   signedOpSchema,
 } from '@niteos/schema/wire';
 import type { AuthedTill } from '../context.ts';
+import { nodeSha256 } from '../crypto/node-ed25519.ts';
 
 /** An op that passed steps 1–3 of the contract and goes on to the ledger. */
 export interface CandidateOp {
@@ -88,9 +89,9 @@ export function prepareOp(
       ...envelope,
       nitetapId: envelope.nitetapId === null ? null : normalizeNitetapId(envelope.nitetapId),
     },
-    canonHash: canonicalHash(canonical),
+    canonHash: canonicalHash(canonical, nodeSha256),
     sig: signed.data.sig,
-    sigHash: chainHash(signature),
+    sigHash: chainHash(signature, nodeSha256),
   };
 }
 

@@ -25,6 +25,7 @@ import {
 } from '@niteos/schema/wire';
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { AuthedTill } from '../context.ts';
+import { bulkInsert } from '../db/bulk.ts';
 import type { Db, Tx } from '../db/database.ts';
 import { withTransactionRetry } from '../db/retry.ts';
 import {
@@ -292,10 +293,10 @@ function decide(till: AuthedTill, candidates: CandidateOp[], loaded: Loaded) {
 async function write(tx: Tx, till: AuthedTill, w: Writes, finals: FinalOp[], ip: string | null) {
   await createWallets(tx, [...w.newWallets]);
   await updateWallets(tx, w.changedWallets);
-  if (w.opRows.length > 0) await tx.insert(ops).values(w.opRows);
-  if (w.chainRows.length > 0) await tx.insert(tillChain).values(w.chainRows);
+  await bulkInsert(tx, ops, w.opRows);
+  await bulkInsert(tx, tillChain, w.chainRows);
   await writePostings(tx, w.postings);
-  if (w.conflictRows.length > 0) await tx.insert(conflicts).values(w.conflictRows);
+  await bulkInsert(tx, conflicts, w.conflictRows);
   await markVoided(tx, w.voided);
 
   if (w.touchedTags.size > 0) {

@@ -1,0 +1,43 @@
+import { getTableColumns, getTableName, type SQL, sql } from 'drizzle-orm';
+import type { PgTable } from 'drizzle-orm/pg-core';
+import type { Tx } from './database.ts';
+
+/**
+ * Inserts many rows as ONE parameter: a JSON array expanded by PostgreSQL's
+ * jsonb_to_recordset. Drizzle's multi-row insert binds every value as its
+ * own parameter and spends more CPU building the statement than the
+ * database spends running it (profiled: ~0.2 ms per 100 rows of `is()`
+ * checks alone); this path keeps drizzle's table metadata for names and
+ * types and works the same on postgres.js and PGlite.
+ */
+export async function bulkInsert<T extends PgTable>(
+  tx: Tx,
+  table: T,
+  rows: T['$inferInsert'][],
+  suffix: SQL = sql``,
+): Promise<void> {
+  const first = rows[0];
+  if (!first) return;
+  const columns = getTableColumns(table) as Record<string, { name: string; getSQLType(): string }>;
+  const keys = Object.keys(first).filter((k) => columns[k]);
+  const names = keys.map((k) => columns[k]?.name ?? k);
+  const definitions = keys.map((k) => `${columns[k]?.name} ${columns[k]?.getSQLType()}`).join(', ');
+  const json = JSON.stringify(
+    rows.map((row) => {
+      const out: Record<string, unknown> = {};
+      keys.forEach((k, i) => {
+        out[names[i] as string] = (row as Record<string, unknown>)[k] ?? null;
+      });
+      return out;
+    }),
+  );
+  const list = sql.raw(names.join(', '));
+  await tx.execute(
+    sql`insert into ${sql.raw(getTableName(table))} (${list}) select ${list} from jsonb_to_recordset(${json}::jsonb) as x(${sql.raw(definitions)}) ${suffix}`,
+  );
+}
+
+/** Rows as a `jsonb_to_recordset` source `x(...)`, for bulk updates joined on it. */
+export function recordset(rows: object[], definitions: string): SQL {
+  return sql`jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(${sql.raw(definitions)})`;
+}
