@@ -1,0 +1,151 @@
+import { randomInt } from 'node:crypto';
+import type { OpResult } from '@niteos/schema/wire';
+import { afterAll, describe, expect, onTestFailed, test } from 'vitest';
+import {
+  createStorage,
+  createVenue,
+  type Exit,
+  enrollTill,
+  loginAdmin,
+  newNitetapId,
+  postgresSkipReason,
+  pushOk,
+  runLedgerVerify,
+  ServerProcess,
+  type Storage,
+  type StorageMode,
+  seededRandom,
+  serverLogs,
+  sleep,
+  walletBalance,
+} from './support/server-process.ts';
+import {
+  expectedBalances,
+  newPushLog,
+  planTillOps,
+  pushUntilAcknowledged,
+} from './support/till-ops.ts';
+
+const WALLETS = 5;
+const BIG_PUSH = 500;
+
+function suiteFor(mode: StorageMode) {
+  const title = `SIGTERM during a 500-op push [${mode}]`;
+  if (mode === 'postgres' && postgresSkipReason) {
+    describe.skip(`${title} (skipped: PostgreSQL unreachable: ${postgresSkipReason})`, () => {
+      test('needs PostgreSQL', () => {});
+    });
+    return;
+  }
+  describe(title, () => {
+    let storage: Storage | null = null;
+    const servers: ServerProcess[] = [];
+    afterAll(async () => {
+      for (const s of servers) await s.stop();
+      await storage?.dispose();
+    });
+
+    test('the server exits cleanly and the push ends applied exactly once, answered or replayed', async () => {
+      onTestFailed(() => {
+        console.error(serverLogs());
+      });
+      const seed = randomInt(2 ** 31);
+      storage = await createStorage(mode);
+      const first = await ServerProcess.start(storage, `${mode} server #1`);
+      servers.push(first);
+      const token = await loginAdmin(first);
+      const venueId = await createVenue(first, token);
+      const till = await enrollTill(first, token, venueId, 'Bar 1');
+      const wallets = Array.from({ length: WALLETS }, newNitetapId);
+      const plan = await planTillOps(till, wallets, WALLETS + BIG_PUSH, seededRandom(seed));
+      const ops = plan.ops.map((o) => o.signed);
+
+      // The wallets' first topups are acknowledged before the big push.
+      const topups = await pushOk(till, first.send, ops.slice(0, WALLETS));
+      expect(topups.results.map((r) => r.status)).toEqual(wallets.map(() => 'applied'));
+
+      const big = ops.slice(WALLETS);
+      expect(big.length).toBe(BIG_PUSH);
+      let settled = false;
+      const sentAt = Date.now();
+      const inFlight = till.push(first.send, big).then(
+        (reply) => ({ ok: true as const, reply }),
+        (error: unknown) => ({ ok: false as const, error }),
+      );
+      inFlight.finally(() => {
+        settled = true;
+      });
+      await sleep(20 + randomInt(60));
+      const settledAtSignal = settled;
+      const signalAt = Date.now();
+      const exit: Exit = await first.kill('SIGTERM');
+      const outcome = await inFlight;
+      const pushTookMs = Date.now() - sentAt;
+      // The signal really arrived while the push was being processed.
+      expect(
+        settledAtSignal,
+        `push took ${pushTookMs} ms, signal after ${signalAt - sentAt} ms`,
+      ).toBe(false);
+      // Graceful: the signal is handled, not fatal.
+      expect(exit).toEqual({ code: 0, signal: null });
+
+      const second = await ServerProcess.start(storage, `${mode} server #2`);
+      servers.push(second);
+      const final = new Map<string, OpResult>();
+      if (outcome.ok) {
+        // Answered before the server stopped: every op applied, and durable.
+        expect(outcome.reply.status).toBe(200);
+        for (const r of outcome.reply.body.results) final.set(r.id, r);
+      }
+      // The till re-pushes what it has no answer for; an answered push is replayed
+      // anyway, and then must come back as duplicates of applied ops.
+      const log = newPushLog();
+      await pushUntilAcknowledged({
+        till,
+        ops: big,
+        send: () => second.send,
+        batchSize: BIG_PUSH,
+        log,
+        deadline: Date.now() + 60_000,
+      });
+      expect(log.httpErrors).toEqual([]);
+      for (const [id, r] of log.acknowledged) if (!final.has(id)) final.set(id, r);
+      if (outcome.ok) {
+        expect([...log.acknowledged.values()].filter((r) => !r.duplicate)).toEqual([]);
+      }
+
+      const wrong = plan.ops.slice(WALLETS).flatMap((o) => {
+        const r = final.get(o.signed.envelope.id);
+        return r?.status === 'applied' && r.reason === null && r.balanceNc === o.balanceAfter
+          ? []
+          : [{ op: o.signed.envelope, expectedBalance: o.balanceAfter, result: r }];
+      });
+      expect(wrong.slice(0, 5), `seed ${seed}`).toEqual([]);
+      const replayed = [...log.acknowledged.values()];
+      expect(replayed.filter((r) => r.status !== 'applied')).toEqual([]);
+
+      const expected = expectedBalances(ops);
+      const actual = new Map<string, number>();
+      const adminToken = await loginAdmin(second);
+      for (const tag of expected.keys())
+        actual.set(tag, await walletBalance(second, adminToken, tag));
+      expect(actual).toEqual(expected);
+
+      expect(await second.kill('SIGTERM')).toEqual({ code: 0, signal: null });
+      const verify = await runLedgerVerify(storage);
+      expect(verify.stderr).toBe('');
+      expect(verify.stdout).toContain('OK: the books balance');
+      expect(verify.code).toBe(0);
+      if (process.env.NITEOS_TEST_VERBOSE) {
+        console.info(mode, {
+          seed,
+          answered: outcome.ok,
+          replayDuplicates: replayed.filter((r) => r.duplicate).length,
+        });
+      }
+    });
+  });
+}
+
+suiteFor('pglite');
+suiteFor('postgres');
