@@ -55,6 +55,15 @@ export default defineConfig({
       },
       {
         test: {
+          name: 'pos-e2e',
+          include: ['apps/pos-pwa/e2e/**/*.e2e.test.ts'],
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
           name: 'server-processes',
           include: ['apps/server/test/**/*.test.ts'],
           testTimeout: 300_000,

@@ -3,6 +3,7 @@ import { createSignal } from 'solid-js';
 import { render } from 'solid-js/web';
 import { config } from './config.ts';
 import { openTillDb } from './db/database.ts';
+import { requestPersistentStorage, STORAGE_WARNING } from './ops/enroll.ts';
 import { createTillStore, TillProvider } from './state/till-store.tsx';
 import { createApi } from './sync/api.ts';
 import { App } from './ui/app.tsx';
@@ -24,3 +25,6 @@ render(
   root,
 );
 store.engine.start();
+void store.db.device.get('device').then(async (device) => {
+  if (device && !(await requestPersistentStorage())) store.setStorageWarning(STORAGE_WARNING);
+});

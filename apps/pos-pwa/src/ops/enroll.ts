@@ -30,6 +30,9 @@ export async function enrollDevice(
   });
 }
 
+export const STORAGE_WARNING =
+  'The browser did not grant persistent storage: it may delete queued ops when space runs low. Install the app or allow storage for this site.';
+
 /** Asks the browser to keep this till's data; false means it may be evicted under pressure. */
 export async function requestPersistentStorage(): Promise<boolean> {
   if (typeof navigator === 'undefined' || !navigator.storage?.persist) return false;

@@ -1,5 +1,5 @@
 import { createSignal, For, Show } from 'solid-js';
-import { enrollDevice, requestPersistentStorage } from '../ops/enroll.ts';
+import { enrollDevice, requestPersistentStorage, STORAGE_WARNING } from '../ops/enroll.ts';
 import { useTill } from '../state/till-store.tsx';
 import { ApiError } from '../sync/api.ts';
 
@@ -57,11 +57,7 @@ export function EnrollScreen() {
         venueName: venue.name,
         tillName: name(),
       });
-      if (!(await requestPersistentStorage())) {
-        till.setStorageWarning(
-          'The browser did not grant persistent storage: it may delete queued ops when space runs low. Install the app or allow storage.',
-        );
-      }
+      if (!(await requestPersistentStorage())) till.setStorageWarning(STORAGE_WARNING);
       await till.engine.pull();
     } catch (err) {
       setError(explain(err));

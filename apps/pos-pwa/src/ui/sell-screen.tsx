@@ -143,6 +143,16 @@ export function SellScreen() {
             )}
           </For>
         </ul>
+        <Show when={cart().size > 0}>
+          <button
+            type="button"
+            class="secondary small"
+            onClick={() => setCart(new Map())}
+            data-testid="cart-clear"
+          >
+            Clear cart
+          </button>
+        </Show>
         <p class="total" data-testid="cart-total">
           {nc(total().nc)} · {chf(total().chf)}
         </p>

@@ -1,0 +1,43 @@
+import { existsSync } from 'node:fs';
+import { type Browser, type BrowserContext, chromium } from 'playwright-core';
+
+/** Debian's Chromium; tests never download a browser of their own. */
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/**
+ * Why browser tests cannot run here, or null. Under CI a missing Chromium
+ * fails the run instead of skipping it.
+ */
+export function chromiumUnavailable(): string | null {
+  if (existsSync(CHROMIUM)) return null;
+  const reason = `no Chromium at ${CHROMIUM} (apt-get install chromium)`;
+  if (process.env.CI === 'true') throw new Error(`CI requires browser tests: ${reason}`);
+  return reason;
+}
+
+/** Headless Chromium as this machine runs it: no sandbox as root, no background traffic. */
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+}
+
+/**
+ * A Chromium with a real (non-incognito) profile in `userDataDir`: the only
+ * kind that may install a web app, so the only one whose installability
+ * verdict means anything.
+ */
+export function launchChromiumProfile(userDataDir: string): Promise<BrowserContext> {
+  return chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM,
+    args: CHROMIUM_ARGS,
+  });
+}

@@ -1,0 +1,170 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  createStorage,
+  postgresSkipReason,
+  runLedgerVerify,
+  ServerProcess,
+  type Storage,
+} from '@niteos/test-support';
+import type { Browser, BrowserContext } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { chromiumUnavailable, launchChromium, launchChromiumProfile } from './browser.ts';
+import { TillPage } from './till-page.ts';
+
+const skip = chromiumUnavailable() ?? postgresSkipReason;
+const MANAGER = { email: 'manager@demo.niteos.app', password: 'demo-manager' };
+const STAFF = { name: 'Demo bartender', pin: '1234' };
+const GUEST_A = '04a1b2c3d4e5f6'; // 100 NC in the demo data
+const GUEST_B = '04b2c3d4e5f6a7'; // 50 NC
+const GUEST_C = '04c3d4e5f6a7b8'; // 25 NC
+
+let storage: Storage;
+let server: ServerProcess;
+let browser: Browser;
+let managerToken: string;
+const contexts: BrowserContext[] = [];
+
+async function balance(tag: string): Promise<number> {
+  const res = await server.json('GET', `/api/wallets/${tag}`, managerToken);
+  expect(res.status, `wallet ${tag}`).toBe(200);
+  return res.body.balanceNc;
+}
+
+/** A fresh browser profile (its own IndexedDB and service worker): one till device. */
+async function newTill(name: string): Promise<TillPage> {
+  const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+  contexts.push(context);
+  const page = await context.newPage();
+  await page.goto(`http://127.0.0.1:${server.port}/pos/`);
+  const till = new TillPage(page);
+  await till.enroll(MANAGER.email, MANAGER.password, name);
+  await till.signIn(STAFF.name, STAFF.pin);
+  // The service worker must hold the app before the network goes away.
+  await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
+  return till;
+}
+
+const suite = skip ? describe.skip : describe;
+suite(`till in Chromium against the real server on PostgreSQL${skip ? ` (skipped: ${skip})` : ''}`, () => {
+  beforeAll(async () => {
+    execFileSync(
+      process.execPath,
+      ['node_modules/vite/bin/vite.js', 'build', '--logLevel', 'warn'],
+      {
+        cwd: fileURLToPath(new URL('..', import.meta.url)),
+        stdio: 'inherit',
+      },
+    );
+    storage = await createStorage('postgres');
+    storage.env.NITEOS_DEMO_SEED = 'auto';
+    server = await ServerProcess.start(storage, 'e2e server');
+    const login = await server.json('POST', '/api/auth/login', null, MANAGER);
+    managerToken = login.body.accessToken;
+    browser = await launchChromium();
+  });
+
+  afterAll(async () => {
+    for (const context of contexts) await context.close().catch(() => {});
+    await browser?.close();
+    await server?.stop();
+    if (storage) {
+      const verify = await runLedgerVerify(storage);
+      await storage.dispose();
+      expect(verify.code, verify.stdout + verify.stderr).toBe(0);
+    }
+  });
+
+  test('sells offline across a reload, refuses beyond the offline cap, and lands every op once', async () => {
+    const till = await newTill('Bar 1');
+    const guestD = 'dd00000000000001';
+    expect(await till.topup(guestD, 20_000)).toContain('Topped up 200.00 NC');
+    await till.waitForQueue(0);
+
+    await till.page.context().setOffline(true);
+    await expect.poll(() => till.page.getByTestId('status-online').textContent()).toBe('Offline');
+    for (let i = 0; i < 5; i++)
+      expect(await till.sell('Beer', 'Lager 0.33', 1, GUEST_A, 'nc')).toBe('Paid 7.00 NC');
+    for (let i = 0; i < 4; i++)
+      expect(await till.sell('Beer', 'IPA 0.33', 1, GUEST_B, 'nc')).toBe('Paid 8.50 NC');
+    for (let i = 0; i < 6; i++)
+      expect(await till.sell('Cocktails', 'Gin Tonic', 1, guestD, 'nc')).toBe('Paid 16.00 NC');
+    expect(await till.sell('Cocktails', 'Gin Tonic', 1, guestD, 'nc')).toContain(
+      'Offline limit reached',
+    );
+    await till.clearCart();
+    for (let i = 0; i < 5; i++)
+      expect(await till.sell('Soft', 'Cola', 1, null, 'cash')).toBe('Paid CHF 5.00 by cash');
+    expect(await till.waiting()).toBe(20);
+
+    await till.page.reload();
+    await till.page.getByTestId('pin').waitFor();
+    expect(await till.waiting()).toBe(20);
+    await till.signIn(STAFF.name, STAFF.pin);
+
+    await till.page.context().setOffline(false);
+    await till.waitForQueue(0);
+    expect(await balance(GUEST_A)).toBe(10_000 - 5 * 700);
+    expect(await balance(GUEST_B)).toBe(5_000 - 4 * 850);
+    expect(await balance(guestD)).toBe(20_000 - 6 * 1600);
+  });
+
+  test('Chromium finds nothing that stops the till from being installed', async () => {
+    const profile = await mkdtemp(path.join(tmpdir(), 'niteos-chromium-'));
+    const context = await launchChromiumProfile(profile);
+    try {
+      const page = await context.newPage();
+      await page.goto(`http://127.0.0.1:${server.port}/pos/`);
+      await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
+      const cdp = await context.newCDPSession(page);
+      const { installabilityErrors } = await cdp.send('Page.getInstallabilityErrors');
+      expect(installabilityErrors).toEqual([]);
+      const manifest = await cdp.send('Page.getAppManifest');
+      expect(manifest.errors).toEqual([]);
+    } finally {
+      await context.close();
+      await rm(profile, { recursive: true, force: true });
+    }
+  });
+
+  test('two tills offline overselling one guest: the server holds the conflict for an admin', async () => {
+    const one = await newTill('Bar 2');
+    const two = await newTill('Bar 3');
+    for (const till of [one, two]) await till.page.context().setOffline(true);
+    expect(await one.sell('Beer', 'Lager 0.33', 2, GUEST_C, 'nc')).toBe('Paid 14.00 NC');
+    expect(await two.sell('Beer', 'Lager 0.33', 2, GUEST_C, 'nc')).toBe('Paid 14.00 NC');
+    for (const till of [one, two]) await till.page.context().setOffline(false);
+    await one.waitForQueue(0);
+    await two.waitForQueue(0);
+
+    expect(await balance(GUEST_C)).toBe(2_500 - 1_400);
+    const conflicts = await server.json('GET', '/api/admin/conflicts?status=open', managerToken);
+    expect(
+      conflicts.body.conflicts.filter((c: { nitetapId: string }) => c.nitetapId === GUEST_C),
+    ).toEqual([expect.objectContaining({ reason: 'insufficient_funds', amountNc: 1_400 })]);
+  });
+
+  test('the server dies while the till pushes: after its restart nothing is lost or doubled', async () => {
+    const till = await newTill('Bar 4');
+    const guestE = 'ee00000000000001';
+    expect(await till.topup(guestE, 10_000)).toContain('Topped up');
+    await till.waitForQueue(0);
+    await till.page.context().setOffline(true);
+    for (let i = 0; i < 10; i++)
+      expect(await till.sell('Beer', 'Lager 0.33', 1, guestE, 'nc')).toBe('Paid 7.00 NC');
+
+    let killed: Promise<unknown> | null = null;
+    till.page.on('request', (request) => {
+      if (!killed && request.url().includes('/api/sync/push')) killed = server.kill('SIGKILL');
+    });
+    await till.page.context().setOffline(false);
+    await expect.poll(() => killed !== null, { timeout: 20_000 }).toBe(true);
+    await killed;
+    server = await ServerProcess.start(storage, 'e2e server (restarted)', { port: server.port });
+    await till.waitForQueue(0, 90_000);
+    expect(await balance(guestE)).toBe(10_000 - 10 * 700);
+  });
+});
