@@ -15,12 +15,16 @@ try {
   cpSync(path.join(root, 'drizzle'), scratch, { recursive: true });
   const before = list(scratch);
   // drizzle-kit prefixes "./" to the out folder, so it must be relative.
-  const out = execFileSync(path.join(root, 'node_modules/.bin/drizzle-kit'), ['generate', '--name', 'pending'], {
-    cwd: root,
-    env: { ...process.env, DRIZZLE_OUT: path.relative(root, scratch) },
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const out = execFileSync(
+    path.join(root, 'node_modules/.bin/drizzle-kit'),
+    ['generate', '--name', 'pending'],
+    {
+      cwd: root,
+      env: { ...process.env, DRIZZLE_OUT: path.relative(root, scratch) },
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   const added = list(scratch).filter((f) => !before.includes(f));
   // drizzle-kit exits 0 even when it fails, so its own verdict is required too.
   if (!out.includes('No schema changes')) {
