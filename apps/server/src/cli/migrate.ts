@@ -1,15 +1,19 @@
 import { migrationStatus, openDatabase } from '../db/database.ts';
 import { readConfig } from '../env.ts';
+import { runCli } from './run.ts';
 
 /** `pnpm db:migrate`: applies pending migrations to the configured database. */
-const config = readConfig();
-const database = await openDatabase(config);
-try {
-  await database.migrate();
-  const status = await migrationStatus(database.db);
-  process.stdout.write(
-    `migrations on ${database.kind} (${database.location}): ${status.applied} of ${status.expected} applied\n`,
-  );
-} finally {
-  await database.close();
-}
+runCli(async () => {
+  const config = readConfig();
+  const database = await openDatabase(config);
+  try {
+    await database.migrate();
+    const status = await migrationStatus(database.db);
+    process.stdout.write(
+      `migrations on ${database.kind} (${database.location}): ${status.applied} of ${status.expected} applied\n`,
+    );
+    return 0;
+  } finally {
+    await database.close();
+  }
+});

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
@@ -73,11 +73,43 @@ export function openPostgres(url: string, poolSize = 10): Database {
   };
 }
 
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * PGlite is single-process: a second process on the same files corrupts
+ * them. A pid file says who has the folder; a stale one (its process
+ * died, e.g. SIGKILL) is taken over. Returns the release function.
+ */
+function lockDataDir(dir: string): () => void {
+  const lockPath = path.join(dir, 'niteos.pid');
+  try {
+    writeFileSync(lockPath, String(process.pid), { flag: 'wx' });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    const holder = Number(readFileSync(lockPath, 'utf8'));
+    if (holder && holder !== process.pid && processAlive(holder)) {
+      throw new Error(
+        `the embedded database in ${dir} is in use by process ${holder}: stop it first (PGlite allows one process; set DATABASE_URL to run several)`,
+      );
+    }
+    writeFileSync(lockPath, String(process.pid));
+  }
+  return () => rmSync(lockPath, { force: true });
+}
+
 /** Opens embedded PGlite in `dataDir` (created if missing), or in memory for `memory://`. */
 export async function openPglite(dataDir: string): Promise<Database> {
   const inMemory = dataDir.startsWith('memory://');
   const where = inMemory ? dataDir : path.resolve(dataDir, 'pglite');
   if (!inMemory) mkdirSync(where, { recursive: true });
+  const release = inMemory ? () => {} : lockDataDir(path.dirname(where));
   const client = await PGlite.create(where);
   const db = drizzlePglite(client, { schema: tables });
   return {
@@ -85,7 +117,7 @@ export async function openPglite(dataDir: string): Promise<Database> {
     kind: 'pglite',
     location: where,
     migrate: () => migratePglite(db, { migrationsFolder: MIGRATIONS_FOLDER }),
-    close: () => client.close(),
+    close: () => client.close().finally(release),
   };
 }
 
