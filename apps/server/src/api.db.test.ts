@@ -67,6 +67,65 @@ describeDb('auth', () => {
   });
 });
 
+describeDb('sessions and rate limits', () => {
+  test('logout ends that login: its refresh token no longer works', async () => {
+    const login = await server.json('POST', '/api/auth/login', null, ROOT_ADMIN);
+    expect(
+      (
+        await server.json('POST', '/api/auth/logout', null, {
+          refreshToken: login.body.refreshToken,
+        })
+      ).status,
+    ).toBe(204);
+    expect(
+      (
+        await server.json('POST', '/api/auth/refresh', null, {
+          refreshToken: login.body.refreshToken,
+        })
+      ).status,
+    ).toBe(401);
+  });
+
+  test('sign out everywhere voids every refresh token and access tokens issued before it', async () => {
+    const user = await server.userToken(Role.venueAdmin, venueId);
+    const other = await server.json('POST', '/api/auth/login', null, {
+      email: user.email,
+      password: user.password,
+    });
+    expect((await server.json('GET', '/api/admin/conflicts', user.token)).status).toBe(200);
+    expect((await server.json('POST', '/api/auth/logout-everywhere', user.token)).status).toBe(204);
+    expect((await server.json('GET', '/api/admin/conflicts', user.token)).status).toBe(401);
+    expect((await server.json('GET', '/api/admin/conflicts', other.body.accessToken)).status).toBe(
+      401,
+    );
+    expect(
+      (
+        await server.json('POST', '/api/auth/refresh', null, {
+          refreshToken: other.body.refreshToken,
+        })
+      ).status,
+    ).toBe(401);
+  });
+
+  test('repeated wrong passwords for one account are 429 with Retry-After', async () => {
+    const user = await server.userToken(Role.staff, venueId);
+    const statuses: number[] = [];
+    let retryAfter: string | null = null;
+    for (let i = 0; i < 12; i++) {
+      const res = await server.send('/api/auth/login', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-forwarded-for': `10.0.0.${i}` },
+        body: JSON.stringify({ email: user.email, password: 'wrong-password' }),
+      });
+      statuses.push(res.status);
+      retryAfter = res.headers.get('retry-after') ?? retryAfter;
+    }
+    // userToken signed in once already: 10 attempts per account per window.
+    expect(statuses).toEqual([...Array(9).fill(401), 429, 429, 429]);
+    expect(Number(retryAfter)).toBeGreaterThan(0);
+  });
+});
+
 describeDb('admin: venues and tills', () => {
   test('only a Nitecore admin creates venues', async () => {
     const body = { name: 'Club X', slug: `club-${randomUUID().slice(0, 8)}`, city: 'Basel' };

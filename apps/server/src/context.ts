@@ -1,5 +1,6 @@
 import type { Role } from '@niteos/schema/wire';
 import type { Database } from './db/database.ts';
+import type { KvStore } from './kv/store.ts';
 import type { Logger } from './logger.ts';
 
 /** A signed-in user, as read from a verified access token. */
@@ -19,6 +20,8 @@ export interface AuthedTill {
 /** Everything the app needs from the outside, built once and injected. */
 export interface AppDeps {
   database: Database;
+  /** Rate limits and session revocation: Redis when configured, in-process otherwise. */
+  kv: KvStore;
   jwtSecret: string;
   log: Logger;
   version: string;

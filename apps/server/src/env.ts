@@ -10,6 +10,7 @@ const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   HOST: z.string().default('0.0.0.0'),
   DATABASE_URL: z.url().optional(),
+  REDIS_URL: z.url().optional(),
   NITEOS_DATA_DIR: z.string().optional(),
   INIT_CWD: z.string().optional(),
   NITEOS_JWT_SECRET: z.string().min(32).optional(),
@@ -26,6 +27,8 @@ export interface Config {
   host: string;
   /** Real PostgreSQL when set; otherwise embedded PGlite in `dataDir`. */
   databaseUrl: string | null;
+  /** Shared Redis when set; an in-process store otherwise (one process only). */
+  redisUrl: string | null;
   dataDir: string;
   /** Null: generated once and kept in `dataDir` (single-process embedded mode). */
   jwtSecret: string | null;
@@ -55,6 +58,7 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     port: e.PORT,
     host: e.HOST,
     databaseUrl: e.DATABASE_URL ?? null,
+    redisUrl: e.REDIS_URL ?? null,
     // Relative to where the user ran `pnpm …`, not the package folder pnpm switches to.
     dataDir: path.resolve(e.INIT_CWD ?? process.cwd(), e.NITEOS_DATA_DIR ?? './.data'),
     jwtSecret: e.NITEOS_JWT_SECRET ?? null,

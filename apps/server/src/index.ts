@@ -3,6 +3,8 @@ import { createApp } from './app.ts';
 import { bootstrapAdmin } from './auth/service.ts';
 import { openDatabase } from './db/database.ts';
 import { ConfigError, readConfig } from './env.ts';
+import { createMemoryStore } from './kv/memory-store.ts';
+import { createRedisStore } from './kv/redis-store.ts';
 import { jsonLogger } from './logger.ts';
 import { seedDemo } from './seed/demo.ts';
 import { ensureJwtSecret } from './settings.ts';
@@ -22,8 +24,10 @@ async function main() {
   await bootstrapAdmin(db, admin);
   const demo = config.demoSeed ? await seedDemo(db) : null;
 
+  const kv = config.redisUrl ? createRedisStore(config.redisUrl) : createMemoryStore();
   const app = createApp({
     database,
+    kv,
     jwtSecret,
     log,
     version: VERSION,
@@ -34,7 +38,7 @@ async function main() {
     const base = config.publicUrl ?? `http://localhost:${info.port}`;
     const lines = [
       '',
-      `NiteOS server ${VERSION} on ${database.kind} (${database.location})`,
+      `NiteOS server ${VERSION} on ${database.kind} (${database.location}), ${kv.kind === 'redis' ? 'Redis' : 'in-process'} sessions and rate limits`,
       `  API:     ${base}/api`,
       `  Health:  ${base}/api/health`,
       `  Till:    ${base}/pos/`,
@@ -57,7 +61,7 @@ async function main() {
   const shutdown = (signal: string) => {
     log({ level: 'info', msg: 'shutting down', signal });
     server.close(() => {
-      database.close().finally(() => process.exit(0));
+      Promise.allSettled([database.close(), kv.close()]).finally(() => process.exit(0));
     });
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));

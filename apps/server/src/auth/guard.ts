@@ -2,7 +2,7 @@ import { Role } from '@niteos/schema/wire';
 import type { MiddlewareHandler } from 'hono';
 import type { AppDeps, AppEnv, AuthUser } from '../context.ts';
 import { forbidden, unauthorized } from '../errors.ts';
-import { bearerToken, readAccessToken } from './tokens.ts';
+import { bearerToken, readAccessToken, revokedBeforeKey } from './tokens.ts';
 
 /**
  * The one guard for user routes: a valid access token (401 otherwise) and
@@ -11,10 +11,12 @@ import { bearerToken, readAccessToken } from './tokens.ts';
 export function requireRole(deps: AppDeps, ...roles: Role[]): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const token = bearerToken(c.req.header('authorization'));
-    const user = token ? await readAccessToken(token, deps.jwtSecret) : null;
-    if (!user) throw unauthorized();
-    if (!roles.includes(user.role)) throw forbidden();
-    c.set('user', user);
+    const claims = token ? await readAccessToken(token, deps.jwtSecret) : null;
+    if (!claims) throw unauthorized();
+    const revokedBefore = Number((await deps.kv.get(revokedBeforeKey(claims.id))) ?? 0);
+    if (claims.issuedAt < revokedBefore) throw unauthorized('signed out everywhere: sign in again');
+    if (!roles.includes(claims.role)) throw forbidden();
+    c.set('user', { id: claims.id, role: claims.role, venueId: claims.venueId });
     await next();
   };
 }
@@ -29,3 +31,4 @@ export function assertVenueAccess(user: AuthUser, venueId: string): void {
 }
 
 export const ADMINS = [Role.venueAdmin, Role.nitecoreAdmin] as const;
+export const ALL_ROLES = [Role.guest, Role.staff, Role.venueAdmin, Role.nitecoreAdmin] as const;

@@ -2,17 +2,38 @@ import { loginRequestSchema, refreshRequestSchema } from '@niteos/schema/wire';
 import { Hono } from 'hono';
 import type { AppDeps, AppEnv } from '../context.ts';
 import { parseJson } from '../http/validate.ts';
-import { login, refresh } from './service.ts';
+import { enforceRate, perIp, rateLimit } from '../kv/rate-limit.ts';
+import { ALL_ROLES, requireRole } from './guard.ts';
+import { login, logout, logoutEverywhere, refresh } from './service.ts';
+
+/** Sign-in attempts: per address, and per account so one IP cannot be spread across many. */
+const LOGIN_PER_IP = perIp('login-ip', 30, 300);
+const LOGIN_PER_EMAIL = { limit: 10, windowSeconds: 300 };
+const REFRESH_PER_IP = perIp('refresh-ip', 60, 300);
 
 export function authRoutes(deps: AppDeps) {
   const db = deps.database.db;
   return new Hono<AppEnv>()
-    .post('/login', async (c) => {
+    .post('/login', rateLimit(deps.kv, LOGIN_PER_IP), async (c) => {
       const body = await parseJson(c, loginRequestSchema);
+      await enforceRate(
+        deps.kv,
+        { name: 'login-email', ...LOGIN_PER_EMAIL, key: () => body.email.toLowerCase() },
+        c,
+      );
       return c.json(await login(db, deps.jwtSecret, body.email, body.password));
     })
-    .post('/refresh', async (c) => {
+    .post('/refresh', rateLimit(deps.kv, REFRESH_PER_IP), async (c) => {
       const body = await parseJson(c, refreshRequestSchema);
       return c.json(await refresh(db, deps.jwtSecret, body.refreshToken));
+    })
+    .post('/logout', async (c) => {
+      const body = await parseJson(c, refreshRequestSchema);
+      await logout(db, body.refreshToken);
+      return c.body(null, 204);
+    })
+    .post('/logout-everywhere', requireRole(deps, ...ALL_ROLES), async (c) => {
+      await logoutEverywhere(db, deps.kv, c.get('user').id, Math.floor(Date.now() / 1000));
+      return c.body(null, 204);
     });
 }

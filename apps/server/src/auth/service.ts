@@ -5,8 +5,16 @@ import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { AuthUser } from '../context.ts';
 import type { Db } from '../db/database.ts';
 import { unauthorized } from '../errors.ts';
+import type { KvStore } from '../kv/store.ts';
 import { hashSecret, verifySecret } from './passwords.ts';
-import { hashToken, newOpaqueToken, REFRESH_TOKEN_SECONDS, signAccessToken } from './tokens.ts';
+import {
+  ACCESS_TOKEN_SECONDS,
+  hashToken,
+  newOpaqueToken,
+  REFRESH_TOKEN_SECONDS,
+  revokedBeforeKey,
+  signAccessToken,
+} from './tokens.ts';
 
 /** Spent on unknown emails too, so response time does not reveal which exist. */
 const DUMMY_HASH = hashSecret('not-a-real-password');
@@ -103,4 +111,35 @@ export async function bootstrapAdmin(
     })
     .onConflictDoNothing();
   return true;
+}
+
+/** Ends one login: its refresh-token family can no longer be used. Unknown tokens are ignored. */
+export async function logout(db: Db, token: string): Promise<void> {
+  const [row] = await db
+    .select({ familyId: refreshTokens.familyId })
+    .from(refreshTokens)
+    .where(eq(refreshTokens.tokenHash, hashToken(token)));
+  if (!row) return;
+  await db
+    .update(refreshTokens)
+    .set({ revokedAt: new Date() })
+    .where(and(eq(refreshTokens.familyId, row.familyId), isNull(refreshTokens.revokedAt)));
+}
+
+/**
+ * "Sign out everywhere": every refresh token of the user is revoked, and
+ * access tokens issued until now are refused (until they would have expired anyway).
+ */
+export async function logoutEverywhere(
+  db: Db,
+  kv: KvStore,
+  userId: string,
+  nowSeconds: number,
+): Promise<void> {
+  await db
+    .update(refreshTokens)
+    .set({ revokedAt: new Date() })
+    .where(and(eq(refreshTokens.userId, userId), isNull(refreshTokens.revokedAt)));
+  // +1: a token issued within this same second is also void.
+  await kv.set(revokedBeforeKey(userId), String(nowSeconds + 1), ACCESS_TOKEN_SECONDS + 60);
 }

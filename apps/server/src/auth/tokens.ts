@@ -12,6 +12,7 @@ const claimsSchema = z.object({
   sub: z.string(),
   role: roleSchema,
   venueId: z.string().nullable(),
+  iat: z.number(),
   exp: z.number(),
 });
 
@@ -25,6 +26,7 @@ export function signAccessToken(
       sub: user.id,
       role: user.role,
       venueId: user.venueId,
+      iat: nowSeconds,
       exp: nowSeconds + ACCESS_TOKEN_SECONDS,
     },
     secret,
@@ -32,15 +34,26 @@ export function signAccessToken(
   );
 }
 
-/** The user of a valid, unexpired access token, or null. */
-export async function readAccessToken(token: string, secret: string): Promise<AuthUser | null> {
+/** The user of a valid, unexpired access token and when it was issued, or null. */
+export async function readAccessToken(
+  token: string,
+  secret: string,
+): Promise<(AuthUser & { issuedAt: number }) | null> {
   try {
     const claims = claimsSchema.parse(await verify(token, secret, 'HS256'));
-    return { id: claims.sub, role: claims.role as Role, venueId: claims.venueId };
+    return {
+      id: claims.sub,
+      role: claims.role as Role,
+      venueId: claims.venueId,
+      issuedAt: claims.iat,
+    };
   } catch {
     return null;
   }
 }
+
+/** KV key: access tokens of this user issued before its value (epoch seconds) are void. */
+export const revokedBeforeKey = (userId: string) => `revoked-before:${userId}`;
 
 /** A random bearer secret (device tokens, refresh tokens): 32 bytes, base64url. */
 export function newOpaqueToken(): string {

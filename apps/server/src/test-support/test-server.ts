@@ -5,6 +5,7 @@ import { createApp } from '../app.ts';
 import { hashSecret } from '../auth/passwords.ts';
 import { bootstrapAdmin } from '../auth/service.ts';
 import type { Database } from '../db/database.ts';
+import { createMemoryStore } from '../kv/memory-store.ts';
 import { silentLogger } from '../logger.ts';
 import { openTestDatabase } from './test-db.ts';
 import { type Send, TestTill } from './test-till.ts';
@@ -28,7 +29,10 @@ export interface TestServer {
   /** Creates a venue through the API as the Nitecore admin. */
   createVenue(): Promise<string>;
   /** Creates a user directly and returns an access token for it. */
-  userToken(role: Role, venueId: string | null): Promise<{ token: string; userId: string }>;
+  userToken(
+    role: Role,
+    venueId: string | null,
+  ): Promise<{ token: string; userId: string; email: string; password: string }>;
   /** Enrolls a new till for `venueId` through the API. */
   enrollTill(venueId: string, token?: string): Promise<TestTill>;
   dispose(): Promise<void>;
@@ -37,8 +41,10 @@ export interface TestServer {
 export async function startTestServer(): Promise<TestServer> {
   const { database, dispose } = await openTestDatabase();
   await bootstrapAdmin(database.db, ROOT_ADMIN);
+  const kv = createMemoryStore();
   const app = createApp({
     database,
+    kv,
     jwtSecret: randomBytes(32).toString('hex'),
     log: silentLogger,
     version: 'test',
@@ -92,7 +98,7 @@ export async function startTestServer(): Promise<TestServer> {
       await database.db
         .insert(users)
         .values({ id: userId, email, passwordHash: await hashSecret(password), role, venueId });
-      return { token: await login(email, password), userId };
+      return { token: await login(email, password), userId, email, password };
     },
     async enrollTill(venueId, token = rootToken) {
       const till = new TestTill();
@@ -108,7 +114,10 @@ export async function startTestServer(): Promise<TestServer> {
       till.venueId = venueId;
       return till;
     },
-    dispose,
+    async dispose() {
+      await kv.close();
+      await dispose();
+    },
   };
   return server;
 }

@@ -1,15 +1,23 @@
-import { nitetapIdSchema, Role } from '@niteos/schema/wire';
+import { nitetapIdSchema } from '@niteos/schema/wire';
 import { Hono } from 'hono';
-import { requireRole } from '../auth/guard.ts';
+import { ALL_ROLES, requireRole } from '../auth/guard.ts';
 import type { AppDeps, AppEnv } from '../context.ts';
 import { badRequest } from '../errors.ts';
+import { perIp, rateLimit } from '../kv/rate-limit.ts';
 import { getWallet } from './service.ts';
 
 /** `/api/wallets`: wallet look-up for staff, admins and the wallet's guest. */
 export function walletRoutes(deps: AppDeps) {
   return new Hono<AppEnv>().get(
     '/:nitetapId',
-    requireRole(deps, Role.guest, Role.staff, Role.venueAdmin, Role.nitecoreAdmin),
+    requireRole(deps, ...ALL_ROLES),
+    // Per tag too: looking one wallet up again and again is probing, whoever asks.
+    rateLimit(deps.kv, perIp('wallet-ip', 300, 60), {
+      name: 'wallet-tag',
+      limit: 120,
+      windowSeconds: 60,
+      key: (c) => c.req.param('nitetapId')?.toLowerCase() ?? null,
+    }),
     async (c) => {
       const tag = c.req.param('nitetapId');
       if (!nitetapIdSchema.safeParse(tag).success)

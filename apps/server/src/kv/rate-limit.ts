@@ -1,0 +1,47 @@
+import { ErrorCode } from '@niteos/schema/wire';
+import type { Context, MiddlewareHandler } from 'hono';
+import type { AppEnv } from '../context.ts';
+import { AppError } from '../errors.ts';
+import { clientIp } from '../http/client-ip.ts';
+import type { KvStore } from './store.ts';
+
+export interface RateRule {
+  /** Names the counter, e.g. `login-ip`. */
+  name: string;
+  limit: number;
+  windowSeconds: number;
+  /** What is counted (an IP, an email, a NiteTap); null skips the rule for this request. */
+  key: (c: Context<AppEnv>) => string | null | Promise<string | null>;
+}
+
+/** Counts the request under `rule` and throws 429 with Retry-After once over the limit. */
+export async function enforceRate(kv: KvStore, rule: RateRule, c: Context<AppEnv>): Promise<void> {
+  const key = await rule.key(c);
+  if (key === null) return;
+  const { count, resetSeconds } = await kv.hit(`rate:${rule.name}:${key}`, rule.windowSeconds);
+  if (count > rule.limit) {
+    throw new AppError(
+      429,
+      ErrorCode.rateLimited,
+      `too many attempts: try again in ${resetSeconds} s`,
+      {
+        'Retry-After': String(resetSeconds),
+      },
+    );
+  }
+}
+
+/** Middleware form of `enforceRate`, for rules that need only the request line. */
+export function rateLimit(kv: KvStore, ...rules: RateRule[]): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    for (const rule of rules) await enforceRate(kv, rule, c);
+    await next();
+  };
+}
+
+export const perIp = (name: string, limit: number, windowSeconds: number): RateRule => ({
+  name,
+  limit,
+  windowSeconds,
+  key: (c) => clientIp(c) ?? 'unknown',
+});

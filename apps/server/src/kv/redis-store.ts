@@ -1,0 +1,36 @@
+import { Redis } from 'ioredis';
+import type { KvStore } from './store.ts';
+
+/** The shared store on Redis; keys are prefixed so one Redis can serve several deployments. */
+export function createRedisStore(url: string, prefix = 'niteos:'): KvStore {
+  const redis = new Redis(url, {
+    lazyConnect: false,
+    maxRetriesPerRequest: 2,
+    enableOfflineQueue: true,
+  });
+  // A down Redis must not crash the process; callers see the failed command.
+  redis.on('error', () => {});
+  return {
+    kind: 'redis',
+    async hit(key, windowSeconds) {
+      const k = prefix + key;
+      const replies = await redis.multi().incr(k).expire(k, windowSeconds, 'NX').ttl(k).exec();
+      if (!replies) throw new Error('redis transaction aborted');
+      const count = Number(replies[0]?.[1]);
+      const ttl = Number(replies[2]?.[1]);
+      return { count, resetSeconds: Math.max(1, ttl) };
+    },
+    async set(key, value, ttlSeconds) {
+      await redis.set(prefix + key, value, 'EX', ttlSeconds);
+    },
+    async get(key) {
+      return redis.get(prefix + key);
+    },
+    async ping() {
+      await redis.ping();
+    },
+    async close() {
+      await redis.quit().catch(() => redis.disconnect());
+    },
+  };
+}
