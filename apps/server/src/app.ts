@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { ErrorCode } from '@niteos/schema/wire';
 import { Hono } from 'hono';
+import { marketAdminRoutes } from './admin/market.ts';
+import { reportAdminRoutes } from './admin/reports.ts';
+import { staffAdminRoutes } from './admin/staff.ts';
+import { venueAdminExtraRoutes } from './admin/venue-settings.ts';
+import { walletAdminRoutes } from './admin/wallets.ts';
 import { authRoutes } from './auth/routes.ts';
 import { conflictAdminRoutes } from './conflicts/routes.ts';
 import type { AppDeps, AppEnv } from './context.ts';
@@ -36,6 +41,11 @@ export function createApp(deps: AppDeps) {
   app.route('/api/admin/venues', venueAdminRoutes(deps));
   app.route('/api/admin', tillAdminRoutes(deps));
   app.route('/api/admin/conflicts', conflictAdminRoutes(deps));
+  app.route('/api/admin', marketAdminRoutes(deps));
+  app.route('/api/admin', staffAdminRoutes(deps));
+  app.route('/api/admin', venueAdminExtraRoutes(deps));
+  app.route('/api/admin', walletAdminRoutes(deps));
+  app.route('/api/admin', reportAdminRoutes(deps));
   app.route('/api/health', healthRoutes(deps));
   if (deps.posDir) mountPwa(app, '/pos', deps.posDir, 'The till app');
   return app;

@@ -1,12 +1,12 @@
 import { resolveConflictSchema } from '@niteos/schema/wire';
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { ADMINS, requireRole } from '../auth/guard.ts';
+import { ADMINS, assertVenueAccess, requireRole } from '../auth/guard.ts';
 import type { AppDeps, AppEnv } from '../context.ts';
 import { badRequest } from '../errors.ts';
 import { clientIp } from '../http/client-ip.ts';
 import { describeIssues, parseJson } from '../http/validate.ts';
-import { listConflicts, resolveConflict } from './service.ts';
+import { getConflict, listConflicts, resolveConflict } from './service.ts';
 
 const listQuery = z.strictObject({
   status: z.enum(['open', 'resolved']).optional(),
@@ -23,6 +23,8 @@ export function conflictAdminRoutes(deps: AppDeps) {
       return c.json({ conflicts: await listConflicts(db, c.get('user'), query.data) });
     })
     .post('/:conflictId/resolve', requireRole(deps, ...ADMINS), async (c) => {
+      // Venue first: another venue's admin learns nothing from a 400 about the body.
+      assertVenueAccess(c.get('user'), (await getConflict(db, c.req.param('conflictId'))).venueId);
       const body = await parseJson(c, resolveConflictSchema);
       const resolved = await resolveConflict(
         db,

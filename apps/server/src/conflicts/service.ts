@@ -53,6 +53,12 @@ export async function listConflicts(
   return rows.map(conflictView);
 }
 
+export async function getConflict(db: Db, conflictId: string): Promise<ConflictRow> {
+  const [row] = await db.select().from(conflicts).where(eq(conflicts.id, conflictId));
+  if (!row) throw notFound('conflict');
+  return row;
+}
+
 const REFUSALS: Record<ResolutionRefusal, string> = {
   write_off_needs_nc_debit: 'only an NC sale or cashout can be written off',
   void_target_missing: 'the sale this void names has still not reached the server',

@@ -1,4 +1,5 @@
 /** Browser-safe wire types and validators shared by server and PWAs. */
+export * from './admin.ts';
 export * from './api.ts';
 export * from './codes.ts';
 export * from './envelope.ts';

@@ -1,0 +1,320 @@
+import { randomUUID } from 'node:crypto';
+import { Role } from '@niteos/schema/wire';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { createApp } from '../app.ts';
+import { createMemoryStore } from '../kv/memory-store.ts';
+import { verifyLedger } from '../ledger/verify.ts';
+import { silentLogger } from '../logger.ts';
+import { describeDb } from '../test-support/describe-db.ts';
+import { startTestServer, type TestServer } from '../test-support/test-server.ts';
+import type { TestTill } from '../test-support/test-till.ts';
+
+let server: TestServer;
+let venueA: string;
+let venueB: string;
+let adminA: string;
+let adminB: string;
+let staffA: string;
+let guest: string;
+let tillA: TestTill;
+const fixtures: Record<string, string> = {};
+
+beforeAll(async () => {
+  server = await startTestServer();
+  venueA = await server.createVenue();
+  venueB = await server.createVenue();
+  adminA = (await server.userToken(Role.venueAdmin, venueA)).token;
+  adminB = (await server.userToken(Role.venueAdmin, venueB)).token;
+  const staff = await server.userToken(Role.staff, venueA);
+  staffA = staff.token;
+  guest = (await server.userToken(Role.guest, null)).token;
+  tillA = await server.enrollTill(venueA);
+
+  // One thing of each kind in venue A, for every path parameter of the admin API.
+  const tag = 'abcdef0123';
+  await tillA.push(server.send, [await tillA.topup(tag, 500)]);
+  const { body } = await tillA.push(server.send, [await tillA.sale(tag, 900)]);
+  expect(body.results[0]?.status).toBe('held');
+  const conflicts = await server.json('GET', '/api/admin/conflicts', adminA);
+  const item = await server.json('POST', `/api/admin/venues/${venueA}/market-items`, adminA, {
+    name: 'Fixture beer',
+    category: 'Beer',
+    priceNc: 700,
+    priceChf: 700,
+  });
+  const post = await server.json('POST', `/api/admin/venues/${venueA}/feed`, adminA, {
+    title: 'Opening',
+  });
+  Object.assign(fixtures, {
+    venueId: venueA,
+    tillId: tillA.tillId,
+    conflictId: conflicts.body.conflicts[0].id,
+    itemId: item.body.itemId,
+    userId: staff.userId,
+    postId: post.body.id,
+    nitetapId: tag,
+  });
+});
+afterAll(async () => {
+  const report = await verifyLedger(server.database.db);
+  await server.dispose();
+  expect(report.ok, JSON.stringify(report)).toBe(true);
+});
+
+/** Every admin route, read from the app itself: a new route is in the matrix the day it is added. */
+function adminRoutes(): { method: string; path: string }[] {
+  const app = createApp({
+    database: server.database,
+    kv: createMemoryStore(),
+    jwtSecret: 'x'.repeat(32),
+    log: silentLogger,
+    version: 'test',
+    startedAt: new Date(),
+  });
+  const seen = new Set<string>();
+  return app.routes
+    .filter((r) => r.path.startsWith('/api/admin') && r.method !== 'ALL')
+    .filter((r) => {
+      const key = `${r.method} ${r.path}`;
+      return !seen.has(key) && seen.add(key);
+    })
+    .map((r) => ({ method: r.method, path: r.path }));
+}
+
+function fill(path: string): string {
+  return path.replace(/:(\w+)/g, (_, name: string) => {
+    const value = fixtures[name];
+    if (!value)
+      throw new Error(
+        `no fixture for :${name} in ${path}: add one so the route cannot escape the matrix`,
+      );
+    return value;
+  });
+}
+
+describeDb('admin routes: the 401/403 matrix, generated from the route table', () => {
+  test('the route table lists the admin API', () => {
+    const paths = adminRoutes().map((r) => `${r.method} ${r.path}`);
+    expect(paths.length).toBeGreaterThanOrEqual(20);
+    expect(paths).toContain('POST /api/admin/conflicts/:conflictId/resolve');
+  });
+
+  test('every admin route: no token 401, guest 403, staff 403, another venue 403/404', async () => {
+    const failures: string[] = [];
+    for (const route of adminRoutes()) {
+      const url = fill(route.path);
+      const body = route.method === 'GET' || route.method === 'DELETE' ? undefined : {};
+      const expectStatus = async (who: string, token: string | null, allowed: number[]) => {
+        const res = await server.json(route.method, url, token, body);
+        if (!allowed.includes(res.status))
+          failures.push(`${route.method} ${route.path} as ${who}: ${res.status}`);
+      };
+      await expectStatus('nobody', null, [401]);
+      await expectStatus('guest', guest, [403]);
+      await expectStatus('staff', staffA, [403]);
+      if (route.path.includes(':'))
+        await expectStatus('admin of another venue', adminB, [403, 404]);
+    }
+    expect(failures).toEqual([]);
+  });
+
+  test('Nitecore-only routes refuse venue admins', async () => {
+    expect((await server.json('GET', '/api/admin/audit', adminA)).status).toBe(403);
+    expect(
+      (await server.json('POST', '/api/admin/venues', adminA, { name: 'x', slug: 'x', city: 'y' }))
+        .status,
+    ).toBe(403);
+  });
+});
+
+describeDb('admin: market, staff, settings, tills', () => {
+  test('a market item changed by an admin reaches the till on its next pull', async () => {
+    const res = await server.json('PATCH', `/api/admin/market-items/${fixtures.itemId}`, adminA, {
+      priceNc: 750,
+      available: false,
+    });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ priceNc: 750, available: false });
+    const pull = await server.json('GET', '/api/sync/pull', tillA.deviceToken);
+    expect(pull.body.catalog).toContainEqual(
+      expect.objectContaining({ itemId: fixtures.itemId, priceNc: 750, available: false }),
+    );
+    expect(
+      (
+        await server.json('PATCH', `/api/admin/market-items/${fixtures.itemId}`, adminA, {
+          priceNc: -1,
+        })
+      ).status,
+    ).toBe(400);
+  });
+
+  test('staff get a PIN the till can check offline; the hash never leaves the API otherwise', async () => {
+    const email = `bar-${randomUUID().slice(0, 6)}@niteos.test`;
+    const res = await server.json('POST', `/api/admin/venues/${venueA}/staff`, adminA, {
+      email,
+      displayName: 'Night barman',
+      password: 'long-password-1',
+      pin: '4321',
+    });
+    expect(res.status).toBe(201);
+    expect(res.body).toEqual(expect.objectContaining({ email, hasPin: true, role: 'staff' }));
+    expect(JSON.stringify(res.body)).not.toContain('scrypt');
+    const pull = await server.json('GET', '/api/sync/pull', tillA.deviceToken);
+    expect(pull.body.staff).toContainEqual(
+      expect.objectContaining({
+        name: 'Night barman',
+        pinHash: expect.stringMatching(/^scrypt\$/),
+      }),
+    );
+    const again = await server.json('POST', `/api/admin/venues/${venueA}/staff`, adminA, {
+      email,
+      displayName: 'Dup',
+      password: 'long-password-1',
+    });
+    expect(again.status).toBe(409);
+    const badPin = await server.json('PATCH', `/api/admin/staff/${res.body.userId}`, adminA, {
+      pin: '12',
+    });
+    expect(badPin.status).toBe(400);
+  });
+
+  test('venue settings change the policy tills get', async () => {
+    const res = await server.json('PATCH', `/api/admin/venues/${venueA}`, adminA, {
+      radioUrl: 'https://radio.example/live.m3u8',
+      policy: { offlineCapNc: 5000 },
+    });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      radioUrl: 'https://radio.example/live.m3u8',
+      policy: { offlineCapNc: 5000, overdraftLimitNc: 0 },
+    });
+    const pull = await server.json('GET', '/api/sync/pull', tillA.deviceToken);
+    expect(pull.body.policy.offlineCapNc).toBe(5000);
+    expect(
+      (await server.json('PATCH', `/api/admin/venues/${venueA}`, adminA, { radioUrl: 'ftp://x' }))
+        .status,
+    ).toBe(400);
+  });
+
+  test('the tills list shows last contact, last seq and open seq gaps', async () => {
+    const till = await server.enrollTill(venueA);
+    await till.topup('aa11bb22cc', 100);
+    await till.push(server.send, [await till.topup('aa11bb22cc', 100)]);
+    const res = await server.json('GET', `/api/admin/venues/${venueA}/tills`, adminA);
+    expect(res.body.tills).toContainEqual(
+      expect.objectContaining({
+        tillId: till.tillId,
+        lastSeq: 2,
+        openSeqGaps: 1,
+        status: 'active',
+        lastSeenAt: expect.any(String),
+      }),
+    );
+  });
+});
+
+describeDb('admin: lost wristbands', () => {
+  test('replacing a wristband moves its balance and XP atomically; tills refuse the old tag', async () => {
+    const oldTag = 'facade0001';
+    const newTag = 'facade0002';
+    await tillA.push(server.send, [await tillA.topup(oldTag, 5000)]);
+    await tillA.push(server.send, [await tillA.sale(oldTag, 1500)]);
+    const res = await server.json('POST', `/api/admin/wallets/${oldTag}/replace`, adminA, {
+      newNitetapId: newTag.toUpperCase(),
+      note: 'lost at the bar',
+    });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      from: oldTag,
+      to: newTag,
+      movedNc: 3500,
+      movedXp: 15,
+      balanceNc: 3500,
+      xp: 15,
+    });
+    const old = await server.json('GET', `/api/wallets/${oldTag}`, adminA);
+    expect(old.body).toMatchObject({ balanceNc: 0, status: 'blocked' });
+    expect((await server.json('GET', `/api/wallets/${newTag}`, adminA)).body).toMatchObject({
+      balanceNc: 3500,
+      status: 'active',
+    });
+
+    const pull = await server.json('GET', '/api/sync/pull', tillA.deviceToken);
+    expect(pull.body.blockedTags).toContain(oldTag);
+    const { body } = await tillA.push(server.send, [await tillA.sale(oldTag, 100)]);
+    expect(body.results[0]).toMatchObject({ status: 'held', reason: 'blocked_tag' });
+    expect(
+      (
+        await server.json('POST', `/api/admin/wallets/${oldTag}/replace`, adminB, {
+          newNitetapId: 'facade0003',
+        })
+      ).status,
+    ).toBe(404);
+  });
+});
+
+describeDb('admin: end-of-night report and audit log', () => {
+  test('the report per till and staff matches what the till did', async () => {
+    const venue = await server.createVenue();
+    const admin = (await server.userToken(Role.venueAdmin, venue)).token;
+    const till = await server.enrollTill(venue);
+    const tag = 'b0b0b0b0b0';
+    const topup = await till.topup(tag, 5000, 'cash');
+    const sale = await till.sale(tag, 1200);
+    const cash = await till.sale(null, 900, 'cash');
+    const card = await till.sale(null, 400, 'card');
+    const cashout = await till.sign({
+      op: 'cashout',
+      nitetapId: tag,
+      tender: 'cash',
+      amountNc: 1000,
+      amountChf: 1000,
+      basis: { balanceNc: 3800, asOf: null, pendingNc: 0 },
+    });
+    const voided = await till.voidOf(cash);
+    await till.push(server.send, [topup, sale, cash, card, cashout, voided]);
+    const res = await server.json('GET', `/api/admin/venues/${venue}/reports/night`, admin);
+    expect(res.status).toBe(200);
+    expect(res.body.total).toEqual({
+      salesNc: { count: 1, nc: 1200 },
+      salesCash: { count: 1, chf: 900 },
+      salesCard: { count: 1, chf: 400 },
+      topupsCash: { count: 1, chf: 5000, nc: 5000 },
+      topupsCard: { count: 0, chf: 0, nc: 0 },
+      cashouts: { count: 1, chf: 1000, nc: 1000 },
+      voids: { count: 1, nc: 0, chf: 900 },
+      held: { count: 0, nc: 0 },
+      expectedCashChf: 900 + 5000 - 1000 - 900,
+    });
+    expect(res.body.tills).toEqual([
+      expect.objectContaining({ tillId: till.tillId, expectedCashChf: 4000 }),
+    ]);
+    expect(res.body.staff).toEqual([expect.objectContaining({ staffId: 'staff-1' })]);
+    expect(
+      (await server.json('GET', `/api/admin/venues/${venue}/reports/night?from=yesterday`, admin))
+        .status,
+    ).toBe(400);
+  });
+
+  test('admin actions are in the audit log, readable by Nitecore admins', async () => {
+    const res = await server.json('GET', `/api/admin/audit?venueId=${venueA}`, server.rootToken);
+    expect(res.status).toBe(200);
+    const actions = res.body.entries.map((e: { action: string }) => e.action);
+    expect(actions).toEqual(
+      expect.arrayContaining([
+        'market.create',
+        'market.update',
+        'staff.create',
+        'venue.update',
+        'till.enroll',
+        'wallet.replace',
+      ]),
+    );
+    const replace = res.body.entries.find((e: { action: string }) => e.action === 'wallet.replace');
+    expect(replace).toMatchObject({
+      actorRole: 'venue_admin',
+      venueId: venueA,
+      target: 'facade0001',
+    });
+  });
+});

@@ -1,0 +1,92 @@
+import { randomUUID } from 'node:crypto';
+import { marketItems } from '@niteos/schema/tables';
+import { marketItemInputSchema, marketItemPatchSchema } from '@niteos/schema/wire';
+import { asc, eq } from 'drizzle-orm';
+import { Hono } from 'hono';
+import { audit } from '../audit/audit.ts';
+import { ADMINS, assertVenueAccess, requireRole } from '../auth/guard.ts';
+import type { AppDeps, AppEnv } from '../context.ts';
+import { notFound } from '../errors.ts';
+import { clientIp } from '../http/client-ip.ts';
+import { parseJson } from '../http/validate.ts';
+import { getVenue } from '../venues/service.ts';
+
+type ItemRow = typeof marketItems.$inferSelect;
+const view = (i: ItemRow) => ({
+  itemId: i.id,
+  venueId: i.venueId,
+  name: i.name,
+  category: i.category,
+  priceNc: i.priceNc,
+  priceChf: i.priceChf,
+  available: i.available,
+  sort: i.sort,
+  updatedAt: i.updatedAt.toISOString(),
+});
+
+/** The venue's market: what tills sell and guests browse. Changes reach tills on their next pull. */
+export function marketAdminRoutes(deps: AppDeps) {
+  const db = deps.database.db;
+  return new Hono<AppEnv>()
+    .get('/venues/:venueId/market-items', requireRole(deps, ...ADMINS), async (c) => {
+      const venueId = c.req.param('venueId');
+      assertVenueAccess(c.get('user'), venueId);
+      const rows = await db
+        .select()
+        .from(marketItems)
+        .where(eq(marketItems.venueId, venueId))
+        .orderBy(asc(marketItems.category), asc(marketItems.sort), asc(marketItems.name));
+      return c.json({ items: rows.map(view) });
+    })
+    .post('/venues/:venueId/market-items', requireRole(deps, ...ADMINS), async (c) => {
+      const venueId = c.req.param('venueId');
+      assertVenueAccess(c.get('user'), venueId);
+      await getVenue(db, venueId);
+      const body = await parseJson(c, marketItemInputSchema);
+      const item = await db.transaction(async (tx) => {
+        const [row] = await tx
+          .insert(marketItems)
+          .values({ id: randomUUID(), venueId, ...body })
+          .returning();
+        if (!row) throw new Error('insert returned nothing');
+        await audit(tx, {
+          actor: c.get('user'),
+          action: 'market.create',
+          venueId,
+          target: row.id,
+          after: view(row),
+          ip: clientIp(c),
+        });
+        return row;
+      });
+      return c.json(view(item), 201);
+    })
+    .patch('/market-items/:itemId', requireRole(deps, ...ADMINS), async (c) => {
+      const [before] = await db
+        .select()
+        .from(marketItems)
+        .where(eq(marketItems.id, c.req.param('itemId')));
+      if (!before) throw notFound('market item');
+      assertVenueAccess(c.get('user'), before.venueId);
+      const body = await parseJson(c, marketItemPatchSchema);
+      const item = await db.transaction(async (tx) => {
+        const [row] = await tx
+          .update(marketItems)
+          .set({ ...body, updatedAt: new Date() })
+          .where(eq(marketItems.id, before.id))
+          .returning();
+        if (!row) throw notFound('market item');
+        await audit(tx, {
+          actor: c.get('user'),
+          action: 'market.update',
+          venueId: row.venueId,
+          target: row.id,
+          before: view(before),
+          after: view(row),
+          ip: clientIp(c),
+        });
+        return row;
+      });
+      return c.json(view(item));
+    });
+}

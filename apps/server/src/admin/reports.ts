@@ -1,0 +1,140 @@
+import { sql } from 'drizzle-orm';
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { ADMINS, assertVenueAccess, requireRole } from '../auth/guard.ts';
+import type { AppDeps, AppEnv } from '../context.ts';
+import { type Db, rowsOf } from '../db/database.ts';
+import { badRequest } from '../errors.ts';
+import { describeIssues } from '../http/validate.ts';
+
+interface Figures {
+  salesNc: { count: number; nc: number };
+  salesCash: { count: number; chf: number };
+  salesCard: { count: number; chf: number };
+  topupsCash: { count: number; chf: number; nc: number };
+  topupsCard: { count: number; chf: number; nc: number };
+  cashouts: { count: number; chf: number; nc: number };
+  voids: { count: number; nc: number; chf: number };
+  held: { count: number; nc: number };
+  /** Cash that should be in the drawer: cash sales and topups in, cashouts and cash voids out. */
+  expectedCashChf: number;
+}
+
+const empty = (): Figures => ({
+  salesNc: { count: 0, nc: 0 },
+  salesCash: { count: 0, chf: 0 },
+  salesCard: { count: 0, chf: 0 },
+  topupsCash: { count: 0, chf: 0, nc: 0 },
+  topupsCard: { count: 0, chf: 0, nc: 0 },
+  cashouts: { count: 0, chf: 0, nc: 0 },
+  voids: { count: 0, nc: 0, chf: 0 },
+  held: { count: 0, nc: 0 },
+  expectedCashChf: 0,
+});
+
+interface Row {
+  till_id: string;
+  staff_id: string;
+  kind: string;
+  tender: string;
+  standing: string;
+  n: number;
+  nc: number;
+  chf: number;
+}
+
+function add(f: Figures, r: Row) {
+  if (r.standing === 'held') {
+    f.held.count += r.n;
+    f.held.nc += r.nc;
+    return;
+  }
+  if (r.kind === 'sale' && r.tender === 'nc')
+    Object.assign(f.salesNc, { count: f.salesNc.count + r.n, nc: f.salesNc.nc + r.nc });
+  if (r.kind === 'sale' && r.tender === 'cash')
+    Object.assign(f.salesCash, { count: f.salesCash.count + r.n, chf: f.salesCash.chf + r.chf });
+  if (r.kind === 'sale' && r.tender === 'card')
+    Object.assign(f.salesCard, { count: f.salesCard.count + r.n, chf: f.salesCard.chf + r.chf });
+  const topup = r.tender === 'cash' ? f.topupsCash : f.topupsCard;
+  if (r.kind === 'topup')
+    Object.assign(topup, { count: topup.count + r.n, chf: topup.chf + r.chf, nc: topup.nc + r.nc });
+  if (r.kind === 'cashout')
+    Object.assign(f.cashouts, {
+      count: f.cashouts.count + r.n,
+      chf: f.cashouts.chf + r.chf,
+      nc: f.cashouts.nc + r.nc,
+    });
+  if (r.kind === 'void')
+    Object.assign(f.voids, {
+      count: f.voids.count + r.n,
+      nc: f.voids.nc + r.nc,
+      chf: f.voids.chf + r.chf,
+    });
+  const cashVoid = r.kind === 'void' && r.tender === 'cash' ? r.chf : 0;
+  f.expectedCashChf +=
+    (r.kind === 'sale' && r.tender === 'cash' ? r.chf : 0) +
+    (r.kind === 'topup' && r.tender === 'cash' ? r.chf : 0) -
+    (r.kind === 'cashout' ? r.chf : 0) -
+    cashVoid;
+}
+
+/**
+ * End-of-night figures per till and per staff member for ops whose till
+ * time falls in [from, to). Ops that stand count; held ones are listed
+ * apart; rejected ones never moved money.
+ */
+export async function nightReport(db: Db, venueId: string, from: Date, to: Date) {
+  const rows = rowsOf<Record<string, unknown>>(
+    await db.execute(sql`
+      select till_id, staff_id, kind, tender, standing, count(*)::int as n,
+             coalesce(sum(amount_nc), 0)::bigint as nc, coalesce(sum(amount_chf), 0)::bigint as chf
+      from ops
+      where venue_id = ${venueId} and standing <> 'rejected'
+        and till_at::timestamptz >= ${from.toISOString()}::timestamptz
+        and till_at::timestamptz < ${to.toISOString()}::timestamptz
+      group by till_id, staff_id, kind, tender, standing`),
+  ).map((r) => ({ ...r, n: Number(r.n), nc: Number(r.nc), chf: Number(r.chf) }) as Row);
+  const total = empty();
+  const byTill = new Map<string, Figures>();
+  const byStaff = new Map<string, Figures>();
+  for (const r of rows) {
+    add(total, r);
+    add(byTill.get(r.till_id) ?? (byTill.set(r.till_id, empty()).get(r.till_id) as Figures), r);
+    add(
+      byStaff.get(r.staff_id) ?? (byStaff.set(r.staff_id, empty()).get(r.staff_id) as Figures),
+      r,
+    );
+  }
+  return {
+    venueId,
+    from: from.toISOString(),
+    to: to.toISOString(),
+    total,
+    tills: [...byTill].map(([tillId, figures]) => ({ tillId, ...figures })),
+    staff: [...byStaff].map(([staffId, figures]) => ({ staffId, ...figures })),
+  };
+}
+
+const query = z.strictObject({
+  from: z.iso.datetime({ offset: true }).optional(),
+  to: z.iso.datetime({ offset: true }).optional(),
+});
+
+export function reportAdminRoutes(deps: AppDeps) {
+  return new Hono<AppEnv>().get(
+    '/venues/:venueId/reports/night',
+    requireRole(deps, ...ADMINS),
+    async (c) => {
+      const venueId = c.req.param('venueId');
+      assertVenueAccess(c.get('user'), venueId);
+      const parsed = query.safeParse(c.req.query());
+      if (!parsed.success) throw badRequest(describeIssues(parsed.error));
+      const to = parsed.data.to ? new Date(parsed.data.to) : new Date();
+      const from = parsed.data.from
+        ? new Date(parsed.data.from)
+        : new Date(to.getTime() - 24 * 3600_000);
+      if (from >= to) throw badRequest('from must be before to');
+      return c.json(await nightReport(deps.database.db, venueId, from, to));
+    },
+  );
+}

@@ -1,0 +1,112 @@
+import { randomUUID } from 'node:crypto';
+import { users } from '@niteos/schema/tables';
+import { staffInputSchema, staffPatchSchema } from '@niteos/schema/wire';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { Hono } from 'hono';
+import { audit } from '../audit/audit.ts';
+import { ADMINS, assertVenueAccess, requireRole } from '../auth/guard.ts';
+import { hashSecret } from '../auth/passwords.ts';
+import type { AppDeps, AppEnv } from '../context.ts';
+import { conflict, notFound } from '../errors.ts';
+import { clientIp } from '../http/client-ip.ts';
+import { parseJson } from '../http/validate.ts';
+import { getVenue } from '../venues/service.ts';
+
+type UserRow = typeof users.$inferSelect;
+/** Never the hashes: whether a PIN is set is all an admin needs to see. */
+const view = (u: UserRow) => ({
+  userId: u.id,
+  email: u.email,
+  displayName: u.displayName,
+  role: u.role,
+  venueId: u.venueId,
+  hasPin: u.pinHash !== null,
+});
+
+/** A venue's staff and their till PINs (stored as slow salted hashes only). */
+export function staffAdminRoutes(deps: AppDeps) {
+  const db = deps.database.db;
+  return new Hono<AppEnv>()
+    .get('/venues/:venueId/staff', requireRole(deps, ...ADMINS), async (c) => {
+      const venueId = c.req.param('venueId');
+      assertVenueAccess(c.get('user'), venueId);
+      const rows = await db
+        .select()
+        .from(users)
+        .where(and(eq(users.venueId, venueId), inArray(users.role, ['staff', 'venue_admin'])))
+        .orderBy(asc(users.displayName));
+      return c.json({ staff: rows.map(view) });
+    })
+    .post('/venues/:venueId/staff', requireRole(deps, ...ADMINS), async (c) => {
+      const venueId = c.req.param('venueId');
+      assertVenueAccess(c.get('user'), venueId);
+      await getVenue(db, venueId);
+      const body = await parseJson(c, staffInputSchema);
+      const values = {
+        id: randomUUID(),
+        email: body.email.toLowerCase(),
+        passwordHash: await hashSecret(body.password),
+        role: body.role,
+        venueId,
+        displayName: body.displayName,
+        pinHash: body.pin ? await hashSecret(body.pin) : null,
+      };
+      const row = await db.transaction(async (tx) => {
+        const [existing] = await tx
+          .select({ id: users.id })
+          .from(users)
+          .where(eq(sql`lower(${users.email})`, values.email));
+        if (existing) throw conflict('a user with this email exists already');
+        const [inserted] = await tx.insert(users).values(values).returning();
+        if (!inserted) throw new Error('insert returned nothing');
+        await audit(tx, {
+          actor: c.get('user'),
+          action: 'staff.create',
+          venueId,
+          target: inserted.id,
+          after: view(inserted),
+          ip: clientIp(c),
+        });
+        return inserted;
+      });
+      return c.json(view(row), 201);
+    })
+    .patch('/staff/:userId', requireRole(deps, ...ADMINS), async (c) => {
+      const [before] = await db
+        .select()
+        .from(users)
+        .where(eq(users.id, c.req.param('userId')));
+      if (!before?.venueId || !['staff', 'venue_admin'].includes(before.role))
+        throw notFound('staff member');
+      assertVenueAccess(c.get('user'), before.venueId);
+      const body = await parseJson(c, staffPatchSchema);
+      const changes: Partial<UserRow> = {};
+      if (body.displayName !== undefined) changes.displayName = body.displayName;
+      if (body.password !== undefined) changes.passwordHash = await hashSecret(body.password);
+      if (body.pin !== undefined)
+        changes.pinHash = body.pin === null ? null : await hashSecret(body.pin);
+      const row = await db.transaction(async (tx) => {
+        const [updated] = await tx
+          .update(users)
+          .set(changes)
+          .where(eq(users.id, before.id))
+          .returning();
+        if (!updated) throw notFound('staff member');
+        await audit(tx, {
+          actor: c.get('user'),
+          action: 'staff.update',
+          venueId: before.venueId,
+          target: before.id,
+          before: view(before),
+          after: {
+            ...view(updated),
+            passwordChanged: body.password !== undefined,
+            pinChanged: body.pin !== undefined,
+          },
+          ip: clientIp(c),
+        });
+        return updated;
+      });
+      return c.json(view(row));
+    });
+}

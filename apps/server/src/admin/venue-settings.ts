@@ -1,0 +1,145 @@
+import { randomUUID } from 'node:crypto';
+import { auditLog, feedPosts, seqGaps, tills, venues } from '@niteos/schema/tables';
+import { feedPostInputSchema, Role, venueSettingsSchema } from '@niteos/schema/wire';
+import { asc, count, desc, eq, isNull } from 'drizzle-orm';
+import { Hono } from 'hono';
+import { audit } from '../audit/audit.ts';
+import { ADMINS, assertVenueAccess, requireRole } from '../auth/guard.ts';
+import type { AppDeps, AppEnv } from '../context.ts';
+import { notFound } from '../errors.ts';
+import { clientIp } from '../http/client-ip.ts';
+import { parseJson } from '../http/validate.ts';
+import { getVenue, venueView } from '../venues/service.ts';
+
+/**
+ * Venue settings (name, city, radio URL, offline policy), its tills with
+ * their health, and its feed posts.
+ */
+export function venueAdminExtraRoutes(deps: AppDeps) {
+  const db = deps.database.db;
+  return new Hono<AppEnv>()
+    .patch('/venues/:venueId', requireRole(deps, ...ADMINS), async (c) => {
+      const venueId = c.req.param('venueId');
+      assertVenueAccess(c.get('user'), venueId);
+      const before = await getVenue(db, venueId);
+      const body = await parseJson(c, venueSettingsSchema);
+      const venue = await db.transaction(async (tx) => {
+        const [row] = await tx
+          .update(venues)
+          .set({
+            ...(body.name !== undefined ? { name: body.name } : {}),
+            ...(body.city !== undefined ? { city: body.city } : {}),
+            ...(body.radioUrl !== undefined ? { radioUrl: body.radioUrl } : {}),
+            ...(body.policy ?? {}),
+          })
+          .where(eq(venues.id, venueId))
+          .returning();
+        if (!row) throw notFound('venue');
+        await audit(tx, {
+          actor: c.get('user'),
+          action: 'venue.update',
+          venueId,
+          target: venueId,
+          before: venueView(before),
+          after: venueView(row),
+          ip: clientIp(c),
+        });
+        return row;
+      });
+      return c.json(venueView(venue));
+    })
+    .get('/venues/:venueId/tills', requireRole(deps, ...ADMINS), async (c) => {
+      const venueId = c.req.param('venueId');
+      assertVenueAccess(c.get('user'), venueId);
+      const gaps = db
+        .select({ tillId: seqGaps.tillId, open: count().as('open') })
+        .from(seqGaps)
+        .where(isNull(seqGaps.closedAt))
+        .groupBy(seqGaps.tillId)
+        .as('gaps');
+      const rows = await db
+        .select({ till: tills, openGaps: gaps.open })
+        .from(tills)
+        .leftJoin(gaps, eq(gaps.tillId, tills.id))
+        .where(eq(tills.venueId, venueId))
+        .orderBy(asc(tills.name));
+      return c.json({
+        tills: rows.map(({ till, openGaps }) => ({
+          tillId: till.id,
+          name: till.name,
+          status: till.status,
+          lastSeenAt: till.lastSeenAt?.toISOString() ?? null,
+          lastSeq: till.lastSeq,
+          openSeqGaps: Number(openGaps ?? 0),
+          flagReason: till.flagReason,
+          flaggedAt: till.flaggedAt?.toISOString() ?? null,
+          createdAt: till.createdAt.toISOString(),
+        })),
+      });
+    })
+    .get('/venues/:venueId/feed', requireRole(deps, ...ADMINS), async (c) => {
+      const venueId = c.req.param('venueId');
+      assertVenueAccess(c.get('user'), venueId);
+      const rows = await db
+        .select()
+        .from(feedPosts)
+        .where(eq(feedPosts.venueId, venueId))
+        .orderBy(desc(feedPosts.publishedAt))
+        .limit(200);
+      return c.json({ posts: rows });
+    })
+    .post('/venues/:venueId/feed', requireRole(deps, ...ADMINS), async (c) => {
+      const venueId = c.req.param('venueId');
+      assertVenueAccess(c.get('user'), venueId);
+      await getVenue(db, venueId);
+      const body = await parseJson(c, feedPostInputSchema);
+      const post = await db.transaction(async (tx) => {
+        const [row] = await tx
+          .insert(feedPosts)
+          .values({ id: randomUUID(), venueId, ...body })
+          .returning();
+        if (!row) throw new Error('insert returned nothing');
+        await audit(tx, {
+          actor: c.get('user'),
+          action: 'feed.create',
+          venueId,
+          target: row.id,
+          after: row,
+          ip: clientIp(c),
+        });
+        return row;
+      });
+      return c.json(post, 201);
+    })
+    .delete('/feed/:postId', requireRole(deps, ...ADMINS), async (c) => {
+      const [post] = await db
+        .select()
+        .from(feedPosts)
+        .where(eq(feedPosts.id, c.req.param('postId')));
+      if (!post) throw notFound('feed post');
+      assertVenueAccess(c.get('user'), post.venueId);
+      await db.transaction(async (tx) => {
+        await tx.delete(feedPosts).where(eq(feedPosts.id, post.id));
+        await audit(tx, {
+          actor: c.get('user'),
+          action: 'feed.delete',
+          venueId: post.venueId,
+          target: post.id,
+          before: post,
+          ip: clientIp(c),
+        });
+      });
+      return c.body(null, 204);
+    })
+    .get('/audit', requireRole(deps, Role.nitecoreAdmin), async (c) => {
+      const venueId = c.req.query('venueId');
+      const limit = Math.min(500, Math.max(1, Number(c.req.query('limit') ?? 100) || 100));
+      const rows = await db
+        .select()
+        .from(auditLog)
+        .where(venueId ? eq(auditLog.venueId, venueId) : undefined)
+        .orderBy(desc(auditLog.id))
+        .limit(limit);
+      return c.json({ entries: rows });
+    });
+}

@@ -1,0 +1,149 @@
+import { randomUUID } from 'node:crypto';
+import { levelForXp } from '@niteos/ledger-core';
+import { wallets, walletVenues } from '@niteos/schema/tables';
+import { Role, replaceWalletSchema } from '@niteos/schema/wire';
+import { and, eq, sql } from 'drizzle-orm';
+import { Hono } from 'hono';
+import { audit } from '../audit/audit.ts';
+import { ADMINS, requireRole } from '../auth/guard.ts';
+import type { AppDeps, AppEnv, AuthUser } from '../context.ts';
+import type { Db, Tx } from '../db/database.ts';
+import { withTransactionRetry } from '../db/retry.ts';
+import { badRequest, conflict, notFound } from '../errors.ts';
+import { clientIp } from '../http/client-ip.ts';
+import { parseJson } from '../http/validate.ts';
+import { createWallets, lockWallets, updateWallets, writePostings } from '../ledger/queries.ts';
+
+const TAG = /^[0-9a-f]{8,32}$/;
+
+/** The venue whose admin may act on this wallet: one it was used at (any, for Nitecore admins). */
+async function venueForWallet(db: Db | Tx, user: AuthUser, tag: string): Promise<string | null> {
+  const used = await db
+    .select({ venueId: walletVenues.venueId })
+    .from(walletVenues)
+    .where(
+      user.role === Role.nitecoreAdmin
+        ? eq(walletVenues.nitetapId, tag)
+        : and(eq(walletVenues.nitetapId, tag), eq(walletVenues.venueId, user.venueId ?? '')),
+    )
+    .limit(1);
+  return used[0]?.venueId ?? null;
+}
+
+function tagParam(raw: string | undefined): string {
+  const tag = (raw ?? '').toLowerCase();
+  if (!TAG.test(tag)) throw badRequest('nitetapId must be 8 to 32 hex digits');
+  return tag;
+}
+
+/**
+ * Lost wristbands: block a tag (tills refuse it after their next pull), or
+ * replace it: block the old tag and move its balance, XP and owner to a new
+ * one, atomically, with balanced ledger lines.
+ */
+export function walletAdminRoutes(deps: AppDeps) {
+  const db = deps.database.db;
+  return new Hono<AppEnv>()
+    .post('/wallets/:nitetapId/block', requireRole(deps, ...ADMINS), async (c) => {
+      const tag = tagParam(c.req.param('nitetapId'));
+      const user = c.get('user');
+      const venueId = await venueForWallet(db, user, tag);
+      if (!venueId) throw notFound('wallet');
+      await db.transaction(async (tx) => {
+        await tx
+          .update(wallets)
+          .set({ status: 'blocked', updatedAt: new Date() })
+          .where(eq(wallets.nitetapId, tag));
+        await audit(tx, {
+          actor: user,
+          action: 'wallet.block',
+          venueId,
+          target: tag,
+          after: { status: 'blocked' },
+          ip: clientIp(c),
+        });
+      });
+      return c.json({ nitetapId: tag, status: 'blocked' });
+    })
+    .post('/wallets/:nitetapId/replace', requireRole(deps, ...ADMINS), async (c) => {
+      const oldTag = tagParam(c.req.param('nitetapId'));
+      const user = c.get('user');
+      const venueId = await venueForWallet(db, user, oldTag);
+      if (!venueId) throw notFound('wallet');
+      const body = await parseJson(c, replaceWalletSchema);
+      const newTag = body.newNitetapId.toLowerCase();
+      if (newTag === oldTag) throw badRequest('the new tag must differ from the old one');
+      const moved = await withTransactionRetry(db, async (tx) => {
+        const locked = await lockWallets(tx, [oldTag, newTag]);
+        const old = locked.get(oldTag);
+        if (!old) throw notFound('wallet');
+        const [oldRow] = await tx.select().from(wallets).where(eq(wallets.nitetapId, oldTag));
+        if (oldRow?.status === 'blocked' && old.balanceNc === 0 && old.xp === 0) {
+          throw conflict('this tag is already blocked and empty: nothing to move');
+        }
+        const target = locked.get(newTag);
+        if (target?.blocked) throw conflict('the new tag is blocked');
+        if (!target) await createWallets(tx, [newTag]);
+        const after = {
+          balanceNc: (target?.balanceNc ?? 0) + old.balanceNc,
+          xp: (target?.xp ?? 0) + old.xp,
+          blocked: false,
+        };
+        await updateWallets(
+          tx,
+          new Map([
+            [oldTag, { balanceNc: 0, xp: 0, blocked: true }],
+            [newTag, after],
+          ]),
+        );
+        const entry = `replace:${randomUUID()}`;
+        if (old.balanceNc !== 0) {
+          await writePostings(tx, [
+            {
+              opId: entry,
+              conflictId: null,
+              posting: { account: { kind: 'wallet', nitetapId: oldTag }, amountNc: -old.balanceNc },
+            },
+            {
+              opId: entry,
+              conflictId: null,
+              posting: { account: { kind: 'wallet', nitetapId: newTag }, amountNc: old.balanceNc },
+            },
+          ]);
+        }
+        await tx
+          .update(wallets)
+          .set({ status: 'blocked', updatedAt: new Date() })
+          .where(eq(wallets.nitetapId, oldTag));
+        if (oldRow?.guestUserId) {
+          await tx
+            .update(wallets)
+            .set({ guestUserId: oldRow.guestUserId })
+            .where(eq(wallets.nitetapId, newTag));
+        }
+        await tx.execute(sql`
+          insert into wallet_venues (nitetap_id, venue_id, last_seen_at) values (${newTag}, ${venueId}, now())
+          on conflict (nitetap_id, venue_id) do update set last_seen_at = now()`);
+        const result = {
+          from: oldTag,
+          to: newTag,
+          movedNc: old.balanceNc,
+          movedXp: old.xp,
+          balanceNc: after.balanceNc,
+          xp: after.xp,
+          level: levelForXp(after.xp),
+        };
+        await audit(tx, {
+          actor: user,
+          action: 'wallet.replace',
+          venueId,
+          target: oldTag,
+          before: { [oldTag]: old },
+          after: { ...result, note: body.note },
+          ip: clientIp(c),
+        });
+        return result;
+      });
+      return c.json(moved);
+    });
+}
