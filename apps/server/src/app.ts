@@ -10,6 +10,7 @@ import { authRoutes } from './auth/routes.ts';
 import { conflictAdminRoutes } from './conflicts/routes.ts';
 import type { AppDeps, AppEnv } from './context.ts';
 import { errorResponse } from './errors.ts';
+import { guestRoutes } from './guests/routes.ts';
 import { healthRoutes } from './health/routes.ts';
 import { mountPwa } from './static/pwa.ts';
 import { syncRoutes } from './sync/routes.ts';
@@ -37,6 +38,7 @@ export function createApp(deps: AppDeps) {
 
   app.route('/api/auth', authRoutes(deps));
   app.route('/api/sync', syncRoutes(deps));
+  app.route('/api', guestRoutes(deps));
   app.route('/api/wallets', walletRoutes(deps));
   app.route('/api/admin/venues', venueAdminRoutes(deps));
   app.route('/api/admin', tillAdminRoutes(deps));

@@ -160,7 +160,9 @@ export function charge(db: TillDb, request: Charge, ctx: ChargeContext): Promise
   const needsTag = request.kind !== 'void' && (request.kind !== 'sale' || request.tender === 'nc');
   if (needsTag && fields.nitetapId === null) return Promise.resolve(refuse('needs_guest'));
 
-  return withSigningLock(() =>
+  // User Timing for apps/pos-pwa/bench: lock, decide, sign, store, commit.
+  const started = performance.now();
+  const stored = withSigningLock(() =>
     db.transaction(
       'rw',
       [db.device, db.queue, db.wallets, db.blocked, db.meta, db.history],
@@ -232,4 +234,5 @@ export function charge(db: TillDb, request: Charge, ctx: ChargeContext): Promise
       },
     ),
   );
+  return stored.finally(() => performance.measure('niteos:charge', { start: started }));
 }

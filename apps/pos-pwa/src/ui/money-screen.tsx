@@ -1,3 +1,4 @@
+import { claimCode } from '@niteos/ledger-core';
 import { createSignal, For, Show } from 'solid-js';
 import { charge } from '../ops/charge.ts';
 import { useTill } from '../state/till-store.tsx';
@@ -13,6 +14,7 @@ export function MoneyScreen(props: { kind: 'topup' | 'cashout' }) {
   const [tag, setTag] = createSignal('');
   const [amount, setAmount] = createSignal('');
   const [busy, setBusy] = createSignal(false);
+  const [claim, setClaim] = createSignal<{ tag: string; code: string } | null>(null);
   const feedback = createFeedback();
   const minor = () => Math.round(Number(amount().replace(',', '.')) * 100);
 
@@ -105,6 +107,14 @@ export function MoneyScreen(props: { kind: 'topup' | 'cashout' }) {
         </Show>
       </div>
       <feedback.View />
+      <Show when={claim()}>
+        {(c) => (
+          <p class="claim" data-testid="claim-code">
+            Claim code for {c().tag}: <strong>{c().code}</strong>
+            <span class="muted"> · the guest enters it in the NiteOS app to see this wallet</span>
+          </p>
+        )}
+      </Show>
     </main>
   );
 }

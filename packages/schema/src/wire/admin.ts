@@ -68,3 +68,15 @@ export const feedPostInputSchema = z.strictObject({
     .nullable()
     .default(null),
 });
+
+/** A guest signs up with email and password (the app then claims wristbands). */
+export const registerGuestSchema = z.strictObject({
+  email: z.email().max(254),
+  password: z.string().min(8).max(1024),
+  displayName: z.string().trim().max(120).default(''),
+});
+
+export const claimWalletSchema = z.strictObject({
+  nitetapId: z.string().regex(/^[0-9a-fA-F]{8,32}$/, 'must be 8 to 32 hex digits'),
+  code: z.string().trim().min(8).max(16),
+});

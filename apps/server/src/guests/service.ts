@@ -1,0 +1,86 @@
+import { randomUUID } from 'node:crypto';
+import { claimCode, normalizeClaimCode } from '@niteos/ledger-core';
+import { accounts, ops, users, wallets } from '@niteos/schema/tables';
+import { type LoginResponse, Role } from '@niteos/schema/wire';
+import { and, desc, eq, sql } from 'drizzle-orm';
+import { hashSecret } from '../auth/passwords.ts';
+import { login } from '../auth/service.ts';
+import type { AuthUser } from '../context.ts';
+import type { Db } from '../db/database.ts';
+import { conflict, notFound } from '../errors.ts';
+
+/** Creates a guest account and signs it in. */
+export async function registerGuest(
+  db: Db,
+  secret: string,
+  input: { email: string; password: string; displayName: string },
+): Promise<LoginResponse> {
+  const email = input.email.toLowerCase();
+  const created = await db
+    .insert(users)
+    .values({
+      id: randomUUID(),
+      email,
+      passwordHash: await hashSecret(input.password),
+      role: Role.guest,
+      displayName: input.displayName,
+    })
+    .onConflictDoNothing()
+    .returning({ id: users.id });
+  if (created.length === 0)
+    throw conflict('an account with this email exists already: sign in instead');
+  return login(db, secret, email, input.password);
+}
+
+/** Topups a claim code may come from: the wallet's most recent ones. */
+const CLAIMABLE_TOPUPS = 20;
+
+/**
+ * Binds a wallet to the guest who shows a claim code from one of its
+ * topups. Knowing the tag id alone is not enough. Idempotent for the same
+ * guest; a wallet already bound to someone else is 409.
+ */
+export async function claimWallet(db: Db, guest: AuthUser, rawTag: string, typedCode: string) {
+  const tag = rawTag.toLowerCase();
+  const code = normalizeClaimCode(typedCode);
+  const [wallet] = await db.select().from(wallets).where(eq(wallets.nitetapId, tag));
+  const topups = wallet
+    ? await db
+        .select({ sig: ops.sig })
+        .from(ops)
+        .where(and(eq(ops.nitetapId, tag), eq(ops.kind, 'topup'), eq(ops.standing, 'applied')))
+        .orderBy(desc(ops.receivedAt))
+        .limit(CLAIMABLE_TOPUPS)
+    : [];
+  if (!wallet || !topups.some((t) => claimCode(t.sig) === code)) {
+    throw notFound('wallet with this tag and claim code');
+  }
+  if (wallet.guestUserId && wallet.guestUserId !== guest.id)
+    throw conflict('this wristband belongs to another guest');
+  await db
+    .update(wallets)
+    .set({ guestUserId: guest.id })
+    .where(
+      and(
+        eq(wallets.nitetapId, tag),
+        sql`(${wallets.guestUserId} is null or ${wallets.guestUserId} = ${guest.id})`,
+      ),
+    );
+  return { nitetapId: tag, claimed: true };
+}
+
+/** The signed-in guest's own wallets. */
+export async function myWallets(db: Db, guest: AuthUser) {
+  const rows = await db
+    .select({
+      nitetapId: wallets.nitetapId,
+      balanceNc: accounts.balanceNc,
+      xp: wallets.xp,
+      level: wallets.level,
+      status: wallets.status,
+    })
+    .from(wallets)
+    .innerJoin(accounts, eq(accounts.id, wallets.accountId))
+    .where(eq(wallets.guestUserId, guest.id));
+  return { wallets: rows };
+}
