@@ -12,6 +12,7 @@ import type { AppDeps, AppEnv } from './context.ts';
 import { errorResponse } from './errors.ts';
 import { guestRoutes } from './guests/routes.ts';
 import { healthRoutes } from './health/routes.ts';
+import { mountOpenApi } from './openapi/routes.ts';
 import { mountPwa } from './static/pwa.ts';
 import { syncRoutes } from './sync/routes.ts';
 import { tillAdminRoutes } from './tills/routes.ts';
@@ -49,6 +50,7 @@ export function createApp(deps: AppDeps) {
   app.route('/api/admin', walletAdminRoutes(deps));
   app.route('/api/admin', reportAdminRoutes(deps));
   app.route('/api/health', healthRoutes(deps));
+  mountOpenApi(app, deps);
   if (deps.posDir) mountPwa(app, '/pos', deps.posDir, 'The till app');
   return app;
 }

@@ -1,0 +1,200 @@
+import {
+  claimWalletSchema,
+  createVenueSchema,
+  enrollTillSchema,
+  feedPostInputSchema,
+  loginRequestSchema,
+  marketItemInputSchema,
+  marketItemPatchSchema,
+  pushRequestSchema,
+  refreshRequestSchema,
+  registerGuestSchema,
+  replaceWalletSchema,
+  resolveConflictSchema,
+  staffInputSchema,
+  staffPatchSchema,
+  venueSettingsSchema,
+} from '@niteos/schema/wire';
+import type { z } from 'zod';
+
+/** Who may call a route. */
+export type Access = 'public' | 'device' | 'user' | 'guest' | 'admin' | 'nitecore';
+
+export interface RouteDoc {
+  summary: string;
+  tag: string;
+  access: Access;
+  /** The schema the route validates its JSON body with (the very same object). */
+  body?: z.ZodType;
+}
+
+/**
+ * One line per route: what it is for and the schema it validates. The
+ * OpenAPI document is built from this and the app's route table, and a
+ * test fails when a route has no line or a line has no route.
+ */
+export const ROUTE_DOCS: Record<string, RouteDoc> = {
+  'POST /api/auth/login': {
+    summary: 'Sign in with email and password',
+    tag: 'auth',
+    access: 'public',
+    body: loginRequestSchema,
+  },
+  'POST /api/auth/refresh': {
+    summary: 'Trade a refresh token for a new pair (rotation; reuse signs the family out)',
+    tag: 'auth',
+    access: 'public',
+    body: refreshRequestSchema,
+  },
+  'POST /api/auth/logout': {
+    summary: 'End one login',
+    tag: 'auth',
+    access: 'public',
+    body: refreshRequestSchema,
+  },
+  'POST /api/auth/logout-everywhere': {
+    summary: 'Sign out every session of the caller',
+    tag: 'auth',
+    access: 'user',
+  },
+  'POST /api/auth/register': {
+    summary: 'Guest sign-up',
+    tag: 'guests',
+    access: 'public',
+    body: registerGuestSchema,
+  },
+  'POST /api/wallets/claim': {
+    summary: "Bind a wristband to the caller with its topup's claim code",
+    tag: 'guests',
+    access: 'guest',
+    body: claimWalletSchema,
+  },
+  'GET /api/me/wallets': { summary: "The caller's wallets", tag: 'guests', access: 'guest' },
+  'POST /api/sync/push': {
+    summary: 'Push signed till ops (sync protocol §4)',
+    tag: 'sync',
+    access: 'device',
+    body: pushRequestSchema,
+  },
+  'GET /api/sync/pull': {
+    summary: 'What a till needs offline (sync protocol §5)',
+    tag: 'sync',
+    access: 'device',
+  },
+  'GET /api/wallets/:nitetapId': {
+    summary: 'A wallet: balance, XP, level, status',
+    tag: 'wallets',
+    access: 'user',
+  },
+  'GET /api/admin/venues': { summary: 'Venues the caller runs', tag: 'venues', access: 'admin' },
+  'POST /api/admin/venues': {
+    summary: 'Create a venue',
+    tag: 'venues',
+    access: 'nitecore',
+    body: createVenueSchema,
+  },
+  'PATCH /api/admin/venues/:venueId': {
+    summary: 'Venue settings: name, city, radio URL, offline policy',
+    tag: 'venues',
+    access: 'admin',
+    body: venueSettingsSchema,
+  },
+  'POST /api/admin/venues/:venueId/tills': {
+    summary: 'Enroll a till',
+    tag: 'tills',
+    access: 'admin',
+    body: enrollTillSchema,
+  },
+  'GET /api/admin/venues/:venueId/tills': {
+    summary: "The venue's tills: last contact, last seq, seq gaps, flags",
+    tag: 'tills',
+    access: 'admin',
+  },
+  'POST /api/admin/tills/:tillId/revoke': {
+    summary: 'Revoke a till (its ops are then held)',
+    tag: 'tills',
+    access: 'admin',
+  },
+  'GET /api/admin/conflicts': {
+    summary: 'Held ops waiting for an admin',
+    tag: 'conflicts',
+    access: 'admin',
+  },
+  'POST /api/admin/conflicts/:conflictId/resolve': {
+    summary: 'Accept, write off or reject a held op',
+    tag: 'conflicts',
+    access: 'admin',
+    body: resolveConflictSchema,
+  },
+  'GET /api/admin/venues/:venueId/market-items': {
+    summary: "The venue's market items",
+    tag: 'market',
+    access: 'admin',
+  },
+  'POST /api/admin/venues/:venueId/market-items': {
+    summary: 'Add a market item',
+    tag: 'market',
+    access: 'admin',
+    body: marketItemInputSchema,
+  },
+  'PATCH /api/admin/market-items/:itemId': {
+    summary: 'Change a market item',
+    tag: 'market',
+    access: 'admin',
+    body: marketItemPatchSchema,
+  },
+  'GET /api/admin/venues/:venueId/staff': {
+    summary: "The venue's staff",
+    tag: 'staff',
+    access: 'admin',
+  },
+  'POST /api/admin/venues/:venueId/staff': {
+    summary: 'Add a staff member (with a till PIN)',
+    tag: 'staff',
+    access: 'admin',
+    body: staffInputSchema,
+  },
+  'PATCH /api/admin/staff/:userId': {
+    summary: 'Change name, password or PIN',
+    tag: 'staff',
+    access: 'admin',
+    body: staffPatchSchema,
+  },
+  'GET /api/admin/venues/:venueId/feed': {
+    summary: "The venue's feed posts",
+    tag: 'feed',
+    access: 'admin',
+  },
+  'POST /api/admin/venues/:venueId/feed': {
+    summary: 'Publish a feed post',
+    tag: 'feed',
+    access: 'admin',
+    body: feedPostInputSchema,
+  },
+  'DELETE /api/admin/feed/:postId': { summary: 'Remove a feed post', tag: 'feed', access: 'admin' },
+  'POST /api/admin/wallets/:nitetapId/block': {
+    summary: 'Block a lost wristband',
+    tag: 'wallets',
+    access: 'admin',
+  },
+  'POST /api/admin/wallets/:nitetapId/replace': {
+    summary: 'Block a wristband and move its balance and XP to a new one',
+    tag: 'wallets',
+    access: 'admin',
+    body: replaceWalletSchema,
+  },
+  'GET /api/admin/venues/:venueId/reports/night': {
+    summary: 'End-of-night report per till and staff member',
+    tag: 'reports',
+    access: 'admin',
+  },
+  'GET /api/admin/audit': { summary: 'The audit log', tag: 'audit', access: 'nitecore' },
+  'GET /api/health': {
+    summary: 'Readiness: 200 when pushes can be taken, 503 otherwise',
+    tag: 'ops',
+    access: 'public',
+  },
+  'GET /api/health/live': { summary: 'Liveness', tag: 'ops', access: 'public' },
+  'GET /api/openapi.json': { summary: 'This document', tag: 'ops', access: 'public' },
+  'GET /api/docs': { summary: 'A readable page of this document', tag: 'ops', access: 'public' },
+};

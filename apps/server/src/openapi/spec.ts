@@ -1,0 +1,95 @@
+import { z } from 'zod';
+import { ROUTE_DOCS } from './docs.ts';
+
+const SECURITY: Record<string, object[]> = {
+  public: [],
+  device: [{ deviceToken: [] }],
+  user: [{ accessToken: [] }],
+  guest: [{ accessToken: [] }],
+  admin: [{ accessToken: [] }],
+  nitecore: [{ accessToken: [] }],
+};
+
+/** The API routes the app has, as `METHOD /path` (Hono's `:param` syntax). */
+export function apiRouteKeys(routes: { method: string; path: string }[]): string[] {
+  return [
+    ...new Set(
+      routes
+        .filter((r) => r.path.startsWith('/api/') && r.method !== 'ALL')
+        .map((r) => `${r.method} ${r.path}`),
+    ),
+  ];
+}
+
+/** OpenAPI 3.1 built from the app's route table and the schemas its routes validate with. */
+export function buildOpenApi(routes: { method: string; path: string }[], version: string) {
+  const paths: Record<string, Record<string, object>> = {};
+  for (const key of apiRouteKeys(routes)) {
+    const doc = ROUTE_DOCS[key];
+    if (!doc) continue;
+    const [method = '', path = ''] = key.split(' ');
+    const openPath = path.replace(/:(\w+)/g, '{$1}');
+    const parameters = [...path.matchAll(/:(\w+)/g)].map((m) => ({
+      name: m[1],
+      in: 'path',
+      required: true,
+      schema: { type: 'string' },
+    }));
+    paths[openPath] ??= {};
+    (paths[openPath] as Record<string, object>)[method.toLowerCase()] = {
+      summary: doc.summary,
+      tags: [doc.tag],
+      security: SECURITY[doc.access],
+      'x-access': doc.access,
+      ...(parameters.length > 0 ? { parameters } : {}),
+      ...(doc.body
+        ? {
+            requestBody: {
+              required: true,
+              content: {
+                'application/json': { schema: z.toJSONSchema(doc.body, { io: 'input' }) },
+              },
+            },
+          }
+        : {}),
+      responses: {
+        default: {
+          description: 'JSON; errors are {"error": {"code", "message"}}',
+          content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+        },
+      },
+    };
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'NiteOS API',
+      version,
+      description: 'Till sync protocol (shared/docs/sync-protocol.md), guest and back-office API.',
+    },
+    paths,
+    components: {
+      securitySchemes: {
+        accessToken: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+        deviceToken: {
+          type: 'http',
+          scheme: 'bearer',
+          description: "A till's device token from enrollment",
+        },
+      },
+      schemas: {
+        Error: {
+          type: 'object',
+          required: ['error'],
+          properties: {
+            error: {
+              type: 'object',
+              required: ['code', 'message'],
+              properties: { code: { type: 'string' }, message: { type: 'string' } },
+            },
+          },
+        },
+      },
+    },
+  };
+}
