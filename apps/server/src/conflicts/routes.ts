@@ -6,7 +6,7 @@ import type { AppDeps, AppEnv } from '../context.ts';
 import { badRequest } from '../errors.ts';
 import { clientIp } from '../http/client-ip.ts';
 import { describeIssues, parseJson } from '../http/validate.ts';
-import { getConflict, listConflicts, resolveConflict } from './service.ts';
+import { conflictDetail, getConflict, listConflicts, resolveConflict } from './service.ts';
 
 const listQuery = z.strictObject({
   status: z.enum(['open', 'resolved']).optional(),
@@ -22,6 +22,9 @@ export function conflictAdminRoutes(deps: AppDeps) {
       if (!query.success) throw badRequest(describeIssues(query.error));
       return c.json({ conflicts: await listConflicts(db, c.get('user'), query.data) });
     })
+    .get('/:conflictId', requireRole(deps, ...ADMINS), async (c) =>
+      c.json(await conflictDetail(db, c.get('user'), c.req.param('conflictId'))),
+    )
     .post('/:conflictId/resolve', requireRole(deps, ...ADMINS), async (c) => {
       // Venue first: another venue's admin learns nothing from a 400 about the body.
       assertVenueAccess(c.get('user'), (await getConflict(db, c.req.param('conflictId'))).venueId);

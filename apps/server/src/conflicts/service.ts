@@ -1,7 +1,7 @@
 import { applyEffect, type ResolutionRefusal, resolutionEffect } from '@niteos/ledger-core';
-import { conflicts, ops } from '@niteos/schema/tables';
+import { conflicts, ops, tills } from '@niteos/schema/tables';
 import type { ConflictView, Envelope, Resolution } from '@niteos/schema/wire';
-import { and, asc, eq, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, type SQL } from 'drizzle-orm';
 import { audit } from '../audit/audit.ts';
 import { assertVenueAccess } from '../auth/guard.ts';
 import type { AuthUser } from '../context.ts';
@@ -155,4 +155,55 @@ export async function resolveConflict(
     });
     return conflictView(resolved);
   });
+}
+
+/**
+ * One conflict with what an admin needs to judge it: the op as signed, the
+ * till that sent it, and the guest's recent ops at any venue of theirs.
+ */
+export async function conflictDetail(db: Db, user: AuthUser, conflictId: string) {
+  const row = await getConflict(db, conflictId);
+  assertVenueAccess(user, row.venueId);
+  const [op] = await db.select().from(ops).where(eq(ops.id, row.opId));
+  const [till] = await db
+    .select({ id: tills.id, name: tills.name, status: tills.status, flagReason: tills.flagReason })
+    .from(tills)
+    .where(eq(tills.id, row.tillId));
+  const history = row.nitetapId
+    ? await db
+        .select({
+          id: ops.id,
+          kind: ops.kind,
+          tender: ops.tender,
+          amountNc: ops.amountNc,
+          status: ops.status,
+          standing: ops.standing,
+          reason: ops.reason,
+          tillAt: ops.tillAt,
+          venueId: ops.venueId,
+        })
+        .from(ops)
+        .where(and(eq(ops.nitetapId, row.nitetapId), eq(ops.venueId, row.venueId)))
+        .orderBy(desc(ops.receivedAt), desc(ops.seq))
+        .limit(50)
+    : [];
+  return {
+    conflict: {
+      ...conflictView(row),
+      note: row.note,
+      resolvedBy: row.resolvedBy,
+      resolvedAt: row.resolvedAt?.toISOString() ?? null,
+    },
+    op: op
+      ? {
+          envelope: op.envelope,
+          status: op.status,
+          reason: op.reason,
+          standing: op.standing,
+          receivedAt: op.receivedAt.toISOString(),
+        }
+      : null,
+    till: till ?? null,
+    history,
+  };
 }

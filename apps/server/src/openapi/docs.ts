@@ -120,6 +120,11 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
     tag: 'conflicts',
     access: 'admin',
   },
+  'GET /api/admin/conflicts/:conflictId': {
+    summary: 'A held op with its till and the guest history',
+    tag: 'conflicts',
+    access: 'admin',
+  },
   'POST /api/admin/conflicts/:conflictId/resolve': {
     summary: 'Accept, write off or reject a held op',
     tag: 'conflicts',
