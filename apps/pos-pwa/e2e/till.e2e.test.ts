@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
+  ADMIN,
   createStorage,
   postgresSkipReason,
   runLedgerVerify,
@@ -27,6 +28,8 @@ let server: ServerProcess;
 let browser: Browser;
 let managerToken: string;
 const contexts: BrowserContext[] = [];
+/** The till of the first test, kept open: later tests check what it refuses. */
+let firstTill: TillPage;
 
 async function balance(tag: string): Promise<number> {
   const res = await server.json('GET', `/api/wallets/${tag}`, managerToken);
@@ -80,6 +83,7 @@ suite(`till in Chromium against the real server on PostgreSQL${skip ? ` (skipped
 
   test('sells offline across a reload, refuses beyond the offline cap, and lands every op once', async () => {
     const till = await newTill('Bar 1');
+    firstTill = till;
     const guestD = 'dd00000000000001';
     expect(await till.topup(guestD, 20_000)).toContain('Topped up 200.00 NC');
     await till.waitForQueue(0);
@@ -145,6 +149,71 @@ suite(`till in Chromium against the real server on PostgreSQL${skip ? ` (skipped
     expect(
       conflicts.body.conflicts.filter((c: { nitetapId: string }) => c.nitetapId === GUEST_C),
     ).toEqual([expect.objectContaining({ reason: 'insufficient_funds', amountNc: 1_400 })]);
+  });
+
+  test('an admin settles the held op in the back office: ledger and audit log show it', async () => {
+    const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+    contexts.push(context);
+    const page = await context.newPage();
+    await page.goto(`http://127.0.0.1:${server.port}/pos/admin`);
+    await page.getByTestId('admin-email').fill(MANAGER.email);
+    await page.getByTestId('admin-password').fill(MANAGER.password);
+    await page.getByTestId('admin-signin').click();
+    const row = page
+      .locator('[data-testid="conflict-row"][data-reason="insufficient_funds"]')
+      .filter({ hasText: GUEST_C });
+    await row.getByTestId('conflict-open').click();
+    await row.getByTestId('conflict-note').fill('guest paid the difference in cash');
+    await row.getByTestId('resolve-accept').click();
+    // Settled: it leaves the open list.
+    await expect.poll(() => row.count(), { timeout: 10_000 }).toBe(0);
+
+    expect(await balance(GUEST_C)).toBe(2_500 - 2 * 1_400);
+    const root = await server.json('POST', '/api/auth/login', null, ADMIN);
+    const audit = await server.json('GET', '/api/admin/audit?limit=50', root.body.accessToken);
+    const entry = audit.body.entries.find(
+      (e: { action: string }) => e.action === 'conflict.resolve',
+    );
+    expect(entry.after).toMatchObject({
+      resolution: 'accept',
+      note: 'guest paid the difference in cash',
+      nitetapId: GUEST_C,
+    });
+    expect(entry.after.postings).toEqual([
+      { account: { kind: 'wallet', nitetapId: GUEST_C }, amountNc: -1_400 },
+      { account: { kind: 'venue_revenue', venueId: expect.any(String) }, amountNc: 1_400 },
+    ]);
+  });
+
+  test('a wristband replaced mid-night keeps its balance; tills refuse the old tag after their next pull', async () => {
+    const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+    contexts.push(context);
+    const page = await context.newPage();
+    await page.goto(`http://127.0.0.1:${server.port}/pos/admin`);
+    await page.getByTestId('admin-email').fill(MANAGER.email);
+    await page.getByTestId('admin-password').fill(MANAGER.password);
+    await page.getByTestId('admin-signin').click();
+    await page.getByTestId('admin-tab-settings').click();
+    const before = await balance(GUEST_A);
+    await page.getByTestId('lost-tag').fill(GUEST_A);
+    await page.getByRole('button', { name: 'Look up' }).click();
+    await page.getByTestId('new-tag').fill('04ffeeddccbbaa');
+    await page.getByTestId('replace-tag').click();
+    await expect
+      .poll(() => page.getByTestId('wristband-message').textContent())
+      .toContain('The old one is blocked');
+    expect(await balance('04ffeeddccbbaa')).toBe(before);
+    expect(await balance(GUEST_A)).toBe(0);
+
+    await firstTill.page.reload();
+    await firstTill.signIn(STAFF.name, STAFF.pin);
+    await expect
+      .poll(async () => firstTill.sell('Beer', 'Lager 0.33', 1, GUEST_A, 'nc'), { timeout: 20_000 })
+      .toContain('blocked');
+    await firstTill.clearCart();
+    expect(await firstTill.sell('Beer', 'Lager 0.33', 1, '04ffeeddccbbaa', 'nc')).toBe(
+      'Paid 7.00 NC',
+    );
   });
 
   test('the server dies while the till pushes: after its restart nothing is lost or doubled', async () => {

@@ -16,15 +16,20 @@ const updateSW = registerSW({ onNeedRefresh: () => setUpdateReady(true) });
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html lacks #root');
-render(
-  () => (
-    <TillProvider store={store}>
-      <App updateReady={updateReady} applyUpdate={() => void updateSW(true)} />
-    </TillProvider>
-  ),
-  root,
-);
-store.engine.start();
-void store.db.device.get('device').then(async (device) => {
-  if (device && !(await requestPersistentStorage())) store.setStorageWarning(STORAGE_WARNING);
-});
+if (location.pathname.startsWith('/pos/admin')) {
+  // The back office is its own chunk: tills never download it unless an admin opens it.
+  void import('./admin/admin-app.tsx').then(({ AdminApp }) => render(() => <AdminApp />, root));
+} else {
+  render(
+    () => (
+      <TillProvider store={store}>
+        <App updateReady={updateReady} applyUpdate={() => void updateSW(true)} />
+      </TillProvider>
+    ),
+    root,
+  );
+  store.engine.start();
+  void store.db.device.get('device').then(async (device) => {
+    if (device && !(await requestPersistentStorage())) store.setStorageWarning(STORAGE_WARNING);
+  });
+}

@@ -39,6 +39,12 @@ export function MoneyScreen(props: { kind: 'topup' | 'cashout' }) {
           true,
           props.kind === 'topup' ? `Topped up ${nc(minor())}` : `Paid out ${nc(minor())} in cash`,
         );
+        // The guest types this in their app to claim the wallet (the tag id alone is not enough).
+        setClaim(
+          props.kind === 'topup'
+            ? { tag: tag().trim().toLowerCase(), code: claimCode(outcome.op.sig) }
+            : null,
+        );
         setAmount('');
         till.engine.requestPush();
       } else {

@@ -1,0 +1,176 @@
+import type { ConflictView, LoginResponse } from '@niteos/schema/wire';
+import { config } from '../config.ts';
+import { ApiError } from '../sync/api.ts';
+
+/** The back office's calls, with the admin's access token. Errors are ApiError, as for the till. */
+export function createAdminApi(token: () => string | null, base = config.apiBase) {
+  async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    let res: Response;
+    try {
+      res = await fetch(`${base}${path}`, {
+        method,
+        headers: {
+          ...(token() ? { authorization: `Bearer ${token()}` } : {}),
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch (err) {
+      throw new ApiError(0, 'network', err instanceof Error ? err.message : 'network error');
+    }
+    if (res.status === 204) return undefined as T;
+    const parsed = (await res.json().catch(() => null)) as {
+      error?: { code: string; message: string };
+    } | null;
+    if (!res.ok)
+      throw new ApiError(
+        res.status,
+        parsed?.error?.code ?? 'http',
+        parsed?.error?.message ?? `HTTP ${res.status}`,
+      );
+    return parsed as T;
+  }
+  return {
+    login: (email: string, password: string) =>
+      call<LoginResponse>('POST', '/auth/login', { email, password }),
+    venues: () =>
+      call<{
+        venues: {
+          id: string;
+          name: string;
+          city: string;
+          radioUrl: string | null;
+          policy: Record<string, number>;
+        }[];
+      }>('GET', '/admin/venues'),
+    conflicts: (status: 'open' | 'resolved', venueId: string) =>
+      call<{ conflicts: ConflictView[] }>(
+        'GET',
+        `/admin/conflicts?status=${status}&venueId=${encodeURIComponent(venueId)}`,
+      ),
+    conflict: (id: string) => call<ConflictDetail>('GET', `/admin/conflicts/${id}`),
+    resolve: (id: string, resolution: string, note: string) =>
+      call<ConflictView>('POST', `/admin/conflicts/${id}/resolve`, { resolution, note }),
+    items: (venueId: string) =>
+      call<{ items: MarketItem[] }>('GET', `/admin/venues/${venueId}/market-items`),
+    addItem: (venueId: string, item: Omit<MarketItem, 'itemId'>) =>
+      call<MarketItem>('POST', `/admin/venues/${venueId}/market-items`, item),
+    patchItem: (itemId: string, patch: Partial<MarketItem>) =>
+      call<MarketItem>('PATCH', `/admin/market-items/${itemId}`, patch),
+    staff: (venueId: string) =>
+      call<{ staff: StaffMember[] }>('GET', `/admin/venues/${venueId}/staff`),
+    addStaff: (
+      venueId: string,
+      body: { email: string; displayName: string; password: string; pin?: string; role: string },
+    ) => call<StaffMember>('POST', `/admin/venues/${venueId}/staff`, body),
+    setPin: (userId: string, pin: string) =>
+      call<StaffMember>('PATCH', `/admin/staff/${userId}`, { pin }),
+    tills: (venueId: string) =>
+      call<{ tills: TillHealth[] }>('GET', `/admin/venues/${venueId}/tills`),
+    revoke: (tillId: string) => call<unknown>('POST', `/admin/tills/${tillId}/revoke`),
+    settings: (venueId: string, body: object) =>
+      call<unknown>('PATCH', `/admin/venues/${venueId}`, body),
+    block: (tag: string) => call<unknown>('POST', `/admin/wallets/${tag}/block`),
+    replace: (tag: string, newNitetapId: string, note: string) =>
+      call<{ movedNc: number; balanceNc: number }>('POST', `/admin/wallets/${tag}/replace`, {
+        newNitetapId,
+        note,
+      }),
+    wallet: (tag: string) =>
+      call<{ nitetapId: string; balanceNc: number; xp: number; level: number; status: string }>(
+        'GET',
+        `/wallets/${tag}`,
+      ),
+    report: (venueId: string, from: string, to: string) =>
+      call<NightReport>(
+        'GET',
+        `/admin/venues/${venueId}/reports/night?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`,
+      ),
+    audit: (venueId: string) =>
+      call<{ entries: AuditEntry[] }>(
+        'GET',
+        `/admin/audit?venueId=${encodeURIComponent(venueId)}&limit=200`,
+      ),
+  };
+}
+
+export type AdminApi = ReturnType<typeof createAdminApi>;
+
+export interface MarketItem {
+  itemId: string;
+  name: string;
+  category: string;
+  priceNc: number;
+  priceChf: number;
+  available: boolean;
+  sort: number;
+}
+export interface StaffMember {
+  userId: string;
+  email: string;
+  displayName: string;
+  role: string;
+  hasPin: boolean;
+}
+export interface TillHealth {
+  tillId: string;
+  name: string;
+  status: string;
+  lastSeenAt: string | null;
+  lastSeq: number;
+  openSeqGaps: number;
+  flagReason: string | null;
+}
+export interface ConflictDetail {
+  conflict: ConflictView & { note: string | null };
+  op: {
+    envelope: {
+      op: string;
+      tender: string;
+      amountNc: number;
+      amountChf: number;
+      at: string;
+      staffId: string;
+      seq: number;
+    };
+  } | null;
+  till: { id: string; name: string; status: string; flagReason: string | null } | null;
+  history: {
+    id: string;
+    kind: string;
+    tender: string;
+    amountNc: number;
+    status: string;
+    standing: string;
+    reason: string | null;
+    tillAt: string;
+  }[];
+}
+interface Figures {
+  salesNc: { count: number; nc: number };
+  salesCash: { count: number; chf: number };
+  salesCard: { count: number; chf: number };
+  topupsCash: { count: number; chf: number; nc: number };
+  topupsCard: { count: number; chf: number; nc: number };
+  cashouts: { count: number; chf: number; nc: number };
+  voids: { count: number; nc: number; chf: number };
+  held: { count: number; nc: number };
+  expectedCashChf: number;
+}
+export interface NightReport {
+  from: string;
+  to: string;
+  total: Figures;
+  tills: (Figures & { tillId: string })[];
+  staff: (Figures & { staffId: string })[];
+}
+export interface AuditEntry {
+  id: number;
+  actorUserId: string | null;
+  actorRole: string | null;
+  action: string;
+  target: string | null;
+  ip: string | null;
+  createdAt: string;
+}
+export type { Figures };

@@ -1,0 +1,179 @@
+import type { ConflictView } from '@niteos/schema/wire';
+import { createResource, createSignal, For, Show } from 'solid-js';
+import { chf, nc } from '../ui/format.ts';
+import type { AdminApi } from './admin-api.ts';
+import { createAction } from './use-action.ts';
+
+const REASONS = [
+  '',
+  'insufficient_funds',
+  'unknown_wallet',
+  'blocked_tag',
+  'revoked_till',
+  'chain_fork',
+  'chain_break',
+  'void_target_missing',
+];
+
+/** Held ops for the venue: filter, look at the op, the till and the guest, and settle each with a note. */
+export function ConflictsScreen(props: { api: AdminApi; venueId: string }) {
+  const [status, setStatus] = createSignal<'open' | 'resolved'>('open');
+  const [reason, setReason] = createSignal('');
+  const [minAgeMin, setMinAgeMin] = createSignal(0);
+  const [list, { refetch }] = createResource(
+    () => [props.venueId, status()] as const,
+    ([venueId, s]) => props.api.conflicts(s, venueId),
+  );
+  const shown = () =>
+    (list()?.conflicts ?? []).filter(
+      (c) =>
+        (!reason() || c.reason === reason()) &&
+        Date.now() - Date.parse(c.createdAt) >= minAgeMin() * 60_000,
+    );
+  return (
+    <section data-testid="admin-conflicts">
+      <h2>Conflicts</h2>
+      <div class="row">
+        <select
+          value={status()}
+          onChange={(e) => setStatus(e.currentTarget.value as 'open' | 'resolved')}
+          aria-label="status"
+        >
+          <option value="open">open</option>
+          <option value="resolved">resolved</option>
+        </select>
+        <select
+          value={reason()}
+          onChange={(e) => setReason(e.currentTarget.value)}
+          aria-label="reason"
+        >
+          <For each={REASONS}>{(r) => <option value={r}>{r || 'any reason'}</option>}</For>
+        </select>
+        <label class="inline">
+          older than (min)
+          <input
+            type="number"
+            min="0"
+            value={minAgeMin()}
+            onInput={(e) => setMinAgeMin(Number(e.currentTarget.value) || 0)}
+          />
+        </label>
+        <button type="button" class="secondary" onClick={() => refetch()}>
+          Refresh
+        </button>
+      </div>
+      <Show when={!list.loading} fallback={<p class="muted">Loading…</p>}>
+        <Show when={shown().length > 0} fallback={<p class="muted">No conflicts here.</p>}>
+          <ul class="list">
+            <For each={shown()}>
+              {(c) => <ConflictRow api={props.api} conflict={c} onDone={() => refetch()} />}
+            </For>
+          </ul>
+        </Show>
+      </Show>
+    </section>
+  );
+}
+
+function ConflictRow(props: { api: AdminApi; conflict: ConflictView; onDone: () => void }) {
+  const [open, setOpen] = createSignal(false);
+  const [note, setNote] = createSignal('');
+  const [detail] = createResource(
+    () => (open() ? props.conflict.id : null),
+    (id) => props.api.conflict(id),
+  );
+  const action = createAction();
+  const resolve = async (resolution: string) => {
+    const done = await action.run(
+      () => props.api.resolve(props.conflict.id, resolution, note()),
+      `Resolved: ${resolution}`,
+    );
+    if (done) props.onDone();
+  };
+  return (
+    <li data-testid="conflict-row" data-reason={props.conflict.reason}>
+      <span>
+        <strong>{props.conflict.reason}</strong> · {nc(props.conflict.amountNc)}
+        <Show when={props.conflict.nitetapId}> · {props.conflict.nitetapId}</Show>
+      </span>
+      <span class="muted">{new Date(props.conflict.createdAt).toLocaleString()}</span>
+      <div>
+        <button
+          type="button"
+          class="secondary small"
+          onClick={() => setOpen(!open())}
+          data-testid="conflict-open"
+        >
+          {open() ? 'Hide' : 'Look'}
+        </button>
+        <Show when={open() && detail()}>
+          {(d) => (
+            <div class="detail">
+              <p>
+                {d().op?.envelope.op} by till <strong>{d().till?.name}</strong> ({d().till?.status}
+                {d().till?.flagReason ? `, flagged: ${d().till?.flagReason}` : ''}), seq{' '}
+                {d().op?.envelope.seq}, staff {d().op?.envelope.staffId}, till time{' '}
+                {d().op?.envelope.at}:{' '}
+                {d().op?.envelope.tender === 'nc'
+                  ? nc(d().op?.envelope.amountNc ?? 0)
+                  : chf(d().op?.envelope.amountChf ?? 0)}
+              </p>
+              <p class="muted">Guest history at this venue:</p>
+              <ul>
+                <For each={d().history}>
+                  {(h) => (
+                    <li>
+                      {h.tillAt} {h.kind} {nc(h.amountNc)} {h.status}
+                      {h.standing !== h.status ? ` → ${h.standing}` : ''}
+                      {h.reason ? ` (${h.reason})` : ''}
+                    </li>
+                  )}
+                </For>
+              </ul>
+              <Show when={props.conflict.status === 'open'}>
+                <input
+                  placeholder="note (why)"
+                  value={note()}
+                  onInput={(e) => setNote(e.currentTarget.value)}
+                  data-testid="conflict-note"
+                />
+                <div class="row">
+                  <button
+                    type="button"
+                    class="primary"
+                    disabled={action.busy()}
+                    onClick={() => resolve('accept')}
+                    data-testid="resolve-accept"
+                  >
+                    Accept (debt allowed)
+                  </button>
+                  <button
+                    type="button"
+                    class="secondary"
+                    disabled={action.busy()}
+                    onClick={() => resolve('write_off')}
+                    data-testid="resolve-write_off"
+                  >
+                    Write off
+                  </button>
+                  <button
+                    type="button"
+                    class="secondary"
+                    disabled={action.busy()}
+                    onClick={() => resolve('reject')}
+                    data-testid="resolve-reject"
+                  >
+                    Reject
+                  </button>
+                </div>
+              </Show>
+            </div>
+          )}
+        </Show>
+        <Show when={action.message()}>
+          {(m) => <p class={m().ok ? 'ok-text' : 'error'}>{m().text}</p>}
+        </Show>
+      </div>
+    </li>
+  );
+}

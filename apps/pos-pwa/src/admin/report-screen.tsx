@@ -1,0 +1,156 @@
+import { createResource, createSignal, For, Show } from 'solid-js';
+import { chf, nc } from '../ui/format.ts';
+import type { AdminApi, Figures } from './admin-api.ts';
+
+const local = (d: Date) =>
+  new Date(d.getTime() - d.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+
+function FiguresTable(props: { title: string; f: Figures }) {
+  return (
+    <table class="table report">
+      <caption>{props.title}</caption>
+      <tbody>
+        <tr>
+          <td>NC sales</td>
+          <td>{props.f.salesNc.count}</td>
+          <td>{nc(props.f.salesNc.nc)}</td>
+        </tr>
+        <tr>
+          <td>Cash sales</td>
+          <td>{props.f.salesCash.count}</td>
+          <td>{chf(props.f.salesCash.chf)}</td>
+        </tr>
+        <tr>
+          <td>Card sales</td>
+          <td>{props.f.salesCard.count}</td>
+          <td>{chf(props.f.salesCard.chf)}</td>
+        </tr>
+        <tr>
+          <td>Top-ups cash</td>
+          <td>{props.f.topupsCash.count}</td>
+          <td>{chf(props.f.topupsCash.chf)}</td>
+        </tr>
+        <tr>
+          <td>Top-ups card</td>
+          <td>{props.f.topupsCard.count}</td>
+          <td>{chf(props.f.topupsCard.chf)}</td>
+        </tr>
+        <tr>
+          <td>Cash-outs</td>
+          <td>{props.f.cashouts.count}</td>
+          <td>{chf(props.f.cashouts.chf)}</td>
+        </tr>
+        <tr>
+          <td>Voids</td>
+          <td>{props.f.voids.count}</td>
+          <td>
+            {nc(props.f.voids.nc)} · {chf(props.f.voids.chf)}
+          </td>
+        </tr>
+        <tr>
+          <td>Held (not counted above)</td>
+          <td>{props.f.held.count}</td>
+          <td>{nc(props.f.held.nc)}</td>
+        </tr>
+        <tr class="strong">
+          <td>Expected cash in drawer</td>
+          <td />
+          <td data-testid="expected-cash">{chf(props.f.expectedCashChf)}</td>
+        </tr>
+      </tbody>
+    </table>
+  );
+}
+
+/** End-of-night report per till and staff member; prints cleanly. */
+export function ReportScreen(props: {
+  api: AdminApi;
+  venueId: string;
+  tillNames: Map<string, string>;
+}) {
+  const now = new Date();
+  const [from, setFrom] = createSignal(local(new Date(now.getTime() - 12 * 3600_000)));
+  const [to, setTo] = createSignal(local(now));
+  const [report] = createResource(
+    () => [props.venueId, from(), to()] as const,
+    ([venueId, f, t]) =>
+      props.api.report(venueId, new Date(f).toISOString(), new Date(t).toISOString()),
+  );
+  return (
+    <section data-testid="admin-report">
+      <h2>End of night</h2>
+      <div class="row no-print">
+        <label class="inline">
+          from{' '}
+          <input
+            type="datetime-local"
+            value={from()}
+            onInput={(e) => setFrom(e.currentTarget.value)}
+          />
+        </label>
+        <label class="inline">
+          to{' '}
+          <input type="datetime-local" value={to()} onInput={(e) => setTo(e.currentTarget.value)} />
+        </label>
+        <button type="button" class="secondary" onClick={() => window.print()}>
+          Print
+        </button>
+      </div>
+      <Show
+        when={report()}
+        fallback={<p class="muted">{report.error ? String(report.error) : 'Loading…'}</p>}
+      >
+        {(r) => (
+          <>
+            <FiguresTable title="Whole venue" f={r().total} />
+            <For each={r().tills}>
+              {(t) => (
+                <FiguresTable title={`Till ${props.tillNames.get(t.tillId) ?? t.tillId}`} f={t} />
+              )}
+            </For>
+            <For each={r().staff}>{(s) => <FiguresTable title={`Staff ${s.staffId}`} f={s} />}</For>
+          </>
+        )}
+      </Show>
+    </section>
+  );
+}
+
+/** The audit log of the venue, for Nitecore admins. */
+export function AuditScreen(props: { api: AdminApi; venueId: string }) {
+  const [log] = createResource(
+    () => props.venueId,
+    (id) => props.api.audit(id),
+  );
+  return (
+    <section data-testid="admin-audit">
+      <h2>Audit log</h2>
+      <Show when={!log.error} fallback={<p class="error">{String(log.error)}</p>}>
+        <table class="table">
+          <thead>
+            <tr>
+              <th>when</th>
+              <th>who</th>
+              <th>what</th>
+              <th>target</th>
+              <th>from</th>
+            </tr>
+          </thead>
+          <tbody>
+            <For each={log()?.entries ?? []}>
+              {(e) => (
+                <tr>
+                  <td>{new Date(e.createdAt).toLocaleString()}</td>
+                  <td>{e.actorRole}</td>
+                  <td>{e.action}</td>
+                  <td>{e.target}</td>
+                  <td>{e.ip}</td>
+                </tr>
+              )}
+            </For>
+          </tbody>
+        </table>
+      </Show>
+    </section>
+  );
+}

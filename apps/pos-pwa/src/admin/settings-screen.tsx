@@ -1,0 +1,163 @@
+import { createSignal, Show } from 'solid-js';
+import { nc } from '../ui/format.ts';
+import type { AdminApi } from './admin-api.ts';
+import { createAction } from './use-action.ts';
+
+interface VenueLike {
+  id: string;
+  radioUrl: string | null;
+  policy: Record<string, number>;
+}
+
+/** Venue settings (radio, offline policy) and lost wristbands (block, replace keeping the balance). */
+export function SettingsScreen(props: { api: AdminApi; venue: VenueLike; onSaved: () => void }) {
+  const [radio, setRadio] = createSignal(props.venue.radioUrl ?? '');
+  const [cap, setCap] = createSignal(String((props.venue.policy.offlineCapNc ?? 0) / 100));
+  const [unknownCap, setUnknownCap] = createSignal(
+    String((props.venue.policy.unknownWalletCapNc ?? 0) / 100),
+  );
+  const [overdraft, setOverdraft] = createSignal(
+    String((props.venue.policy.overdraftLimitNc ?? 0) / 100),
+  );
+  const [oldTag, setOldTag] = createSignal('');
+  const [newTag, setNewTag] = createSignal('');
+  const [found, setFound] = createSignal<{ balanceNc: number; status: string } | null>(null);
+  const settings = createAction();
+  const wristband = createAction();
+  const minor = (s: string) => Math.round(Number(s) * 100);
+
+  const save = async (e: Event) => {
+    e.preventDefault();
+    const body = {
+      radioUrl: radio().trim() || null,
+      policy: {
+        offlineCapNc: minor(cap()),
+        unknownWalletCapNc: minor(unknownCap()),
+        overdraftLimitNc: minor(overdraft()),
+      },
+    };
+    if (
+      await settings.run(
+        () => props.api.settings(props.venue.id, body),
+        'Saved: tills use the new policy after their next sync',
+      )
+    )
+      props.onSaved();
+  };
+  const look = async () =>
+    setFound((await wristband.run(() => props.api.wallet(oldTag().trim().toLowerCase()))) ?? null);
+  const replace = async () => {
+    const done = await wristband.run(() =>
+      props.api.replace(oldTag().trim().toLowerCase(), newTag().trim(), 'replaced at the bar'),
+    );
+    if (done) {
+      setFound(null);
+      wristband.run(
+        async () => done,
+        `Moved ${nc(done.movedNc)}; the new wristband holds ${nc(done.balanceNc)}. The old one is blocked.`,
+      );
+    }
+  };
+
+  return (
+    <section data-testid="admin-settings">
+      <h2>Venue settings</h2>
+      <form class="stack" onSubmit={save}>
+        <label>
+          Radio stream URL (HLS or Icecast, served elsewhere)
+          <input type="url" value={radio()} onInput={(e) => setRadio(e.currentTarget.value)} />
+        </label>
+        <div class="row">
+          <label>
+            Offline cap per wallet (NC)
+            <input
+              inputmode="decimal"
+              value={cap()}
+              onInput={(e) => setCap(e.currentTarget.value)}
+            />
+          </label>
+          <label>
+            Cap for unknown wallets (NC)
+            <input
+              inputmode="decimal"
+              value={unknownCap()}
+              onInput={(e) => setUnknownCap(e.currentTarget.value)}
+            />
+          </label>
+          <label>
+            Overdraft limit (NC)
+            <input
+              inputmode="decimal"
+              value={overdraft()}
+              onInput={(e) => setOverdraft(e.currentTarget.value)}
+            />
+          </label>
+        </div>
+        <button type="submit" class="primary" disabled={settings.busy()}>
+          Save settings
+        </button>
+        <Show when={settings.message()}>
+          {(m) => <p class={m().ok ? 'ok-text' : 'error'}>{m().text}</p>}
+        </Show>
+      </form>
+      <h2>Lost wristband</h2>
+      <div class="row">
+        <input
+          placeholder="lost tag id"
+          value={oldTag()}
+          onInput={(e) => setOldTag(e.currentTarget.value)}
+          data-testid="lost-tag"
+        />
+        <button type="button" class="secondary" onClick={look}>
+          Look up
+        </button>
+      </div>
+      <Show when={found()}>
+        {(w) => (
+          <div class="stack">
+            <p>
+              Balance {nc(w().balanceNc)}, {w().status}.
+            </p>
+            <div class="row">
+              <input
+                placeholder="new tag id"
+                value={newTag()}
+                onInput={(e) => setNewTag(e.currentTarget.value)}
+                data-testid="new-tag"
+              />
+              <button
+                type="button"
+                class="primary"
+                disabled={wristband.busy() || !newTag()}
+                onClick={replace}
+                data-testid="replace-tag"
+              >
+                Block and move balance
+              </button>
+              <button
+                type="button"
+                class="secondary"
+                disabled={wristband.busy()}
+                onClick={() =>
+                  wristband.run(
+                    () => props.api.block(oldTag().trim().toLowerCase()),
+                    'Blocked: tills refuse it after their next sync',
+                  )
+                }
+              >
+                Only block
+              </button>
+            </div>
+          </div>
+        )}
+      </Show>
+      <Show when={wristband.message()}>
+        {(m) => (
+          <p class={m().ok ? 'ok-text' : 'error'} data-testid="wristband-message">
+            {m().text}
+          </p>
+        )}
+      </Show>
+    </section>
+  );
+}
