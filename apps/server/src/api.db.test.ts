@@ -253,12 +253,16 @@ describeDb('conflicts', () => {
     expect(res.status).toBe(200);
     expect(res.body.op.envelope).toMatchObject({ id: sale.envelope.id, amountNc: 1500 });
     expect(res.body.till).toMatchObject({ id: till.tillId, name: 'Bar 1' });
-    expect(res.body.history.map((h: { kind: string; status: string }) => [h.kind, h.status])).toEqual([
+    expect(
+      res.body.history.map((h: { kind: string; status: string }) => [h.kind, h.status]),
+    ).toEqual([
       ['sale', 'held'],
       ['topup', 'applied'],
     ]);
     expect(res.body.conflict.nitetapId).toBe(tag);
-    expect((await server.json('GET', `/api/admin/conflicts/${conflict.id}`, otherAdmin)).status).toBe(403);
+    expect(
+      (await server.json('GET', `/api/admin/conflicts/${conflict.id}`, otherAdmin)).status,
+    ).toBe(403);
   });
 
   test('accept applies the held sale and lets the wallet go into debt', async () => {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ErrorCode } from '@niteos/schema/wire';
 import { Hono } from 'hono';
+import { routePath } from 'hono/route';
 import { marketAdminRoutes } from './admin/market.ts';
 import { reportAdminRoutes } from './admin/reports.ts';
 import { staffAdminRoutes } from './admin/staff.ts';
@@ -12,6 +13,7 @@ import type { AppDeps, AppEnv } from './context.ts';
 import { errorResponse } from './errors.ts';
 import { guestRoutes } from './guests/routes.ts';
 import { healthRoutes } from './health/routes.ts';
+import { createMetrics, type Metrics } from './metrics/metrics.ts';
 import { mountOpenApi } from './openapi/routes.ts';
 import { mountPwa } from './static/pwa.ts';
 import { syncRoutes } from './sync/routes.ts';
@@ -20,12 +22,29 @@ import { venueAdminRoutes } from './venues/routes.ts';
 import { walletRoutes } from './wallets/routes.ts';
 
 /** The only way to build the server: tests drive it in-process with `app.request()`. */
-export function createApp(deps: AppDeps) {
+export function createApp(input: AppDeps) {
+  const deps: AppDeps = { ...input, metrics: input.metrics ?? createMetrics() };
+  const metrics = deps.metrics as Metrics;
   const app = new Hono<AppEnv>();
   app.use(async (c, next) => {
+    const started = performance.now();
     c.set('requestId', c.req.header('x-request-id')?.slice(0, 64) || randomUUID());
     await next();
     c.header('x-request-id', c.get('requestId'));
+    const route = routePath(c);
+    metrics.requests.inc({ method: c.req.method, route, status: String(c.res.status) });
+    // Method, route pattern, status and timing only: never headers, bodies or tokens.
+    if (route.startsWith('/api/')) {
+      deps.log({
+        level: c.res.status >= 500 ? 'error' : 'info',
+        msg: 'request',
+        requestId: c.get('requestId'),
+        method: c.req.method,
+        route,
+        status: c.res.status,
+        ms: Math.round(performance.now() - started),
+      });
+    }
   });
   app.onError((err, c) => errorResponse(err, c, deps.log));
   app.notFound((c) =>
@@ -50,6 +69,10 @@ export function createApp(deps: AppDeps) {
   app.route('/api/admin', walletAdminRoutes(deps));
   app.route('/api/admin', reportAdminRoutes(deps));
   app.route('/api/health', healthRoutes(deps));
+  app.get('/metrics', async (c) => {
+    c.header('content-type', metrics.registry.contentType);
+    return c.body(await metrics.registry.metrics());
+  });
   mountOpenApi(app, deps);
   if (deps.posDir) mountPwa(app, '/pos', deps.posDir, 'The till app');
   return app;

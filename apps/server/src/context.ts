@@ -2,6 +2,7 @@ import type { Role } from '@niteos/schema/wire';
 import type { Database } from './db/database.ts';
 import type { KvStore } from './kv/store.ts';
 import type { Logger } from './logger.ts';
+import type { Metrics } from './metrics/metrics.ts';
 
 /** A signed-in user, as read from a verified access token. */
 export interface AuthUser {
@@ -26,6 +27,8 @@ export interface AppDeps {
   log: Logger;
   version: string;
   startedAt: Date;
+  /** Prometheus metrics; a fresh set when not given. */
+  metrics?: Metrics;
   /** Built till app to serve at /pos/, when there is one. */
   posDir?: string | null;
 }

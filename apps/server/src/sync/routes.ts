@@ -45,7 +45,10 @@ export function syncRoutes(deps: AppDeps) {
         const till = c.get('till');
         if (parsed.data.tillId !== till.id)
           throw unauthorized('the device token is not the token of this till');
-        return c.json(await pushOps(db, nodeEd25519Verify, till, parsed.data, clientIp(c)));
+        const started = performance.now();
+        const reply = await pushOps(db, nodeEd25519Verify, till, parsed.data, clientIp(c));
+        deps.metrics?.observePush((performance.now() - started) / 1000, reply.results);
+        return c.json(reply);
       },
     )
     .get('/pull', requireTill, async (c) =>

@@ -6,7 +6,7 @@ import { hashSecret } from '../auth/passwords.ts';
 import { bootstrapAdmin } from '../auth/service.ts';
 import type { Database } from '../db/database.ts';
 import { createMemoryStore } from '../kv/memory-store.ts';
-import { silentLogger } from '../logger.ts';
+import { type Logger, silentLogger } from '../logger.ts';
 import { openTestDatabase } from './test-db.ts';
 import { type Send, TestTill } from './test-till.ts';
 
@@ -38,7 +38,7 @@ export interface TestServer {
   dispose(): Promise<void>;
 }
 
-export async function startTestServer(): Promise<TestServer> {
+export async function startTestServer(options: { log?: Logger } = {}): Promise<TestServer> {
   const { database, dispose } = await openTestDatabase();
   await bootstrapAdmin(database.db, ROOT_ADMIN);
   const kv = createMemoryStore();
@@ -46,7 +46,7 @@ export async function startTestServer(): Promise<TestServer> {
     database,
     kv,
     jwtSecret: randomBytes(32).toString('hex'),
-    log: silentLogger,
+    log: options.log ?? silentLogger,
     version: 'test',
     startedAt: new Date(),
   });
