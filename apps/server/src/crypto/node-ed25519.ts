@@ -44,13 +44,19 @@ export const nodeEd25519Verify: Ed25519Verify = (signature, message, publicKey) 
 /** PKCS#8 DER header of an Ed25519 private key; the 32-byte seed follows it. */
 const PKCS8_ED25519_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
 
+const privateKeys = new WeakMap<Uint8Array, KeyObject>();
+
 /** Signs with node:crypto from a raw 32-byte seed (used by seeding, tests and benchmarks). */
 export const nodeEd25519Sign: Ed25519Sign = (message, secretKey) => {
-  const key = createPrivateKey({
-    key: Buffer.concat([PKCS8_ED25519_PREFIX, secretKey]),
-    format: 'der',
-    type: 'pkcs8',
-  });
+  let key = privateKeys.get(secretKey);
+  if (!key) {
+    key = createPrivateKey({
+      key: Buffer.concat([PKCS8_ED25519_PREFIX, secretKey]),
+      format: 'der',
+      type: 'pkcs8',
+    });
+    privateKeys.set(secretKey, key);
+  }
   return new Uint8Array(sign(null, message, key));
 };
 
