@@ -1,5 +1,11 @@
 import type { PullResponse, PushResponse } from '@niteos/schema/wire';
-import { type QueuedOp, setMeta, type TillDb } from '../db/database.ts';
+import {
+  type AttentionRow,
+  type HistoryRow,
+  type QueuedOp,
+  setMeta,
+  type TillDb,
+} from '../db/database.ts';
 
 /**
  * Keeps the newer of two wallet figures: a pull that started before a push
@@ -18,26 +24,37 @@ async function putSnapshot(db: TillDb, nitetapId: string, balanceNc: number, asO
 export function applyPushReply(db: TillDb, sent: QueuedOp[], reply: PushResponse): Promise<number> {
   return db.transaction('rw', [db.queue, db.history, db.attention, db.wallets], async () => {
     const byId = new Map(sent.map((op) => [op.id, op]));
-    let done = 0;
+    const done: number[] = [];
+    const history: { key: string; changes: Partial<HistoryRow> }[] = [];
+    const attention: AttentionRow[] = [];
+    const snapshots = new Map<string, number>();
     for (const result of reply.results) {
       const op = byId.get(result.id);
       if (!op) continue;
-      await db.queue.delete(op.seq);
-      done++;
-      await db.history.update(op.id, { status: result.status, reason: result.reason });
+      done.push(op.seq);
+      history.push({ key: op.id, changes: { status: result.status, reason: result.reason } });
       if (result.status === 'rejected') {
-        await db.attention.put({
+        attention.push({
           id: op.id,
           envelope: op.envelope,
           reason: result.reason ?? 'rejected',
           at: Date.now(),
         });
-        if (op.envelope.voids) await db.history.update(op.envelope.voids, { voidedBy: null });
+        // A refused void leaves its sale standing.
+        if (op.envelope.voids)
+          history.push({ key: op.envelope.voids, changes: { voidedBy: null } });
       } else if (op.nitetapId && result.balanceNc !== null) {
-        await putSnapshot(db, op.nitetapId, result.balanceNc, reply.serverTime);
+        // Results come in seq order: the last one per wallet is the newest figure.
+        snapshots.set(op.nitetapId, result.balanceNc);
       }
     }
-    return done;
+    // Bulk requests: a 100-op reply is a handful of IndexedDB calls, not hundreds.
+    await db.queue.bulkDelete(done);
+    await db.history.bulkUpdate(history);
+    await db.attention.bulkPut(attention);
+    for (const [tag, balanceNc] of snapshots)
+      await putSnapshot(db, tag, balanceNc, reply.serverTime);
+    return done.length;
   });
 }
 
