@@ -10,14 +10,14 @@ import type { Tx } from './database.ts';
  * checks alone); this path keeps drizzle's table metadata for names and
  * types and works the same on postgres.js and PGlite.
  */
-export async function bulkInsert<T extends PgTable>(
+export function bulkInsert<T extends PgTable>(
   tx: Tx,
   table: T,
   rows: T['$inferInsert'][],
   suffix: SQL = sql``,
-): Promise<void> {
+): PromiseLike<unknown> {
   const first = rows[0];
-  if (!first) return;
+  if (!first) return Promise.resolve();
   const columns = getTableColumns(table) as Record<string, { name: string; getSQLType(): string }>;
   const keys = Object.keys(first).filter((k) => columns[k]);
   const names = keys.map((k) => columns[k]?.name ?? k);
@@ -32,7 +32,7 @@ export async function bulkInsert<T extends PgTable>(
     }),
   );
   const list = sql.raw(names.join(', '));
-  await tx.execute(
+  return tx.execute(
     sql`insert into ${sql.raw(getTableName(table))} (${list}) select ${list} from jsonb_to_recordset(${json}::jsonb) as x(${sql.raw(definitions)}) ${suffix}`,
   );
 }

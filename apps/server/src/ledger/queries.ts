@@ -76,9 +76,17 @@ export async function createWallets(tx: Tx, tags: string[]): Promise<void> {
   if (created.length !== sorted.length) throw new RetryTransaction('wallet created concurrently');
 }
 
-/** Writes new wallet balances, XP and levels (the caller holds their locks). */
-export async function updateWallets(tx: Tx, changed: Map<string, LockedWallet>): Promise<void> {
-  if (changed.size === 0) return;
+/**
+ * Statements that write new wallet balances, XP and levels (the caller
+ * holds the wallets' locks). Returned unawaited, in order: a caller may
+ * send them together with others (postgres.js pipelines them on the
+ * transaction's connection, in the order they were issued).
+ */
+export function walletUpdateStatements(
+  tx: Tx,
+  changed: Map<string, LockedWallet>,
+): PromiseLike<unknown>[] {
+  if (changed.size === 0) return [];
   const rows = [...changed.entries()]
     .sort(([a], [b]) => (a < b ? -1 : 1))
     .map(([tag, w]) => ({
@@ -90,24 +98,24 @@ export async function updateWallets(tx: Tx, changed: Map<string, LockedWallet>):
     }));
   const source = () =>
     recordset(rows, 'account_id text, nitetap_id text, balance bigint, xp bigint, level int');
-  await tx.execute(sql`
-    update accounts set balance_nc = x.balance from ${source()} where accounts.id = x.account_id`);
-  await tx.execute(sql`
-    update wallets set xp = x.xp, level = x.level, updated_at = now()
-    from ${source()} where wallets.nitetap_id = x.nitetap_id`);
+  return [
+    tx.execute(sql`
+      update accounts set balance_nc = x.balance from ${source()} where accounts.id = x.account_id`),
+    tx.execute(sql`
+      update wallets set xp = x.xp, level = x.level, updated_at = now()
+      from ${source()} where wallets.nitetap_id = x.nitetap_id`),
+  ];
 }
 
-/**
- * Writes postings as ledger lines and moves the venue accounts' balances
- * (wallet balances are written by `updateWallets`). Venue accounts are
- * updated last and in id order, after every wallet lock is held.
- */
-export async function writePostings(
-  tx: Tx,
-  lines: { opId: string; conflictId: string | null; posting: Posting }[],
-): Promise<void> {
-  if (lines.length === 0) return;
-  await bulkInsert(
+export async function updateWallets(tx: Tx, changed: Map<string, LockedWallet>): Promise<void> {
+  await Promise.all(walletUpdateStatements(tx, changed));
+}
+
+type Line = { opId: string; conflictId: string | null; posting: Posting };
+
+/** The ledger lines of `lines` as one insert (unawaited). */
+export function ledgerLineStatement(tx: Tx, lines: Line[]): PromiseLike<unknown> {
+  return bulkInsert(
     tx,
     ledgerLines,
     lines.map((l) => ({
@@ -117,22 +125,39 @@ export async function writePostings(
       amountNc: l.posting.amountNc,
     })),
   );
-  const venueDeltas = new Map<string, number>();
+}
+
+/**
+ * Moves the venue accounts' balances (wallets are written by
+ * `walletUpdateStatements`). The rows are locked first in id order, so two
+ * transactions touching the same venue accounts never deadlock; callers
+ * issue this last, so the hot venue rows are held only until COMMIT.
+ */
+export function venueAccountStatement(tx: Tx, lines: Line[]): PromiseLike<unknown> | null {
+  const deltas = new Map<string, number>();
   for (const { posting } of lines) {
     if (posting.account.kind === 'wallet') continue;
     const id = accountId(posting.account);
-    venueDeltas.set(id, (venueDeltas.get(id) ?? 0) + posting.amountNc);
+    deltas.set(id, (deltas.get(id) ?? 0) + posting.amountNc);
   }
-  const sorted = [...venueDeltas.entries()]
+  const rows = [...deltas.entries()]
     .filter(([, d]) => d !== 0)
-    .sort(([a], [b]) => (a < b ? -1 : 1));
-  if (sorted.length === 0) return;
-  const deltas = recordset(
-    sorted.map(([id, delta]) => ({ id, delta })),
-    'id text, delta bigint',
-  );
-  await tx.execute(sql`
-    update accounts set balance_nc = accounts.balance_nc + x.delta from ${deltas} where accounts.id = x.id`);
+    .map(([id, delta]) => ({ id, delta }));
+  if (rows.length === 0) return null;
+  const source = () => recordset(rows, 'id text, delta bigint');
+  return tx.execute(sql`
+    with locked as (
+      select id from accounts where id in (select x.id from ${source()}) order by id for update
+    )
+    update accounts set balance_nc = accounts.balance_nc + x.delta
+    from ${source()} where accounts.id = x.id and accounts.id in (select id from locked)`);
+}
+
+/** Writes postings: their ledger lines, then the venue accounts. */
+export async function writePostings(tx: Tx, lines: Line[]): Promise<void> {
+  if (lines.length === 0) return;
+  await ledgerLineStatement(tx, lines);
+  await venueAccountStatement(tx, lines);
 }
 
 /** The sales that voids name, as the rules need them. */
@@ -184,20 +209,34 @@ export function voidTargetOf(row: {
   };
 }
 
-/** Marks sales voided; a voided sale that was still held closes its conflict. */
+/** Statements that mark sales voided; a voided sale that was still held closes its conflict. */
+export function markVoidedStatements(
+  tx: Tx,
+  voids: { targetId: string; voidId: string }[],
+): PromiseLike<unknown>[] {
+  if (voids.length === 0) return [];
+  const source = () =>
+    recordset(
+      voids.map((v) => ({ target_id: v.targetId, void_id: v.voidId })),
+      'target_id text, void_id text',
+    );
+  return [
+    tx.execute(
+      sql`update ops set voided_by = x.void_id from ${source()} where ops.id = x.target_id`,
+    ),
+    tx.execute(sql`
+      update conflicts set status = 'resolved', resolution = 'reject',
+        note = 'voided at the till by op ' || x.void_id, resolved_at = now()
+      from ${source()} where conflicts.op_id = x.target_id and conflicts.status = 'open'`),
+    tx.execute(sql`
+      update ops set standing = 'rejected' from ${source()}
+      where ops.id = x.target_id and ops.standing = 'held'`),
+  ];
+}
+
 export async function markVoided(
   tx: Tx,
   voids: { targetId: string; voidId: string }[],
 ): Promise<void> {
-  for (const { targetId, voidId } of voids) {
-    await tx.update(ops).set({ voidedBy: voidId }).where(eq(ops.id, targetId));
-    await tx.execute(sql`
-      update conflicts set status = 'resolved', resolution = 'reject',
-        note = ${`voided at the till by op ${voidId}`}, resolved_at = now()
-      where op_id = ${targetId} and status = 'open'`);
-    await tx
-      .update(ops)
-      .set({ standing: 'rejected' })
-      .where(and(eq(ops.id, targetId), eq(ops.standing, 'held')));
-  }
+  await Promise.all(markVoidedStatements(tx, voids));
 }
