@@ -1,6 +1,6 @@
 import { accountId, levelForXp, type Posting, type VoidTarget } from '@niteos/ledger-core';
 import { accounts, ledgerLines, ops, wallets } from '@niteos/schema/tables';
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { asc, eq, inArray, sql } from 'drizzle-orm';
 import { bulkInsert, recordset } from '../db/bulk.ts';
 import type { Tx } from '../db/database.ts';
 
