@@ -42,6 +42,8 @@ async function main() {
       `  API:     ${base}/api`,
       `  Health:  ${base}/api/health`,
       `  Till:    ${base}/pos/`,
+      `  Admin:   ${base}/pos/admin`,
+      `  API doc: ${base}/api/docs`,
     ];
     if (demo) {
       lines.push('', 'Demo data seeded (first start on an empty database):');
