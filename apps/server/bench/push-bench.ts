@@ -24,11 +24,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
+import { createPostgresDatabase, postgresAdminUrl, postgresProblem } from '@niteos/test-support';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { openPglite, openPostgres, rowsOf } from '../src/db/database.ts';
 import { verifyLedger } from '../src/ledger/verify.ts';
-import { createPostgresDatabase, postgresAdminUrl } from '../src/test-support/test-db.ts';
 import { httpClient } from './http-client.ts';
 import { type ActivitySummary, type PgMonitor, pgMonitor } from './pg-monitor.ts';
 import { cpuDelta, machineCpu, processCpuSeconds, startServerProcess } from './server-process.ts';
@@ -120,18 +120,6 @@ function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
   const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
   return sorted[Math.min(sorted.length, rank) - 1] as number;
-}
-
-async function postgresProblem(): Promise<string | null> {
-  const admin = postgres(postgresAdminUrl, { max: 1, connect_timeout: 3, onnotice: () => {} });
-  try {
-    await admin`select 1`;
-    return null;
-  } catch (err) {
-    return err instanceof Error ? err.message : String(err);
-  } finally {
-    await admin.end({ timeout: 1 });
-  }
 }
 
 function log(line: string) {

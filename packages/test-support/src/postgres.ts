@@ -10,7 +10,8 @@ import postgres from 'postgres';
 export const postgresAdminUrl =
   process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
-async function postgresReachable(): Promise<string | null> {
+/** Why PostgreSQL cannot be reached at `postgresAdminUrl`, or null when it can. */
+export async function postgresProblem(): Promise<string | null> {
   const admin = postgres(postgresAdminUrl, { max: 1, connect_timeout: 3, onnotice: () => {} });
   try {
     await admin`select 1`;
@@ -27,7 +28,7 @@ async function postgresReachable(): Promise<string | null> {
  * Under CI they must run: an unreachable server fails the run loudly.
  */
 export async function postgresUnavailable(): Promise<string | null> {
-  const problem = await postgresReachable();
+  const problem = await postgresProblem();
   if (problem && process.env.CI === 'true') {
     throw new Error(`CI requires PostgreSQL at ${postgresAdminUrl}: ${problem}`);
   }

@@ -1,4 +1,4 @@
-import type { ConflictView, LoginResponse } from '@niteos/schema/wire';
+import type { ConflictView, LoginResponse, NightFigures, NightReport } from '@niteos/schema/wire';
 import { config } from '../config.ts';
 import { ApiError } from '../sync/api.ts';
 
@@ -146,24 +146,6 @@ export interface ConflictDetail {
     tillAt: string;
   }[];
 }
-interface Figures {
-  salesNc: { count: number; nc: number };
-  salesCash: { count: number; chf: number };
-  salesCard: { count: number; chf: number };
-  topupsCash: { count: number; chf: number; nc: number };
-  topupsCard: { count: number; chf: number; nc: number };
-  cashouts: { count: number; chf: number; nc: number };
-  voids: { count: number; nc: number; chf: number };
-  held: { count: number; nc: number };
-  expectedCashChf: number;
-}
-export interface NightReport {
-  from: string;
-  to: string;
-  total: Figures;
-  tills: (Figures & { tillId: string })[];
-  staff: (Figures & { staffId: string })[];
-}
 export interface AuditEntry {
   id: number;
   actorUserId: string | null;
@@ -173,4 +155,4 @@ export interface AuditEntry {
   ip: string | null;
   createdAt: string;
 }
-export type { Figures };
+export type { NightFigures as Figures, NightReport };

@@ -5,17 +5,15 @@ import {
   DEFAULT_POLICY,
   fromBase64Url,
   signingMessage,
-  toBase64Url,
 } from '@niteos/ledger-core';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { newKeyPair } from '../crypto/ed25519.ts';
-import { openTillDb, setMeta, type TillDb } from '../db/database.ts';
+import type { TillDb } from '../db/database.ts';
+import { openEnrolledTill } from '../test-support/enrolled-till.ts';
 import { type Charge, charge } from './charge.ts';
 
 // Node has no IndexedDB: these run on fake-indexeddb. The real browser path
 // is covered by the Chromium end-to-end suite (apps/pos-pwa/e2e).
 let db: TillDb;
-let n = 0;
 const ctx = () => ({
   staffId: 'staff-1',
   now: new Date('2026-11-23T22:00:00Z'),
@@ -33,22 +31,7 @@ const sale = (
 });
 
 beforeEach(async () => {
-  db = openTillDb(`till-test-${++n}`);
-  const keys = newKeyPair();
-  await db.device.put({
-    key: 'device',
-    tillId: 'till-1',
-    venueId: 'venue-1',
-    venueName: 'Club',
-    tillName: 'Bar 1',
-    deviceToken: 'token',
-    secretKey: keys.secretKey,
-    publicKey: toBase64Url(keys.publicKey),
-    seq: 0,
-    prev: '',
-    enrolledAt: new Date().toISOString(),
-  });
-  await setMeta(db, 'policy', DEFAULT_POLICY);
+  db = await openEnrolledTill('till-test');
 });
 afterEach(() => db.delete());
 

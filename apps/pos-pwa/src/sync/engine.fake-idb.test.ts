@@ -1,10 +1,9 @@
 import 'fake-indexeddb/auto';
-import { DEFAULT_POLICY, toBase64Url } from '@niteos/ledger-core';
 import type { PushResponse } from '@niteos/schema/wire';
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
-import { newKeyPair } from '../crypto/ed25519.ts';
-import { openTillDb, setMeta, type TillDb } from '../db/database.ts';
+import type { TillDb } from '../db/database.ts';
 import { charge } from '../ops/charge.ts';
+import { openEnrolledTill } from '../test-support/enrolled-till.ts';
 import { createApi } from './api.ts';
 import { createSyncEngine } from './engine.ts';
 
@@ -12,7 +11,6 @@ import { createSyncEngine } from './engine.ts';
 // (503 + Retry-After, 401, a dead network) can be produced on cue. The real
 // server and browser are exercised by the Chromium end-to-end suite.
 let db: TillDb;
-let n = 0;
 type Script = (body: {
   tillId: string;
   ops: { envelope: { id: string; seq: number } }[];
@@ -73,22 +71,7 @@ function engine(now = () => Date.now()) {
 
 beforeEach(async () => {
   requests.length = 0;
-  db = openTillDb(`engine-test-${++n}`);
-  const keys = newKeyPair();
-  await db.device.put({
-    key: 'device',
-    tillId: 'till-1',
-    venueId: 'venue-1',
-    venueName: 'Club',
-    tillName: 'Bar 1',
-    deviceToken: 'token',
-    secretKey: keys.secretKey,
-    publicKey: toBase64Url(keys.publicKey),
-    seq: 0,
-    prev: '',
-    enrolledAt: new Date().toISOString(),
-  });
-  await setMeta(db, 'policy', DEFAULT_POLICY);
+  db = await openEnrolledTill('engine-test');
 });
 afterEach(async () => {
   vi.useRealTimers();

@@ -1,3 +1,4 @@
+import type { NightFigures, NightReport } from '@niteos/schema/wire';
 import { sql } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { z } from 'zod';
@@ -7,20 +8,7 @@ import { type Db, rowsOf } from '../db/database.ts';
 import { badRequest } from '../errors.ts';
 import { describeIssues } from '../http/validate.ts';
 
-interface Figures {
-  salesNc: { count: number; nc: number };
-  salesCash: { count: number; chf: number };
-  salesCard: { count: number; chf: number };
-  topupsCash: { count: number; chf: number; nc: number };
-  topupsCard: { count: number; chf: number; nc: number };
-  cashouts: { count: number; chf: number; nc: number };
-  voids: { count: number; nc: number; chf: number };
-  held: { count: number; nc: number };
-  /** Cash that should be in the drawer: cash sales and topups in, cashouts and cash voids out. */
-  expectedCashChf: number;
-}
-
-const empty = (): Figures => ({
+const empty = (): NightFigures => ({
   salesNc: { count: 0, nc: 0 },
   salesCash: { count: 0, chf: 0 },
   salesCard: { count: 0, chf: 0 },
@@ -43,7 +31,7 @@ interface Row {
   chf: number;
 }
 
-function add(f: Figures, r: Row) {
+function add(f: NightFigures, r: Row) {
   if (r.standing === 'held') {
     f.held.count += r.n;
     f.held.nc += r.nc;
@@ -83,7 +71,12 @@ function add(f: Figures, r: Row) {
  * time falls in [from, to). Ops that stand count; held ones are listed
  * apart; rejected ones never moved money.
  */
-export async function nightReport(db: Db, venueId: string, from: Date, to: Date) {
+export async function nightReport(
+  db: Db,
+  venueId: string,
+  from: Date,
+  to: Date,
+): Promise<NightReport> {
   const rows = rowsOf<Record<string, unknown>>(
     await db.execute(sql`
       select till_id, staff_id, kind, tender, standing, count(*)::int as n,
@@ -95,13 +88,16 @@ export async function nightReport(db: Db, venueId: string, from: Date, to: Date)
       group by till_id, staff_id, kind, tender, standing`),
   ).map((r) => ({ ...r, n: Number(r.n), nc: Number(r.nc), chf: Number(r.chf) }) as Row);
   const total = empty();
-  const byTill = new Map<string, Figures>();
-  const byStaff = new Map<string, Figures>();
+  const byTill = new Map<string, NightFigures>();
+  const byStaff = new Map<string, NightFigures>();
   for (const r of rows) {
     add(total, r);
-    add(byTill.get(r.till_id) ?? (byTill.set(r.till_id, empty()).get(r.till_id) as Figures), r);
     add(
-      byStaff.get(r.staff_id) ?? (byStaff.set(r.staff_id, empty()).get(r.staff_id) as Figures),
+      byTill.get(r.till_id) ?? (byTill.set(r.till_id, empty()).get(r.till_id) as NightFigures),
+      r,
+    );
+    add(
+      byStaff.get(r.staff_id) ?? (byStaff.set(r.staff_id, empty()).get(r.staff_id) as NightFigures),
       r,
     );
   }

@@ -80,3 +80,27 @@ export const claimWalletSchema = z.strictObject({
   nitetapId: z.string().regex(/^[0-9a-fA-F]{8,32}$/, 'must be 8 to 32 hex digits'),
   code: z.string().trim().min(8).max(16),
 });
+
+/** End-of-night figures for a venue, a till or a staff member (minor units). */
+export interface NightFigures {
+  salesNc: { count: number; nc: number };
+  salesCash: { count: number; chf: number };
+  salesCard: { count: number; chf: number };
+  topupsCash: { count: number; chf: number; nc: number };
+  topupsCard: { count: number; chf: number; nc: number };
+  cashouts: { count: number; chf: number; nc: number };
+  voids: { count: number; nc: number; chf: number };
+  /** Held ops, not counted in the lines above. */
+  held: { count: number; nc: number };
+  /** Cash that should be in the drawer: cash sales and topups in, cashouts and cash voids out. */
+  expectedCashChf: number;
+}
+
+export interface NightReport {
+  venueId: string;
+  from: string;
+  to: string;
+  total: NightFigures;
+  tills: (NightFigures & { tillId: string })[];
+  staff: (NightFigures & { staffId: string })[];
+}
