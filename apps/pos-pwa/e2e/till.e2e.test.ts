@@ -11,7 +11,7 @@ import {
   ServerProcess,
   type Storage,
 } from '@niteos/test-support';
-import type { Browser, BrowserContext } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { chromiumUnavailable, launchChromium, launchChromiumProfile } from './browser.ts';
 import { TillPage } from './till-page.ts';
@@ -49,6 +49,18 @@ async function newTill(name: string): Promise<TillPage> {
   // The service worker must hold the app before the network goes away.
   await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
   return till;
+}
+
+/** The back office in a fresh browser profile, signed in as the venue's manager. */
+async function openBackOffice(): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+  contexts.push(context);
+  const page = await context.newPage();
+  await page.goto(`http://127.0.0.1:${server.port}/pos/admin`);
+  await page.getByTestId('admin-email').fill(MANAGER.email);
+  await page.getByTestId('admin-password').fill(MANAGER.password);
+  await page.getByTestId('admin-signin').click();
+  return page;
 }
 
 const suite = skip ? describe.skip : describe;
@@ -152,13 +164,7 @@ suite(`till in Chromium against the real server on PostgreSQL${skip ? ` (skipped
   });
 
   test('an admin settles the held op in the back office: ledger and audit log show it', async () => {
-    const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
-    contexts.push(context);
-    const page = await context.newPage();
-    await page.goto(`http://127.0.0.1:${server.port}/pos/admin`);
-    await page.getByTestId('admin-email').fill(MANAGER.email);
-    await page.getByTestId('admin-password').fill(MANAGER.password);
-    await page.getByTestId('admin-signin').click();
+    const page = await openBackOffice();
     const row = page
       .locator('[data-testid="conflict-row"][data-reason="insufficient_funds"]')
       .filter({ hasText: GUEST_C });
@@ -186,13 +192,7 @@ suite(`till in Chromium against the real server on PostgreSQL${skip ? ` (skipped
   });
 
   test('a wristband replaced mid-night keeps its balance; tills refuse the old tag after their next pull', async () => {
-    const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
-    contexts.push(context);
-    const page = await context.newPage();
-    await page.goto(`http://127.0.0.1:${server.port}/pos/admin`);
-    await page.getByTestId('admin-email').fill(MANAGER.email);
-    await page.getByTestId('admin-password').fill(MANAGER.password);
-    await page.getByTestId('admin-signin').click();
+    const page = await openBackOffice();
     await page.getByTestId('admin-tab-settings').click();
     const before = await balance(GUEST_A);
     await page.getByTestId('lost-tag').fill(GUEST_A);

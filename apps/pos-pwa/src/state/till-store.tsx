@@ -2,6 +2,7 @@ import type { StaffCredential } from '@niteos/schema/wire';
 import { createContext, createSignal, type JSX, useContext } from 'solid-js';
 import { config } from '../config.ts';
 import type { DeviceRow, TillDb } from '../db/database.ts';
+import { type Charge, type ChargeOutcome, charge } from '../ops/charge.ts';
 import type { Api } from '../sync/api.ts';
 import { createSyncEngine, type SyncEngine, type SyncStatus } from '../sync/engine.ts';
 import { createLiveQuery } from './live.ts';
@@ -37,7 +38,25 @@ export function createTillStore(db: TillDb, api: Api) {
   const attentionCount = createLiveQuery(() => db.attention.count(), 0);
   const [staff, setStaff] = createSignal<StaffCredential | null>(null);
   const [storageWarning, setStorageWarning] = createSignal<string | null>(null);
+
+  /**
+   * Charges as the signed-in staff member and hands a new op to sync right
+   * away. Null when nobody is signed in (the screen is then on its way out).
+   */
+  async function chargeAsStaff(request: Charge): Promise<ChargeOutcome | null> {
+    const member = staff();
+    if (!member) return null;
+    const outcome = await charge(db, request, {
+      staffId: member.staffId,
+      now: new Date(),
+      newId: () => crypto.randomUUID(),
+    });
+    if (outcome.ok) engine.requestPush();
+    return outcome;
+  }
+
   return {
+    charge: chargeAsStaff,
     db,
     api,
     engine,

@@ -1,6 +1,5 @@
 import { claimCode } from '@niteos/ledger-core';
 import { createSignal, For, Show } from 'solid-js';
-import { charge } from '../ops/charge.ts';
 import { useTill } from '../state/till-store.tsx';
 import { createFeedback } from './feedback.tsx';
 import { nc } from './format.ts';
@@ -19,21 +18,19 @@ export function MoneyScreen(props: { kind: 'topup' | 'cashout' }) {
   const minor = () => Math.round(Number(amount().replace(',', '.')) * 100);
 
   async function submit(tender: 'cash' | 'card') {
-    const staff = till.staff();
-    if (!staff || busy()) return;
+    if (busy()) return;
     if (!Number.isSafeInteger(minor()) || minor() <= 0) {
       feedback.show(false, 'Enter an amount in NC, like 20 or 12.50.');
       return;
     }
     setBusy(true);
     try {
-      const outcome = await charge(
-        till.db,
+      const outcome = await till.charge(
         props.kind === 'topup'
           ? { kind: 'topup', tender, nitetapId: tag(), amountNc: minor() }
           : { kind: 'cashout', nitetapId: tag(), amountNc: minor() },
-        { staffId: staff.staffId, now: new Date(), newId: () => crypto.randomUUID() },
       );
+      if (!outcome) return;
       if (outcome.ok) {
         feedback.show(
           true,
@@ -46,7 +43,6 @@ export function MoneyScreen(props: { kind: 'topup' | 'cashout' }) {
             : null,
         );
         setAmount('');
-        till.engine.requestPush();
       } else {
         feedback.show(false, outcome.message);
       }

@@ -1,6 +1,5 @@
 import { For, Show } from 'solid-js';
 import type { HistoryRow } from '../db/database.ts';
-import { charge } from '../ops/charge.ts';
 import { createLiveQuery } from '../state/live.ts';
 import { useTill } from '../state/till-store.tsx';
 import { createFeedback } from './feedback.tsx';
@@ -23,16 +22,10 @@ export function RecentScreen() {
   const feedback = createFeedback();
 
   async function voidSale(row: HistoryRow) {
-    const staff = till.staff();
-    if (!staff) return;
-    const outcome = await charge(
-      till.db,
-      { kind: 'void', sale: row.envelope },
-      { staffId: staff.staffId, now: new Date(), newId: () => crypto.randomUUID() },
-    );
+    const outcome = await till.charge({ kind: 'void', sale: row.envelope });
+    if (!outcome) return;
     if (outcome.ok) {
       feedback.show(true, 'Sale voided');
-      till.engine.requestPush();
     } else {
       feedback.show(false, outcome.message);
     }

@@ -1,6 +1,5 @@
 import type { CatalogItem, OpLine } from '@niteos/schema/wire';
 import { createMemo, createSignal, For, Show } from 'solid-js';
-import { charge } from '../ops/charge.ts';
 import { createLiveQuery } from '../state/live.ts';
 import { useTill } from '../state/till-store.tsx';
 import { createFeedback } from './feedback.tsx';
@@ -50,15 +49,16 @@ export function SellScreen() {
     });
 
   async function pay(tender: 'nc' | 'cash' | 'card') {
-    const staff = till.staff();
-    if (!staff || busy()) return;
+    if (busy()) return;
     setBusy(true);
     try {
-      const outcome = await charge(
-        till.db,
-        { kind: 'sale', tender, nitetapId: tag().trim() ? tag() : null, lines: lines() },
-        { staffId: staff.staffId, now: new Date(), newId: () => crypto.randomUUID() },
-      );
+      const outcome = await till.charge({
+        kind: 'sale',
+        tender,
+        nitetapId: tag().trim() ? tag() : null,
+        lines: lines(),
+      });
+      if (!outcome) return;
       if (outcome.ok) {
         const e = outcome.op.envelope;
         feedback.show(
@@ -67,7 +67,6 @@ export function SellScreen() {
         );
         setCart(new Map());
         setTag('');
-        till.engine.requestPush();
       } else {
         feedback.show(false, outcome.message);
       }
