@@ -1,20 +1,17 @@
 import { randomInt } from 'node:crypto';
-import { afterAll, describe, expect, onTestFailed, test } from 'vitest';
+import { expect, test } from 'vitest';
 import type { SignedOp } from '../src/test-support/test-till.ts';
 import {
-  createStorage,
   createVenue,
+  describeWithServers,
   type Exit,
   enrollTill,
   loginAdmin,
   newNitetapId,
-  postgresSkipReason,
   runLedgerVerify,
-  ServerProcess,
-  type Storage,
+  type ServerProcess,
   type StorageMode,
   seededRandom,
-  serverLogs,
   sleep,
   walletBalance,
 } from './support/server-process.ts';
@@ -35,28 +32,11 @@ const KILL_AFTER = 0.4;
 
 function suiteFor(mode: StorageMode) {
   const title = `a SIGKILLed server loses nothing and applies nothing twice [${mode}]`;
-  if (mode === 'postgres' && postgresSkipReason) {
-    describe.skip(`${title} (skipped: PostgreSQL unreachable: ${postgresSkipReason})`, () => {
-      test('needs PostgreSQL', () => {});
-    });
-    return;
-  }
-  describe(title, () => {
-    let storage: Storage | null = null;
-    const servers: ServerProcess[] = [];
-    afterAll(async () => {
-      for (const s of servers) await s.stop();
-      await storage?.dispose();
-    });
-
+  describeWithServers(mode, title, (suite) => {
     test('tills re-pushing unacknowledged ops after a crash end with every op applied once and exact balances', async () => {
-      onTestFailed(() => {
-        console.error(serverLogs());
-      });
       const seed = randomInt(2 ** 31);
-      storage = await createStorage(mode);
-      const first = await ServerProcess.start(storage, `${mode} server #1`);
-      servers.push(first);
+      const storage = await suite.storage();
+      const first = await suite.start(`${mode} server #1`);
       const token = await loginAdmin(first);
       const venueId = await createVenue(first, token);
       const rand = seededRandom(seed);
@@ -97,8 +77,7 @@ function suiteFor(mode: StorageMode) {
         inFlightAtKill = inFlight;
         killedExit = await first.kill('SIGKILL');
         phase = 'restarted';
-        restarted = await ServerProcess.start(storage as Storage, `${mode} server #2`);
-        servers.push(restarted);
+        restarted = await suite.start(`${mode} server #2`);
         current = restarted;
       })();
 

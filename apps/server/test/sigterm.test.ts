@@ -1,21 +1,17 @@
 import { randomInt } from 'node:crypto';
 import type { OpResult } from '@niteos/schema/wire';
-import { afterAll, describe, expect, onTestFailed, test } from 'vitest';
+import { expect, test } from 'vitest';
 import {
-  createStorage,
   createVenue,
+  describeWithServers,
   type Exit,
   enrollTill,
   loginAdmin,
   newNitetapId,
-  postgresSkipReason,
   pushOk,
   runLedgerVerify,
-  ServerProcess,
-  type Storage,
   type StorageMode,
   seededRandom,
-  serverLogs,
   sleep,
   walletBalance,
 } from './support/server-process.ts';
@@ -31,28 +27,11 @@ const BIG_PUSH = 500;
 
 function suiteFor(mode: StorageMode) {
   const title = `SIGTERM during a 500-op push [${mode}]`;
-  if (mode === 'postgres' && postgresSkipReason) {
-    describe.skip(`${title} (skipped: PostgreSQL unreachable: ${postgresSkipReason})`, () => {
-      test('needs PostgreSQL', () => {});
-    });
-    return;
-  }
-  describe(title, () => {
-    let storage: Storage | null = null;
-    const servers: ServerProcess[] = [];
-    afterAll(async () => {
-      for (const s of servers) await s.stop();
-      await storage?.dispose();
-    });
-
+  describeWithServers(mode, title, (suite) => {
     test('the server exits cleanly and the push ends applied exactly once, answered or replayed', async () => {
-      onTestFailed(() => {
-        console.error(serverLogs());
-      });
       const seed = randomInt(2 ** 31);
-      storage = await createStorage(mode);
-      const first = await ServerProcess.start(storage, `${mode} server #1`);
-      servers.push(first);
+      const storage = await suite.storage();
+      const first = await suite.start(`${mode} server #1`);
       const token = await loginAdmin(first);
       const venueId = await createVenue(first, token);
       const till = await enrollTill(first, token, venueId, 'Bar 1');
@@ -89,8 +68,7 @@ function suiteFor(mode: StorageMode) {
       // Graceful: the signal is handled, not fatal.
       expect(exit).toEqual({ code: 0, signal: null });
 
-      const second = await ServerProcess.start(storage, `${mode} server #2`);
-      servers.push(second);
+      const second = await suite.start(`${mode} server #2`);
       const final = new Map<string, OpResult>();
       if (outcome.ok) {
         // Answered before the server stopped: every op applied, and durable.

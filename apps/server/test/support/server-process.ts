@@ -1,6 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import type { PushResponse } from '@niteos/schema/wire';
-import { ADMIN, type ServerProcess } from '@niteos/test-support';
+import {
+  ADMIN,
+  createStorage,
+  postgresSkipReason,
+  ServerProcess,
+  type Storage,
+  type StorageMode,
+  serverLogs,
+} from '@niteos/test-support';
+import { afterAll, beforeEach, describe, test } from 'vitest';
 import { type Send, type SignedOp, TestTill } from '../../src/test-support/test-till.ts';
 
 export * from '@niteos/test-support';
@@ -66,4 +75,56 @@ export async function pushOk(till: TestTill, send: Send, ops: SignedOp[]): Promi
   const { status, body } = await till.push(send, ops);
   if (status !== 200) throw new Error(`push: ${status} ${JSON.stringify(body)}`);
   return body;
+}
+
+/** The storage and servers of one process suite. */
+export interface ProcessSuite {
+  /** The suite's storage, made on first use. */
+  storage(): Promise<Storage>;
+  /** Starts a server on the suite's storage; it is killed after the suite. */
+  start(label: string, options?: { port?: number }): Promise<ServerProcess>;
+}
+
+/**
+ * A suite of real server processes on `mode` storage. Without PostgreSQL
+ * (outside CI) it is skipped and its name says why; every server it starts
+ * is killed and its storage removed afterwards; a failing test prints the
+ * servers' output.
+ */
+export function describeWithServers(
+  mode: StorageMode,
+  title: string,
+  body: (suite: ProcessSuite) => void,
+) {
+  if (mode === 'postgres' && postgresSkipReason) {
+    describe.skip(`${title} (skipped: PostgreSQL unreachable: ${postgresSkipReason})`, () => {
+      test('needs PostgreSQL', () => {});
+    });
+    return;
+  }
+  describe(title, () => {
+    let storage: Storage | null = null;
+    const servers: ServerProcess[] = [];
+    beforeEach(({ onTestFailed }) => {
+      onTestFailed(() => {
+        console.error(serverLogs());
+      });
+    });
+    afterAll(async () => {
+      for (const s of servers) await s.stop();
+      await storage?.dispose();
+    });
+    const suite: ProcessSuite = {
+      async storage() {
+        storage ??= await createStorage(mode);
+        return storage;
+      },
+      async start(label, options) {
+        const server = await ServerProcess.start(await suite.storage(), label, options);
+        servers.push(server);
+        return server;
+      },
+    };
+    body(suite);
+  });
 }
