@@ -77,6 +77,8 @@ export function createApp(input: AppDeps) {
   });
   mountOpenApi(app, deps);
   if (deps.posDir) mountPwa(app, '/pos', deps.posDir, 'The till app');
+  // Last: the guest app answers every other GET path, but never for the API or ops pages.
+  if (deps.guestDir) mountPwa(app, '', deps.guestDir, 'The guest app');
   return app;
 }
 
