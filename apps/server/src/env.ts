@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
@@ -20,6 +21,7 @@ const envSchema = z.object({
   NITEOS_PUBLIC_URL: z.url().optional(),
   NITEOS_POS_DIR: z.string().optional(),
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+  NITEOS_VERIFY_THREADS: z.coerce.number().int().min(0).max(64).optional(),
 });
 
 export interface Config {
@@ -36,6 +38,11 @@ export interface Config {
   demoSeed: boolean;
   publicUrl: string | null;
   dbPoolSize: number;
+  /**
+   * Worker threads that check pushed ops' schema and signatures; 0 checks
+   * them on the event loop. Default: one per core.
+   */
+  verifyThreads: number;
   /** The built till app (apps/pos-pwa/dist unless set). */
   posDir: string;
 }
@@ -69,6 +76,7 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     demoSeed: e.NITEOS_DEMO_SEED === 'auto',
     publicUrl: e.NITEOS_PUBLIC_URL ?? null,
     dbPoolSize: e.DB_POOL_SIZE,
+    verifyThreads: e.NITEOS_VERIFY_THREADS ?? availableParallelism(),
     posDir: e.NITEOS_POS_DIR ?? fileURLToPath(new URL('../../pos-pwa/dist', import.meta.url)),
   };
 }
