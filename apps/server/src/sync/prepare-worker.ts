@@ -1,6 +1,16 @@
+import { setPriority } from 'node:os';
 import type { AuthedTill } from '../context.ts';
 import { nodeEd25519Verify } from '../crypto/node-ed25519.ts';
 import { type CandidateOp, type FinalOp, prepareOp } from './prepare-op.ts';
+
+/**
+ * Verification is throughput work; the event loop's is latency work: it
+ * finishes transactions that hold wallet locks every other push waits for.
+ * On Linux a thread's nice value is its own, so this lowers the priority
+ * of this worker thread only, and on a busy machine the main thread (and
+ * PostgreSQL) get the CPU first.
+ */
+setPriority(10);
 
 /** One slice of a push, as the pool hands it to a worker thread. */
 export interface PrepareTask {
