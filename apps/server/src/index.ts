@@ -1,11 +1,15 @@
 import { serve } from '@hono/node-server';
+import { createMongoStore } from './analytics/mongo-store.ts';
+import { createShipper } from './analytics/shipper.ts';
 import { createApp } from './app.ts';
 import { bootstrapAdmin } from './auth/service.ts';
 import { openDatabase } from './db/database.ts';
 import { ConfigError, readConfig } from './env.ts';
 import { createMemoryStore } from './kv/memory-store.ts';
 import { createRedisStore } from './kv/redis-store.ts';
+import { createDrain } from './lifecycle/drain.ts';
 import { jsonLogger } from './logger.ts';
+import { createMetrics } from './metrics/metrics.ts';
 import { seedDemo } from './seed/demo.ts';
 import { ensureJwtSecret } from './settings.ts';
 
@@ -25,9 +29,18 @@ async function main() {
   const demo = config.demoSeed ? await seedDemo(db) : null;
 
   const kv = config.redisUrl ? createRedisStore(config.redisUrl) : createMemoryStore();
+  const analytics = config.analyticsMongoUrl ? createMongoStore(config.analyticsMongoUrl) : null;
+  const metrics = createMetrics();
+  const drain = createDrain();
+  const shipper = analytics ? createShipper({ db, store: analytics, log, metrics }) : null;
+  shipper?.start();
   const app = createApp({
     database,
     kv,
+    analytics,
+    metrics,
+    drain,
+    silentTillSeconds: config.silentTillSeconds,
     jwtSecret,
     log,
     version: VERSION,
@@ -38,9 +51,9 @@ async function main() {
     const base = config.publicUrl ?? `http://localhost:${info.port}`;
     const lines = [
       '',
-      `NiteOS server ${VERSION} on ${database.kind} (${database.location}), ${kv.kind === 'redis' ? 'Redis' : 'in-process'} sessions and rate limits`,
+      `NiteOS server ${VERSION} on ${database.kind} (${database.location}), ${kv.kind === 'redis' ? 'Redis' : 'in-process'} sessions, rate limits and counters, analytics ${analytics ? 'shipped to MongoDB' : 'kept in PostgreSQL'}`,
       `  API:     ${base}/api`,
-      `  Health:  ${base}/api/health`,
+      `  Health:  ${base}/health (JSON: ${base}/api/health, Prometheus: ${base}/metrics)`,
       `  Till:    ${base}/pos/`,
       `  Admin:   ${base}/pos/admin`,
       `  API doc: ${base}/api/docs`,
@@ -60,14 +73,29 @@ async function main() {
     process.stdout.write(`${lines.join('\n')}\n\n`);
   });
 
-  const shutdown = (signal: string) => {
-    log({ level: 'info', msg: 'shutting down', signal });
-    server.close(() => {
-      Promise.allSettled([database.close(), kv.close()]).finally(() => process.exit(0));
+  let stopping = false;
+  /**
+   * New pushes get 503 + Retry-After from now on; in-flight ones commit and
+   * are answered; then the outbox shipper gets what time is left to flush;
+   * then connections, pools and Redis close. All within the shutdown timeout.
+   */
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    const deadline = Date.now() + config.shutdownTimeoutMs;
+    log({ level: 'info', msg: 'shutting down', signal, inFlightPushes: drain.inFlight });
+    const drained = await drain.start(config.shutdownTimeoutMs);
+    const flush = shipper ? await shipper.stop(Math.max(0, deadline - Date.now())) : null;
+    log({ level: 'info', msg: 'pushes drained, outbox flushed', drained, flush });
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      if ('closeIdleConnections' in server) server.closeIdleConnections();
     });
+    await Promise.allSettled([database.close(), kv.close(), analytics?.close()]);
+    process.exit(0);
   };
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
 }
 
 main().catch((err) => {

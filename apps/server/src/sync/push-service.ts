@@ -9,6 +9,7 @@ import {
   type VoidTarget,
 } from '@niteos/ledger-core';
 import {
+  analyticsOutbox,
   conflicts,
   ops,
   securityLog,
@@ -24,6 +25,7 @@ import {
   RejectReason,
 } from '@niteos/schema/wire';
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { pushEvents } from '../analytics/events.ts';
 import type { AuthedTill } from '../context.ts';
 import { bulkInsert, recordset } from '../db/bulk.ts';
 import type { Db, Tx } from '../db/database.ts';
@@ -305,6 +307,7 @@ async function write(tx: Tx, till: AuthedTill, w: Writes, finals: FinalOp[], ip:
     bulkInsert(tx, ops, w.opRows),
     bulkInsert(tx, tillChain, w.chainRows),
     bulkInsert(tx, conflicts, w.conflictRows),
+    bulkInsert(tx, analyticsOutbox, pushEvents(w.opRows, w.conflictRows, new Date())),
     ...markVoidedStatements(tx, w.voided),
   ];
   if (w.postings.length > 0) statements.push(ledgerLineStatement(tx, w.postings));
