@@ -8,6 +8,7 @@ import { staffAdminRoutes } from './admin/staff.ts';
 import { venueAdminExtraRoutes } from './admin/venue-settings.ts';
 import { walletAdminRoutes } from './admin/wallets.ts';
 import { pendingEvents } from './analytics/outbox.ts';
+import { analyticsAdminRoutes } from './analytics/routes.ts';
 import { authRoutes } from './auth/routes.ts';
 import { conflictAdminRoutes } from './conflicts/routes.ts';
 import type { AppDeps, AppEnv } from './context.ts';
@@ -74,6 +75,7 @@ export function createApp(input: AppDeps) {
   app.route('/api/admin', venueAdminExtraRoutes(deps));
   app.route('/api/admin', walletAdminRoutes(deps));
   app.route('/api/admin', reportAdminRoutes(deps));
+  app.route('/api/admin', analyticsAdminRoutes(deps));
   app.route('/api/health', healthRoutes(deps, drain));
   app.route('/health', healthPageRoute(deps, drain));
   app.get('/metrics', async (c) => {
