@@ -278,7 +278,11 @@ describeDb('analytics shipper', () => {
       async insert(events) {
         attempts += 1;
         let inserted = 0;
-        for (const e of events) if (!stored.has(e.id)) stored.set(e.id, e), inserted++;
+        for (const e of events) {
+          if (stored.has(e.id)) continue;
+          stored.set(e.id, e);
+          inserted += 1;
+        }
         if (!lostAck) {
           lostAck = true;
           throw new Error('connection reset after the write (acknowledgement lost)');
