@@ -17,7 +17,7 @@ export async function fleetHealth(db: Db, silentAfterSeconds: number, now: Date)
   const [tillRows, gapRows, conflictRows] = await Promise.all([
     db.execute(sql`
       select t.id, t.name, v.name as venue_name, t.last_seen_at, t.last_seq,
-        (select extract(epoch from (o.received_at - o.till_at::timestamptz))::float8
+        (select extract(epoch from (o.created_at - o.till_at::timestamptz))::float8
            from ops o where o.till_id = t.id order by o.seq desc limit 1) as lag_seconds
       from tills t join venues v on v.id = t.venue_id
       where t.status = 'active'

@@ -57,7 +57,14 @@ export function healthPageRoute(deps: AppDeps, drain: Drain) {
     const report = await runChecks(deps, drain.draining);
     const fleet =
       report.checks.database.status === 'up'
-        ? await fleetHealth(deps.database.db, silentAfter, now).catch(() => null)
+        ? await fleetHealth(deps.database.db, silentAfter, now).catch((err: unknown) => {
+            deps.log({
+              level: 'error',
+              msg: 'health page: fleet query failed',
+              error: err instanceof Error ? err.message : String(err),
+            });
+            return null;
+          })
         : null;
     const counters = await Promise.all(
       (fleet?.venues ?? []).map(async (v) => ({
