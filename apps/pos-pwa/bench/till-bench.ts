@@ -47,7 +47,7 @@ import {
   seededRandom,
 } from '@niteos/test-support';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
-import { CHROMIUM, CHROMIUM_ARGS, chromiumUnavailable } from '../e2e/browser.ts';
+import { CHROMIUM, CHROMIUM_ARGS, chromiumUnavailable } from '@niteos/test-support';
 import {
   type ColdStartMarks,
   coldStartProbe,

@@ -13,7 +13,7 @@ import {
 } from '@niteos/test-support';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { chromiumUnavailable, launchChromium, launchChromiumProfile } from './browser.ts';
+import { chromiumUnavailable, launchChromium, launchChromiumProfile } from '@niteos/test-support';
 import { TillPage } from './till-page.ts';
 
 const skip = chromiumUnavailable() ?? postgresSkipReason;
