@@ -39,6 +39,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import {
+  CHROMIUM,
+  CHROMIUM_ARGS,
+  chromiumUnavailable,
   createStorage,
   postgresSkipReason,
   runLedgerVerify,
@@ -47,7 +50,6 @@ import {
   seededRandom,
 } from '@niteos/test-support';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
-import { CHROMIUM, CHROMIUM_ARGS, chromiumUnavailable } from '@niteos/test-support';
 import {
   type ColdStartMarks,
   coldStartProbe,

@@ -5,7 +5,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   ADMIN,
+  chromiumUnavailable,
   createStorage,
+  launchChromium,
+  launchChromiumProfile,
   postgresSkipReason,
   runLedgerVerify,
   ServerProcess,
@@ -13,7 +16,6 @@ import {
 } from '@niteos/test-support';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { chromiumUnavailable, launchChromium, launchChromiumProfile } from '@niteos/test-support';
 import { TillPage } from './till-page.ts';
 
 const skip = chromiumUnavailable() ?? postgresSkipReason;
