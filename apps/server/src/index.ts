@@ -89,7 +89,11 @@ async function main() {
     log({ level: 'info', msg: 'pushes drained, outbox flushed', drained, flush });
     await new Promise<void>((resolve) => {
       server.close(() => resolve());
+      // Keep-alive clients could hold the close open: idle ones go now, the rest after a grace period.
       if ('closeIdleConnections' in server) server.closeIdleConnections();
+      setTimeout(() => {
+        if ('closeAllConnections' in server) server.closeAllConnections();
+      }, 2000).unref();
     });
     await Promise.allSettled([database.close(), kv.close(), analytics?.close()]);
     process.exit(0);

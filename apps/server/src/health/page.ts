@@ -87,7 +87,7 @@ export function healthPageRoute(deps: AppDeps, drain: Drain) {
 <style>
 body{font:14px/1.4 system-ui,sans-serif;margin:1rem 2rem;background:#111;color:#eee}
 table{border-collapse:collapse;margin:.5rem 0 1.5rem}th,td{padding:.25rem .75rem;text-align:left;border-bottom:1px solid #333}
-.up,.ok{color:#6d6}.down,.silent{color:#f66}.degraded,.pending,.draining{color:#fc4}h1 span{font-size:1rem}
+.up,.ok,.current{color:#6d6}.down,.silent{color:#f66}.degraded,.pending,.draining{color:#fc4}h1 span{font-size:1rem}
 </style></head>
 <body>
 <h1>NiteOS health <span id="status" class="${report.status}">${report.status.toUpperCase()}</span></h1>
