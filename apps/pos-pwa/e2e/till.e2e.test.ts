@@ -173,6 +173,23 @@ suite(`till in Chromium against the real server on PostgreSQL${skip ? ` (skipped
     ]);
   });
 
+  test("the back office shows tonight's live counters and the analytics charts (uPlot, loaded on demand)", async () => {
+    const page = await openBackOffice();
+    await page.getByTestId('admin-tab-analytics').click();
+    await expect
+      .poll(async () => Number(await page.getByTestId('live-guests').textContent()), {
+        timeout: 10_000,
+      })
+      .toBeGreaterThan(0);
+    for (const chart of ['sales-per-hour', 'top-items', 'tender-mix', 'conflicts-per-night']) {
+      await expect
+        .poll(() => page.getByTestId(`chart-${chart}`).locator('canvas').count(), {
+          timeout: 10_000,
+        })
+        .toBe(1);
+    }
+  });
+
   test('a wristband replaced mid-night keeps its balance; tills refuse the old tag after their next pull', async () => {
     const page = await openBackOffice();
     await page.getByTestId('admin-tab-settings').click();

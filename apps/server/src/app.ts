@@ -7,12 +7,16 @@ import { reportAdminRoutes } from './admin/reports.ts';
 import { staffAdminRoutes } from './admin/staff.ts';
 import { venueAdminExtraRoutes } from './admin/venue-settings.ts';
 import { walletAdminRoutes } from './admin/wallets.ts';
+import { pendingEvents } from './analytics/outbox.ts';
+import { analyticsAdminRoutes } from './analytics/routes.ts';
 import { authRoutes } from './auth/routes.ts';
 import { conflictAdminRoutes } from './conflicts/routes.ts';
 import type { AppDeps, AppEnv } from './context.ts';
 import { errorResponse } from './errors.ts';
 import { guestRoutes } from './guests/routes.ts';
+import { healthPageRoute } from './health/page.ts';
 import { healthRoutes } from './health/routes.ts';
+import { createDrain } from './lifecycle/drain.ts';
 import { createMetrics, type Metrics } from './metrics/metrics.ts';
 import { mountOpenApi } from './openapi/routes.ts';
 import { publicRoutes } from './public/routes.ts';
@@ -24,8 +28,10 @@ import { walletRoutes } from './wallets/routes.ts';
 
 /** The only way to build the server: tests drive it in-process with `app.request()`. */
 export function createApp(input: AppDeps) {
-  const deps: AppDeps = { ...input, metrics: input.metrics ?? createMetrics() };
-  const metrics = deps.metrics as Metrics;
+  const metrics: Metrics = input.metrics ?? createMetrics();
+  const drain = input.drain ?? createDrain();
+  const deps: AppDeps = { ...input, metrics, drain };
+  metrics.trackOutbox(() => pendingEvents(deps.database.db));
   const app = new Hono<AppEnv>();
   app.use(async (c, next) => {
     const started = performance.now();
@@ -34,6 +40,7 @@ export function createApp(input: AppDeps) {
     c.header('x-request-id', c.get('requestId'));
     const route = routePath(c);
     metrics.requests.inc({ method: c.req.method, route, status: String(c.res.status) });
+    if (route === '/api/sync/push') metrics.pushes.inc({ status: String(c.res.status) });
     // Method, route pattern, status and timing only: never headers, bodies or tokens.
     if (route.startsWith('/api/')) {
       deps.log({
@@ -58,7 +65,7 @@ export function createApp(input: AppDeps) {
   );
 
   app.route('/api/auth', authRoutes(deps));
-  app.route('/api/sync', syncRoutes(deps));
+  app.route('/api/sync', syncRoutes(deps, drain));
   app.route('/api', guestRoutes(deps));
   app.route('/api/public', publicRoutes(deps));
   app.route('/api/wallets', walletRoutes(deps));
@@ -70,7 +77,9 @@ export function createApp(input: AppDeps) {
   app.route('/api/admin', venueAdminExtraRoutes(deps));
   app.route('/api/admin', walletAdminRoutes(deps));
   app.route('/api/admin', reportAdminRoutes(deps));
-  app.route('/api/health', healthRoutes(deps));
+  app.route('/api/admin', analyticsAdminRoutes(deps));
+  app.route('/api/health', healthRoutes(deps, drain));
+  app.route('/health', healthPageRoute(deps, drain));
   app.get('/metrics', async (c) => {
     c.header('content-type', metrics.registry.contentType);
     return c.body(await metrics.registry.metrics());

@@ -1,6 +1,8 @@
 import type { Role } from '@niteos/schema/wire';
+import type { AnalyticsStore } from './analytics/store.ts';
 import type { Database } from './db/database.ts';
 import type { KvStore } from './kv/store.ts';
+import type { Drain } from './lifecycle/drain.ts';
 import type { Logger } from './logger.ts';
 import type { Metrics } from './metrics/metrics.ts';
 import type { PrepareOps } from './sync/prepare-pool.ts';
@@ -22,8 +24,14 @@ export interface AuthedTill {
 /** Everything the app needs from the outside, built once and injected. */
 export interface AppDeps {
   database: Database;
-  /** Rate limits and session revocation: Redis when configured, in-process otherwise. */
+  /** Rate limits, session revocation and live counters: Redis when configured, in-process otherwise. */
   kv: KvStore;
+  /** MongoDB event store when `ANALYTICS_MONGO_URL` is set; analytics stay in PostgreSQL otherwise. */
+  analytics?: AnalyticsStore | null;
+  /** Shutdown state of the push path; a fresh one when not given. */
+  drain?: Drain;
+  /** The health page flags an active till silent after this long (default 600 s). */
+  silentTillSeconds?: number;
   jwtSecret: string;
   log: Logger;
   version: string;

@@ -12,6 +12,12 @@ const envSchema = z.object({
   HOST: z.string().default('0.0.0.0'),
   DATABASE_URL: z.url().optional(),
   REDIS_URL: z.url().optional(),
+  ANALYTICS_MONGO_URL: z
+    .string()
+    .regex(/^mongodb(\+srv)?:\/\//, 'a mongodb:// or mongodb+srv:// URL')
+    .optional(),
+  NITEOS_SILENT_TILL_SECONDS: z.coerce.number().int().min(30).default(600),
+  NITEOS_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
   NITEOS_DATA_DIR: z.string().optional(),
   INIT_CWD: z.string().optional(),
   NITEOS_JWT_SECRET: z.string().min(32).optional(),
@@ -32,6 +38,12 @@ export interface Config {
   databaseUrl: string | null;
   /** Shared Redis when set; an in-process store otherwise (one process only). */
   redisUrl: string | null;
+  /** MongoDB for the analytics event log when set; analytics stay in PostgreSQL otherwise. */
+  analyticsMongoUrl: string | null;
+  /** The health page flags an active till silent after this long. */
+  silentTillSeconds: number;
+  /** SIGTERM: how long in-flight pushes, then the outbox flush, may take before the exit. */
+  shutdownTimeoutMs: number;
   dataDir: string;
   /** Null: generated once and kept in `dataDir` (single-process embedded mode). */
   jwtSecret: string | null;
@@ -69,6 +81,9 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     host: e.HOST,
     databaseUrl: e.DATABASE_URL ?? null,
     redisUrl: e.REDIS_URL ?? null,
+    analyticsMongoUrl: e.ANALYTICS_MONGO_URL ?? null,
+    silentTillSeconds: e.NITEOS_SILENT_TILL_SECONDS,
+    shutdownTimeoutMs: e.NITEOS_SHUTDOWN_TIMEOUT_MS,
     // Relative to where the user ran `pnpm …`, not the package folder pnpm switches to.
     dataDir: path.resolve(e.INIT_CWD ?? process.cwd(), e.NITEOS_DATA_DIR ?? './.data'),
     jwtSecret: e.NITEOS_JWT_SECRET ?? null,

@@ -49,3 +49,7 @@ export function errorResponse(err: unknown, c: Context, log: Logger): Response {
     500,
   );
 }
+
+/** The server cannot take this now (e.g. shutting down); the client retries after `retryAfterSeconds`. */
+export const unavailable = (message: string, retryAfterSeconds: number) =>
+  new AppError(503, ErrorCode.unavailable, message, { 'retry-after': String(retryAfterSeconds) });

@@ -1,11 +1,15 @@
 import { serve } from '@hono/node-server';
+import { createMongoStore } from './analytics/mongo-store.ts';
+import { createShipper } from './analytics/shipper.ts';
 import { createApp } from './app.ts';
 import { bootstrapAdmin } from './auth/service.ts';
 import { openDatabase } from './db/database.ts';
 import { ConfigError, readConfig } from './env.ts';
 import { createMemoryStore } from './kv/memory-store.ts';
 import { createRedisStore } from './kv/redis-store.ts';
+import { createDrain } from './lifecycle/drain.ts';
 import { jsonLogger } from './logger.ts';
+import { createMetrics } from './metrics/metrics.ts';
 import { seedDemo } from './seed/demo.ts';
 import { ensureJwtSecret } from './settings.ts';
 import { createPreparePool } from './sync/prepare-pool.ts';
@@ -27,9 +31,18 @@ async function main() {
 
   const pool = config.verifyThreads > 0 ? createPreparePool(config.verifyThreads) : null;
   const kv = config.redisUrl ? createRedisStore(config.redisUrl) : createMemoryStore();
+  const analytics = config.analyticsMongoUrl ? createMongoStore(config.analyticsMongoUrl) : null;
+  const metrics = createMetrics();
+  const drain = createDrain();
+  const shipper = analytics ? createShipper({ db, store: analytics, log, metrics }) : null;
+  shipper?.start();
   const app = createApp({
     database,
     kv,
+    analytics,
+    metrics,
+    drain,
+    silentTillSeconds: config.silentTillSeconds,
     jwtSecret,
     log,
     version: VERSION,
@@ -42,10 +55,10 @@ async function main() {
     const base = config.publicUrl ?? `http://localhost:${info.port}`;
     const lines = [
       '',
-      `NiteOS server ${VERSION} on ${database.kind} (${database.location}), ${kv.kind === 'redis' ? 'Redis' : 'in-process'} sessions and rate limits`,
+      `NiteOS server ${VERSION} on ${database.kind} (${database.location}), ${kv.kind === 'redis' ? 'Redis' : 'in-process'} sessions, rate limits and counters, analytics ${analytics ? 'shipped to MongoDB' : 'kept in PostgreSQL'}`,
       `  Guest:   ${base}/`,
       `  API:     ${base}/api`,
-      `  Health:  ${base}/api/health`,
+      `  Health:  ${base}/health (JSON: ${base}/api/health, Prometheus: ${base}/metrics)`,
       `  Till:    ${base}/pos/`,
       `  Admin:   ${base}/pos/admin`,
       `  API doc: ${base}/api/docs`,
@@ -65,17 +78,34 @@ async function main() {
     process.stdout.write(`${lines.join('\n')}\n\n`);
   });
 
-  const shutdown = (signal: string) => {
-    log({ level: 'info', msg: 'shutting down', signal });
-    // In-flight pushes finish first (they need the pool and the database).
-    server.close(() => {
-      Promise.allSettled([pool?.close(), database.close(), kv.close()]).finally(() =>
-        process.exit(0),
-      );
+  let stopping = false;
+  /**
+   * New pushes get 503 + Retry-After from now on; in-flight ones commit and
+   * are answered; then the outbox shipper gets what time is left to flush;
+   * then connections, pools and Redis close. All within the shutdown timeout.
+   */
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    const deadline = Date.now() + config.shutdownTimeoutMs;
+    log({ level: 'info', msg: 'shutting down', signal, inFlightPushes: drain.inFlight });
+    const drained = await drain.start(config.shutdownTimeoutMs);
+    const flush = shipper ? await shipper.stop(Math.max(0, deadline - Date.now())) : null;
+    log({ level: 'info', msg: 'pushes drained, outbox flushed', drained, flush });
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      // Keep-alive clients could hold the close open: idle ones go now, the rest after a grace period.
+      if ('closeIdleConnections' in server) server.closeIdleConnections();
+      setTimeout(() => {
+        if ('closeAllConnections' in server) server.closeAllConnections();
+      }, 2000).unref();
     });
+    // The verify pool after the HTTP server: in-flight pushes needed it.
+    await Promise.allSettled([pool?.close(), database.close(), kv.close(), analytics?.close()]);
+    process.exit(0);
   };
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
 }
 
 main().catch((err) => {

@@ -1,3 +1,3 @@
-/** Test helpers shared by the server's and the PWAs' suites: real services, real processes. */
+/** Test helpers shared by the server's and the PWAs' suites: real services, real processes, real Chromium. */
 export * from './postgres.ts';
 export * from './server-process.ts';

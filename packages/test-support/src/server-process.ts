@@ -57,7 +57,8 @@ export async function createStorage(mode: StorageMode): Promise<Storage> {
 }
 
 /** Server settings inherited from the environment running the tests must not leak in. */
-const SERVER_KEYS = /^(PORT|HOST|DATABASE_URL|DB_POOL_SIZE|INIT_CWD|NITEOS_.*)$/;
+const SERVER_KEYS =
+  /^(PORT|HOST|DATABASE_URL|REDIS_URL|ANALYTICS_MONGO_URL|DB_POOL_SIZE|INIT_CWD|NITEOS_.*)$/;
 
 function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
@@ -115,16 +116,22 @@ export class ServerProcess {
   /**
    * Spawns the server on `storage` and resolves once it prints its API URL.
    * `port` pins the port (a restart that clients must find again); any free one otherwise.
+   * `env` adds server configuration (e.g. REDIS_URL).
    */
   static async start(
     storage: Storage,
     label: string,
-    options: { port?: number; timeoutMs?: number } = {},
+    options: { port?: number; timeoutMs?: number; env?: Record<string, string> } = {},
   ): Promise<ServerProcess> {
     const timeoutMs = options.timeoutMs ?? 90_000;
     const child = spawn(process.execPath, ['--import', 'tsx', SERVER_ENTRY], {
       cwd: REPO_ROOT,
-      env: childEnv({ ...storage.env, PORT: String(options.port ?? 0), HOST: '127.0.0.1' }),
+      env: childEnv({
+        ...storage.env,
+        ...options.env,
+        PORT: String(options.port ?? 0),
+        HOST: '127.0.0.1',
+      }),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const server = new ServerProcess(label, child);

@@ -1,4 +1,11 @@
-import type { ConflictView, LoginResponse, NightFigures, NightReport } from '@niteos/schema/wire';
+import type {
+  AnalyticsSnapshot,
+  ConflictView,
+  LiveCounters,
+  LoginResponse,
+  NightFigures,
+  NightReport,
+} from '@niteos/schema/wire';
 import { config } from '../config.ts';
 import { ApiError } from '../sync/api.ts';
 
@@ -81,6 +88,9 @@ export function createAdminApi(token: () => string | null, base = config.apiBase
         'GET',
         `/wallets/${tag}`,
       ),
+    live: (venueId: string) => call<LiveCounters>('GET', `/admin/venues/${venueId}/live`),
+    analytics: (venueId: string) =>
+      call<AnalyticsSnapshot>('GET', `/admin/venues/${venueId}/analytics`),
     report: (venueId: string, from: string, to: string) =>
       call<NightReport>(
         'GET',

@@ -1,6 +1,7 @@
 import type { LoginResponse } from '@niteos/schema/wire';
 import { createMemo, createResource, createSignal, For, Match, Show, Switch } from 'solid-js';
 import { createAdminApi } from './admin-api.ts';
+import { AnalyticsScreen } from './analytics-screen.tsx';
 import { ConflictsScreen } from './conflicts-screen.tsx';
 import { MarketScreen } from './market-screen.tsx';
 import { PeopleScreen } from './people-screen.tsx';
@@ -61,6 +62,7 @@ export function AdminApp() {
     ['people', 'Staff & tills'],
     ['settings', 'Settings & wristbands'],
     ['report', 'Night report'],
+    ['analytics', 'Tonight & analytics'],
     ...(session()?.user.role === 'nitecore_admin' ? [['audit', 'Audit log']] : []),
   ];
 
@@ -161,6 +163,9 @@ export function AdminApp() {
                 </Match>
                 <Match when={tab() === 'report'}>
                   <ReportScreen api={api} venueId={v().id} tillNames={tillNames()} />
+                </Match>
+                <Match when={tab() === 'analytics'}>
+                  <AnalyticsScreen api={api} venueId={v().id} />
                 </Match>
                 <Match when={tab() === 'audit'}>
                   <AuditScreen api={api} venueId={v().id} />

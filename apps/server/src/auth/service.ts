@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { refreshTokens, users } from '@niteos/schema/tables';
+import { analyticsOutbox, refreshTokens, users } from '@niteos/schema/tables';
 import { type LoginResponse, Role } from '@niteos/schema/wire';
 import { and, eq, isNull, sql } from 'drizzle-orm';
+import { signInEvent } from '../analytics/events.ts';
 import type { AuthUser } from '../context.ts';
 import type { Db } from '../db/database.ts';
 import { unauthorized } from '../errors.ts';
@@ -19,19 +20,33 @@ import {
 /** Spent on unknown emails too, so response time does not reveal which exist. */
 const DUMMY_HASH = hashSecret('not-a-real-password');
 
+/** A new login (a sign-in event in the same transaction) or a refresh of one. */
 async function issueTokens(
   db: Db,
   user: AuthUser,
   secret: string,
-  familyId: string,
+  login: { familyId: string; isNew: boolean },
 ): Promise<LoginResponse> {
   const now = Math.floor(Date.now() / 1000);
   const refreshToken = newOpaqueToken();
-  await db.insert(refreshTokens).values({
-    tokenHash: hashToken(refreshToken),
-    userId: user.id,
-    familyId,
-    expiresAt: new Date((now + REFRESH_TOKEN_SECONDS) * 1000),
+  await db.transaction(async (tx) => {
+    await tx.insert(refreshTokens).values({
+      tokenHash: hashToken(refreshToken),
+      userId: user.id,
+      familyId: login.familyId,
+      expiresAt: new Date((now + REFRESH_TOKEN_SECONDS) * 1000),
+    });
+    if (login.isNew) {
+      await tx.insert(analyticsOutbox).values(
+        signInEvent({
+          id: login.familyId,
+          userId: user.id,
+          role: user.role,
+          venueId: user.venueId,
+          at: new Date(now * 1000),
+        }),
+      );
+    }
   });
   return {
     accessToken: await signAccessToken(user, secret, now),
@@ -53,7 +68,7 @@ export async function login(
   const ok = await verifySecret(password, row?.passwordHash ?? (await DUMMY_HASH));
   if (!row || !ok) throw unauthorized('wrong email or password');
   const user = { id: row.id, role: row.role as Role, venueId: row.venueId };
-  return issueTokens(db, user, secret, randomUUID());
+  return issueTokens(db, user, secret, { familyId: randomUUID(), isNew: true });
 }
 
 /**
@@ -82,7 +97,7 @@ export async function refresh(db: Db, secret: string, token: string): Promise<Lo
     throw unauthorized('refresh token reused: every session of this login is signed out');
   }
   const user = { id: row.u.id, role: row.u.role as Role, venueId: row.u.venueId };
-  return issueTokens(db, user, secret, row.t.familyId);
+  return issueTokens(db, user, secret, { familyId: row.t.familyId, isNew: false });
 }
 
 /**

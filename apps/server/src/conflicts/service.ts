@@ -1,7 +1,8 @@
 import { applyEffect, type ResolutionRefusal, resolutionEffect } from '@niteos/ledger-core';
-import { conflicts, ops, tills } from '@niteos/schema/tables';
+import { analyticsOutbox, conflicts, ops, tills } from '@niteos/schema/tables';
 import type { ConflictView, Envelope, Resolution } from '@niteos/schema/wire';
 import { and, asc, desc, eq, type SQL } from 'drizzle-orm';
+import { resolutionEvent } from '../analytics/events.ts';
 import { audit } from '../audit/audit.ts';
 import { assertVenueAccess } from '../auth/guard.ts';
 import type { AuthUser } from '../context.ts';
@@ -144,6 +145,17 @@ export async function resolveConflict(
       .where(eq(conflicts.id, row.id))
       .returning();
     if (!resolved) throw new Error('conflict vanished inside its own lock');
+    await tx.insert(analyticsOutbox).values(
+      resolutionEvent({
+        conflictId: row.id,
+        opId: op.id,
+        venueId: row.venueId,
+        resolution: input.resolution,
+        walletDeltaNc: effect.walletDeltaNc,
+        resolvedBy: user.id,
+        at: resolved.resolvedAt ?? new Date(),
+      }),
+    );
     await audit(tx, {
       actor: user,
       action: 'conflict.resolve',

@@ -26,6 +26,28 @@ export function createRedisStore(url: string, prefix = 'niteos:'): KvStore {
     async get(key) {
       return redis.get(prefix + key);
     },
+    async addDistinct(key, members, ttlSeconds) {
+      if (members.length === 0) return;
+      const k = prefix + key;
+      await redis
+        .multi()
+        .pfadd(k, ...members)
+        .expire(k, ttlSeconds)
+        .exec();
+    },
+    async countDistinct(key) {
+      return redis.pfcount(prefix + key);
+    },
+    async incrementFields(key, by, ttlSeconds) {
+      const k = prefix + key;
+      const tx = redis.multi();
+      for (const [field, n] of Object.entries(by)) tx.hincrby(k, field, n);
+      await tx.expire(k, ttlSeconds).exec();
+    },
+    async readFields(key) {
+      const raw = await redis.hgetall(prefix + key);
+      return Object.fromEntries(Object.entries(raw).map(([f, v]) => [f, Number(v)]));
+    },
     async ping() {
       await redis.ping();
     },

@@ -8,6 +8,14 @@ export interface KvStore {
   hit(key: string, windowSeconds: number): Promise<{ count: number; resetSeconds: number }>;
   set(key: string, value: string, ttlSeconds: number): Promise<void>;
   get(key: string): Promise<string | null>;
+  /** Adds members to the distinct-count set `key` (a HyperLogLog on Redis) and sets its ttl. */
+  addDistinct(key: string, members: string[], ttlSeconds: number): Promise<void>;
+  /** How many distinct members `key` holds (HyperLogLog: within about 1%); 0 when missing. */
+  countDistinct(key: string): Promise<number>;
+  /** Adds to integer fields of the hash `key` and sets its ttl. */
+  incrementFields(key: string, by: Record<string, number>, ttlSeconds: number): Promise<void>;
+  /** Every field of the hash `key`; empty when missing. */
+  readFields(key: string): Promise<Record<string, number>>;
   /** Round trip to the store, for health checks. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -25,6 +25,58 @@ describeDb('metrics and request logs', () => {
     expect(text).toMatch(/niteos_ops_total\{status="applied",reason="none",duplicate="true"\} 1/);
     expect(text).toMatch(/niteos_push_duration_seconds_count 2/);
     expect(text).toContain('niteos_nodejs_eventloop_lag_seconds');
+    expect(text).toMatch(/niteos_pushes_total\{status="200"\} 2/);
+    // The applied topup is queued in the outbox (no analytics store here), with the sign-ins.
+    expect(Number(/niteos_analytics_outbox_pending (\d+)/.exec(text)?.[1])).toBeGreaterThanOrEqual(
+      2,
+    );
+    expect(text).toContain('niteos_process_resident_memory_bytes');
+  });
+
+  test('no log line ever holds a password, a PIN, a device token, a JWT or a refresh token', async () => {
+    const venueId = await server.createVenue();
+    const staff = await server.json(
+      'POST',
+      `/api/admin/venues/${venueId}/staff`,
+      server.rootToken,
+      {
+        email: 'bar@niteos.test',
+        displayName: 'Bar',
+        password: 'staff-secret-pw-42',
+        pin: '987123',
+      },
+    );
+    expect(staff.status).toBe(201);
+    const login = await server.json('POST', '/api/auth/login', null, {
+      email: 'bar@niteos.test',
+      password: 'staff-secret-pw-42',
+    });
+    const wrong = await server.json('POST', '/api/auth/login', null, {
+      email: 'bar@niteos.test',
+      password: 'wrong-secret-pw-43',
+    });
+    expect(wrong.status).toBe(401);
+    await server.json('POST', '/api/auth/refresh', null, { refreshToken: login.body.refreshToken });
+    const till = await server.enrollTill(venueId);
+    await till.push(server.send, [await till.topup('c0ffee00aa', 500)]);
+    await server.send('/api/sync/push', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${till.deviceToken}`, 'content-type': 'application/json' },
+      body: '{"broken json',
+    });
+    const joined = lines.join('\n');
+    expect(joined).toContain('"route":"/api/sync/push"');
+    for (const secret of [
+      'staff-secret-pw-42',
+      'wrong-secret-pw-43',
+      '987123',
+      till.deviceToken,
+      login.body.accessToken,
+      login.body.refreshToken,
+      server.rootToken,
+    ]) {
+      expect(joined).not.toContain(secret);
+    }
   });
 
   test('request logs carry a request id and route, never a token or a password', async () => {

@@ -1,14 +1,22 @@
 import type { OpResult } from '@niteos/schema/wire';
-import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+
+/** How far back the health page looks for push rate and latency. */
+export const RECENT_PUSH_WINDOW_MS = 5 * 60_000;
 
 /**
  * Prometheus metrics of one app instance (its own registry, so tests can
  * build many apps): pushes and ops by outcome, push latency, HTTP requests,
- * and the process and event-loop figures prom-client collects.
+ * the analytics outbox, and the process and event-loop figures (event-loop
+ * lag included) prom-client collects.
  */
 export function createMetrics() {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'niteos_' });
+  collectDefaultMetrics({
+    register: registry,
+    prefix: 'niteos_',
+    eventLoopMonitoringPrecision: 20,
+  });
   const pushSeconds = new Histogram({
     name: 'niteos_push_duration_seconds',
     help: 'Time to answer POST /api/sync/push, commit included',
@@ -33,11 +41,70 @@ export function createMetrics() {
     labelNames: ['method', 'route', 'status'] as const,
     registers: [registry],
   });
+  const pushes = new Counter({
+    name: 'niteos_pushes_total',
+    help: 'POST /api/sync/push by HTTP status (503: refused while shutting down)',
+    labelNames: ['status'] as const,
+    registers: [registry],
+  });
+  let outboxSource: (() => Promise<number>) | null = null;
+  new Gauge({
+    name: 'niteos_analytics_outbox_pending',
+    help: 'Analytics events in the outbox not yet shipped to the analytics store',
+    registers: [registry],
+    async collect() {
+      if (outboxSource) this.set(await outboxSource().catch(() => Number.NaN));
+    },
+  });
+  const shipped = new Counter({
+    name: 'niteos_analytics_shipped_total',
+    help: 'Analytics events delivered to the store (duplicate: stored by an earlier attempt)',
+    labelNames: ['duplicate'] as const,
+    registers: [registry],
+  });
+  const shipFailures = new Counter({
+    name: 'niteos_analytics_ship_failures_total',
+    help: 'Analytics batches that failed and were left queued for a retry',
+    registers: [registry],
+  });
+  // The last pushes, for the health page's rate and latency (Prometheus
+  // histograms cannot answer "the last five minutes" in process).
+  const recent: { at: number; ms: number }[] = [];
   return {
     registry,
     requests,
+    pushes,
+    /** The outbox gauge reads its value from `count` at each scrape. */
+    trackOutbox(count: () => Promise<number>) {
+      outboxSource = count;
+    },
+    analyticsShipped(inserted: number, duplicates: number) {
+      shipped.inc({ duplicate: 'false' }, inserted);
+      shipped.inc({ duplicate: 'true' }, duplicates);
+    },
+    analyticsShipFailed() {
+      shipFailures.inc();
+    },
+    /** Pushes answered in the last `RECENT_PUSH_WINDOW_MS`: rate and latency percentiles. */
+    recentPushes(now = Date.now()) {
+      while (recent.length > 0 && (recent[0]?.at ?? now) < now - RECENT_PUSH_WINDOW_MS)
+        recent.shift();
+      const sorted = recent.map((p) => p.ms).sort((a, b) => a - b);
+      const pct = (q: number) =>
+        sorted.length
+          ? (sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0)
+          : null;
+      return {
+        count: sorted.length,
+        perMinute: (sorted.length * 60_000) / RECENT_PUSH_WINDOW_MS,
+        p50Ms: pct(0.5),
+        p95Ms: pct(0.95),
+      };
+    },
     /** Records one answered push. */
     observePush(seconds: number, results: OpResult[]) {
+      recent.push({ at: Date.now(), ms: seconds * 1000 });
+      if (recent.length > 10_000) recent.shift();
       pushSeconds.observe(seconds);
       pushOps.observe(results.length);
       for (const r of results) {

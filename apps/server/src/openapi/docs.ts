@@ -214,9 +214,20 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
     tag: 'reports',
     access: 'admin',
   },
+  'GET /api/admin/venues/:venueId/live': {
+    summary: "Tonight's live counters: guests seen and sales by tender",
+    tag: 'reports',
+    access: 'admin',
+  },
+  'GET /api/admin/venues/:venueId/analytics': {
+    summary: 'Analytics snapshots: sales per hour, top items, tender mix, conflicts per night',
+    tag: 'reports',
+    access: 'admin',
+  },
   'GET /api/admin/audit': { summary: 'The audit log', tag: 'audit', access: 'nitecore' },
   'GET /api/health': {
-    summary: 'Readiness: 200 when pushes can be taken, 503 otherwise',
+    summary:
+      'Readiness: 200 when pushes can be taken ("ok", or "degraded" when Redis or the analytics store is down), 503 otherwise',
     tag: 'ops',
     access: 'public',
   },

@@ -1,5 +1,14 @@
-import { conflicts, ops, securityLog, seqGaps, tillChain, tills } from '@niteos/schema/tables';
+import {
+  analyticsOutbox,
+  conflicts,
+  ops,
+  securityLog,
+  seqGaps,
+  tillChain,
+  tills,
+} from '@niteos/schema/tables';
 import { and, eq, isNull, sql } from 'drizzle-orm';
+import { pushEvents } from '../analytics/events.ts';
 import type { AuthedTill } from '../context.ts';
 import { anyOf } from '../db/any-of.ts';
 import { bulkInsert, recordset } from '../db/bulk.ts';
@@ -34,6 +43,7 @@ export async function write(
     bulkInsert(tx, ops, w.opRows),
     bulkInsert(tx, tillChain, w.chainRows),
     bulkInsert(tx, conflicts, w.conflictRows),
+    bulkInsert(tx, analyticsOutbox, pushEvents(w.opRows, w.conflictRows, new Date())),
     ...markVoidedStatements(tx, w.voided),
   ];
   if (w.postings.length > 0) statements.push(ledgerLineStatement(tx, w.postings));

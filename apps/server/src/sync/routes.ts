@@ -1,18 +1,37 @@
-import { ErrorCode, PUSH_MAX_BYTES, PUSH_MAX_OPS, pushRequestSchema } from '@niteos/schema/wire';
+import {
+  type Envelope,
+  ErrorCode,
+  PUSH_MAX_BYTES,
+  PUSH_MAX_OPS,
+  type PushResponse,
+  pushRequestSchema,
+  type SignedOp,
+} from '@niteos/schema/wire';
 import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { bearerToken } from '../auth/tokens.ts';
 import type { AppDeps, AppEnv, AuthedTill } from '../context.ts';
+import { type CountedOp, countPush } from '../counters/live-counters.ts';
 import { badRequest, payloadTooLarge, unauthorized } from '../errors.ts';
 import { clientIp } from '../http/client-ip.ts';
 import { describeIssues, readJson } from '../http/validate.ts';
+import type { Drain } from '../lifecycle/drain.ts';
 import { createTillTokenResolver } from '../tills/service.ts';
 import { prepareInThread } from './prepare-pool.ts';
 import { pull } from './pull-service.ts';
 import { pushOps } from './push-service.ts';
 
+/** The ops a push committed for the first time: applied or held, not duplicates. */
+function committedOps(ops: unknown[], reply: PushResponse): CountedOp[] {
+  return reply.results.flatMap((r, i) =>
+    !r.duplicate && r.status !== 'rejected'
+      ? [{ envelope: (ops[i] as SignedOp).envelope as Envelope, status: r.status }]
+      : [],
+  );
+}
+
 /** `/api/sync`: the till transport, authenticated by device token. */
-export function syncRoutes(deps: AppDeps) {
+export function syncRoutes(deps: AppDeps, drain: Drain) {
   const db = deps.database.db;
   const resolveTill = createTillTokenResolver(db);
   const prepare = deps.prepareOps ?? prepareInThread;
@@ -28,6 +47,7 @@ export function syncRoutes(deps: AppDeps) {
   return new Hono<AppEnv>()
     .post(
       '/push',
+      drain.guard,
       bodyLimit({
         maxSize: PUSH_MAX_BYTES,
         onError: () => {
@@ -49,6 +69,18 @@ export function syncRoutes(deps: AppDeps) {
         const started = performance.now();
         const reply = await pushOps(db, prepare, till, parsed.data, clientIp(c));
         deps.metrics?.observePush((performance.now() - started) / 1000, reply.results);
+        // Best-effort and not awaited: the push is committed, a slow or
+        // down Redis must not delay the reply or fail it.
+        const counted = committedOps(parsed.data.ops, reply);
+        if (counted.length > 0) {
+          countPush(deps.kv, till.venueId, counted, new Date()).catch((err: unknown) =>
+            deps.log({
+              level: 'warn',
+              msg: 'live counters not updated',
+              error: err instanceof Error ? err.message : String(err),
+            }),
+          );
+        }
         return c.json(reply);
       },
     )

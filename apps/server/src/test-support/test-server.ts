@@ -4,6 +4,7 @@ import type { Role } from '@niteos/schema/wire';
 import { createApp } from '../app.ts';
 import { hashSecret } from '../auth/passwords.ts';
 import { bootstrapAdmin } from '../auth/service.ts';
+import type { AppDeps } from '../context.ts';
 import type { Database } from '../db/database.ts';
 import { createMemoryStore } from '../kv/memory-store.ts';
 import { type Logger, silentLogger } from '../logger.ts';
@@ -38,11 +39,14 @@ export interface TestServer {
   dispose(): Promise<void>;
 }
 
-export async function startTestServer(options: { log?: Logger } = {}): Promise<TestServer> {
+export async function startTestServer(
+  options: { log?: Logger; deps?: Partial<Omit<AppDeps, 'database' | 'log'>> } = {},
+): Promise<TestServer> {
   const { database, dispose } = await openTestDatabase();
   await bootstrapAdmin(database.db, ROOT_ADMIN);
-  const kv = createMemoryStore();
+  const kv = options.deps?.kv ?? createMemoryStore();
   const app = createApp({
+    ...options.deps,
     database,
     kv,
     jwtSecret: randomBytes(32).toString('hex'),

@@ -82,7 +82,10 @@ export interface ProcessSuite {
   /** The suite's storage, made on first use. */
   storage(): Promise<Storage>;
   /** Starts a server on the suite's storage; it is killed after the suite. */
-  start(label: string, options?: { port?: number }): Promise<ServerProcess>;
+  start(
+    label: string,
+    options?: { port?: number; env?: Record<string, string> },
+  ): Promise<ServerProcess>;
 }
 
 /**

@@ -2,6 +2,8 @@
  * Server-only drizzle tables. Never import this entry point from a PWA:
  * it would drag database code into a browser bundle.
  */
+
+import { sql } from 'drizzle-orm';
 import {
   bigint,
   bigserial,
@@ -310,3 +312,32 @@ export const serverSettings = pgTable('server_settings', {
   value: text('value').notNull(),
   createdAt: createdAt(),
 });
+
+/**
+ * Transactional outbox of analytics events: written in the same
+ * transaction as the change it records (an applied op, a conflict, a
+ * resolution, a sign-in), so an analytics outage never loses one. The
+ * shipper leases unshipped rows (`claimed_until`), sends them to MongoDB
+ * with `_id` = `id`, and sets `shipped_at` only after Mongo acknowledged.
+ * Without MongoDB the rows stay here and snapshots are computed from them.
+ */
+export const analyticsOutbox = pgTable(
+  'analytics_outbox',
+  {
+    /** `<kind>:<source id>`: the same change can never yield two events. */
+    id: text('id').primaryKey(),
+    kind: text('kind').notNull(),
+    venueId: text('venue_id'),
+    /** When the event happened (a sale's till time), for snapshots. */
+    at: tstz('at').notNull(),
+    payload: jsonb('payload').notNull(),
+    createdAt: createdAt(),
+    claimedUntil: tstz('claimed_until'),
+    attempts: integer('attempts').notNull().default(0),
+    shippedAt: tstz('shipped_at'),
+  },
+  (t) => [
+    index('analytics_outbox_pending').on(t.createdAt).where(sql`${t.shippedAt} is null`),
+    index('analytics_outbox_venue_at').on(t.venueId, t.at),
+  ],
+);

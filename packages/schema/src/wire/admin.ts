@@ -104,3 +104,51 @@ export interface NightReport {
   tills: (NightFigures & { tillId: string })[];
   staff: (NightFigures & { staffId: string })[];
 }
+
+/** Sales of one tender (net of voids), in minor units. */
+export interface TenderFigures {
+  count: number;
+  amountNc: number;
+  amountChf: number;
+}
+
+/**
+ * Live counters of one venue for one business day ("tonight": the day
+ * starts at 06:00 UTC, so a night running past midnight stays one day).
+ * Best-effort figures kept in Redis (or in process); the ledger is the truth.
+ */
+export interface LiveCounters {
+  venueId: string;
+  /** The business day, `YYYY-MM-DD`. */
+  day: string;
+  /** Distinct NiteTaps seen in pushes (HyperLogLog on Redis: within about 1%). */
+  guests: number;
+  sales: Record<'nc' | 'cash' | 'card', TenderFigures>;
+}
+
+const tenderFiguresSchema = z.object({
+  count: z.int(),
+  amountNc: z.int(),
+  amountChf: z.int(),
+});
+
+/**
+ * Analytics snapshots of one venue over a range, the same shape whether
+ * MongoDB or PostgreSQL computed them (`source`).
+ */
+export const analyticsSnapshotSchema = z.object({
+  venueId: z.string(),
+  from: z.string(),
+  to: z.string(),
+  source: z.enum(['mongo', 'postgres']),
+  /** Applied sales per hour of till time, oldest first; hours without sales are left out. */
+  salesPerHour: z.array(tenderFiguresSchema.extend({ hour: z.string() })),
+  /** The ten items sold most (by quantity) in applied sales. */
+  topItems: z.array(
+    z.object({ itemId: z.string(), name: z.string().nullable(), qty: z.int(), amountNc: z.int() }),
+  ),
+  tenderMix: z.array(tenderFiguresSchema.extend({ tender: z.enum(['nc', 'cash', 'card']) })),
+  /** Conflicts opened per business day, oldest first. */
+  conflictsPerNight: z.array(z.object({ night: z.string(), count: z.int() })),
+});
+export type AnalyticsSnapshot = z.infer<typeof analyticsSnapshotSchema>;

@@ -1,0 +1,101 @@
+import type { analyticsOutbox, conflicts, ops } from '@niteos/schema/tables';
+import type { Envelope } from '@niteos/schema/wire';
+
+export type OutboxRow = typeof analyticsOutbox.$inferInsert;
+
+/** Kinds of analytics events; each id is `<kind>:<id of what changed>`. */
+export const EventKind = {
+  op: 'op',
+  conflict: 'conflict',
+  resolution: 'resolution',
+  signIn: 'sign_in',
+} as const;
+
+type OpRow = typeof ops.$inferInsert;
+type ConflictRow = typeof conflicts.$inferInsert;
+
+/** A till's clock is trusted for charts only when it parses; else the server's. */
+function tillTime(at: string, fallback: Date): Date {
+  const parsed = new Date(at);
+  return Number.isNaN(parsed.getTime()) ? fallback : parsed;
+}
+
+/** The events of one push: one per applied op and one per conflict it opened. */
+export function pushEvents(opRows: OpRow[], conflictRows: ConflictRow[], now: Date): OutboxRow[] {
+  const events: OutboxRow[] = [];
+  for (const op of opRows) {
+    if (op.status !== 'applied') continue;
+    const e = op.envelope as Envelope;
+    events.push({
+      id: `${EventKind.op}:${op.id}`,
+      kind: EventKind.op,
+      venueId: op.venueId,
+      at: tillTime(op.tillAt, now),
+      payload: {
+        opId: op.id,
+        tillId: op.tillId,
+        op: e.op,
+        tender: e.tender,
+        nitetapId: e.nitetapId,
+        staffId: e.staffId,
+        amountNc: e.amountNc,
+        amountChf: e.amountChf,
+        lines: e.lines,
+        voids: e.voids,
+      },
+    });
+  }
+  for (const c of conflictRows) {
+    events.push({
+      id: `${EventKind.conflict}:${c.id}`,
+      kind: EventKind.conflict,
+      venueId: c.venueId,
+      at: now,
+      payload: {
+        conflictId: c.id,
+        opId: c.opId,
+        tillId: c.tillId,
+        reason: c.reason,
+        amountNc: c.amountNc,
+      },
+    });
+  }
+  return events;
+}
+
+/** An admin settled a held op. */
+export function resolutionEvent(input: {
+  conflictId: string;
+  opId: string;
+  venueId: string;
+  resolution: string;
+  walletDeltaNc: number;
+  resolvedBy: string;
+  at: Date;
+}): OutboxRow {
+  const { at, venueId, ...payload } = input;
+  return {
+    id: `${EventKind.resolution}:${input.conflictId}`,
+    kind: EventKind.resolution,
+    venueId,
+    at,
+    payload,
+  };
+}
+
+/** Someone signed in (no email, no token: the user id and role only). */
+export function signInEvent(input: {
+  id: string;
+  userId: string;
+  role: string;
+  venueId: string | null;
+  at: Date;
+}): OutboxRow {
+  return {
+    id: `${EventKind.signIn}:${input.id}`,
+    kind: EventKind.signIn,
+    venueId: input.venueId,
+    at: input.at,
+    payload: { userId: input.userId, role: input.role },
+  };
+}

@@ -1,0 +1,312 @@
+import { analyticsOutbox, ops } from '@niteos/schema/tables';
+import { type AnalyticsSnapshot, analyticsSnapshotSchema } from '@niteos/schema/wire';
+import { eq, inArray, like } from 'drizzle-orm';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { createMetrics } from '../metrics/metrics.ts';
+import { closedPort } from '../test-support/closed-port.ts';
+import { describeDb } from '../test-support/describe-db.ts';
+import { startTestServer, type TestServer } from '../test-support/test-server.ts';
+import { createMongoStore } from './mongo-store.ts';
+import { pendingEvents } from './outbox.ts';
+import { createShipper } from './shipper.ts';
+import type { AnalyticsEvent, AnalyticsStore } from './store.ts';
+
+let server: TestServer;
+let tagCounter = 0;
+const newTag = () => `e0e0c0d0${(++tagCounter).toString(16).padStart(8, '0')}`;
+
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(async () => {
+  await server.dispose();
+});
+
+const eventsOf = (ids: string[]) =>
+  server.database.db.select().from(analyticsOutbox).where(inArray(analyticsOutbox.id, ids));
+
+describeDb('analytics outbox: written with the change', () => {
+  test('every applied op, conflict, resolution and sign-in leaves one event; rejects and replays none', async () => {
+    const venueId = await server.createVenue();
+    const till = await server.enrollTill(venueId);
+    const tag = newTag();
+    const topup = await till.topup(tag, 5000);
+    const sale = await till.sale(tag, 1200);
+    const first = await till.push(server.send, [topup, sale]);
+    expect(first.body.results.map((r) => r.status)).toEqual(['applied', 'applied']);
+    const replay = await till.push(server.send, [topup, sale]);
+    expect(replay.body.results.every((r) => r.duplicate)).toBe(true);
+
+    await server.json('POST', `/api/admin/tills/${till.tillId}/revoke`, server.rootToken);
+    const held = await till.sale(tag, 700);
+    expect((await till.push(server.send, [held])).body.results[0]?.status).toBe('held');
+    const open = await server.json(
+      'GET',
+      `/api/admin/conflicts?status=open&venueId=${venueId}`,
+      server.rootToken,
+    );
+    const conflictId: string = open.body.conflicts[0].id;
+    const resolved = await server.json(
+      'POST',
+      `/api/admin/conflicts/${conflictId}/resolve`,
+      server.rootToken,
+      {
+        resolution: 'accept',
+        note: 'known guest',
+      },
+    );
+    expect(resolved.status).toBe(200);
+
+    const events = await server.database.db
+      .select()
+      .from(analyticsOutbox)
+      .where(eq(analyticsOutbox.venueId, venueId));
+    expect(events.map((e) => e.id).sort()).toEqual(
+      [
+        `op:${topup.envelope.id}`,
+        `op:${sale.envelope.id}`,
+        `conflict:${conflictId}`,
+        `resolution:${conflictId}`,
+      ].sort(),
+    );
+    const saleEvent = events.find((e) => e.id === `op:${sale.envelope.id}`);
+    expect(saleEvent?.payload).toMatchObject({
+      op: 'sale',
+      tender: 'nc',
+      amountNc: 1200,
+      nitetapId: tag,
+    });
+    expect(saleEvent?.at.toISOString()).toBe(sale.envelope.at);
+    expect(events.find((e) => e.kind === 'resolution')?.payload).toMatchObject({
+      resolution: 'accept',
+      opId: held.envelope.id,
+    });
+
+    const staff = await server.userToken('staff', venueId);
+    const signIns = await server.database.db
+      .select()
+      .from(analyticsOutbox)
+      .where(like(analyticsOutbox.id, 'sign_in:%'));
+    const mine = signIns.filter((e) => (e.payload as { userId: string }).userId === staff.userId);
+    expect(mine).toHaveLength(1);
+    expect(mine[0]).toMatchObject({ kind: 'sign_in', venueId, payload: { role: 'staff' } });
+    // No email, password or token in an event.
+    expect(JSON.stringify(mine[0])).not.toContain(staff.email);
+    expect(JSON.stringify(mine[0])).not.toContain(staff.token);
+  });
+
+  test('the event and the op commit together: when the event cannot be written, neither is', async () => {
+    const venueId = await server.createVenue();
+    const till = await server.enrollTill(venueId);
+    const topup = await till.topup(newTag(), 3000);
+    // An event already holding this op's event id makes the push's insert fail.
+    await server.database.db.insert(analyticsOutbox).values({
+      id: `op:${topup.envelope.id}`,
+      kind: 'planted',
+      at: new Date(),
+      payload: {},
+    });
+    const failed = await till.push(server.send, [topup]);
+    expect(failed.status).toBe(500);
+    expect(
+      await server.database.db.select().from(ops).where(eq(ops.id, topup.envelope.id)),
+    ).toEqual([]);
+
+    await server.database.db
+      .delete(analyticsOutbox)
+      .where(eq(analyticsOutbox.id, `op:${topup.envelope.id}`));
+    const retried = await till.push(server.send, [topup]);
+    expect(retried.body.results[0]).toMatchObject({ status: 'applied', duplicate: false });
+    expect(await eventsOf([`op:${topup.envelope.id}`])).toHaveLength(1);
+  });
+});
+
+describeDb('analytics snapshots from PostgreSQL', () => {
+  test('sales per hour, top items and tender mix net of voids, conflicts per night', async () => {
+    const venueId = await server.createVenue();
+    const till = await server.enrollTill(venueId);
+    const tag = newTag();
+    const line = (itemId: string, qty: number, unit: number) => ({
+      itemId,
+      qty,
+      unitNc: unit,
+      unitChf: unit,
+    });
+    const cashSale = (at: string, lines: ReturnType<typeof line>[]) => {
+      const total = lines.reduce((s, l) => s + l.qty * l.unitNc, 0);
+      return till.sign({ op: 'sale', tender: 'cash', at, amountNc: 0, amountChf: total, lines });
+    };
+    const a = await cashSale('2026-11-21T22:10:00.000Z', [
+      line('beer', 2, 600),
+      line('shot', 1, 500),
+    ]);
+    const b = await cashSale('2026-11-21T22:40:00.000Z', [line('beer', 1, 600)]);
+    const c = await cashSale('2026-11-21T23:05:00.000Z', [
+      line('shot', 3, 500),
+      line('water', 1, 300),
+    ]);
+    const topup = await till.sign({
+      op: 'topup',
+      tender: 'card',
+      nitetapId: tag,
+      at: '2026-11-21T23:06:00.000Z',
+      amountNc: 5000,
+      amountChf: 5000,
+    });
+    const nc = await till.sign({
+      op: 'sale',
+      tender: 'nc',
+      nitetapId: tag,
+      at: '2026-11-21T23:20:00.000Z',
+      amountNc: 1200,
+      lines: [line('beer', 2, 600)],
+      basis: { balanceNc: 5000, asOf: '2026-11-21T23:10:00.000Z', pendingNc: 0 },
+    });
+    const voidB = await till.sign({
+      op: 'void',
+      tender: 'cash',
+      at: '2026-11-21T23:30:00.000Z',
+      amountNc: 0,
+      amountChf: 600,
+      lines: [line('beer', 1, 600)],
+      voids: b.envelope.id,
+    });
+    const pushed = await till.push(server.send, [a, b, c, topup, nc, voidB]);
+    expect(pushed.body.results.map((r) => r.status)).toEqual(Array(6).fill('applied'));
+    await server.json('POST', `/api/admin/tills/${till.tillId}/revoke`, server.rootToken);
+    await till.push(server.send, [await till.sale(tag, 100)]);
+
+    const to = new Date(Date.now() + 3600_000).toISOString();
+    const res = await server.json(
+      'GET',
+      `/api/admin/venues/${venueId}/analytics?from=2026-11-21T00:00:00Z&to=${to}`,
+      server.rootToken,
+    );
+    expect(res.status).toBe(200);
+    const snap: AnalyticsSnapshot = analyticsSnapshotSchema.parse(res.body);
+    expect(snap.source).toBe('postgres');
+    expect(snap.salesPerHour).toEqual([
+      { hour: '2026-11-21T22:00:00.000Z', count: 2, amountNc: 0, amountChf: 2300 },
+      { hour: '2026-11-21T23:00:00.000Z', count: 1, amountNc: 1200, amountChf: 1200 },
+    ]);
+    expect(snap.topItems).toEqual([
+      { itemId: 'beer', name: null, qty: 5, amountNc: 3000 },
+      { itemId: 'shot', name: null, qty: 4, amountNc: 2000 },
+      { itemId: 'water', name: null, qty: 1, amountNc: 300 },
+    ]);
+    expect(snap.tenderMix).toEqual([
+      { tender: 'cash', count: 2, amountNc: 0, amountChf: 3500 },
+      { tender: 'nc', count: 1, amountNc: 1200, amountChf: 0 },
+    ]);
+    expect(snap.conflictsPerNight).toHaveLength(1);
+    expect(snap.conflictsPerNight[0]?.count).toBe(1);
+
+    const staff = await server.userToken('staff', venueId);
+    expect(
+      (await server.json('GET', `/api/admin/venues/${venueId}/analytics`, staff.token)).status,
+    ).toBe(403);
+    const bad = await server.json(
+      'GET',
+      `/api/admin/venues/${venueId}/analytics?from=2026-11-22T00:00:00Z&to=2026-11-21T00:00:00Z`,
+      server.rootToken,
+    );
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.code).toBe('bad_request');
+  });
+});
+
+describeDb('analytics shipper', () => {
+  test('with MongoDB unreachable (real driver, closed port) events stay queued and are retried', async () => {
+    const venueId = await server.createVenue();
+    const till = await server.enrollTill(venueId);
+    await till.push(server.send, [await till.topup(newTag(), 1000)]);
+    const db = server.database.db;
+    const before = await pendingEvents(db);
+    expect(before).toBeGreaterThan(0);
+
+    const store = createMongoStore(`mongodb://127.0.0.1:${await closedPort()}/niteos_test`, 300);
+    const metrics = createMetrics();
+    const logs: Record<string, unknown>[] = [];
+    const shipper = createShipper({
+      db,
+      store,
+      metrics,
+      log: (e) => logs.push(e),
+      backoffMs: 50,
+      maxBackoffMs: 200,
+    });
+    try {
+      await expect(shipper.shipBatch()).rejects.toThrow();
+      shipper.start();
+      await expect.poll(() => shipper.failures, { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
+      const stopped = await shipper.stop(500);
+      expect(stopped.complete).toBe(false);
+    } finally {
+      await store.close();
+    }
+    expect(await pendingEvents(db)).toBe(before);
+    const rows = await db
+      .select()
+      .from(analyticsOutbox)
+      .where(eq(analyticsOutbox.venueId, venueId));
+    // Released, not leased: the next attempt can take them at once.
+    expect(
+      rows.every((r) => r.shippedAt === null && r.claimedUntil === null && r.attempts >= 2),
+    ).toBe(true);
+    expect(logs.some((l) => l.msg === 'analytics shipping failed; events stay queued')).toBe(true);
+    expect(
+      await metrics.registry.getSingleMetricAsString('niteos_analytics_ship_failures_total'),
+    ).toMatch(
+      /niteos_analytics_ship_failures_total [2-9]|niteos_analytics_ship_failures_total \d\d/,
+    );
+  });
+
+  test('(fake in-memory store) three shippers at once, one lost acknowledgement: every event stored once, all marked shipped', async () => {
+    const db = server.database.db;
+    const venueId = await server.createVenue();
+    const till = await server.enrollTill(venueId);
+    const batch = [];
+    for (let i = 0; i < 40; i++) batch.push(await till.topup(newTag(), 100 + i));
+    await till.push(server.send, batch);
+
+    // Stands in for MongoDB's unique _id: a second insert of an id is a duplicate, not a second copy.
+    const stored = new Map<string, AnalyticsEvent>();
+    let attempts = 0;
+    let lostAck = false;
+    const store: AnalyticsStore = {
+      kind: 'mongo',
+      async insert(events) {
+        attempts += 1;
+        let inserted = 0;
+        for (const e of events) {
+          if (stored.has(e.id)) continue;
+          stored.set(e.id, e);
+          inserted += 1;
+        }
+        if (!lostAck) {
+          lostAck = true;
+          throw new Error('connection reset after the write (acknowledgement lost)');
+        }
+        return { inserted, duplicates: events.length - inserted };
+      },
+      snapshot: () => Promise.reject(new Error('unused')),
+      ping: async () => {},
+      close: async () => {},
+    };
+    const shippers = [1, 2, 3].map(() =>
+      createShipper({ db, store, log: () => {}, batchSize: 7, backoffMs: 10 }),
+    );
+    const pending = await pendingEvents(db);
+    const drain = async (s: (typeof shippers)[number]) => {
+      for (let round = 0; round < 200; round++) {
+        const n = await s.shipBatch().catch(() => -1);
+        if (n === 0) return;
+      }
+    };
+    await Promise.all(shippers.map(drain));
+    expect(await pendingEvents(db)).toBe(0);
+    expect(stored.size).toBe(pending);
+    for (const e of batch) expect(stored.has(`op:${e.envelope.id}`)).toBe(true);
+    expect(attempts).toBeGreaterThanOrEqual(Math.ceil(pending / 7));
+  });
+});

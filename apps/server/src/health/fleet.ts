@@ -1,0 +1,80 @@
+import { sql } from 'drizzle-orm';
+import { type Db, rowsOf } from '../db/database.ts';
+
+export interface TillHealth {
+  id: string;
+  name: string;
+  venueName: string;
+  lastSeenAt: Date | null;
+  lastSeq: number;
+  /** How late the till's newest op arrived: server receipt minus the till's own time. */
+  syncLagSeconds: number | null;
+  silent: boolean;
+}
+
+/** What the health page shows about tills, gaps and conflicts, read in three queries. */
+export async function fleetHealth(db: Db, silentAfterSeconds: number, now: Date) {
+  const [tillRows, gapRows, conflictRows] = await Promise.all([
+    db.execute(sql`
+      select t.id, t.name, v.name as venue_name, t.last_seen_at, t.last_seq,
+        (select extract(epoch from (o.created_at - o.till_at::timestamptz))::float8
+           from ops o where o.till_id = t.id order by o.seq desc limit 1) as lag_seconds
+      from tills t join venues v on v.id = t.venue_id
+      where t.status = 'active'
+      order by v.name, t.name
+      limit 500`),
+    db.execute(sql`
+      select t.name as till_name, v.name as venue_name, g.seq, g.created_at
+      from seq_gaps g join tills t on t.id = g.till_id join venues v on v.id = t.venue_id
+      where g.closed_at is null
+      order by g.created_at
+      limit 100`),
+    db.execute(sql`
+      select v.id as venue_id, v.name as venue_name, count(c.id)::int as open
+      from venues v left join conflicts c on c.venue_id = v.id and c.status = 'open'
+      where v.status = 'active'
+      group by v.id, v.name
+      order by v.name
+      limit 200`),
+  ]);
+  const tills: TillHealth[] = rowsOf<{
+    id: string;
+    name: string;
+    venue_name: string;
+    last_seen_at: Date | string | null;
+    last_seq: number | string;
+    lag_seconds: number | null;
+  }>(tillRows).map((r) => {
+    const lastSeenAt = r.last_seen_at ? new Date(r.last_seen_at) : null;
+    return {
+      id: r.id,
+      name: r.name,
+      venueName: r.venue_name,
+      lastSeenAt,
+      lastSeq: Number(r.last_seq),
+      syncLagSeconds: r.lag_seconds === null ? null : Number(r.lag_seconds),
+      silent: !lastSeenAt || now.getTime() - lastSeenAt.getTime() > silentAfterSeconds * 1000,
+    };
+  });
+  return {
+    tills,
+    seqGaps: rowsOf<{
+      till_name: string;
+      venue_name: string;
+      seq: number;
+      created_at: Date | string;
+    }>(gapRows).map((r) => ({
+      tillName: r.till_name,
+      venueName: r.venue_name,
+      seq: Number(r.seq),
+      since: new Date(r.created_at),
+    })),
+    venues: rowsOf<{ venue_id: string; venue_name: string; open: number }>(conflictRows).map(
+      (r) => ({
+        id: r.venue_id,
+        name: r.venue_name,
+        openConflicts: Number(r.open),
+      }),
+    ),
+  };
+}

@@ -1,0 +1,140 @@
+import { afterAll, expect, test, vi } from 'vitest';
+import { createMongoStore } from '../analytics/mongo-store.ts';
+import { createDrain } from '../lifecycle/drain.ts';
+import { closedPort } from '../test-support/closed-port.ts';
+import { describeDb } from '../test-support/describe-db.ts';
+import { startTestServer, type TestServer } from '../test-support/test-server.ts';
+
+const servers: TestServer[] = [];
+afterAll(async () => {
+  for (const s of servers) await s.dispose();
+});
+async function start(deps: Parameters<typeof startTestServer>[0] = {}) {
+  const server = await startTestServer(deps);
+  servers.push(server);
+  return server;
+}
+
+describeDb('readiness: /api/health', () => {
+  test('ok with the database, Redis (here in process) and analytics (here Postgres) up', async () => {
+    const server = await start();
+    const res = await server.json('GET', '/api/health');
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      status: 'ok',
+      checks: {
+        database: { status: 'up' },
+        migrations: { status: 'current' },
+        redis: { status: 'up', kind: 'memory' },
+        analytics: { status: 'up', kind: 'postgres' },
+        pushes: { status: 'accepting' },
+      },
+    });
+  });
+
+  // A stopped Redis is covered through a real server process and Chromium
+  // (test/health-page.test.ts): sign-in needs Redis, so this in-process server cannot start without it.
+  test('MongoDB unreachable (real driver, closed port): still 200, pushes go on, status degraded', async () => {
+    const analytics = createMongoStore(`mongodb://127.0.0.1:${await closedPort()}/x`, 300);
+    const server = await start({ deps: { analytics } });
+    try {
+      const res = await server.json('GET', '/api/health');
+      expect(res.status).toBe(200);
+      expect(res.body.status).toBe('degraded');
+      expect(res.body.checks.analytics).toMatchObject({ status: 'down', kind: 'mongo' });
+      expect(res.body.checks.analytics.error).toEqual(expect.any(String));
+      expect(res.body.checks.database.status).toBe('up');
+    } finally {
+      await analytics.close();
+    }
+  });
+
+  test('while draining: new pushes 503 with Retry-After, the one in flight commits, readiness 503', async () => {
+    const drain = createDrain();
+    const server = await start({ deps: { drain } });
+    const till = await server.enrollTill(await server.createVenue());
+    const ops = [];
+    for (let i = 0; i < 150; i++)
+      ops.push(await till.topup(`ab${String(i).padStart(8, '0')}`, 100));
+    const inFlight = till.push(server.send, ops);
+    await vi.waitFor(() => expect(drain.inFlight).toBe(1), { interval: 1, timeout: 5000 });
+    const drained = drain.start(10_000);
+
+    const late = await server.send('/api/sync/push', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${till.deviceToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ tillId: till.tillId, ops: [await till.topup('cd00000001', 100)] }),
+    });
+    expect(late.status).toBe(503);
+    expect(late.headers.get('retry-after')).toBe('5');
+    expect(((await late.json()) as { error: { code: string } }).error.code).toBe('unavailable');
+
+    const answered = await inFlight;
+    expect(answered.status).toBe(200);
+    expect(answered.body.results.map((r) => r.status)).toEqual(ops.map(() => 'applied'));
+    expect(await drained).toBe(true);
+    const health = await server.json('GET', '/api/health');
+    expect(health.status).toBe(503);
+    expect(health.body).toMatchObject({
+      status: 'down',
+      checks: { pushes: { status: 'draining' } },
+    });
+  });
+});
+
+describeDb('the /health page', () => {
+  test('server-rendered, self-refreshing, escaped; shows counters, silent tills, gaps and conflicts', async () => {
+    const server = await start({ deps: { silentTillSeconds: 60 } });
+    const venue = await server.json('POST', '/api/admin/venues', server.rootToken, {
+      name: '<script>alert("x")</script> Club',
+      slug: `club-${Date.now()}`,
+      city: 'Bern',
+    });
+    const venueId: string = venue.body.id;
+    const quiet = await server.enrollTill(venueId);
+    const till = await server.enrollTill(venueId);
+    await till.push(server.send, [
+      await till.topup('feed0001', 5000),
+      await till.sale('feed0001', 1500),
+      await till.sale('feed0002', 800, 'cash'),
+    ]);
+    await till.sign({
+      op: 'topup',
+      nitetapId: 'feed0003',
+      tender: 'cash',
+      amountNc: 100,
+      amountChf: 100,
+    });
+    await till.push(server.send, [await till.topup('feed0003', 100)]);
+    await server.json('POST', `/api/admin/tills/${till.tillId}/revoke`, server.rootToken);
+    await till.push(server.send, [await till.sale('feed0001', 100)]);
+
+    const live = await server.json('GET', `/api/admin/venues/${venueId}/live`, server.rootToken);
+    expect(live.status).toBe(200);
+    expect(live.body).toMatchObject({
+      guests: 3,
+      sales: { nc: { count: 1, amountNc: 1500 }, cash: { count: 1, amountChf: 800 } },
+    });
+
+    const res = await server.send('/health');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('text/html');
+    const page = await res.text();
+    expect(page).toContain('<meta http-equiv="refresh"');
+    expect(page).not.toContain('<script');
+    expect(page).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; Club');
+    expect(page).toMatch(/<span id="status" class="ok">OK<\/span>/);
+    expect(page).toMatch(/Redis<\/th><td>memory<\/td>\s*<td><strong>UP/);
+    // The revoked till is no longer active; the one that never pushed is silent.
+    expect(page).toContain('1 of 1 active tills silent');
+    expect(page).toMatch(/Bar 1<\/td>\s*<td>never \(silent\)/);
+    expect(page).toMatch(
+      /<tr class="degraded"><td>&lt;script&gt;[^<]*<\/td><td>Bar 1<\/td><td>5<\/td>/,
+    );
+    expect(page).toMatch(/<td>3<\/td>\s*<td>1 · 15.00 NC<\/td>/);
+    expect(page).toMatch(/<tr class="degraded"><td>&lt;script&gt;[^<]*<\/td><td>1<\/td><\/tr>/);
+    expect(page).toContain('Version test');
+    expect(page).toMatch(/latency p50 \d+ ms/);
+    expect(quiet.tillId).not.toBe(till.tillId);
+  });
+});

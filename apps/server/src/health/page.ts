@@ -1,0 +1,129 @@
+import type { LiveCounters } from '@niteos/schema/wire';
+import { Hono } from 'hono';
+import { html } from 'hono/html';
+import type { HtmlEscapedString } from 'hono/utils/html';
+import type { AppDeps, AppEnv } from '../context.ts';
+import { readLiveCounters } from '../counters/live-counters.ts';
+import type { Drain } from '../lifecycle/drain.ts';
+import { type Check, runChecks, withTimeout } from './checks.ts';
+import { fleetHealth } from './fleet.ts';
+
+const REFRESH_SECONDS = 10;
+const DEFAULT_SILENT_TILL_SECONDS = 600;
+
+type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
+
+const ago = (at: Date | null, now: Date) => {
+  if (!at) return 'never';
+  const s = Math.max(0, Math.round((now.getTime() - at.getTime()) / 1000));
+  return s < 120
+    ? `${s} s ago`
+    : s < 7200
+      ? `${Math.round(s / 60)} min ago`
+      : `${Math.round(s / 3600)} h ago`;
+};
+const money = (minor: number) => (minor / 100).toFixed(2);
+const duration = (seconds: number) =>
+  `${Math.floor(seconds / 86400)}d ${Math.floor((seconds % 86400) / 3600)}h ${Math.floor((seconds % 3600) / 60)}m`;
+
+function checkRow(name: string, check: Check, extra = ''): Html {
+  return html`<tr class="${check.status}">
+    <th>${name}</th><td>${check.kind}</td>
+    <td><strong>${check.status.toUpperCase()}</strong></td>
+    <td>${check.status === 'up' ? `${check.latencyMs} ms` : check.error}</td><td>${extra}</td>
+  </tr>`;
+}
+
+function countersRows(venues: { name: string; counters: LiveCounters | null }[]): Html {
+  return html`${venues.map(({ name, counters: c }) =>
+    c
+      ? html`<tr><th>${name}</th><td>${c.day}</td><td>${c.guests}</td>
+          <td>${c.sales.nc.count} · ${money(c.sales.nc.amountNc)} NC</td>
+          <td>${c.sales.cash.count} · CHF ${money(c.sales.cash.amountChf)}</td>
+          <td>${c.sales.card.count} · CHF ${money(c.sales.card.amountChf)}</td></tr>`
+      : html`<tr><th>${name}</th><td colspan="5">counters unavailable (Redis down?)</td></tr>`,
+  )}`;
+}
+
+/**
+ * `/health`: the ops page, rendered on the server as plain HTML (no
+ * script), so it works when both front ends are broken; it reloads itself
+ * every few seconds. Every value is escaped by `html`.
+ */
+export function healthPageRoute(deps: AppDeps, drain: Drain) {
+  const silentAfter = deps.silentTillSeconds ?? DEFAULT_SILENT_TILL_SECONDS;
+  return new Hono<AppEnv>().get('/', async (c) => {
+    const now = new Date();
+    const report = await runChecks(deps, drain.draining);
+    const fleet =
+      report.checks.database.status === 'up'
+        ? await fleetHealth(deps.database.db, silentAfter, now).catch((err: unknown) => {
+            deps.log({
+              level: 'error',
+              msg: 'health page: fleet query failed',
+              error: err instanceof Error ? err.message : String(err),
+            });
+            return null;
+          })
+        : null;
+    const counters = await Promise.all(
+      (fleet?.venues ?? []).map(async (v) => ({
+        name: v.name,
+        counters: await withTimeout(readLiveCounters(deps.kv, v.id, now), 2000, 'counters').catch(
+          () => null,
+        ),
+      })),
+    );
+    const pushes = deps.metrics?.recentPushes(now.getTime());
+    const { checks } = report;
+    const uptime = Math.round((now.getTime() - deps.startedAt.getTime()) / 1000);
+    const silent = fleet?.tills.filter((t) => t.silent) ?? [];
+    c.header('cache-control', 'no-store');
+    return c.html(html`<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta http-equiv="refresh" content="${REFRESH_SECONDS}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>NiteOS health: ${report.status}</title>
+<style>
+body{font:14px/1.4 system-ui,sans-serif;margin:1rem 2rem;background:#111;color:#eee}
+table{border-collapse:collapse;margin:.5rem 0 1.5rem}th,td{padding:.25rem .75rem;text-align:left;border-bottom:1px solid #333}
+.up,.ok,.current{color:#6d6}.down,.silent{color:#f66}.degraded,.pending,.draining{color:#fc4}h1 span{font-size:1rem}
+</style></head>
+<body>
+<h1>NiteOS health <span id="status" class="${report.status}">${report.status.toUpperCase()}</span></h1>
+<p>Version ${deps.version} · up ${duration(uptime)} · ${now.toISOString()} · refreshes every ${REFRESH_SECONDS} s</p>
+<h2>Dependencies</h2>
+<table id="checks"><tr><th></th><th>kind</th><th>status</th><th>latency / error</th><th></th></tr>
+${checkRow('Database', checks.database)}
+<tr class="${checks.migrations.status}"><th>Migrations</th><td></td><td><strong>${checks.migrations.status.toUpperCase()}</strong></td>
+<td>${checks.migrations.applied} of ${checks.migrations.expected} applied</td><td></td></tr>
+${checkRow('Redis', checks.redis)}
+${checkRow('Analytics store', checks.analytics, checks.analytics.outboxPending === null ? '' : `${checks.analytics.outboxPending} events queued in the outbox`)}
+<tr class="${checks.pushes.status === 'draining' ? 'draining' : 'ok'}"><th>Pushes</th><td></td><td><strong>${checks.pushes.status.toUpperCase()}</strong></td>
+<td>${pushes ? `${pushes.perMinute.toFixed(1)} / min over the last 5 min` : ''}</td>
+<td>${pushes?.p50Ms != null ? `latency p50 ${Math.round(pushes.p50Ms)} ms, p95 ${Math.round(pushes.p95Ms ?? 0)} ms` : 'no pushes lately'}</td></tr>
+</table>
+<h2>Tonight</h2>
+<table id="counters"><tr><th>venue</th><th>business day</th><th>guests</th><th>NC sales</th><th>cash sales</th><th>card sales</th></tr>
+${countersRows(counters)}</table>
+<h2>Tills</h2>
+<p>${silent.length} of ${fleet?.tills.length ?? 0} active tills silent for more than ${Math.round(silentAfter / 60)} min.</p>
+<table id="tills"><tr><th>venue</th><th>till</th><th>last contact</th><th>last seq</th><th>sync lag of newest op</th></tr>
+${(fleet?.tills ?? []).map(
+  (t) => html`<tr class="${t.silent ? 'silent' : 'ok'}"><td>${t.venueName}</td><td>${t.name}</td>
+  <td>${ago(t.lastSeenAt, now)}${t.silent ? ' (silent)' : ''}</td><td>${t.lastSeq}</td>
+  <td>${t.syncLagSeconds === null ? '' : `${Math.round(t.syncLagSeconds)} s`}</td></tr>`,
+)}</table>
+<h2>Seq-gap alerts</h2>
+${
+  fleet && fleet.seqGaps.length > 0
+    ? html`<table id="gaps"><tr><th>venue</th><th>till</th><th>missing before seq</th><th>since</th></tr>
+${fleet.seqGaps.map((g) => html`<tr class="degraded"><td>${g.venueName}</td><td>${g.tillName}</td><td>${g.seq}</td><td>${ago(g.since, now)}</td></tr>`)}</table>`
+    : html`<p>None open.</p>`
+}
+<h2>Open conflicts</h2>
+<table id="conflicts"><tr><th>venue</th><th>open</th></tr>
+${(fleet?.venues ?? []).map((v) => html`<tr class="${v.openConflicts > 0 ? 'degraded' : 'ok'}"><td>${v.name}</td><td>${v.openConflicts}</td></tr>`)}</table>
+</body></html>`);
+  });
+}
