@@ -107,11 +107,11 @@ ensure "system user niteos" user_ok fix_user
 
 # The server may write only its data dir; the code in /opt/niteos is root's.
 dirs_ok() {
-  [[ -d /opt/niteos/releases && -d /var/lib/niteos && -d /var/backups/niteos && -d /var/www/letsencrypt ]] &&
+  [[ -d /opt/niteos/releases && -d /var/lib/niteos && -d /var/backups/niteos ]] &&
     [[ "$(stat -c %U /var/backups/niteos)" == niteos ]]
 }
 fix_dirs() {
-  install -d -m 0755 -o root -g root /opt/niteos /opt/niteos/releases /var/www/letsencrypt
+  install -d -m 0755 -o root -g root /opt/niteos /opt/niteos/releases
   install -d -m 0750 -o niteos -g niteos /var/lib/niteos
   install -d -m 0700 -o niteos -g niteos /var/backups/niteos
 }

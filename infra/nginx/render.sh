@@ -13,7 +13,7 @@
 #   NITEOS_POS_ROOT        built till app [$NITEOS_APP_DIR/apps/pos-pwa/dist]
 #   NITEOS_TLS_CERT        [/etc/letsencrypt/live/<first server name>/fullchain.pem]
 #   NITEOS_TLS_KEY         [/etc/letsencrypt/live/<first server name>/privkey.pem]
-#   NITEOS_ACME_ROOT       webroot for certbot's HTTP-01 challenge [/var/www/letsencrypt]
+#   NITEOS_ACME_ROOT       certbot's webroot for HTTP-01 challenges [/var/www/html]
 #   NITEOS_LOG_DIR         access log directory [/var/log/nginx]
 #   NITEOS_HTTP_PORT       [80]
 #   NITEOS_HTTPS_PORT      [443]
@@ -29,7 +29,7 @@ NITEOS_GUEST_ROOT="${NITEOS_GUEST_ROOT:-$NITEOS_APP_DIR/apps/guest-pwa/dist}"
 NITEOS_POS_ROOT="${NITEOS_POS_ROOT:-$NITEOS_APP_DIR/apps/pos-pwa/dist}"
 NITEOS_TLS_CERT="${NITEOS_TLS_CERT:-/etc/letsencrypt/live/$first_name/fullchain.pem}"
 NITEOS_TLS_KEY="${NITEOS_TLS_KEY:-/etc/letsencrypt/live/$first_name/privkey.pem}"
-NITEOS_ACME_ROOT="${NITEOS_ACME_ROOT:-/var/www/letsencrypt}"
+NITEOS_ACME_ROOT="${NITEOS_ACME_ROOT:-/var/www/html}"
 NITEOS_LOG_DIR="${NITEOS_LOG_DIR:-/var/log/nginx}"
 NITEOS_HTTP_PORT="${NITEOS_HTTP_PORT:-80}"
 NITEOS_HTTPS_PORT="${NITEOS_HTTPS_PORT:-443}"
