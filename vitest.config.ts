@@ -64,6 +64,15 @@ export default defineConfig({
       },
       {
         test: {
+          name: 'guest-e2e',
+          include: ['apps/guest-pwa/e2e/**/*.e2e.test.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
           name: 'server-processes',
           include: ['apps/server/test/**/*.test.ts'],
           testTimeout: 300_000,

@@ -15,6 +15,8 @@
 #   NITEOS_TLS_KEY         [/etc/letsencrypt/live/<first server name>/privkey.pem]
 #   NITEOS_ACME_ROOT       certbot's webroot for HTTP-01 challenges [/var/www/html]
 #   NITEOS_LOG_DIR         access log directory [/var/log/nginx]
+#   NITEOS_CSP_EXTERNAL    where the guest app may load radio streams and feed images
+#                          from (CSP sources, e.g. "https://radio.example.ch") [https:]
 #   NITEOS_HTTP_PORT       [80]
 #   NITEOS_HTTPS_PORT      [443]
 set -euo pipefail
@@ -31,6 +33,7 @@ NITEOS_TLS_CERT="${NITEOS_TLS_CERT:-/etc/letsencrypt/live/$first_name/fullchain.
 NITEOS_TLS_KEY="${NITEOS_TLS_KEY:-/etc/letsencrypt/live/$first_name/privkey.pem}"
 NITEOS_ACME_ROOT="${NITEOS_ACME_ROOT:-/var/www/html}"
 NITEOS_LOG_DIR="${NITEOS_LOG_DIR:-/var/log/nginx}"
+NITEOS_CSP_EXTERNAL="${NITEOS_CSP_EXTERNAL:-https:}"
 NITEOS_HTTP_PORT="${NITEOS_HTTP_PORT:-80}"
 NITEOS_HTTPS_PORT="${NITEOS_HTTPS_PORT:-443}"
 
@@ -47,6 +50,8 @@ for dir in NITEOS_GUEST_ROOT NITEOS_POS_ROOT NITEOS_TLS_CERT NITEOS_TLS_KEY NITE
   # A space or ; would end the directive early and change what nginx runs.
   [[ "${!dir}" != *[[:space:]\;\'\"]* ]] || fail "$dir contains a space, quote or ;: ${!dir}"
 done
+# CSP sources only: a quote or ; would end the header or the directive.
+[[ "$NITEOS_CSP_EXTERNAL" =~ ^[A-Za-z0-9.:/*\ -]*$ ]] || fail "NITEOS_CSP_EXTERNAL has odd characters: $NITEOS_CSP_EXTERNAL"
 [[ "$NITEOS_SERVER_NAME" =~ ^[A-Za-z0-9.*_\ -]+$ ]] || fail "NITEOS_SERVER_NAME has odd characters: $NITEOS_SERVER_NAME"
 
 NITEOS_UPSTREAM_SERVERS=""
@@ -63,8 +68,8 @@ NITEOS_HTTPS_PORT_SUFFIX=""
 
 export NITEOS_SERVER_NAME NITEOS_UPSTREAM_SERVERS NITEOS_GUEST_ROOT NITEOS_POS_ROOT \
   NITEOS_TLS_CERT NITEOS_TLS_KEY NITEOS_ACME_ROOT NITEOS_LOG_DIR NITEOS_HTTP_PORT \
-  NITEOS_HTTPS_PORT NITEOS_HTTPS_PORT_SUFFIX
+  NITEOS_HTTPS_PORT NITEOS_HTTPS_PORT_SUFFIX NITEOS_CSP_EXTERNAL
 # Only our names are substituted: nginx's own $variables pass through untouched.
 # shellcheck disable=SC2016
-envsubst '${NITEOS_SERVER_NAME} ${NITEOS_UPSTREAM_SERVERS} ${NITEOS_GUEST_ROOT} ${NITEOS_POS_ROOT} ${NITEOS_TLS_CERT} ${NITEOS_TLS_KEY} ${NITEOS_ACME_ROOT} ${NITEOS_LOG_DIR} ${NITEOS_HTTP_PORT} ${NITEOS_HTTPS_PORT} ${NITEOS_HTTPS_PORT_SUFFIX}' \
+envsubst '${NITEOS_SERVER_NAME} ${NITEOS_UPSTREAM_SERVERS} ${NITEOS_GUEST_ROOT} ${NITEOS_POS_ROOT} ${NITEOS_TLS_CERT} ${NITEOS_TLS_KEY} ${NITEOS_ACME_ROOT} ${NITEOS_LOG_DIR} ${NITEOS_HTTP_PORT} ${NITEOS_HTTPS_PORT} ${NITEOS_HTTPS_PORT_SUFFIX} ${NITEOS_CSP_EXTERNAL}' \
   <"$here/niteos.conf.template"

@@ -46,8 +46,8 @@ import {
   type Storage,
   seededRandom,
 } from '@niteos/test-support';
+import { CHROMIUM, CHROMIUM_ARGS, chromiumUnavailable } from '@niteos/test-support/browser';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
-import { CHROMIUM, CHROMIUM_ARGS, chromiumUnavailable } from '../e2e/browser.ts';
 import {
   type ColdStartMarks,
   coldStartProbe,

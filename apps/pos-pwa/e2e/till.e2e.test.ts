@@ -1,7 +1,4 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   ADMIN,
@@ -11,10 +8,14 @@ import {
   ServerProcess,
   type Storage,
 } from '@niteos/test-support';
+import {
+  chromiumUnavailable,
+  installability,
+  launchChromium,
+  TillPage,
+} from '@niteos/test-support/browser';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { chromiumUnavailable, launchChromium, launchChromiumProfile } from './browser.ts';
-import { TillPage } from './till-page.ts';
 
 const skip = chromiumUnavailable() ?? postgresSkipReason;
 const MANAGER = { email: 'manager@demo.niteos.app', password: 'demo-manager' };
@@ -129,21 +130,10 @@ suite(`till in Chromium against the real server on PostgreSQL${skip ? ` (skipped
   });
 
   test('Chromium finds nothing that stops the till from being installed', async () => {
-    const profile = await mkdtemp(path.join(tmpdir(), 'niteos-chromium-'));
-    const context = await launchChromiumProfile(profile);
-    try {
-      const page = await context.newPage();
-      await page.goto(`http://127.0.0.1:${server.port}/pos/`);
-      await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
-      const cdp = await context.newCDPSession(page);
-      const { installabilityErrors } = await cdp.send('Page.getInstallabilityErrors');
-      expect(installabilityErrors).toEqual([]);
-      const manifest = await cdp.send('Page.getAppManifest');
-      expect(manifest.errors).toEqual([]);
-    } finally {
-      await context.close();
-      await rm(profile, { recursive: true, force: true });
-    }
+    expect(await installability(`http://127.0.0.1:${server.port}/pos/`)).toEqual({
+      installabilityErrors: [],
+      manifestErrors: [],
+    });
   });
 
   test('two tills offline overselling one guest: the server holds the conflict for an admin', async () => {

@@ -15,6 +15,7 @@ import { guestRoutes } from './guests/routes.ts';
 import { healthRoutes } from './health/routes.ts';
 import { createMetrics, type Metrics } from './metrics/metrics.ts';
 import { mountOpenApi } from './openapi/routes.ts';
+import { publicRoutes } from './public/routes.ts';
 import { mountPwa } from './static/pwa.ts';
 import { syncRoutes } from './sync/routes.ts';
 import { tillAdminRoutes } from './tills/routes.ts';
@@ -59,6 +60,7 @@ export function createApp(input: AppDeps) {
   app.route('/api/auth', authRoutes(deps));
   app.route('/api/sync', syncRoutes(deps));
   app.route('/api', guestRoutes(deps));
+  app.route('/api/public', publicRoutes(deps));
   app.route('/api/wallets', walletRoutes(deps));
   app.route('/api/admin/venues', venueAdminRoutes(deps));
   app.route('/api/admin', tillAdminRoutes(deps));
@@ -75,6 +77,8 @@ export function createApp(input: AppDeps) {
   });
   mountOpenApi(app, deps);
   if (deps.posDir) mountPwa(app, '/pos', deps.posDir, 'The till app');
+  // Last: the guest app answers every other GET path, but never for the API or ops pages.
+  if (deps.guestDir) mountPwa(app, '', deps.guestDir, 'The guest app');
   return app;
 }
 

@@ -31,6 +31,8 @@ export interface AppDeps {
   metrics?: Metrics;
   /** Built till app to serve at /pos/, when there is one. */
   posDir?: string | null;
+  /** Built guest app to serve at /, when there is one. */
+  guestDir?: string | null;
 }
 
 export interface AppEnv {

@@ -19,6 +19,7 @@ const envSchema = z.object({
   NITEOS_DEMO_SEED: z.enum(['auto', 'off']).default('auto'),
   NITEOS_PUBLIC_URL: z.url().optional(),
   NITEOS_POS_DIR: z.string().optional(),
+  NITEOS_GUEST_DIR: z.string().optional(),
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
 });
 
@@ -38,6 +39,8 @@ export interface Config {
   dbPoolSize: number;
   /** The built till app (apps/pos-pwa/dist unless set). */
   posDir: string;
+  /** The built guest app (apps/guest-pwa/dist unless set). */
+  guestDir: string;
 }
 
 export class ConfigError extends Error {}
@@ -70,5 +73,6 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     publicUrl: e.NITEOS_PUBLIC_URL ?? null,
     dbPoolSize: e.DB_POOL_SIZE,
     posDir: e.NITEOS_POS_DIR ?? fileURLToPath(new URL('../../pos-pwa/dist', import.meta.url)),
+    guestDir: e.NITEOS_GUEST_DIR ?? fileURLToPath(new URL('../../guest-pwa/dist', import.meta.url)),
   };
 }

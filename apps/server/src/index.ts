@@ -33,12 +33,14 @@ async function main() {
     version: VERSION,
     startedAt: new Date(),
     posDir: config.posDir,
+    guestDir: config.guestDir,
   });
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     const base = config.publicUrl ?? `http://localhost:${info.port}`;
     const lines = [
       '',
       `NiteOS server ${VERSION} on ${database.kind} (${database.location}), ${kv.kind === 'redis' ? 'Redis' : 'in-process'} sessions and rate limits`,
+      `  Guest:   ${base}/`,
       `  API:     ${base}/api`,
       `  Health:  ${base}/api/health`,
       `  Till:    ${base}/pos/`,

@@ -4,7 +4,7 @@ import { requireRole } from '../auth/guard.ts';
 import type { AppDeps, AppEnv } from '../context.ts';
 import { parseJson } from '../http/validate.ts';
 import { enforceRate, perIp, rateLimit } from '../kv/rate-limit.ts';
-import { claimWallet, myWallets, registerGuest } from './service.ts';
+import { claimWallet, myWallets, registerGuest, walletActivity } from './service.ts';
 
 /** Guest sign-up, wristband claims and the guest's own wallets. */
 export function guestRoutes(deps: AppDeps) {
@@ -36,5 +36,8 @@ export function guestRoutes(deps: AppDeps) {
     )
     .get('/me/wallets', requireRole(deps, Role.guest), async (c) =>
       c.json(await myWallets(db, c.get('user'))),
+    )
+    .get('/me/wallets/:nitetapId/activity', requireRole(deps, Role.guest), async (c) =>
+      c.json(await walletActivity(db, c.get('user'), c.req.param('nitetapId'))),
     );
 }

@@ -1,7 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { claimCode, normalizeClaimCode } from '@niteos/ledger-core';
-import { accounts, ops, users, wallets } from '@niteos/schema/tables';
-import { type LoginResponse, Role } from '@niteos/schema/wire';
+import { accounts, ops, users, venues, wallets } from '@niteos/schema/tables';
+import {
+  type ActivityEntry,
+  type LoginResponse,
+  Role,
+  type WalletActivity,
+} from '@niteos/schema/wire';
 import { and, desc, eq, sql } from 'drizzle-orm';
 import { hashSecret } from '../auth/passwords.ts';
 import { login } from '../auth/service.ts';
@@ -83,4 +88,45 @@ export async function myWallets(db: Db, guest: AuthUser) {
     .innerJoin(accounts, eq(accounts.id, wallets.accountId))
     .where(eq(wallets.guestUserId, guest.id));
   return { wallets: rows };
+}
+
+const ACTIVITY_LIMIT = 50;
+
+/**
+ * The latest ops on one of the guest's own wallets, newest first. Another
+ * guest's wallet, or one that does not exist, is the same 404: the answer
+ * must not tell a tag id's owner apart from nobody.
+ */
+export async function walletActivity(
+  db: Db,
+  guest: AuthUser,
+  rawTag: string,
+): Promise<WalletActivity> {
+  const tag = rawTag.toLowerCase();
+  const [own] = await db
+    .select({ nitetapId: wallets.nitetapId })
+    .from(wallets)
+    .where(and(eq(wallets.nitetapId, tag), eq(wallets.guestUserId, guest.id)));
+  if (!own) throw notFound('wallet');
+  const rows = await db
+    .select({
+      opId: ops.id,
+      kind: ops.kind,
+      tender: ops.tender,
+      deltaNc: ops.appliedNc,
+      standing: ops.standing,
+      venueName: venues.name,
+      at: ops.receivedAt,
+    })
+    .from(ops)
+    .innerJoin(venues, eq(venues.id, ops.venueId))
+    .where(eq(ops.nitetapId, tag))
+    .orderBy(desc(ops.receivedAt), desc(ops.id))
+    .limit(ACTIVITY_LIMIT);
+  const entries: ActivityEntry[] = rows.map((r) => ({
+    ...r,
+    kind: r.kind as ActivityEntry['kind'],
+    at: r.at.toISOString(),
+  }));
+  return { nitetapId: tag, entries };
 }

@@ -70,6 +70,27 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
     body: claimWalletSchema,
   },
   'GET /api/me/wallets': { summary: "The caller's wallets", tag: 'guests', access: 'guest' },
+  'GET /api/me/wallets/:nitetapId/activity': {
+    summary: "Latest ops on one of the caller's own wallets",
+    tag: 'guests',
+    access: 'guest',
+  },
+  'GET /api/public/venues': {
+    summary: 'Active venues, optionally of one city (?city=)',
+    tag: 'public',
+    access: 'public',
+  },
+  'GET /api/public/venues/:slug': { summary: 'One venue', tag: 'public', access: 'public' },
+  'GET /api/public/venues/:slug/feed': {
+    summary: "A venue's published feed posts, newest first",
+    tag: 'public',
+    access: 'public',
+  },
+  'GET /api/public/venues/:slug/market': {
+    summary: "A venue's market items with CHF and NC prices",
+    tag: 'public',
+    access: 'public',
+  },
   'POST /api/sync/push': {
     summary: 'Push signed till ops (sync protocol §4)',
     tag: 'sync',

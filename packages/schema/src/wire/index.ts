@@ -3,4 +3,5 @@ export * from './admin.ts';
 export * from './api.ts';
 export * from './codes.ts';
 export * from './envelope.ts';
+export type * from './guest.ts';
 export * from './sync.ts';

@@ -1,4 +1,7 @@
 import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { type Browser, type BrowserContext, chromium } from 'playwright-core';
 
 /** Debian's Chromium; tests never download a browser of their own. */
@@ -40,4 +43,26 @@ export function launchChromiumProfile(userDataDir: string): Promise<BrowserConte
     executablePath: CHROMIUM,
     args: CHROMIUM_ARGS,
   });
+}
+
+/**
+ * What Chromium says stops the web app at `url` from being installed, and
+ * what it finds wrong in its manifest, once its service worker is ready.
+ */
+export async function installability(url: string) {
+  const profile = await mkdtemp(path.join(tmpdir(), 'niteos-chromium-'));
+  const context = await launchChromiumProfile(profile);
+  try {
+    const page = await context.newPage();
+    await page.goto(url);
+    // A string: this package is typed for Node, without the DOM's globals.
+    await page.evaluate('navigator.serviceWorker.ready.then(() => true)');
+    const cdp = await context.newCDPSession(page);
+    const { installabilityErrors } = await cdp.send('Page.getInstallabilityErrors');
+    const manifest = await cdp.send('Page.getAppManifest');
+    return { installabilityErrors, manifestErrors: manifest.errors };
+  } finally {
+    await context.close();
+    await rm(profile, { recursive: true, force: true });
+  }
 }

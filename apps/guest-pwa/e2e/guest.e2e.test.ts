@@ -1,0 +1,239 @@
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import {
+  createStorage,
+  postgresSkipReason,
+  runLedgerVerify,
+  ServerProcess,
+  type Storage,
+} from '@niteos/test-support';
+import {
+  chromiumUnavailable,
+  installability,
+  launchChromium,
+  TillPage,
+} from '@niteos/test-support/browser';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { serveStream } from './hls-server.ts';
+
+const skip = chromiumUnavailable() ?? postgresSkipReason;
+const MANAGER = { email: 'manager@demo.niteos.app', password: 'demo-manager' };
+const STAFF = { name: 'Demo bartender', pin: '1234' };
+const TAG = '0e0e5e5e0001';
+const STREAM_DIR = fileURLToPath(new URL('./fixtures/radio', import.meta.url));
+
+let storage: Storage;
+let server: ServerProcess;
+let browser: Browser;
+let stream: Awaited<ReturnType<typeof serveStream>>;
+let managerToken: string;
+const contexts: BrowserContext[] = [];
+
+const base = () => `http://127.0.0.1:${server.port}`;
+
+async function phone(): Promise<Page> {
+  const context = await browser.newContext({
+    viewport: { width: 390, height: 844 },
+    isMobile: true,
+    hasTouch: true,
+  });
+  contexts.push(context);
+  return context.newPage();
+}
+
+async function registerInApp(page: Page, email: string) {
+  await page.goto(`${base()}/account`);
+  await page.getByRole('button', { name: 'New here? Create an account' }).click();
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill('guest-password');
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await page.getByRole('link', { name: 'Add a wristband' }).waitFor();
+}
+
+const suite = skip ? describe.skip : describe;
+suite(`guest app in Chromium against the real server on PostgreSQL${skip ? ` (skipped: ${skip})` : ''}`, () => {
+  beforeAll(async () => {
+    for (const app of ['guest-pwa', 'pos-pwa']) {
+      execFileSync(
+        process.execPath,
+        ['node_modules/vite/bin/vite.js', 'build', '--logLevel', 'warn'],
+        {
+          cwd: fileURLToPath(new URL(`../../${app}`, import.meta.url)),
+          stdio: 'inherit',
+        },
+      );
+    }
+    stream = await serveStream(STREAM_DIR);
+    storage = await createStorage('postgres');
+    storage.env.NITEOS_DEMO_SEED = 'auto';
+    server = await ServerProcess.start(storage, 'guest e2e server');
+    managerToken = (await server.json('POST', '/api/auth/login', null, MANAGER)).body.accessToken;
+    const venues = await server.json('GET', '/api/public/venues');
+    const demo = venues.body.venues.find((v: { slug: string }) => v.slug === 'demo-club');
+    const patched = await server.json('PATCH', `/api/admin/venues/${demo.id}`, managerToken, {
+      radioUrl: stream.url('stream.m3u8'),
+    });
+    expect(patched.status).toBe(200);
+    browser = await launchChromium();
+  });
+
+  afterAll(async () => {
+    for (const context of contexts) await context.close().catch(() => {});
+    await browser?.close();
+    await server?.stop();
+    await stream?.close();
+    if (storage) {
+      const verify = await runLedgerVerify(storage);
+      await storage.dispose();
+      expect(verify.code, verify.stdout + verify.stderr).toBe(0);
+    }
+  });
+
+  test('a guest claims a wristband, sees a till sale, and still sees it offline marked stale', async () => {
+    const tillContext = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+    contexts.push(tillContext);
+    const till = new TillPage(await tillContext.newPage());
+    await till.page.goto(`${base()}/pos/`);
+    await till.enroll(MANAGER.email, MANAGER.password, 'Guest e2e bar');
+    await till.signIn(STAFF.name, STAFF.pin);
+    expect(await till.topup(TAG, 4000)).toContain('Topped up 40.00 NC');
+    const code = /([0-9A-Z]{4}-[0-9A-Z]{4})/.exec(
+      (await till.page.getByTestId('claim-code').textContent()) ?? '',
+    )?.[1];
+    expect(code).toBeTruthy();
+    await till.waitForQueue(0);
+
+    const page = await phone();
+    await page.goto(`${base()}/?venue=demo-club`);
+    await page.getByRole('link', { name: 'Sign in or create an account' }).click();
+    await registerInApp(page, 'guest-e2e@niteos.test');
+    await page.getByRole('link', { name: 'Add a wristband' }).click();
+    await page.getByLabel('Tag id').fill(TAG.toUpperCase());
+    await page.getByLabel('Claim code').fill(code ?? '');
+    await page.getByRole('button', { name: 'Add wristband' }).click();
+    await expect.poll(() => page.getByTestId('balance').textContent()).toBe('40.00 NC');
+    await expect.poll(() => page.getByTestId('level').textContent()).toBe('Level 1');
+
+    expect(await till.sell('Beer', 'Lager 0.33', 2, TAG, 'nc')).toBe('Paid 14.00 NC');
+    await till.waitForQueue(0);
+    // Opening the wallet again fetches it again; no reload needed.
+    await page.getByRole('link', { name: 'Feed' }).click();
+    await page.getByRole('link', { name: 'Wallet' }).click();
+    await expect.poll(() => page.getByTestId('balance').textContent()).toBe('26.00 NC');
+    await expect.poll(() => page.getByTestId('activity').textContent()).toContain('Purchase');
+    expect(await page.getByTestId('activity').textContent()).toContain('Demo Club');
+    expect(await page.getByTestId('activity').textContent()).toContain('−14.00 NC');
+
+    await page.getByRole('link', { name: 'Market' }).click();
+    await expect.poll(() => page.getByTestId('market').first().textContent()).toContain('NC');
+    expect(await page.locator('main').textContent()).toContain('CHF 7.00');
+    await page.getByRole('link', { name: 'NiteTap' }).click();
+    await expect(page.getByTestId('nitetap-qr').getAttribute('data-nitetap')).resolves.toBe(TAG);
+    await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
+
+    await page.context().setOffline(true);
+    await page.reload();
+    await page.getByTestId('offline').waitFor();
+    expect(await page.getByTestId('nitetap-qr').locator('svg').count()).toBe(1);
+    for (const [tab, what] of [
+      ['Wallet', 'your wallet'],
+      ['Market', 'the market'],
+      ['Feed', 'the feed'],
+    ] as const) {
+      await page.getByRole('link', { name: tab }).click();
+      await expect.poll(() => page.getByTestId('stale').first().textContent()).toContain(what);
+    }
+    await page.getByRole('link', { name: 'Wallet' }).click();
+    expect(await page.getByTestId('balance').textContent()).toBe('26.00 NC');
+    await page.getByRole('link', { name: 'demo-club' }).click();
+    // The venue list was never opened online: it says so plainly instead of spinning.
+    await expect.poll(() => page.getByTestId('failed').textContent()).toContain('venues');
+    await page.context().setOffline(false);
+  });
+
+  test('the guest service worker leaves the till, the API and /health to the network', async () => {
+    const page = await phone();
+    await page.goto(`${base()}/`);
+    await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
+    await page.reload();
+    expect(await page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
+    const tillShell = await page.request.get(`${base()}/pos/`);
+    expect(await tillShell.text()).toContain('NiteOS Till');
+    await page.context().setOffline(true);
+    const fromWorker = await page.evaluate(async () => {
+      const tryFetch = (p: string) =>
+        fetch(p).then(
+          (r) => `status ${r.status}`,
+          () => 'network error',
+        );
+      return {
+        api: await tryFetch('/api/public/venues'),
+        health: await tryFetch('/api/health'),
+        till: await tryFetch('/pos/'),
+      };
+    });
+    expect(fromWorker).toEqual({
+      api: 'network error',
+      health: 'network error',
+      till: 'network error',
+    });
+    await page.context().setOffline(false);
+  });
+
+  test('the radio plays the venue HLS stream from another server, and says when it is down', async () => {
+    const page = await phone();
+    await page.goto(`${base()}/radio?venue=demo-club`);
+    await page.getByTestId('radio-toggle').click();
+    await expect
+      .poll(() => page.getByTestId('radio-status').getAttribute('data-state'), { timeout: 20_000 })
+      .toBe('playing');
+    await expect
+      .poll(async () => (await page.getByTestId('radio-status').textContent()) ?? '', {
+        timeout: 20_000,
+      })
+      .toMatch(/Playing · 0:0[1-9]/);
+    const metadata = await page.evaluate(() => navigator.mediaSession.metadata?.title);
+    expect(metadata).toBe('Demo Club radio');
+    await page.getByTestId('radio-toggle').click();
+    await expect.poll(() => page.getByTestId('radio-status').textContent()).toBe('Paused');
+
+    const venues = await server.json('GET', '/api/public/venues');
+    const demo = venues.body.venues.find((v: { slug: string }) => v.slug === 'demo-club');
+    await server.json('PATCH', `/api/admin/venues/${demo.id}`, managerToken, {
+      radioUrl: stream.url('gone.m3u8'),
+    });
+    const other = await phone();
+    await other.goto(`${base()}/radio?venue=demo-club`);
+    await other.getByTestId('radio-toggle').click();
+    await expect
+      .poll(() => other.getByTestId('radio-status').getAttribute('data-state'), { timeout: 20_000 })
+      .toBe('down');
+    expect(await other.getByTestId('radio-status').textContent()).toContain('stream is down');
+    await server.json('PATCH', `/api/admin/venues/${demo.id}`, managerToken, {
+      radioUrl: stream.url('stream.m3u8'),
+    });
+  });
+
+  test('a guest cannot read another guest wallet', async () => {
+    const page = await phone();
+    await registerInApp(page, 'nosy-e2e@niteos.test');
+    const peek = await page.evaluate(async (tag) => {
+      const session = JSON.parse(localStorage.getItem('niteos.guest.session') ?? '{}');
+      const headers = { authorization: `Bearer ${session.accessToken}` };
+      return Promise.all(
+        [`/api/wallets/${tag}`, `/api/me/wallets/${tag}/activity`].map((p) =>
+          fetch(p, { headers }).then((r) => r.status),
+        ),
+      );
+    }, TAG);
+    expect(peek).toEqual([404, 404]);
+  });
+
+  test('Chromium finds nothing that stops the guest app from being installed', async () => {
+    expect(await installability(`${base()}/`)).toEqual({
+      installabilityErrors: [],
+      manifestErrors: [],
+    });
+  });
+});

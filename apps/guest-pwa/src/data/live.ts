@@ -1,0 +1,76 @@
+import { createEffect, createSignal, on, onCleanup } from 'solid-js';
+import { ApiError } from './api.ts';
+import { readSnapshot, type Snapshot, writeSnapshot } from './last-known.ts';
+
+export type Freshness = 'loading' | 'fresh' | 'stale' | 'failed';
+
+export interface Live<T> {
+  data: () => T | undefined;
+  fetchedAt: () => number | null;
+  freshness: () => Freshness;
+  error: () => string | null;
+  refresh: () => Promise<void>;
+}
+
+/**
+ * Data a screen shows: the last-known copy at once, then the network's
+ * answer. When the network fails the copy stays, marked stale with its
+ * age; a screen never waits on a spinner with nothing else to show.
+ * `key` null means nothing to load (e.g. no venue chosen yet).
+ */
+export function createLive<T>(
+  key: () => string | null,
+  fetcher: (key: string) => Promise<T>,
+  options: { everyMs?: number } = {},
+): Live<T> {
+  const [snapshot, setSnapshot] = createSignal<Snapshot<T> | null>(null);
+  const [freshness, setFreshness] = createSignal<Freshness>('loading');
+  const [error, setError] = createSignal<string | null>(null);
+
+  const refresh = async () => {
+    const k = key();
+    if (k === null) return;
+    try {
+      const data = await fetcher(k);
+      if (key() !== k) return;
+      const next = { data, fetchedAt: Date.now() };
+      writeSnapshot(k, next);
+      setSnapshot(next);
+      setFreshness('fresh');
+      setError(null);
+    } catch (err) {
+      if (key() !== k) return;
+      setError(err instanceof Error ? err.message : String(err));
+      const offline = err instanceof ApiError ? err.offline || err.status >= 500 : true;
+      setFreshness(offline && snapshot() ? 'stale' : 'failed');
+    }
+  };
+
+  createEffect(
+    on(key, (k) => {
+      setSnapshot(k === null ? null : readSnapshot<T>(k));
+      setFreshness('loading');
+      setError(null);
+      void refresh();
+    }),
+  );
+
+  const again = () => void refresh();
+  const onVisible = () => document.visibilityState === 'visible' && again();
+  window.addEventListener('online', again);
+  document.addEventListener('visibilitychange', onVisible);
+  const timer = options.everyMs ? setInterval(again, options.everyMs) : undefined;
+  onCleanup(() => {
+    window.removeEventListener('online', again);
+    document.removeEventListener('visibilitychange', onVisible);
+    clearInterval(timer);
+  });
+
+  return {
+    data: () => snapshot()?.data,
+    fetchedAt: () => snapshot()?.fetchedAt ?? null,
+    freshness,
+    error,
+    refresh,
+  };
+}

@@ -1,0 +1,29 @@
+/** NC and CHF are integer minor units (1 NC = 100). */
+export function nc(minor: number): string {
+  const sign = minor < 0 ? '−' : '';
+  return `${sign}${(Math.abs(minor) / 100).toLocaleString('de-CH', { minimumFractionDigits: 2, maximumFractionDigits: 2 })} NC`;
+}
+
+export function chf(minor: number): string {
+  return `CHF ${(minor / 100).toLocaleString('de-CH', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+}
+
+export function ago(at: number, now = Date.now()): string {
+  const s = Math.max(0, Math.round((now - at) / 1000));
+  if (s < 45) return 'just now';
+  const m = Math.round(s / 60);
+  if (m < 60) return `${m} min ago`;
+  const h = Math.round(m / 60);
+  if (h < 36) return `${h} h ago`;
+  return new Date(at).toLocaleDateString('de-CH');
+}
+
+export function when(iso: string): string {
+  return new Date(iso).toLocaleString('de-CH', {
+    weekday: 'short',
+    day: 'numeric',
+    month: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+  });
+}

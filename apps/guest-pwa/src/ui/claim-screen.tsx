@@ -1,0 +1,77 @@
+import { Show } from 'solid-js';
+import { api } from '../data/api.ts';
+import { session } from '../data/session.ts';
+import { Link, navigate } from '../router.tsx';
+import { useSubmit } from './use-submit.ts';
+
+/**
+ * Adds a wristband to the guest's account: its tag id plus the claim code
+ * the bar gave with a top-up, so knowing a tag id alone is not enough.
+ */
+export default function ClaimScreen() {
+  const submit = useSubmit(async (form) => {
+    await api('/wallets/claim', {
+      method: 'POST',
+      auth: true,
+      body: {
+        nitetapId: String(form.get('nitetapId') ?? '')
+          .replace(/[\s:]/g, '')
+          .toLowerCase(),
+        code: String(form.get('code') ?? ''),
+      },
+    });
+    navigate('/');
+  });
+  return (
+    <Show
+      when={session()}
+      fallback={
+        <section class="card">
+          <p>Sign in first, then add your wristband.</p>
+          <Link class="button primary" href="/account">
+            Sign in
+          </Link>
+        </section>
+      }
+    >
+      <section class="card">
+        <h1>Add a wristband</h1>
+        <p class="muted">
+          The tag id is printed on the wristband; the claim code is on the top-up receipt (ask the
+          bar to show it again).
+        </p>
+        <form class="stack" onSubmit={submit.onSubmit}>
+          <label>
+            Tag id
+            <input
+              name="nitetapId"
+              required
+              autocomplete="off"
+              autocapitalize="characters"
+              pattern="[0-9A-Fa-f: ]{8,47}"
+              title="8 to 32 hex digits"
+            />
+          </label>
+          <label>
+            Claim code
+            <input
+              name="code"
+              required
+              autocomplete="one-time-code"
+              autocapitalize="characters"
+              placeholder="XXXX-XXXX"
+            />
+          </label>
+          <Show when={submit.error()}>
+            <p class="error" role="alert">
+              {submit.error()}
+            </p>
+          </Show>
+          <button type="submit" class="primary" disabled={submit.busy()}>
+            Add wristband
+          </button>
+        </form>
+      </section>
+    </Show>
+  );
+}

@@ -1,0 +1,20 @@
+import { createSignal } from 'solid-js';
+
+/** A form action with its busy flag and the message of its last failure. */
+export function useSubmit(action: (form: FormData) => Promise<void>) {
+  const [busy, setBusy] = createSignal(false);
+  const [error, setError] = createSignal<string | null>(null);
+  const onSubmit = async (event: SubmitEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      await action(new FormData(event.currentTarget as HTMLFormElement));
+    } catch (err) {
+      setError(err instanceof Error ? err.message : String(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { busy, error, onSubmit };
+}

@@ -1,0 +1,141 @@
+import { claimCode } from '@niteos/ledger-core';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { describeDb } from '../test-support/describe-db.ts';
+import { startTestServer, type TestServer } from '../test-support/test-server.ts';
+
+let server: TestServer;
+let venueId: string;
+let slug: string;
+let admin: string;
+beforeAll(async () => {
+  server = await startTestServer();
+  venueId = await server.createVenue();
+  admin = server.rootToken;
+  const list = await server.json('GET', '/api/public/venues');
+  slug = list.body.venues.find((v: { id: string }) => v.id === venueId).slug;
+});
+afterAll(() => server.dispose());
+
+describeDb('public venue info, feed and market', () => {
+  test('venues are listed by city without their offline policy', async () => {
+    const other = await server.json('POST', '/api/admin/venues', admin, {
+      name: 'Aare Bar',
+      slug: 'aare-bar',
+      city: 'Bern',
+    });
+    expect(other.status).toBe(201);
+    const bern = await server.json('GET', '/api/public/venues?city=bern');
+    expect(bern.status).toBe(200);
+    expect(bern.body.venues).toEqual([
+      { id: other.body.id, name: 'Aare Bar', slug: 'aare-bar', city: 'Bern', radioUrl: null },
+    ]);
+    const all = await server.json('GET', '/api/public/venues');
+    expect(all.body.venues.map((v: { slug: string }) => v.slug)).toEqual(
+      expect.arrayContaining(['aare-bar', slug]),
+    );
+    expect(all.body.venues[0]).not.toHaveProperty('offlineCapNc');
+    expect((await server.json('GET', '/api/public/venues?city=')).status).toBe(400);
+  });
+
+  test('the feed is newest first and the market shows both prices and availability', async () => {
+    for (const title of ['Doors at 22:00', 'Closing party']) {
+      const res = await server.json('POST', `/api/admin/venues/${venueId}/feed`, admin, {
+        title,
+        imageUrl: title === 'Closing party' ? 'https://img.example/party.jpg' : null,
+      });
+      expect(res.status).toBe(201);
+    }
+    const feed = await server.json('GET', `/api/public/venues/${slug}/feed`);
+    expect(feed.status).toBe(200);
+    expect(feed.body.venue.slug).toBe(slug);
+    expect(feed.body.posts.map((p: { title: string }) => p.title)).toEqual([
+      'Closing party',
+      'Doors at 22:00',
+    ]);
+    expect(feed.body.posts[0].imageUrl).toBe('https://img.example/party.jpg');
+
+    const beer = await server.json('POST', `/api/admin/venues/${venueId}/market-items`, admin, {
+      name: 'Lager',
+      category: 'Beer',
+      priceNc: 700,
+      priceChf: 750,
+    });
+    await server.json('PATCH', `/api/admin/market-items/${beer.body.itemId}`, admin, {
+      available: false,
+    });
+    const market = await server.json('GET', `/api/public/venues/${slug}/market`);
+    expect(market.status).toBe(200);
+    expect(market.body.items).toContainEqual({
+      id: beer.body.itemId,
+      name: 'Lager',
+      category: 'Beer',
+      priceNc: 700,
+      priceChf: 750,
+      available: false,
+    });
+  });
+
+  test('unknown venues are 404 and malformed slugs 400', async () => {
+    expect((await server.json('GET', '/api/public/venues/no-such-venue/feed')).status).toBe(404);
+    const bad = await server.json('GET', '/api/public/venues/bad%20slug!/market');
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.code).toBeTypeOf('string');
+  });
+});
+
+describeDb('a guest reads the activity of their own wallets only', () => {
+  test('sales, top-ups and voids with venue and time; another guest gets 404', async () => {
+    const till = await server.enrollTill(venueId);
+    const tag = 'ac71f17e01';
+    const topup = await till.topup(tag, 5000);
+    const sale = await till.sale(tag, 1200);
+    await till.push(server.send, [topup, sale]);
+    const voided = await till.voidOf(sale);
+    await till.push(server.send, [voided, await till.sale(tag, 900, 'cash')]);
+
+    const owner = await server.json('POST', '/api/auth/register', null, {
+      email: 'owner@niteos.test',
+      password: 'guest-password',
+    });
+    const token = owner.body.accessToken;
+    const claim = await server.json('POST', '/api/wallets/claim', token, {
+      nitetapId: tag,
+      code: claimCode(topup.sig),
+    });
+    expect(claim.status).toBe(200);
+
+    const activity = await server.json('GET', `/api/me/wallets/${tag}/activity`, token);
+    expect(activity.status).toBe(200);
+    const entries = activity.body.entries as Array<Record<string, unknown>>;
+    expect(entries).toHaveLength(4);
+    expect(entries.map((e) => [e.kind, e.tender, e.deltaNc])).toEqual(
+      expect.arrayContaining([
+        ['topup', 'cash', 5000],
+        ['sale', 'nc', -1200],
+        ['void', 'nc', 1200],
+        ['sale', 'cash', 0],
+      ]),
+    );
+    for (const e of entries) {
+      expect(e.venueName).toBe(slug);
+      expect(Number.isNaN(Date.parse(String(e.at)))).toBe(false);
+    }
+    const times = entries.map((e) => Date.parse(String(e.at)));
+    expect([...times].sort((a, b) => b - a)).toEqual(times);
+
+    const stranger = await server.json('POST', '/api/auth/register', null, {
+      email: 'stranger@niteos.test',
+      password: 'guest-password',
+    });
+    const peek = await server.json(
+      'GET',
+      `/api/me/wallets/${tag}/activity`,
+      stranger.body.accessToken,
+    );
+    expect(peek.status).toBe(404);
+    expect(
+      (await server.json('GET', `/api/wallets/${tag}`, stranger.body.accessToken)).status,
+    ).toBe(404);
+    expect((await server.json('GET', `/api/me/wallets/${tag}/activity`)).status).toBe(401);
+  });
+});
