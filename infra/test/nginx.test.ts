@@ -1,6 +1,8 @@
+/// <reference lib="dom" />
 import { randomInt } from 'node:crypto';
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { chromiumUnavailable, launchChromium } from '@niteos/test-support/browser';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
   createVenue,
@@ -31,6 +33,7 @@ import { Nginx, nginxTest, nginxUnavailable, renderSite } from './support/nginx.
  */
 
 const nginxSkip = await nginxUnavailable();
+const chromiumSkip = chromiumUnavailable();
 
 /** Pushes this process has answered (its own push latency histogram's count). */
 async function pushesHandled(server: ServerProcess): Promise<number> {
@@ -125,6 +128,8 @@ if (nginxSkip) {
         expect(res.headers['content-security-policy']).toContain("frame-ancestors 'none'");
         expect(res.headers['content-security-policy']).toContain("script-src 'self'");
         expect(res.headers['permissions-policy']).toContain('camera=()');
+        // The venue's radio stream and feed images live elsewhere.
+        expect(res.headers['content-security-policy']).toContain("media-src 'self' blob: https:");
         expect(res.headers.server).toBe('nginx');
       }
       const asset = await firstAsset(roots.guestRoot, '.js');
@@ -147,6 +152,7 @@ if (nginxSkip) {
         expect(res.headers['cache-control']).toBe('no-cache');
         expect(res.headers['permissions-policy']).toContain('nfc=(self)');
         expect(res.headers['permissions-policy']).toContain('camera=(self)');
+        expect(res.headers['content-security-policy']).toContain("connect-src 'self';");
       }
       const asset = await firstAsset(roots.posRoot, '.js');
       const js = await nginx.https(`/pos/assets/${asset}`);
@@ -166,6 +172,50 @@ if (nginxSkip) {
       expect(manifest.headers['cache-control']).toBe('no-cache');
       expect(JSON.parse(manifest.body).scope).toBe('/pos/');
     });
+
+    test.skipIf(chromiumSkip !== null)(
+      `both apps start in Chromium under the shipped CSP without a violation${chromiumSkip ? ` (skipped: ${chromiumSkip})` : ''}`,
+      async () => {
+        const browser = await launchChromium();
+        try {
+          const context = await browser.newContext({ ignoreHTTPSErrors: true });
+          await context.addInitScript(() => {
+            const seen: string[] = [];
+            (window as unknown as { cspViolations: string[] }).cspViolations = seen;
+            document.addEventListener('securitypolicyviolation', (e) =>
+              seen.push(`${e.violatedDirective} ${e.blockedURI}`),
+            );
+          });
+          for (const p of ['/', '/feed', '/pos/', '/pos/admin']) {
+            const page = await context.newPage();
+            const consoleCsp: string[] = [];
+            page.on('console', (m) => {
+              if (/Content Security Policy/i.test(m.text())) consoleCsp.push(m.text());
+            });
+            const res = await page.goto(`https://localhost:${nginx.site.httpsPort}${p}`);
+            expect(res?.status(), p).toBe(200);
+            // The app rendered: its root has content, so its scripts and styles loaded.
+            await expect
+              .poll(() =>
+                page.evaluate(() => document.querySelector('#root, #app')?.childElementCount ?? 0),
+              )
+              .toBeGreaterThan(0);
+            await page.waitForLoadState('networkidle');
+            const violations = await page.evaluate(
+              () => (window as unknown as { cspViolations: string[] }).cspViolations,
+            );
+            expect({ path: p, violations, consoleCsp }).toEqual({
+              path: p,
+              violations: [],
+              consoleCsp: [],
+            });
+            await page.close();
+          }
+        } finally {
+          await browser.close();
+        }
+      },
+    );
 
     test('proxies /api/, /health and /metrics to the servers, never to an app shell', async () => {
       const health = await nginx.https('/api/health');
