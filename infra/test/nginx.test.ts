@@ -68,6 +68,19 @@ if (nginxSkip) {
       expect(result.code).toBe(0);
     });
 
+    test("passes nginx -t inside Debian's own nginx.conf, as sites-enabled/niteos.conf", async () => {
+      const site = await renderSite({
+        upstreamPorts: [8081, 8082],
+        guestRoot: '/opt/niteos/current/apps/guest-pwa/dist',
+        posRoot: '/opt/niteos/current/apps/pos-pwa/dist',
+        main: 'debian',
+      });
+      const result = await nginxTest(site);
+      expect(result.output).not.toMatch(/\[warn\]|\[emerg\]/);
+      expect(result.output).toContain('test is successful');
+      expect(result.code).toBe(0);
+    });
+
     test('render.sh refuses a path that would break out of its directive', async () => {
       await expect(
         renderSite({ upstreamPorts: [8081], guestRoot: '/srv/x; include /etc', posRoot: '/srv/p' }),

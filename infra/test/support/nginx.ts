@@ -47,6 +47,11 @@ export interface NginxOptions {
   upstreamPorts: number[];
   guestRoot: string;
   posRoot: string;
+  /**
+   * `debian`: include the site from a copy of Debian's own /etc/nginx/nginx.conf
+   * (its http-level settings, modules and conf.d), as sites-enabled/ does.
+   */
+  main?: 'minimal' | 'debian';
 }
 
 /** The ports, files and settings of one rendered site. */
@@ -59,6 +64,8 @@ export interface RenderedSite {
   accessLog: string;
   /** The main config that includes the rendered site (what `-c` gets). */
   mainConf: string;
+  /** nginx's prefix (`-p`): relative paths in the main config resolve against it. */
+  prefix: string;
 }
 
 /**
@@ -111,9 +118,28 @@ export async function renderSite(options: NginxOptions): Promise<RenderedSite> {
   await writeFile(path.join(dir, 'niteos.conf'), site);
   const mainConf = path.join(dir, 'nginx.conf');
   const tmp = (name: string) => path.join(dir, 'tmp', name);
-  await writeFile(
-    mainConf,
-    `worker_processes 1;
+  const tempPaths = `client_body_temp_path ${tmp('body')};
+  proxy_temp_path ${tmp('proxy')};
+  fastcgi_temp_path ${tmp('fastcgi')};
+  uwsgi_temp_path ${tmp('uwsgi')};
+  scgi_temp_path ${tmp('scgi')};`;
+  if (options.main === 'debian') {
+    // Debian's file, minus what needs root (user, pid, /var/log), with the site where sites-enabled/* was.
+    const debian = (await readFile('/etc/nginx/nginx.conf', 'utf8'))
+      .replace(/^\s*(user|pid)\s[^;]*;/gm, '')
+      .replaceAll('/var/log/nginx/', `${logDir}/`)
+      .replace(
+        /^(\s*)include \/etc\/nginx\/sites-enabled\/\*;/m,
+        `$1include ${path.join(dir, 'niteos.conf')};`,
+      )
+      .replace(/^http \{/m, `http {\n  ${tempPaths}`);
+    if (!debian.includes(path.join(dir, 'niteos.conf')))
+      throw new Error('/etc/nginx/nginx.conf has no include of sites-enabled/*');
+    await writeFile(mainConf, debian);
+  } else {
+    await writeFile(
+      mainConf,
+      `worker_processes 1;
 events { worker_connections 512; }
 http {
   include /etc/nginx/mime.types;
@@ -121,15 +147,12 @@ http {
   sendfile on;
   tcp_nopush on;
   types_hash_max_size 2048;
-  client_body_temp_path ${tmp('body')};
-  proxy_temp_path ${tmp('proxy')};
-  fastcgi_temp_path ${tmp('fastcgi')};
-  uwsgi_temp_path ${tmp('uwsgi')};
-  scgi_temp_path ${tmp('scgi')};
+  ${tempPaths}
   include ${path.join(dir, 'niteos.conf')};
 }
 `,
-  );
+    );
+  }
   return {
     dir,
     httpPort,
@@ -138,13 +161,15 @@ http {
     acmeRoot,
     accessLog: path.join(logDir, 'niteos.access.log'),
     mainConf,
+    // Debian's module includes name modules/*.so relative to its compiled-in prefix.
+    prefix: options.main === 'debian' ? '/usr/share/nginx/' : `${dir}/`,
   };
 }
 
 function nginxArgs(site: RenderedSite): string[] {
   return [
     '-p',
-    `${site.dir}/`,
+    site.prefix,
     '-c',
     site.mainConf,
     '-g',
