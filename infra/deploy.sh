@@ -115,8 +115,7 @@ else
   fi
   echo "deploy.sh: $(basename "$release") is not healthy; rolling back to $(basename "$previous")" >&2
   switch_to "$previous"
-  restart
-  if healthy; then
+  if restart && healthy; then
     echo "deploy.sh: rolled back to $(basename "$previous"), which is healthy" >&2
   else
     echo "deploy.sh: rolled back to $(basename "$previous"), which is NOT healthy either" >&2
