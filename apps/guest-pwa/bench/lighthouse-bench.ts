@@ -13,13 +13,12 @@
  * JavaScript <= 60 KB gzipped. Prints a table, writes
  * apps/guest-pwa/bench/results/latest.json; a missed target prints MISS.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { createStorage, ServerProcess } from '@niteos/test-support';
+import { buildPwa, createStorage, ServerProcess } from '@niteos/test-support';
 import {
   CHROMIUM,
   CHROMIUM_ARGS,
@@ -41,13 +40,6 @@ const MANAGER = { email: 'manager@demo.niteos.app', password: 'demo-manager' };
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
-
-function build(app: string) {
-  execFileSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--logLevel', 'warn'], {
-    cwd: path.join(APP_DIR, '..', app),
-    stdio: 'inherit',
-  });
-}
 
 /** A guest profile on disk, signed in, with a claimed wristband that has a balance and a sale. */
 async function preparedProfile(base: string): Promise<string> {
@@ -134,8 +126,8 @@ async function audit(url: string, profile: string): Promise<Run> {
 async function main() {
   const skip = chromiumUnavailable();
   if (skip) throw new Error(`the guest benchmark needs Chromium: ${skip}`);
-  build('guest-pwa');
-  build('pos-pwa');
+  buildPwa('guest-pwa');
+  buildPwa('pos-pwa');
   const storage = await createStorage('pglite');
   storage.env.NITEOS_DEMO_SEED = 'auto';
   const server = await ServerProcess.start(storage, 'guest bench server');

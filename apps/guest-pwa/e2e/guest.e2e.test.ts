@@ -1,6 +1,6 @@
-import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import {
+  buildPwa,
   createStorage,
   postgresSkipReason,
   runLedgerVerify,
@@ -54,16 +54,8 @@ async function registerInApp(page: Page, email: string) {
 const suite = skip ? describe.skip : describe;
 suite(`guest app in Chromium against the real server on PostgreSQL${skip ? ` (skipped: ${skip})` : ''}`, () => {
   beforeAll(async () => {
-    for (const app of ['guest-pwa', 'pos-pwa']) {
-      execFileSync(
-        process.execPath,
-        ['node_modules/vite/bin/vite.js', 'build', '--logLevel', 'warn'],
-        {
-          cwd: fileURLToPath(new URL(`../../${app}`, import.meta.url)),
-          stdio: 'inherit',
-        },
-      );
-    }
+    buildPwa('guest-pwa');
+    buildPwa('pos-pwa');
     stream = await serveStream(STREAM_DIR);
     storage = await createStorage('postgres');
     storage.env.NITEOS_DEMO_SEED = 'auto';

@@ -32,13 +32,14 @@
  * Prints a table, writes apps/pos-pwa/bench/results/latest.json, and exits
  * non-zero only when a correctness check fails; a missed target is reported.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import {
+  buildPwa,
   createStorage,
   postgresSkipReason,
   runLedgerVerify,
@@ -375,19 +376,7 @@ async function main() {
   try {
     log('building the till (vite build)');
     const buildStart = performance.now();
-    execFileSync(
-      process.execPath,
-      [
-        'node_modules/vite/bin/vite.js',
-        'build',
-        '--logLevel',
-        'warn',
-        '--outDir',
-        DIST,
-        '--emptyOutDir',
-      ],
-      { cwd: APP_DIR, stdio: 'inherit' },
-    );
+    buildPwa('pos-pwa', ['--outDir', DIST, '--emptyOutDir']);
     const buildMs = performance.now() - buildStart;
 
     storage = await createStorage('postgres');

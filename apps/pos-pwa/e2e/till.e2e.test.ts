@@ -1,7 +1,6 @@
-import { execFileSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import {
   ADMIN,
+  buildPwa,
   createStorage,
   postgresSkipReason,
   runLedgerVerify,
@@ -67,14 +66,7 @@ async function openBackOffice(): Promise<Page> {
 const suite = skip ? describe.skip : describe;
 suite(`till in Chromium against the real server on PostgreSQL${skip ? ` (skipped: ${skip})` : ''}`, () => {
   beforeAll(async () => {
-    execFileSync(
-      process.execPath,
-      ['node_modules/vite/bin/vite.js', 'build', '--logLevel', 'warn'],
-      {
-        cwd: fileURLToPath(new URL('..', import.meta.url)),
-        stdio: 'inherit',
-      },
-    );
+    buildPwa('pos-pwa');
     storage = await createStorage('postgres');
     storage.env.NITEOS_DEMO_SEED = 'auto';
     server = await ServerProcess.start(storage, 'e2e server');

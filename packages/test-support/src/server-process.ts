@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -263,3 +263,15 @@ export function seededRandom(seed: number): () => number {
 }
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/**
+ * Builds one of the PWAs with its own Vite (`--outDir` and friends in
+ * `args`), the way `pnpm build` does, so browser suites test what ships.
+ */
+export function buildPwa(app: 'pos-pwa' | 'guest-pwa', args: string[] = []) {
+  execFileSync(
+    process.execPath,
+    ['node_modules/vite/bin/vite.js', 'build', '--logLevel', 'warn', ...args],
+    { cwd: path.join(REPO_ROOT, 'apps', app), stdio: 'inherit' },
+  );
+}
