@@ -23,7 +23,7 @@ import {
   planTillOps,
   pushUntilAcknowledged,
 } from '../../apps/server/test/support/till-ops.ts';
-import { builtAppRoots } from './support/app-builds.ts';
+import { buildAppRoots } from './support/app-builds.ts';
 import { Nginx, nginxTest, nginxUnavailable, renderSite } from './support/nginx.ts';
 
 /**
@@ -98,18 +98,23 @@ if (nginxSkip) {
     let storage: Storage;
     let token: string;
     let venueId: string;
-    let roots: Awaited<ReturnType<typeof builtAppRoots>>;
+    let roots: Awaited<ReturnType<typeof buildAppRoots>>;
 
     beforeAll(async () => {
-      roots = await builtAppRoots();
+      roots = await buildAppRoots();
       storage = await suite.storage();
       [a, b] = await Promise.all([suite.start('server A'), suite.start('server B')]);
-      nginx = await Nginx.start({ upstreamPorts: [a.port, b.port], ...roots });
+      nginx = await Nginx.start({
+        upstreamPorts: [a.port, b.port],
+        guestRoot: roots.guestRoot,
+        posRoot: roots.posRoot,
+      });
       token = await loginAdmin(a);
       venueId = await createVenue(a, token);
     });
     afterAll(async () => {
       await nginx?.stop();
+      await roots?.remove();
     });
 
     test('plain HTTP redirects to HTTPS, except the ACME challenge', async () => {

@@ -1,24 +1,24 @@
-import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
-import { REPO_ROOT } from '../../../apps/server/test/support/server-process.ts';
+import { buildPwa } from '../../../apps/server/test/support/server-process.ts';
 
-const run = promisify(execFile);
-
-/** Where root `pnpm build` puts the two PWAs: what nginx serves in production. */
-export const APP_ROOTS = {
-  guestRoot: path.join(REPO_ROOT, 'apps/guest-pwa/dist'),
-  posRoot: path.join(REPO_ROOT, 'apps/pos-pwa/dist'),
-};
-
-/** The built apps' directories; runs root `pnpm build` first when either is missing. */
-export async function builtAppRoots(): Promise<typeof APP_ROOTS> {
-  const missing = Object.values(APP_ROOTS).filter((d) => !existsSync(path.join(d, 'index.html')));
-  if (missing.length > 0) {
-    await run('pnpm', ['build'], { cwd: REPO_ROOT, maxBuffer: 64 * 1024 * 1024 });
-    const still = missing.filter((d) => !existsSync(path.join(d, 'index.html')));
-    if (still.length > 0) throw new Error(`pnpm build did not produce ${still.join(', ')}`);
-  }
-  return APP_ROOTS;
+/**
+ * Both PWAs built from this checkout, as `pnpm build` builds them, into a
+ * temp dir of their own: the browser suites rebuild each app's dist/ while other
+ * suites run, and nginx must not serve a folder that is being emptied.
+ */
+export async function buildAppRoots(): Promise<{
+  guestRoot: string;
+  posRoot: string;
+  remove(): Promise<void>;
+}> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'niteos-apps-'));
+  // nginx's workers (nobody, when the tests run as root) read from here.
+  await chmod(dir, 0o755);
+  const guestRoot = path.join(dir, 'guest');
+  const posRoot = path.join(dir, 'pos');
+  buildPwa('guest-pwa', ['--outDir', guestRoot, '--emptyOutDir']);
+  buildPwa('pos-pwa', ['--outDir', posRoot, '--emptyOutDir']);
+  return { guestRoot, posRoot, remove: () => rm(dir, { recursive: true, force: true }) };
 }
