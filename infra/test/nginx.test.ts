@@ -24,7 +24,7 @@ import {
   pushUntilAcknowledged,
 } from '../../apps/server/test/support/till-ops.ts';
 import { buildAppRoots } from './support/app-builds.ts';
-import { Nginx, nginxTest, nginxUnavailable, renderSite } from './support/nginx.ts';
+import { Nginx, nginxTest, nginxUnavailable, removeSite, renderSite } from './support/nginx.ts';
 
 /**
  * The shipped nginx config (infra/nginx/niteos.conf.template, rendered by
@@ -63,6 +63,7 @@ if (nginxSkip) {
         posRoot: '/opt/niteos/current/apps/pos-pwa/dist',
       });
       const result = await nginxTest(site);
+      await removeSite(site);
       expect(result.output).toContain('syntax is ok');
       expect(result.output).toContain('test is successful');
       expect(result.code).toBe(0);
@@ -76,6 +77,7 @@ if (nginxSkip) {
         main: 'debian',
       });
       const result = await nginxTest(site);
+      await removeSite(site);
       expect(result.output).not.toMatch(/\[warn\]|\[emerg\]/);
       expect(result.output).toContain('test is successful');
       expect(result.code).toBe(0);

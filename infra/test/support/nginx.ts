@@ -75,6 +75,20 @@ export interface RenderedSite {
  */
 export async function renderSite(options: NginxOptions): Promise<RenderedSite> {
   const dir = await mkdtemp(path.join(tmpdir(), 'niteos-nginx-'));
+  try {
+    return await renderSiteInto(dir, options);
+  } catch (err) {
+    await rm(dir, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+/** Removes a rendered site's temp prefix (certificate, logs, configs). */
+export function removeSite(site: RenderedSite): Promise<void> {
+  return rm(site.dir, { recursive: true, force: true });
+}
+
+async function renderSiteInto(dir: string, options: NginxOptions): Promise<RenderedSite> {
   // Run as root, nginx's workers drop to `nobody`: they must reach the prefix.
   await chmod(dir, 0o755);
   const [httpPort, httpsPort] = [await freePort(), await freePort()];
@@ -272,7 +286,7 @@ export class Nginx {
       await Promise.race([exited, new Promise((r) => setTimeout(r, 5_000))]);
       if (this.child.exitCode === null) this.child.kill('SIGKILL');
     }
-    await rm(this.site.dir, { recursive: true, force: true });
+    await removeSite(this.site);
   }
 }
 
