@@ -3,6 +3,7 @@ import type { Database } from './db/database.ts';
 import type { KvStore } from './kv/store.ts';
 import type { Logger } from './logger.ts';
 import type { Metrics } from './metrics/metrics.ts';
+import type { PrepareOps } from './sync/prepare-pool.ts';
 
 /** A signed-in user, as read from a verified access token. */
 export interface AuthUser {
@@ -29,6 +30,8 @@ export interface AppDeps {
   startedAt: Date;
   /** Prometheus metrics; a fresh set when not given. */
   metrics?: Metrics;
+  /** Schema and signature checks of pushed ops: the worker pool; on the event loop when not given. */
+  prepareOps?: PrepareOps;
   /** Built till app to serve at /pos/, when there is one. */
   posDir?: string | null;
   /** Built guest app to serve at /, when there is one. */

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
@@ -21,6 +22,7 @@ const envSchema = z.object({
   NITEOS_POS_DIR: z.string().optional(),
   NITEOS_GUEST_DIR: z.string().optional(),
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+  NITEOS_VERIFY_THREADS: z.coerce.number().int().min(0).max(64).optional(),
 });
 
 export interface Config {
@@ -37,6 +39,11 @@ export interface Config {
   demoSeed: boolean;
   publicUrl: string | null;
   dbPoolSize: number;
+  /**
+   * Worker threads that check pushed ops' schema and signatures; 0 checks
+   * them on the event loop. Default: one per core.
+   */
+  verifyThreads: number;
   /** The built till app (apps/pos-pwa/dist unless set). */
   posDir: string;
   /** The built guest app (apps/guest-pwa/dist unless set). */
@@ -72,6 +79,7 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     demoSeed: e.NITEOS_DEMO_SEED === 'auto',
     publicUrl: e.NITEOS_PUBLIC_URL ?? null,
     dbPoolSize: e.DB_POOL_SIZE,
+    verifyThreads: e.NITEOS_VERIFY_THREADS ?? availableParallelism(),
     posDir: e.NITEOS_POS_DIR ?? fileURLToPath(new URL('../../pos-pwa/dist', import.meta.url)),
     guestDir: e.NITEOS_GUEST_DIR ?? fileURLToPath(new URL('../../guest-pwa/dist', import.meta.url)),
   };

@@ -8,6 +8,7 @@ import { createRedisStore } from './kv/redis-store.ts';
 import { jsonLogger } from './logger.ts';
 import { seedDemo } from './seed/demo.ts';
 import { ensureJwtSecret } from './settings.ts';
+import { createPreparePool } from './sync/prepare-pool.ts';
 
 /** With no admin configured, the embedded demo gets this one (printed at start). */
 const DEMO_ADMIN = { email: 'admin@demo.niteos.app', password: 'demo-admin' };
@@ -24,6 +25,7 @@ async function main() {
   await bootstrapAdmin(db, admin);
   const demo = config.demoSeed ? await seedDemo(db) : null;
 
+  const pool = config.verifyThreads > 0 ? createPreparePool(config.verifyThreads) : null;
   const kv = config.redisUrl ? createRedisStore(config.redisUrl) : createMemoryStore();
   const app = createApp({
     database,
@@ -34,6 +36,7 @@ async function main() {
     startedAt: new Date(),
     posDir: config.posDir,
     guestDir: config.guestDir,
+    prepareOps: pool?.prepare,
   });
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     const base = config.publicUrl ?? `http://localhost:${info.port}`;
@@ -64,8 +67,11 @@ async function main() {
 
   const shutdown = (signal: string) => {
     log({ level: 'info', msg: 'shutting down', signal });
+    // In-flight pushes finish first (they need the pool and the database).
     server.close(() => {
-      Promise.allSettled([database.close(), kv.close()]).finally(() => process.exit(0));
+      Promise.allSettled([pool?.close(), database.close(), kv.close()]).finally(() =>
+        process.exit(0),
+      );
     });
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));

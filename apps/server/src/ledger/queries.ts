@@ -1,6 +1,7 @@
 import { accountId, levelForXp, type Posting, type VoidTarget } from '@niteos/ledger-core';
 import { accounts, ledgerLines, ops, wallets } from '@niteos/schema/tables';
-import { asc, eq, inArray, sql } from 'drizzle-orm';
+import { asc, eq, sql } from 'drizzle-orm';
+import { anyOf } from '../db/any-of.ts';
 import { bulkInsert, recordset } from '../db/bulk.ts';
 import type { Tx } from '../db/database.ts';
 
@@ -31,7 +32,7 @@ export async function lockWallets(tx: Tx, tags: string[]): Promise<Map<string, L
     })
     .from(wallets)
     .innerJoin(accounts, eq(accounts.id, wallets.accountId))
-    .where(inArray(wallets.nitetapId, [...new Set(tags)].sort()))
+    .where(anyOf(wallets.nitetapId, [...new Set(tags)], 'text'))
     .orderBy(asc(wallets.nitetapId))
     // Lock the account rows too: after waiting for a lock, PostgreSQL
     // re-reads only the rows it locks, so a balance read through an unlocked
@@ -178,7 +179,7 @@ export async function loadVoidTargets(tx: Tx, ids: string[]): Promise<Map<string
       xpGranted: ops.xpGranted,
     })
     .from(ops)
-    .where(inArray(ops.id, [...new Set(ids)]));
+    .where(anyOf(ops.id, [...new Set(ids)], 'text'));
   for (const row of rows) found.set(row.id, voidTargetOf(row));
   return found;
 }

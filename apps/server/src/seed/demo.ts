@@ -5,8 +5,9 @@ import { type Envelope, Role } from '@niteos/schema/wire';
 import { eq } from 'drizzle-orm';
 import { hashSecret } from '../auth/passwords.ts';
 import { hashToken, newOpaqueToken } from '../auth/tokens.ts';
-import { nodeEd25519KeyPair, nodeEd25519Sign, nodeEd25519Verify } from '../crypto/node-ed25519.ts';
+import { nodeEd25519KeyPair, nodeEd25519Sign } from '../crypto/node-ed25519.ts';
 import type { Db } from '../db/database.ts';
+import { prepareInThread } from '../sync/prepare-pool.ts';
 import { pushOps } from '../sync/push-service.ts';
 import { createVenue } from '../venues/service.ts';
 
@@ -115,7 +116,7 @@ export async function seedDemo(db: Db): Promise<DemoLogins | null> {
     signed.push({ envelope: op.envelope, sig: op.sig });
   }
   const till = { id: tillId, venueId: venue.id, publicKey: keys.publicKey };
-  const pushed = await pushOps(db, nodeEd25519Verify, till, { tillId, ops: signed }, null);
+  const pushed = await pushOps(db, prepareInThread, till, { tillId, ops: signed }, null);
   const failed = pushed.results.filter((r) => r.status !== 'applied');
   if (failed.length > 0)
     throw new Error(`demo seeding: topups not applied: ${JSON.stringify(failed)}`);

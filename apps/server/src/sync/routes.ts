@@ -3,11 +3,11 @@ import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { bearerToken } from '../auth/tokens.ts';
 import type { AppDeps, AppEnv, AuthedTill } from '../context.ts';
-import { nodeEd25519Verify } from '../crypto/node-ed25519.ts';
 import { badRequest, payloadTooLarge, unauthorized } from '../errors.ts';
 import { clientIp } from '../http/client-ip.ts';
 import { describeIssues, readJson } from '../http/validate.ts';
 import { createTillTokenResolver } from '../tills/service.ts';
+import { prepareInThread } from './prepare-pool.ts';
 import { pull } from './pull-service.ts';
 import { pushOps } from './push-service.ts';
 
@@ -15,6 +15,7 @@ import { pushOps } from './push-service.ts';
 export function syncRoutes(deps: AppDeps) {
   const db = deps.database.db;
   const resolveTill = createTillTokenResolver(db);
+  const prepare = deps.prepareOps ?? prepareInThread;
 
   const requireTill: MiddlewareHandler<AppEnv> = async (c, next) => {
     const token = bearerToken(c.req.header('authorization'));
@@ -46,7 +47,7 @@ export function syncRoutes(deps: AppDeps) {
         if (parsed.data.tillId !== till.id)
           throw unauthorized('the device token is not the token of this till');
         const started = performance.now();
-        const reply = await pushOps(db, nodeEd25519Verify, till, parsed.data, clientIp(c));
+        const reply = await pushOps(db, prepare, till, parsed.data, clientIp(c));
         deps.metrics?.observePush((performance.now() - started) / 1000, reply.results);
         return c.json(reply);
       },

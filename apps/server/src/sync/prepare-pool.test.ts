@@ -1,0 +1,78 @@
+import { afterAll, describe, expect, test } from 'vitest';
+import type { AuthedTill } from '../context.ts';
+import { TestTill } from '../test-support/test-till.ts';
+import { isCandidate } from './prepare-op.ts';
+import { createPreparePool, prepareInThread } from './prepare-pool.ts';
+
+const till = new TestTill();
+till.tillId = 'till-pool-1';
+till.venueId = 'venue-pool-1';
+const authed: AuthedTill = {
+  id: till.tillId,
+  venueId: till.venueId,
+  publicKey: till.keys.publicKey,
+};
+
+/** The same signature with one character of its middle changed: well-formed, but wrong. */
+function forge(sig: string): string {
+  return `${sig.slice(0, 20)}${sig[20] === 'A' ? 'B' : 'A'}${sig.slice(21)}`;
+}
+
+/** 60 ops (the pool splits them across its threads), every seventh with a forged signature. */
+async function pushOf(): Promise<unknown[]> {
+  const ops: unknown[] = [];
+  for (let i = 0; i < 60; i++) {
+    const op = await till.sign({
+      op: 'topup',
+      tender: 'cash',
+      nitetapId: '04A1B2C3D4E5F6',
+      amountNc: 100 + i,
+      amountChf: 100 + i,
+    });
+    ops.push(i % 7 === 3 ? { ...op, sig: forge(op.sig) } : op);
+  }
+  ops.push({ envelope: { id: 'not-an-envelope' }, sig: 'x' });
+  return ops;
+}
+
+describe('prepare pool (real worker threads)', () => {
+  const pool = createPreparePool(2);
+  afterAll(() => pool.close());
+
+  test('gives the same answers, in request order, as checking on the event loop', async () => {
+    const ops = await pushOf();
+    const [pooled, inThread] = await Promise.all([
+      pool.prepare(ops, authed),
+      prepareInThread(ops, authed),
+    ]);
+    expect(pooled).toEqual(inThread);
+    expect(pooled.map((p) => p.index)).toEqual(ops.map((_, i) => i));
+  });
+
+  test('only ops whose signature verifies come back as candidates', async () => {
+    const ops = await pushOf();
+    const prepared = await pool.prepare(ops, authed);
+    const forged = prepared.filter((_, i) => i % 7 === 3 && i < 60);
+    expect(forged.length).toBe(9);
+    for (const p of forged) {
+      expect(isCandidate(p)).toBe(false);
+      expect(!isCandidate(p) && p.result.reason).toBe('bad_signature');
+    }
+    expect(prepared.filter(isCandidate).length).toBe(51);
+    const last = prepared[60];
+    expect(last && !isCandidate(last) && last.result.reason).toBe('schema');
+  });
+
+  test('a key other than the till key verifies nothing', async () => {
+    const other = new TestTill();
+    const prepared = await pool.prepare(await pushOf(), {
+      ...authed,
+      publicKey: other.keys.publicKey,
+    });
+    expect(prepared.filter(isCandidate)).toEqual([]);
+  });
+
+  test('an empty push needs no thread', async () => {
+    expect(await pool.prepare([], authed)).toEqual([]);
+  });
+});

@@ -1,0 +1,101 @@
+import type { VoidTarget } from '@niteos/ledger-core';
+import { ops, tillChain, tills, venues } from '@niteos/schema/tables';
+import type { OpResult } from '@niteos/schema/wire';
+import { and, eq, sql } from 'drizzle-orm';
+import type { AuthedTill } from '../context.ts';
+import { anyOf } from '../db/any-of.ts';
+import type { Tx } from '../db/database.ts';
+import { type LockedWallet, loadVoidTargets, lockWallets } from '../ledger/queries.ts';
+import { venueView } from '../venues/service.ts';
+import type { CandidateOp } from './prepare-op.ts';
+
+export type StoredResult = Omit<OpResult, 'duplicate'>;
+
+/** What the push transaction read before deciding anything. */
+export interface Loaded {
+  revoked: boolean;
+  policy: ReturnType<typeof venueView>['policy'];
+  seen: Map<string, { canonHash: string; result: StoredResult }>;
+  chain: Map<number, { opId: string; sigHash: string }>;
+  voidTargets: Map<string, VoidTarget>;
+  wallets: Map<string, LockedWallet>;
+}
+
+/** The columns a duplicate needs: its canonical hash and the stored result. */
+const storedColumns = {
+  id: ops.id,
+  canonHash: ops.canonHash,
+  status: ops.status,
+  reason: ops.reason,
+  resultBalanceNc: ops.resultBalanceNc,
+  resultXp: ops.resultXp,
+  resultLevel: ops.resultLevel,
+};
+
+function storedResultOf(row: {
+  id: string;
+  status: string;
+  reason: string | null;
+  resultBalanceNc: number | null;
+  resultXp: number | null;
+  resultLevel: number | null;
+}): StoredResult {
+  return {
+    id: row.id,
+    status: row.status as OpResult['status'],
+    reason: row.reason as OpResult['reason'],
+    balanceNc: row.resultBalanceNc,
+    xp: row.resultXp,
+    level: row.resultLevel,
+  };
+}
+
+/**
+ * Takes the till's lock, then reads what steps 4–7 need and locks the
+ * wallets in one round trip: postgres.js pipelines statements issued
+ * together on the transaction's connection, and the wallet locks (the
+ * contended ones) go out last.
+ */
+export async function load(tx: Tx, till: AuthedTill, candidates: CandidateOp[]): Promise<Loaded> {
+  // Pushes of one till run one at a time: with READ COMMITTED, each then
+  // sees every op the previous one committed, so an id is never applied twice.
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${till.id}, 0))`);
+
+  const ids = candidates.map((c) => c.envelope.id);
+  const seqs = new Set<number>();
+  for (const c of candidates) {
+    seqs.add(c.envelope.seq);
+    seqs.add(c.envelope.seq - 1);
+  }
+  const voidIds = candidates.flatMap((c) => (c.envelope.voids ? [c.envelope.voids] : []));
+  const tags = candidates.flatMap((c) => (c.envelope.nitetapId ? [c.envelope.nitetapId] : []));
+  const [state, seenRows, chainRows, voidTargets, wallets] = await Promise.all([
+    tx
+      .select({ status: tills.status, venue: venues })
+      .from(tills)
+      .innerJoin(venues, eq(venues.id, tills.venueId))
+      .where(eq(tills.id, till.id)),
+    tx
+      .select(storedColumns)
+      .from(ops)
+      .where(anyOf(ops.id, ids, 'text')),
+    tx
+      .select()
+      .from(tillChain)
+      .where(and(eq(tillChain.tillId, till.id), anyOf(tillChain.seq, [...seqs], 'integer'))),
+    loadVoidTargets(tx, voidIds),
+    lockWallets(tx, tags),
+  ]);
+  const [current] = state;
+  if (!current) throw new Error(`till ${till.id} vanished`);
+  return {
+    revoked: current.status === 'revoked',
+    policy: venueView(current.venue).policy,
+    seen: new Map(
+      seenRows.map((row) => [row.id, { canonHash: row.canonHash, result: storedResultOf(row) }]),
+    ),
+    chain: new Map(chainRows.map((row) => [row.seq, { opId: row.opId, sigHash: row.sigHash }])),
+    voidTargets,
+    wallets,
+  };
+}

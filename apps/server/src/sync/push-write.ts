@@ -1,0 +1,102 @@
+import { conflicts, ops, securityLog, seqGaps, tillChain, tills } from '@niteos/schema/tables';
+import { and, eq, isNull, sql } from 'drizzle-orm';
+import type { AuthedTill } from '../context.ts';
+import { anyOf } from '../db/any-of.ts';
+import { bulkInsert, recordset } from '../db/bulk.ts';
+import type { Tx } from '../db/database.ts';
+import {
+  createWallets,
+  ledgerLineStatement,
+  markVoidedStatements,
+  venueAccountStatement,
+  walletUpdateStatements,
+} from '../ledger/queries.ts';
+import type { FinalOp } from './prepare-op.ts';
+import type { Writes } from './push-decide.ts';
+
+/**
+ * Writes one push's outcome. Wallets first used here are created (and
+ * checked) first; every other statement is issued at once, in dependency
+ * order, and postgres.js pipelines them on the transaction's connection:
+ * one round trip instead of a dozen while the wallet locks are held. The
+ * hot venue-account rows come last, so they are held only until COMMIT.
+ */
+export async function write(
+  tx: Tx,
+  till: AuthedTill,
+  w: Writes,
+  finals: FinalOp[],
+  ip: string | null,
+) {
+  await createWallets(tx, [...w.newWallets]);
+  const statements: PromiseLike<unknown>[] = [
+    ...walletUpdateStatements(tx, w.changedWallets),
+    bulkInsert(tx, ops, w.opRows),
+    bulkInsert(tx, tillChain, w.chainRows),
+    bulkInsert(tx, conflicts, w.conflictRows),
+    ...markVoidedStatements(tx, w.voided),
+  ];
+  if (w.postings.length > 0) statements.push(ledgerLineStatement(tx, w.postings));
+  if (w.touchedTags.size > 0) {
+    const seen = recordset(
+      [...w.touchedTags].sort().map((tag) => ({ nitetap_id: tag })),
+      'nitetap_id text',
+    );
+    statements.push(
+      tx.execute(sql`
+        insert into wallet_venues (nitetap_id, venue_id, last_seen_at)
+        select x.nitetap_id, ${till.venueId}, now() from ${seen}
+        on conflict (nitetap_id, venue_id) do update set last_seen_at = excluded.last_seen_at`),
+    );
+  }
+  if (w.gapSeqs.length > 0) {
+    statements.push(
+      tx
+        .insert(seqGaps)
+        .values(w.gapSeqs.map((seq) => ({ tillId: till.id, seq })))
+        .onConflictDoNothing(),
+    );
+  }
+  const filled = w.chainRows.map((r) => r.seq + 1);
+  if (filled.length > 0) {
+    statements.push(
+      tx
+        .update(seqGaps)
+        .set({ closedAt: new Date() })
+        .where(
+          and(
+            eq(seqGaps.tillId, till.id),
+            anyOf(seqGaps.seq, filled, 'integer'),
+            isNull(seqGaps.closedAt),
+          ),
+        ),
+    );
+  }
+  const security = [
+    ...finals
+      .filter((f) => f.badSignature)
+      .map((f) => ({ kind: 'bad_signature', opId: f.result.id || null, detail: null })),
+    ...w.flags.map((f) => ({ kind: f.reason, opId: f.opId, detail: null })),
+  ];
+  if (security.length > 0) {
+    statements.push(
+      tx
+        .insert(securityLog)
+        .values(security.map((s) => ({ ...s, tillId: till.id, venueId: till.venueId, ip }))),
+    );
+  }
+  const maxSeq = Math.max(0, ...w.chainRows.map((r) => r.seq));
+  statements.push(
+    tx
+      .update(tills)
+      .set({
+        lastSeenAt: new Date(),
+        lastSeq: sql`greatest(${tills.lastSeq}, ${maxSeq})`,
+        ...(w.flags.length > 0 ? { flaggedAt: new Date(), flagReason: 'basis_violation' } : {}),
+      })
+      .where(eq(tills.id, till.id)),
+  );
+  const venue = venueAccountStatement(tx, w.postings);
+  if (venue) statements.push(venue);
+  await Promise.all(statements);
+}
