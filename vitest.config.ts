@@ -80,6 +80,16 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
+      {
+        test: {
+          // infra/: nginx, backup and deploy scripts run for real against real servers.
+          name: 'infra',
+          include: ['infra/test/**/*.test.ts'],
+          testTimeout: 300_000,
+          hookTimeout: 180_000,
+          fileParallelism: false,
+        },
+      },
     ],
   },
 });

@@ -6,11 +6,11 @@ import {
   createStorage,
   createVenue,
   enrollTill,
+  expectBooksBalance,
   loginAdmin,
   newNitetapId,
   postgresSkipReason,
   pushOk,
-  runLedgerVerify,
   ServerProcess,
   type Storage,
   seededRandom,
@@ -182,12 +182,4 @@ if (postgresSkipReason) {
       await expectBooksBalance(storage);
     });
   });
-}
-
-async function expectBooksBalance(storage: Storage) {
-  const verify = await runLedgerVerify(storage);
-  expect(verify.stderr).toBe('');
-  expect(verify.stdout).toContain('sum of balances 0, sum of lines 0');
-  expect(verify.stdout).toContain('OK: the books balance');
-  expect(verify.code).toBe(0);
 }

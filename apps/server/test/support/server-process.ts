@@ -4,12 +4,13 @@ import {
   ADMIN,
   createStorage,
   postgresSkipReason,
+  runLedgerVerify,
   ServerProcess,
   type Storage,
   type StorageMode,
   serverLogs,
 } from '@niteos/test-support';
-import { afterAll, beforeEach, describe, test } from 'vitest';
+import { afterAll, beforeEach, describe, expect, test } from 'vitest';
 import { type Send, type SignedOp, TestTill } from '../../src/test-support/test-till.ts';
 
 export * from '@niteos/test-support';
@@ -130,4 +131,13 @@ export function describeWithServers(
     };
     body(suite);
   });
+}
+
+/** `pnpm ledger:verify` on `storage` reports balanced books (zero-sum balances and lines). */
+export async function expectBooksBalance(storage: Storage) {
+  const verify = await runLedgerVerify(storage);
+  expect(verify.stderr).toBe('');
+  expect(verify.stdout).toContain('sum of balances 0, sum of lines 0');
+  expect(verify.stdout).toContain('OK: the books balance');
+  expect(verify.code).toBe(0);
 }

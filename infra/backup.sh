@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Backs up the NiteOS PostgreSQL database: one pg_dump in custom format per run,
+# keeping the newest NITEOS_BACKUP_KEEP. Run it from a systemd timer or cron
+# (see infra/README.md); restore with infra/restore.sh.
+#
+# Settings (defaults in brackets); NITEOS_ENV_FILE is read first when it exists:
+#   NITEOS_ENV_FILE      [/etc/niteos/niteos.env] provides DATABASE_URL
+#   DATABASE_URL         the database to dump (required)
+#   NITEOS_BACKUP_DIR    [/var/backups/niteos]
+#   NITEOS_BACKUP_KEEP   how many dumps to keep [14]
+set -euo pipefail
+
+env_file="${NITEOS_ENV_FILE:-/etc/niteos/niteos.env}"
+if [[ -r "$env_file" ]]; then
+  set -a
+  # shellcheck disable=SC1090
+  . "$env_file"
+  set +a
+fi
+: "${DATABASE_URL:?set DATABASE_URL (or NITEOS_ENV_FILE)}"
+backup_dir="${NITEOS_BACKUP_DIR:-/var/backups/niteos}"
+keep="${NITEOS_BACKUP_KEEP:-14}"
+[[ "$keep" =~ ^[1-9][0-9]*$ ]] || {
+  echo "backup.sh: NITEOS_BACKUP_KEEP must be a positive number: $keep" >&2
+  exit 2
+}
+
+# Dumps hold every wallet and sale: only the owner may read them.
+umask 077
+mkdir -p "$backup_dir"
+name="niteos-$(date -u +%Y%m%dT%H%M%S.%3NZ).dump"
+partial="$backup_dir/.$name.partial"
+trap 'rm -f "$partial"' EXIT
+
+pg_dump --format=custom --compress=6 --file="$partial" --dbname="$DATABASE_URL"
+# A dump pg_restore cannot list is no backup: fail before it replaces an old one.
+pg_restore --list "$partial" >/dev/null
+# Renamed only when complete, so rotation and restore never see half a dump.
+mv "$partial" "$backup_dir/$name"
+echo "backup.sh: wrote $backup_dir/$name ($(stat -c %s "$backup_dir/$name") bytes)"
+
+# Names sort by time; everything older than the newest $keep goes.
+mapfile -t dumps < <(find "$backup_dir" -maxdepth 1 -name 'niteos-*.dump' -printf '%f\n' | sort -r)
+for old in "${dumps[@]:$keep}"; do
+  rm -f "$backup_dir/$old"
+  echo "backup.sh: removed $old (keeping $keep)"
+done

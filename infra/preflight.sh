@@ -1,0 +1,217 @@
+#!/usr/bin/env bash
+# Prepares a fresh Debian 12 host for NiteOS, or with --check only reports.
+# Safe to run again: every step checks first and changes only what is missing.
+#
+#   sudo infra/preflight.sh            fix what is missing, then report
+#   infra/preflight.sh --check         report only; exit 1 on any problem
+#
+# Settings (defaults in brackets):
+#   NITEOS_SERVER_NAME  public host name, written into a new env file [hostname -f]
+#   NITEOS_NODE_MAJOR   Node.js major from NodeSource when node is missing/old [20]
+#
+# Node.js: Debian 12 ships 18.x but NiteOS needs >= 20.19, so the fix installs
+# NodeSource's nodejs 20 (their signed apt repository). pnpm comes from npm.
+set -euo pipefail
+
+mode=apply
+case "${1:-}" in
+  --check) mode=check ;;
+  "") ;;
+  *)
+    echo "usage: preflight.sh [--check]" >&2
+    exit 2
+    ;;
+esac
+if [[ $mode == apply && $EUID -ne 0 ]]; then
+  echo "preflight.sh: run as root to fix things, or with --check to report" >&2
+  exit 2
+fi
+
+NODE_MIN="20.19.0"
+PNPM_VERSION="9.15.9"
+NODE_MAJOR="${NITEOS_NODE_MAJOR:-20}"
+ENV_FILE=/etc/niteos/niteos.env
+problems=0
+
+ok() { printf 'ok       %s\n' "$*"; }
+problem() {
+  printf 'PROBLEM  %s\n' "$*"
+  problems=$((problems + 1))
+}
+
+# ensure DESCRIPTION CHECK FIX: OK when CHECK passes; otherwise FIX (apply mode) and check again.
+ensure() {
+  local what="$1" check="$2" fix="$3"
+  if $check; then
+    ok "$what"
+  elif [[ $mode == check ]]; then
+    problem "$what"
+  elif $fix && $check; then
+    printf 'fixed    %s\n' "$what"
+  else
+    problem "$what (could not fix)"
+  fi
+}
+
+installed() { [[ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" == "install ok installed" ]]; }
+apt_install() {
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+apt_updated=no
+apt_update_once() {
+  [[ $apt_updated == yes ]] || apt-get update -qq
+  apt_updated=yes
+}
+
+# --- packages ---------------------------------------------------------------
+has_nginx() { installed nginx-light || installed nginx || installed nginx-full; }
+fix_nginx() { apt_update_once && apt_install nginx-light; }
+ensure "nginx installed" has_nginx fix_nginx
+
+for pkg in postgresql redis-server ufw certbot curl git openssl gettext-base; do
+  # shellcheck disable=SC2317 # called through ensure
+  fix_pkg() { apt_update_once && apt_install "$pkg"; }
+  check_pkg() { installed "$pkg"; }
+  ensure "package $pkg installed" check_pkg fix_pkg
+done
+
+node_ok() {
+  local v
+  v="$(node --version 2>/dev/null)" || return 1
+  v="${v#v}"
+  [[ "$(printf '%s\n%s\n' "$NODE_MIN" "$v" | sort -V | head -1)" == "$NODE_MIN" ]]
+}
+fix_node() {
+  apt_update_once
+  apt_install ca-certificates curl gnupg
+  install -d -m 0755 /etc/apt/keyrings
+  curl -fsSL https://deb.nodesource.com/gpgkey/nodesource-repo.gpg.key |
+    gpg --dearmor --yes -o /etc/apt/keyrings/nodesource.gpg
+  echo "deb [signed-by=/etc/apt/keyrings/nodesource.gpg] https://deb.nodesource.com/node_$NODE_MAJOR.x nodistro main" \
+    >/etc/apt/sources.list.d/nodesource.list
+  apt-get update -qq
+  apt_install nodejs
+}
+ensure "node >= $NODE_MIN ($(node --version 2>/dev/null || echo none))" node_ok fix_node
+
+pnpm_ok() { [[ "$(pnpm --version 2>/dev/null)" == "$PNPM_VERSION" ]]; }
+fix_pnpm() { npm install -g --silent "pnpm@$PNPM_VERSION" >/dev/null; }
+ensure "pnpm $PNPM_VERSION" pnpm_ok fix_pnpm
+
+# --- user and directories ---------------------------------------------------
+user_ok() { id -u niteos >/dev/null 2>&1; }
+fix_user() {
+  adduser --system --group --home /var/lib/niteos --shell /usr/sbin/nologin niteos >/dev/null
+}
+ensure "system user niteos" user_ok fix_user
+
+# The server may write only its data dir; the code in /opt/niteos is root's.
+dirs_ok() {
+  [[ -d /opt/niteos/releases && -d /var/lib/niteos && -d /var/backups/niteos ]] &&
+    [[ "$(stat -c %U /var/backups/niteos)" == niteos ]]
+}
+fix_dirs() {
+  install -d -m 0755 -o root -g root /opt/niteos /opt/niteos/releases
+  install -d -m 0750 -o niteos -g niteos /var/lib/niteos
+  install -d -m 0700 -o niteos -g niteos /var/backups/niteos
+}
+ensure "directories /opt/niteos, /var/lib/niteos, /var/backups/niteos" dirs_ok fix_dirs
+
+# --- database ---------------------------------------------------------------
+psql_admin() { runuser -u postgres -- psql --no-psqlrc -qtAX "$@" 2>/dev/null; }
+postgres_up() { pg_isready -q -h 127.0.0.1 -p 5432; }
+fix_postgres_up() { systemctl enable --now postgresql; }
+ensure "PostgreSQL answers on 127.0.0.1:5432" postgres_up fix_postgres_up
+
+role_ok() { [[ "$(psql_admin -c "select 1 from pg_roles where rolname = 'niteos'")" == 1 ]]; }
+db_ok() { [[ "$(psql_admin -c "select 1 from pg_database where datname = 'niteos'")" == 1 ]]; }
+db_password=""
+fix_role() {
+  db_password="$(openssl rand -hex 24)"
+  psql_admin -c "create role niteos login password '$db_password'"
+}
+fix_db() { psql_admin -c "create database niteos owner niteos"; }
+ensure "database role niteos" role_ok fix_role
+ensure "database niteos owned by niteos" db_ok fix_db
+
+redis_up() { redis-cli -h 127.0.0.1 -p 6379 ping 2>/dev/null | grep -q PONG; }
+fix_redis_up() { systemctl enable --now redis-server; }
+ensure "Redis answers on 127.0.0.1:6379" redis_up fix_redis_up
+
+# --- server settings --------------------------------------------------------
+env_ok() { [[ -f $ENV_FILE && "$(stat -c '%a %U %G' "$ENV_FILE")" == "640 root niteos" ]]; }
+fix_env() {
+  install -d -m 0750 -o root -g niteos /etc/niteos
+  if [[ ! -f $ENV_FILE ]]; then
+    if [[ -z $db_password ]]; then
+      # The role existed before: set a new password we can write down.
+      db_password="$(openssl rand -hex 24)"
+      psql_admin -c "alter role niteos password '$db_password'"
+    fi
+    local name="${NITEOS_SERVER_NAME:-$(hostname -f)}"
+    cat >"$ENV_FILE" <<SETTINGS
+# NiteOS server settings, shared by every niteos@PORT unit (see infra/README.md).
+DATABASE_URL=postgres://niteos:$db_password@127.0.0.1:5432/niteos
+REDIS_URL=redis://127.0.0.1:6379
+NITEOS_JWT_SECRET=$(openssl rand -base64 48 | tr -d '\n')
+NITEOS_PUBLIC_URL=https://$name
+NITEOS_DEMO_SEED=off
+DB_POOL_SIZE=10
+SETTINGS
+  fi
+  chown root:niteos "$ENV_FILE"
+  chmod 0640 "$ENV_FILE"
+}
+ensure "settings $ENV_FILE (640 root:niteos)" env_ok fix_env
+
+# --- firewall: 22, 80 and 443 in, nothing else ------------------------------
+ufw_ok() {
+  local status
+  status="$(ufw status verbose 2>/dev/null)" || return 1
+  grep -q '^Status: active' <<<"$status" || return 1
+  grep -q 'Default: deny (incoming)' <<<"$status" || return 1
+  local allowed
+  allowed="$(awk '/ALLOW IN/ {print $1}' <<<"$status" | sed 's/ (v6)//' | sort -u | tr '\n' ' ')"
+  [[ "$allowed" == "22/tcp 443/tcp 80/tcp " ]]
+}
+fix_ufw() {
+  ufw --force reset >/dev/null
+  ufw default deny incoming >/dev/null
+  ufw default allow outgoing >/dev/null
+  for port in 22 80 443; do ufw allow "$port/tcp" >/dev/null; done
+  ufw --force enable >/dev/null
+}
+ensure "firewall (ufw) allows only 22, 80, 443 in" ufw_ok fix_ufw
+
+# Databases and server processes must listen on loopback only, whatever the firewall says.
+exposed() {
+  ss -ltnH 2>/dev/null | awk '{print $4}' |
+    grep -Ev '^(127\.[0-9.]+|\[::1\]|\[::ffff:127\.[0-9.]+\]):[0-9]+$' |
+    grep -Ev ':(22|80|443)$' || true
+}
+listening_ok() { [[ -z "$(exposed)" ]]; }
+if listening_ok; then
+  ok "nothing but 22, 80, 443 listens beyond loopback"
+else
+  problem "listening beyond loopback: $(exposed | tr '\n' ' ')"
+fi
+
+# --- no radio or streaming engine on a till server ---------------------------
+STREAMING_PACKAGES="icecast2 liquidsoap mpd ices2 darkice ezstream mopidy snapserver ffserver owncast shoutcast"
+STREAMING_PROCESSES="icecast icecast2 liquidsoap mpd ices ices2 darkice ezstream mopidy snapserver ffserver owncast sc_serv"
+found=""
+for pkg in $STREAMING_PACKAGES; do installed "$pkg" && found+="package $pkg, "; done
+for proc in $STREAMING_PROCESSES; do pgrep -x "$proc" >/dev/null 2>&1 && found+="process $proc, "; done
+if [[ -z $found ]]; then
+  ok "no radio or streaming engine installed or running"
+else
+  # Never removed automatically: someone put it there; they should know it goes.
+  problem "radio or streaming engine present: ${found%, } (remove it: NiteOS hosts run nothing else)"
+fi
+
+echo
+if ((problems > 0)); then
+  echo "preflight.sh: $problems problem(s)"
+  exit 1
+fi
+echo "preflight.sh: host ready"

@@ -1,0 +1,115 @@
+import { randomInt } from 'node:crypto';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, expect, test } from 'vitest';
+import {
+  createPostgresDatabase,
+  createVenue,
+  describeWithServers,
+  enrollTill,
+  expectBooksBalance,
+  loginAdmin,
+  newNitetapId,
+  pushOk,
+  runLedgerVerify,
+  ServerProcess,
+  type Storage,
+  seededRandom,
+  walletBalance,
+} from '../../apps/server/test/support/server-process.ts';
+import { expectedBalances, planTillOps } from '../../apps/server/test/support/till-ops.ts';
+import { runScript } from './support/scripts.ts';
+
+/** infra/backup.sh and infra/restore.sh on the real PostgreSQL, checked by ledger:verify. */
+describeWithServers('postgres', 'database backup and restore', (suite) => {
+  const cleanup: (() => Promise<unknown>)[] = [];
+  afterAll(async () => {
+    for (const c of cleanup.reverse()) await c();
+  });
+
+  test('a backup restored into a new database passes ledger:verify with the same balances', async () => {
+    const seed = randomInt(2 ** 31);
+    const storage = await suite.storage();
+    const server = await suite.start('original');
+    const token = await loginAdmin(server);
+    const till = await enrollTill(server, token, await createVenue(server, token), 'Bar');
+    const plan = await planTillOps(
+      till,
+      Array.from({ length: 6 }, newNitetapId),
+      240,
+      seededRandom(seed),
+    );
+    const ops = plan.ops.map((o) => o.signed);
+    const backupDir = await mkdtemp(path.join(tmpdir(), 'niteos-backups-'));
+    cleanup.push(() => rm(backupDir, { recursive: true, force: true }));
+    const backup = () =>
+      runScript('backup.sh', [], {
+        DATABASE_URL: storage.env.DATABASE_URL as string,
+        NITEOS_BACKUP_DIR: backupDir,
+        NITEOS_BACKUP_KEEP: '2',
+        NITEOS_ENV_FILE: '/nonexistent',
+      });
+
+    // Three nights: push a third of the ops, back up; only the newest two dumps stay.
+    for (let night = 0; night < 3; night++) {
+      const part = ops.slice(night * 80, (night + 1) * 80);
+      for (let i = 0; i < part.length; i += 40)
+        await pushOk(till, server.send, part.slice(i, i + 40));
+      const run = await backup();
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(0);
+    }
+    const dumps = (await readdir(backupDir)).sort();
+    expect(dumps).toHaveLength(2);
+    expect(dumps.every((d) => /^niteos-\d{8}T\d{6}\.\d{3}Z\.dump$/.test(d))).toBe(true);
+    const newest = path.join(backupDir, dumps[1] as string);
+
+    const target = await createPostgresDatabase();
+    const restored: Storage = {
+      mode: 'postgres',
+      env: { ...storage.env, DATABASE_URL: target.url },
+      dispose: () => target.drop(),
+    };
+    cleanup.push(() => restored.dispose());
+    const restore = await runScript('restore.sh', [newest, target.url], {});
+    expect(restore.stderr).toBe('');
+    expect(restore.code).toBe(0);
+
+    await expectBooksBalance(restored);
+    const copy = await ServerProcess.start(restored, 'restored');
+    cleanup.push(() => copy.stop());
+    const copyToken = await loginAdmin(copy);
+    const expected = expectedBalances(ops);
+    for (const [tag, balance] of expected) {
+      expect(await walletBalance(server, token, tag)).toBe(balance);
+      expect(await walletBalance(copy, copyToken, tag), `seed ${seed}`).toBe(balance);
+    }
+    // The restored books are the same books: the same verify report, line for line
+    // (after the first, which names the database).
+    const report = async (s: Storage) => (await runLedgerVerify(s)).stdout.split('\n').slice(1);
+    expect(await report(restored)).toEqual(await report(storage));
+  });
+
+  test('restore refuses a database that already holds data and leaves it untouched', async () => {
+    const storage = await suite.storage();
+    const backupDir = await mkdtemp(path.join(tmpdir(), 'niteos-backups-'));
+    cleanup.push(() => rm(backupDir, { recursive: true, force: true }));
+    const run = await runScript('backup.sh', [], {
+      DATABASE_URL: storage.env.DATABASE_URL as string,
+      NITEOS_BACKUP_DIR: backupDir,
+      NITEOS_ENV_FILE: '/nonexistent',
+    });
+    expect(run.code).toBe(0);
+    const [dump] = await readdir(backupDir);
+    const before = await runLedgerVerify(storage);
+    const refused = await runScript(
+      'restore.sh',
+      [path.join(backupDir, dump as string), storage.env.DATABASE_URL as string],
+      {},
+    );
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/already has \d+ tables; restore into a new, empty one/);
+    expect((await runLedgerVerify(storage)).stdout).toBe(before.stdout);
+  });
+});

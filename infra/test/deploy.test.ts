@@ -1,0 +1,122 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readdir, readFile, readlink, realpath, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import {
+  describeWithServers,
+  REPO_ROOT,
+  type Storage,
+} from '../../apps/server/test/support/server-process.ts';
+import { freePort } from './support/nginx.ts';
+import { runScript, type ScriptRun } from './support/scripts.ts';
+
+const git = promisify(execFile);
+
+/**
+ * infra/deploy.sh for real: it clones this repository's HEAD from a local
+ * bare repo, installs, builds, migrates a real PostgreSQL database and
+ * restarts a real server process. Only the restart is a stand-in for
+ * systemctl (a script that stops the old process and starts the new one from
+ * `current`); the health check is the script's own.
+ */
+
+// What `systemctl restart niteos@PORT` does, without systemd: stop, start from current.
+const RESTART = `set -euo pipefail
+pidfile="$NITEOS_HOME/server.pid"
+if [[ -f "$pidfile" ]]; then
+  pid="$(cat "$pidfile")"
+  kill -TERM "$pid" 2>/dev/null || true
+  while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
+fi
+cd "$NITEOS_HOME/current"
+set -a; . "$NITEOS_ENV_FILE"; set +a
+PORT="$NITEOS_PORTS" HOST=127.0.0.1 setsid node --import tsx apps/server/src/index.ts \\
+  >>"$NITEOS_HOME/server.log" 2>&1 </dev/null &
+echo $! >"$pidfile"
+`;
+
+describeWithServers('postgres', 'deploy.sh with a local bare repo', (suite) => {
+  let dir: string;
+  let home: string;
+  let origin: string;
+  let port: number;
+  let env: Record<string, string>;
+
+  const deploy = () => runScript('deploy.sh', [], env, 600_000);
+  const serverPid = async () => Number(await readFile(path.join(home, 'server.pid'), 'utf8'));
+  const health = () => fetch(`http://127.0.0.1:${port}/api/health`).then((r) => r.status);
+  const explain = async (run: ScriptRun) =>
+    `${run.stdout}\n${run.stderr}\n--- server.log ---\n${await readFile(path.join(home, 'server.log'), 'utf8').catch(() => '')}`;
+
+  beforeAll(async () => {
+    const storage: Storage = await suite.storage();
+    dir = await mkdtemp(path.join(tmpdir(), 'niteos-deploy-'));
+    home = path.join(dir, 'niteos');
+    origin = path.join(dir, 'origin.git');
+    port = await freePort();
+    await git('git', ['init', '--quiet', '--bare', '--initial-branch=main', origin]);
+    await git('git', ['push', '--quiet', origin, 'HEAD:refs/heads/main'], { cwd: REPO_ROOT });
+    const envFile = path.join(dir, 'niteos.env');
+    await writeFile(
+      envFile,
+      Object.entries(storage.env)
+        .map(([k, v]) => `${k}=${v}\n`)
+        .join(''),
+    );
+    env = {
+      NITEOS_REPO: origin,
+      NITEOS_REF: 'main',
+      NITEOS_HOME: home,
+      NITEOS_ENV_FILE: envFile,
+      NITEOS_PORTS: String(port),
+      NITEOS_RESTART_CMD: RESTART,
+      NITEOS_HEALTH_TIMEOUT: '30',
+    };
+  });
+  afterAll(async () => {
+    const pid = await serverPid().catch(() => 0);
+    if (pid) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {}
+    }
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  test('deploys a release, then rolls back one whose health check fails', async () => {
+    const first = await deploy();
+    expect(first.code, await explain(first)).toBe(0);
+    expect(first.stdout).toMatch(/healthy: \d{8}T\d{6}Z-[0-9a-f]{12} is live/);
+    const release1 = await realpath(path.join(home, 'current'));
+    expect(path.dirname(release1)).toBe(await realpath(path.join(home, 'releases')));
+    // The build ran in the release: nginx serves these files from current/.
+    expect(await readdir(path.join(release1, 'apps/pos-pwa/dist'))).toContain('index.html');
+    expect(await health()).toBe(200);
+    const pid1 = await serverPid();
+    expect(await realpath(`/proc/${pid1}/cwd`)).toBe(release1);
+
+    // The next commit crashes at start: the health check must fail and undo the switch.
+    const work = path.join(dir, 'work');
+    await git('git', ['clone', '--quiet', origin, work]);
+    const entry = path.join(work, 'apps/server/src/index.ts');
+    await writeFile(entry, `throw new Error('broken release');\n${await readFile(entry, 'utf8')}`);
+    const commit = ['-c', 'user.name=test', '-c', 'user.email=test@niteos.test', 'commit'];
+    await git('git', [...commit, '--quiet', '-am', 'break the server'], { cwd: work });
+    await git('git', ['push', '--quiet', 'origin', 'main'], { cwd: work });
+
+    const second = await deploy();
+    expect(second.code, await explain(second)).toBe(1);
+    expect(second.stderr).toMatch(/is not healthy; rolling back to/);
+    expect(second.stderr).toContain(`rolled back to ${path.basename(release1)}, which is healthy`);
+    expect(await readlink(path.join(home, 'current'))).toBe(release1);
+    expect(await health()).toBe(200);
+    const pid2 = await serverPid();
+    expect(pid2).not.toBe(pid1);
+    expect(await realpath(`/proc/${pid2}/cwd`)).toBe(release1);
+    // The broken release stays on disk for a look, but nothing runs it.
+    const releases = await readdir(path.join(home, 'releases'));
+    expect(releases.filter((r) => !r.startsWith('.'))).toHaveLength(2);
+  });
+});

@@ -1,0 +1,102 @@
+import { execFile, spawn } from 'node:child_process';
+import { copyFile, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, test } from 'vitest';
+import { REPO_ROOT } from '../../apps/server/test/support/server-process.ts';
+import { runScript } from './support/scripts.ts';
+
+const run = promisify(execFile);
+
+/**
+ * infra/preflight.sh can only be applied to a fresh host; here it runs in
+ * --check mode on this machine, which must report without changing anything.
+ */
+
+/** What --check must never change: users, settings, database roles. */
+async function hostState(): Promise<string> {
+  const passwd = await readFile('/etc/passwd', 'utf8');
+  const settings = await stat('/etc/niteos').then(
+    (s) => `dir ${s.mode}`,
+    () => 'absent',
+  );
+  const { stdout: roles } = await run('psql', [
+    process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+    '-qtAXc',
+    "select string_agg(rolname, ',' order by rolname) from pg_roles where rolname = 'niteos'",
+  ]);
+  return JSON.stringify({ passwd, settings, roles });
+}
+
+function findings(stdout: string) {
+  const lines = stdout.split('\n').filter((l) => /^(ok|PROBLEM) /.test(l));
+  return {
+    lines,
+    ok: lines.filter((l) => l.startsWith('ok ')).map((l) => l.slice(9)),
+    problems: lines.filter((l) => l.startsWith('PROBLEM ')).map((l) => l.slice(9)),
+  };
+}
+
+describe('preflight.sh --check', () => {
+  test('reports this machine honestly, exits 1 on problems and changes nothing', async () => {
+    const before = await hostState();
+    const result = await runScript('preflight.sh', ['--check'], {});
+    expect(await hostState()).toBe(before);
+    const { lines, ok, problems } = findings(result.stdout);
+    expect(lines.length).toBeGreaterThanOrEqual(15);
+    // What this machine (and CI) is known to have.
+    expect(ok).toContain('nginx installed');
+    expect(ok).toContain('PostgreSQL answers on 127.0.0.1:5432');
+    expect(ok).toContain('Redis answers on 127.0.0.1:6379');
+    expect(ok.some((l) => /^node >= 20\.19\.0 \(v2\d\./.test(l))).toBe(true);
+    expect(ok).toContain('no radio or streaming engine installed or running');
+    // A test machine is not a provisioned host: there is always something to fix.
+    expect(problems.length).toBeGreaterThan(0);
+    expect(result.stdout).toContain(`preflight.sh: ${problems.length} problem(s)`);
+    expect(result.code).toBe(1);
+  });
+
+  test('finds a running streaming engine (a sleep process named icecast2)', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'niteos-radio-'));
+    const fake = path.join(dir, 'icecast2');
+    await copyFile('/bin/sleep', fake);
+    await run('chmod', ['+x', fake]);
+    const engine = spawn(fake, ['60'], { stdio: 'ignore' });
+    try {
+      const result = await runScript('preflight.sh', ['--check'], {});
+      expect(findings(result.stdout).problems).toContain(
+        'radio or streaming engine present: process icecast2 (remove it: NiteOS hosts run nothing else)',
+      );
+      expect(result.code).toBe(1);
+    } finally {
+      engine.kill('SIGKILL');
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('refuses unknown arguments', async () => {
+    const result = await runScript('preflight.sh', ['--fix-everything'], {});
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('usage: preflight.sh [--check]');
+  });
+});
+
+describe('infra shell scripts', () => {
+  test('are clean under shellcheck', async () => {
+    try {
+      await run('shellcheck', ['--version']);
+    } catch {
+      if (process.env.CI === 'true')
+        throw new Error('CI requires shellcheck (apt-get install shellcheck)');
+      console.warn('shellcheck not installed: scripts not linted');
+      return;
+    }
+    const scripts = ['preflight.sh', 'deploy.sh', 'backup.sh', 'restore.sh', 'nginx/render.sh'];
+    const { stdout } = await run(
+      'shellcheck',
+      scripts.map((s) => path.join(REPO_ROOT, 'infra', s)),
+    ).catch((err: { stdout: string }) => ({ stdout: err.stdout }));
+    expect(stdout).toBe('');
+  });
+});
