@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import { unavailable } from '../errors.ts';
 import type { KvStore } from './store.ts';
 
 /** The shared store on Redis; keys are prefixed so one Redis can serve several deployments. */
@@ -7,10 +8,12 @@ export function createRedisStore(url: string, prefix = 'niteos:'): KvStore {
     lazyConnect: false,
     maxRetriesPerRequest: 2,
     enableOfflineQueue: true,
+    // A command waits at most this long for a Redis that stopped answering.
+    commandTimeout: 2000,
   });
   // A down Redis must not crash the process; callers see the failed command.
   redis.on('error', () => {});
-  return {
+  const store: KvStore = {
     kind: 'redis',
     async hit(key, windowSeconds) {
       const k = prefix + key;
@@ -55,4 +58,29 @@ export function createRedisStore(url: string, prefix = 'niteos:'): KvStore {
       await redis.quit().catch(() => redis.disconnect());
     },
   };
+  return answersWhenDown(store);
+}
+
+/**
+ * A command that fails because Redis is unreachable becomes a 503 with
+ * Retry-After (sign-in, claims and token checks say so plainly) instead of
+ * an anonymous 500; best-effort callers such as the live counters catch it.
+ */
+function answersWhenDown(store: KvStore): KvStore {
+  const fail = (err: unknown): never => {
+    throw unavailable(
+      `the session store (Redis) is unreachable: try again shortly (${err instanceof Error ? err.message : String(err)})`,
+      5,
+    );
+  };
+  const guarded = Object.fromEntries(
+    Object.entries(store).map(([name, value]) => [
+      name,
+      typeof value === 'function' && name !== 'close'
+        ? (...args: unknown[]) =>
+            (value as (...a: unknown[]) => Promise<unknown>)(...args).catch(fail)
+        : value,
+    ]),
+  );
+  return guarded as unknown as KvStore;
 }

@@ -1,5 +1,8 @@
 import { expect, test } from 'vitest';
+import { AppError } from '../errors.ts';
+import { closedPort } from '../test-support/closed-port.ts';
 import { describeEachKvStore } from '../test-support/kv-stores.ts';
+import { createRedisStore } from './redis-store.ts';
 
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -52,4 +55,17 @@ describeEachKvStore('kv store', (store) => {
     await wait(1100);
     expect(await s.readFields('sales')).toEqual({});
   });
+});
+
+test('a Redis nobody answers on gives 503 with Retry-After, not an anonymous 500', async () => {
+  const store = createRedisStore(`redis://127.0.0.1:${await closedPort()}`);
+  try {
+    const failure = await store.hit('login-ip:1.2.3.4', 60).catch((err: unknown) => err);
+    expect(failure).toBeInstanceOf(AppError);
+    expect(failure).toMatchObject({ status: 503, headers: { 'retry-after': '5' } });
+    expect((failure as AppError).message).toContain('Redis');
+    await expect(store.get('revoked:u1')).rejects.toMatchObject({ status: 503 });
+  } finally {
+    await store.close();
+  }
 });
