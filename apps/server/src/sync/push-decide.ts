@@ -23,6 +23,8 @@ export interface Writes {
   changedWallets: Map<string, LockedWallet>;
   voided: { targetId: string; voidId: string }[];
   gapSeqs: number[];
+  /** Open gaps whose predecessor this push fills. */
+  closedGaps: number[];
   flags: { opId: string; reason: string }[];
   touchedTags: Set<string>;
 }
@@ -42,6 +44,7 @@ export function decide(till: AuthedTill, candidates: CandidateOp[], loaded: Load
     changedWallets: new Map(),
     voided: [],
     gapSeqs: [],
+    closedGaps: [],
     flags: [],
     touchedTags: new Set(),
   };
@@ -169,5 +172,6 @@ export function decide(till: AuthedTill, candidates: CandidateOp[], loaded: Load
       tillAt: e.at,
     });
   }
+  w.closedGaps = w.chainRows.map((r) => r.seq + 1).filter((seq) => loaded.openGaps.has(seq));
   return { results, writes: w };
 }

@@ -1,7 +1,7 @@
 import type { VoidTarget } from '@niteos/ledger-core';
-import { ops, tillChain, tills, venues } from '@niteos/schema/tables';
+import { ops, seqGaps, tillChain, tills, venues } from '@niteos/schema/tables';
 import type { OpResult } from '@niteos/schema/wire';
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { AuthedTill } from '../context.ts';
 import { anyOf } from '../db/any-of.ts';
 import type { Tx } from '../db/database.ts';
@@ -17,6 +17,8 @@ export interface Loaded {
   policy: ReturnType<typeof venueView>['policy'];
   seen: Map<string, { canonHash: string; result: StoredResult }>;
   chain: Map<number, { opId: string; sigHash: string }>;
+  /** The till's open seq gaps: only these can be closed by this push. */
+  openGaps: Set<number>;
   voidTargets: Map<string, VoidTarget>;
   wallets: Map<string, LockedWallet>;
 }
@@ -69,7 +71,7 @@ export async function load(tx: Tx, till: AuthedTill, candidates: CandidateOp[]):
   }
   const voidIds = candidates.flatMap((c) => (c.envelope.voids ? [c.envelope.voids] : []));
   const tags = candidates.flatMap((c) => (c.envelope.nitetapId ? [c.envelope.nitetapId] : []));
-  const [state, seenRows, chainRows, voidTargets, wallets] = await Promise.all([
+  const [state, seenRows, chainRows, gapRows, voidTargets, wallets] = await Promise.all([
     tx
       .select({ status: tills.status, venue: venues })
       .from(tills)
@@ -83,6 +85,10 @@ export async function load(tx: Tx, till: AuthedTill, candidates: CandidateOp[]):
       .select()
       .from(tillChain)
       .where(and(eq(tillChain.tillId, till.id), anyOf(tillChain.seq, [...seqs], 'integer'))),
+    tx
+      .select({ seq: seqGaps.seq })
+      .from(seqGaps)
+      .where(and(eq(seqGaps.tillId, till.id), isNull(seqGaps.closedAt))),
     loadVoidTargets(tx, voidIds),
     lockWallets(tx, tags),
   ]);
@@ -95,6 +101,7 @@ export async function load(tx: Tx, till: AuthedTill, candidates: CandidateOp[]):
       seenRows.map((row) => [row.id, { canonHash: row.canonHash, result: storedResultOf(row) }]),
     ),
     chain: new Map(chainRows.map((row) => [row.seq, { opId: row.opId, sigHash: row.sigHash }])),
+    openGaps: new Set(gapRows.map((row) => row.seq)),
     voidTargets,
     wallets,
   };
