@@ -19,33 +19,46 @@ export interface LockedWallet {
   blocked: boolean;
 }
 
+/**
+ * The statement that locks the existing wallets of `tags` (sorted, FOR
+ * UPDATE), unsent: drizzle sends it when it is awaited, so a caller can
+ * pipeline it after other statements. Its rows go through `lockedWalletsOf`.
+ */
+export function walletLockStatement(tx: Tx, tags: string[]) {
+  return (
+    tx
+      .select({
+        nitetapId: wallets.nitetapId,
+        status: wallets.status,
+        xp: wallets.xp,
+        balanceNc: accounts.balanceNc,
+      })
+      .from(wallets)
+      .innerJoin(accounts, eq(accounts.id, wallets.accountId))
+      .where(anyOf(wallets.nitetapId, [...new Set(tags)], 'text'))
+      .orderBy(asc(wallets.nitetapId))
+      // Lock the account rows too: after waiting for a lock, PostgreSQL
+      // re-reads only the rows it locks, so a balance read through an unlocked
+      // join would be the stale one from before the wait.
+      .for('update', { of: [wallets, accounts] })
+  );
+}
+
+export function lockedWalletsOf(
+  rows: Awaited<ReturnType<typeof walletLockStatement>>,
+): Map<string, LockedWallet> {
+  return new Map(
+    rows.map((row) => [
+      row.nitetapId,
+      { balanceNc: row.balanceNc, xp: row.xp, blocked: row.status === 'blocked' },
+    ]),
+  );
+}
+
 /** Locks the existing wallets of `tags` (sorted, FOR UPDATE) and returns their state. */
 export async function lockWallets(tx: Tx, tags: string[]): Promise<Map<string, LockedWallet>> {
-  const found = new Map<string, LockedWallet>();
-  if (tags.length === 0) return found;
-  const rows = await tx
-    .select({
-      nitetapId: wallets.nitetapId,
-      status: wallets.status,
-      xp: wallets.xp,
-      balanceNc: accounts.balanceNc,
-    })
-    .from(wallets)
-    .innerJoin(accounts, eq(accounts.id, wallets.accountId))
-    .where(anyOf(wallets.nitetapId, [...new Set(tags)], 'text'))
-    .orderBy(asc(wallets.nitetapId))
-    // Lock the account rows too: after waiting for a lock, PostgreSQL
-    // re-reads only the rows it locks, so a balance read through an unlocked
-    // join would be the stale one from before the wait.
-    .for('update', { of: [wallets, accounts] });
-  for (const row of rows) {
-    found.set(row.nitetapId, {
-      balanceNc: row.balanceNc,
-      xp: row.xp,
-      blocked: row.status === 'blocked',
-    });
-  }
-  return found;
+  if (tags.length === 0) return new Map();
+  return lockedWalletsOf(await walletLockStatement(tx, tags));
 }
 
 /** Thrown when a wallet we meant to create appeared concurrently: the transaction retries. */

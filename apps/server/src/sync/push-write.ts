@@ -13,29 +13,87 @@ import {
 } from '../ledger/queries.ts';
 import type { FinalOp } from './prepare-op.ts';
 import type { Writes } from './push-decide.ts';
+import type { Sequenced } from './push-sequence.ts';
 
 /** How stale a wallet's last_seen_at at a venue may get before a push refreshes it. */
 const SEEN_REFRESH = sql.raw(`interval '1 hour'`);
 
 /**
- * Writes one push's outcome. Wallets first used here are created (and
- * checked) first; every other statement is issued at once, in dependency
- * order, and postgres.js pipelines them on the transaction's connection:
- * one round trip instead of a dozen while the wallet locks are held. The
- * hot venue-account rows come last, so they are held only until COMMIT.
+ * The rows of a push that no wallet decides: the till's chain and seq
+ * gaps, the security log, the till's own row. Unsent (drizzle sends a
+ * statement when it is awaited): the caller pipelines them ahead of the
+ * wallet locks, so they are not written while those locks are held.
  */
-export async function write(
+export function sequenceStatements(
   tx: Tx,
   till: AuthedTill,
-  w: Writes,
+  s: Sequenced,
   finals: FinalOp[],
   ip: string | null,
-) {
+): PromiseLike<unknown>[] {
+  const statements: PromiseLike<unknown>[] = [bulkInsert(tx, tillChain, s.chainRows)];
+  if (s.gapSeqs.length > 0) {
+    statements.push(
+      tx
+        .insert(seqGaps)
+        .values(s.gapSeqs.map((seq) => ({ tillId: till.id, seq })))
+        .onConflictDoNothing(),
+    );
+  }
+  if (s.closedGaps.length > 0) {
+    statements.push(
+      tx
+        .update(seqGaps)
+        .set({ closedAt: new Date() })
+        .where(
+          and(
+            eq(seqGaps.tillId, till.id),
+            anyOf(seqGaps.seq, s.closedGaps, 'integer'),
+            isNull(seqGaps.closedAt),
+          ),
+        ),
+    );
+  }
+  const security = [
+    ...finals
+      .filter((f) => f.badSignature)
+      .map((f) => ({ kind: 'bad_signature', opId: f.result.id || null, detail: null })),
+    ...s.flags.map((f) => ({ kind: f.reason, opId: f.opId, detail: null })),
+  ];
+  if (security.length > 0) {
+    statements.push(
+      tx
+        .insert(securityLog)
+        .values(security.map((e) => ({ ...e, tillId: till.id, venueId: till.venueId, ip }))),
+    );
+  }
+  const maxSeq = Math.max(0, ...s.chainRows.map((r) => r.seq));
+  statements.push(
+    tx
+      .update(tills)
+      .set({
+        lastSeenAt: new Date(),
+        lastSeq: sql`greatest(${tills.lastSeq}, ${maxSeq})`,
+        ...(s.flags.length > 0 ? { flaggedAt: new Date(), flagReason: 'basis_violation' } : {}),
+      })
+      .where(eq(tills.id, till.id)),
+  );
+  return statements;
+}
+
+/**
+ * Writes what the wallet decisions produced, under the wallet locks.
+ * Wallets first used here are created (and checked) first; every other
+ * statement is issued at once, in dependency order, and postgres.js
+ * pipelines them on the transaction's connection: one round trip instead
+ * of a dozen while the locks are held. The hot venue-account rows come
+ * last, so they are held only until COMMIT.
+ */
+export async function write(tx: Tx, till: AuthedTill, w: Writes) {
   await createWallets(tx, [...w.newWallets]);
   const statements: PromiseLike<unknown>[] = [
     ...walletUpdateStatements(tx, w.changedWallets),
     bulkInsert(tx, ops, w.opRows),
-    bulkInsert(tx, tillChain, w.chainRows),
     bulkInsert(tx, conflicts, w.conflictRows),
     ...markVoidedStatements(tx, w.voided),
   ];
@@ -60,52 +118,6 @@ export async function write(
         on conflict (nitetap_id, venue_id) do update set last_seen_at = excluded.last_seen_at`),
     );
   }
-  if (w.gapSeqs.length > 0) {
-    statements.push(
-      tx
-        .insert(seqGaps)
-        .values(w.gapSeqs.map((seq) => ({ tillId: till.id, seq })))
-        .onConflictDoNothing(),
-    );
-  }
-  if (w.closedGaps.length > 0) {
-    statements.push(
-      tx
-        .update(seqGaps)
-        .set({ closedAt: new Date() })
-        .where(
-          and(
-            eq(seqGaps.tillId, till.id),
-            anyOf(seqGaps.seq, w.closedGaps, 'integer'),
-            isNull(seqGaps.closedAt),
-          ),
-        ),
-    );
-  }
-  const security = [
-    ...finals
-      .filter((f) => f.badSignature)
-      .map((f) => ({ kind: 'bad_signature', opId: f.result.id || null, detail: null })),
-    ...w.flags.map((f) => ({ kind: f.reason, opId: f.opId, detail: null })),
-  ];
-  if (security.length > 0) {
-    statements.push(
-      tx
-        .insert(securityLog)
-        .values(security.map((s) => ({ ...s, tillId: till.id, venueId: till.venueId, ip }))),
-    );
-  }
-  const maxSeq = Math.max(0, ...w.chainRows.map((r) => r.seq));
-  statements.push(
-    tx
-      .update(tills)
-      .set({
-        lastSeenAt: new Date(),
-        lastSeq: sql`greatest(${tills.lastSeq}, ${maxSeq})`,
-        ...(w.flags.length > 0 ? { flaggedAt: new Date(), flagReason: 'basis_violation' } : {}),
-      })
-      .where(eq(tills.id, till.id)),
-  );
   const venue = venueAccountStatement(tx, w.postings);
   if (venue) statements.push(venue);
   await Promise.all(statements);
