@@ -19,33 +19,35 @@ export interface LockedWallet {
   blocked: boolean;
 }
 
+/** The state of the existing wallets of `tags`, sorted, unsent and unlocked. */
+export function walletReadStatement(tx: Tx, tags: string[]) {
+  return tx
+    .select({
+      nitetapId: wallets.nitetapId,
+      status: wallets.status,
+      xp: wallets.xp,
+      balanceNc: accounts.balanceNc,
+    })
+    .from(wallets)
+    .innerJoin(accounts, eq(accounts.id, wallets.accountId))
+    .where(anyOf(wallets.nitetapId, [...new Set(tags)], 'text'))
+    .orderBy(asc(wallets.nitetapId));
+}
+
 /**
  * The statement that locks the existing wallets of `tags` (sorted, FOR
  * UPDATE), unsent: drizzle sends it when it is awaited, so a caller can
  * pipeline it after other statements. Its rows go through `lockedWalletsOf`.
  */
 export function walletLockStatement(tx: Tx, tags: string[]) {
-  return (
-    tx
-      .select({
-        nitetapId: wallets.nitetapId,
-        status: wallets.status,
-        xp: wallets.xp,
-        balanceNc: accounts.balanceNc,
-      })
-      .from(wallets)
-      .innerJoin(accounts, eq(accounts.id, wallets.accountId))
-      .where(anyOf(wallets.nitetapId, [...new Set(tags)], 'text'))
-      .orderBy(asc(wallets.nitetapId))
-      // Lock the account rows too: after waiting for a lock, PostgreSQL
-      // re-reads only the rows it locks, so a balance read through an unlocked
-      // join would be the stale one from before the wait.
-      .for('update', { of: [wallets, accounts] })
-  );
+  // Lock the account rows too: after waiting for a lock, PostgreSQL
+  // re-reads only the rows it locks, so a balance read through an unlocked
+  // join would be the stale one from before the wait.
+  return walletReadStatement(tx, tags).for('update', { of: [wallets, accounts] });
 }
 
 export function lockedWalletsOf(
-  rows: Awaited<ReturnType<typeof walletLockStatement>>,
+  rows: Awaited<ReturnType<typeof walletReadStatement>>,
 ): Map<string, LockedWallet> {
   return new Map(
     rows.map((row) => [

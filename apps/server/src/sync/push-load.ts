@@ -5,7 +5,12 @@ import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { AuthedTill } from '../context.ts';
 import { anyOf } from '../db/any-of.ts';
 import type { Tx } from '../db/database.ts';
-import { loadVoidTargets } from '../ledger/queries.ts';
+import {
+  type LockedWallet,
+  loadVoidTargets,
+  lockedWalletsOf,
+  walletReadStatement,
+} from '../ledger/queries.ts';
 import { venueView } from '../venues/service.ts';
 import type { CandidateOp } from './prepare-op.ts';
 
@@ -20,6 +25,11 @@ export interface Loaded {
   /** The till's open seq gaps: only these can be closed by this push. */
   openGaps: Set<number>;
   voidTargets: Map<string, VoidTarget>;
+  /**
+   * The push's wallets as committed before their locks are taken: what the
+   * provisional decisions are made on (see push-service.ts).
+   */
+  unlockedWallets: Map<string, LockedWallet>;
 }
 
 /** The columns a duplicate needs: its canonical hash and the stored result. */
@@ -67,7 +77,7 @@ export async function load(tx: Tx, till: AuthedTill, candidates: CandidateOp[]):
   // Pushes of one till run one at a time: with READ COMMITTED, each then
   // sees every op the previous one committed, so an id is never applied twice.
   await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${till.id}, 0))`);
-  const [state, seenRows, chainRows, gapRows, voidTargets] = await Promise.all([
+  const [state, seenRows, chainRows, gapRows, walletRows, voidTargets] = await Promise.all([
     tx
       .select({ status: tills.status, venue: venues })
       .from(tills)
@@ -85,6 +95,7 @@ export async function load(tx: Tx, till: AuthedTill, candidates: CandidateOp[]):
       .select({ seq: seqGaps.seq })
       .from(seqGaps)
       .where(and(eq(seqGaps.tillId, till.id), isNull(seqGaps.closedAt))),
+    walletReadStatement(tx, walletTags(candidates)),
     loadVoidTargets(tx, voidIds),
   ]);
   const [current] = state;
@@ -98,6 +109,7 @@ export async function load(tx: Tx, till: AuthedTill, candidates: CandidateOp[]):
     chain: new Map(chainRows.map((row) => [row.seq, { opId: row.opId, sigHash: row.sigHash }])),
     openGaps: new Set(gapRows.map((row) => row.seq)),
     voidTargets,
+    unlockedWallets: lockedWalletsOf(walletRows),
   };
 }
 

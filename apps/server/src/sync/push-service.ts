@@ -7,8 +7,9 @@ import { type FinalOp, isCandidate } from './prepare-op.ts';
 import type { PrepareOps } from './prepare-pool.ts';
 import { decide } from './push-decide.ts';
 import { load, walletTags } from './push-load.ts';
+import { corrections } from './push-provisional.ts';
 import { sequence } from './push-sequence.ts';
-import { sequenceStatements, write } from './push-write.ts';
+import { provisionalStatements, sequenceStatements, write } from './push-write.ts';
 
 type LockedRows = Awaited<ReturnType<typeof walletLockStatement>>;
 
@@ -36,15 +37,24 @@ export async function pushOps(
   const decided = await withTransactionRetry(db, async (tx) => {
     const loaded = await load(tx, till, candidates);
     const sequenced = sequence(till, candidates, loaded);
-    // The wallet locks go out last in this pipeline: the rows no wallet
-    // decides are already written when they are granted.
+    // Decide once on the wallets as last committed and write those ops and
+    // ledger lines before locking; decide again under the locks and correct
+    // what differs. Only the wallet locks are contended, so they are taken
+    // last in the pipeline and held only for the corrections.
+    const provisional = decide(
+      till,
+      sequenced,
+      { ...loaded, voidTargets: structuredClone(loaded.voidTargets) },
+      new Map(loaded.unlockedWallets),
+    ).writes;
     const written = await Promise.all([
       ...sequenceStatements(tx, till, sequenced, finals, ip),
+      ...provisionalStatements(tx, provisional),
       walletLockStatement(tx, walletTags(candidates)),
     ]);
     const wallets = lockedWalletsOf(written.at(-1) as LockedRows);
     const outcome = decide(till, sequenced, loaded, wallets);
-    await write(tx, till, outcome.writes);
+    await write(tx, till, outcome.writes, corrections(provisional, outcome.writes));
     return outcome.results;
   });
 

@@ -1,4 +1,12 @@
-import { conflicts, ops, securityLog, seqGaps, tillChain, tills } from '@niteos/schema/tables';
+import {
+  conflicts,
+  ledgerLines,
+  ops,
+  securityLog,
+  seqGaps,
+  tillChain,
+  tills,
+} from '@niteos/schema/tables';
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { AuthedTill } from '../context.ts';
 import { anyOf } from '../db/any-of.ts';
@@ -13,6 +21,7 @@ import {
 } from '../ledger/queries.ts';
 import type { FinalOp } from './prepare-op.ts';
 import type { Writes } from './push-decide.ts';
+import type { Corrections } from './push-provisional.ts';
 import type { Sequenced } from './push-sequence.ts';
 
 /** How stale a wallet's last_seen_at at a venue may get before a push refreshes it. */
@@ -82,6 +91,18 @@ export function sequenceStatements(
 }
 
 /**
+ * The op rows and ledger lines as decided on the wallets before they were
+ * locked, unsent like `sequenceStatements`: they are most of a push's
+ * writes, and most of them are already right, so they too go before the
+ * locks and `write` corrects the few that are not.
+ */
+export function provisionalStatements(tx: Tx, w: Writes): PromiseLike<unknown>[] {
+  const statements = [bulkInsert(tx, ops, w.opRows)];
+  if (w.postings.length > 0) statements.push(ledgerLineStatement(tx, w.postings));
+  return statements;
+}
+
+/**
  * Writes what the wallet decisions produced, under the wallet locks.
  * Wallets first used here are created (and checked) first; every other
  * statement is issued at once, in dependency order, and postgres.js
@@ -89,15 +110,14 @@ export function sequenceStatements(
  * of a dozen while the locks are held. The hot venue-account rows come
  * last, so they are held only until COMMIT.
  */
-export async function write(tx: Tx, till: AuthedTill, w: Writes) {
+export async function write(tx: Tx, till: AuthedTill, w: Writes, fix: Corrections) {
   await createWallets(tx, [...w.newWallets]);
   const statements: PromiseLike<unknown>[] = [
     ...walletUpdateStatements(tx, w.changedWallets),
-    bulkInsert(tx, ops, w.opRows),
+    ...opCorrectionStatements(tx, fix),
     bulkInsert(tx, conflicts, w.conflictRows),
     ...markVoidedStatements(tx, w.voided),
   ];
-  if (w.postings.length > 0) statements.push(ledgerLineStatement(tx, w.postings));
   if (w.touchedTags.size > 0) {
     const seen = recordset(
       [...w.touchedTags].sort().map((tag) => ({ nitetap_id: tag })),
@@ -121,4 +141,39 @@ export async function write(tx: Tx, till: AuthedTill, w: Writes) {
   const venue = venueAccountStatement(tx, w.postings);
   if (venue) statements.push(venue);
   await Promise.all(statements);
+}
+
+/** Rewrites the op rows and ledger lines that the locked wallets decided otherwise. */
+function opCorrectionStatements(tx: Tx, fix: Corrections): PromiseLike<unknown>[] {
+  const statements: PromiseLike<unknown>[] = [];
+  if (fix.opRows.length > 0) {
+    const rows = recordset(
+      fix.opRows.map((r) => ({
+        id: r.id,
+        status: r.status,
+        reason: r.reason ?? null,
+        standing: r.standing,
+        applied_nc: r.appliedNc ?? 0,
+        xp_granted: r.xpGranted ?? 0,
+        result_balance_nc: r.resultBalanceNc ?? null,
+        result_xp: r.resultXp ?? null,
+        result_level: r.resultLevel ?? null,
+      })),
+      'id text, status text, reason text, standing text, applied_nc bigint, xp_granted bigint, ' +
+        'result_balance_nc bigint, result_xp bigint, result_level int',
+    );
+    statements.push(
+      tx.execute(sql`
+        update ops set status = x.status, reason = x.reason, standing = x.standing,
+          applied_nc = x.applied_nc, xp_granted = x.xp_granted,
+          result_balance_nc = x.result_balance_nc, result_xp = x.result_xp,
+          result_level = x.result_level
+        from ${rows} where ops.id = x.id`),
+    );
+  }
+  if (fix.lineOps.length > 0) {
+    statements.push(tx.delete(ledgerLines).where(anyOf(ledgerLines.opId, fix.lineOps, 'text')));
+    if (fix.lines.length > 0) statements.push(ledgerLineStatement(tx, fix.lines));
+  }
+  return statements;
 }
