@@ -16,11 +16,13 @@ type LockedRows = Awaited<ReturnType<typeof walletLockStatement>>;
 /**
  * Replays one push exactly once (sync protocol §4). All CPU work (schema,
  * signatures, canonical hashes) is done before the transaction, off the
- * event loop when `prepare` is the pool; inside it, `load` takes the till's
- * lock and reads, `sequence` settles duplicates and the chain, whose rows
- * are written in the round trip that then locks the wallets, and `decide`
- * applies the rules and `write` sends the outcome in one pipeline, so the
- * wallet locks are held for one round trip and the COMMIT. Everything the reply
+ * event loop when `prepare` is the pool. Inside it, `load` takes the till's
+ * lock and reads; `sequence` settles duplicates and the chain; the rows no
+ * wallet decides and the ops and ledger lines as decided on the unlocked
+ * wallets go out in the round trip that ends by locking the wallets; then
+ * `decide` runs again on the locked wallets and `write` sends balances,
+ * corrections and venue accounts in one pipeline. The shared wallet locks
+ * are held for that round trip and the COMMIT. Everything the reply
  * reports is committed before the reply is built.
  */
 export async function pushOps(
@@ -39,8 +41,8 @@ export async function pushOps(
     const sequenced = sequence(till, candidates, loaded);
     // Decide once on the wallets as last committed and write those ops and
     // ledger lines before locking; decide again under the locks and correct
-    // what differs. Only the wallet locks are contended, so they are taken
-    // last in the pipeline and held only for the corrections.
+    // what differs (only ops on wallets another till moved in between). The
+    // wallet locks are the contended ones, so they go out last.
     const provisional = decide(
       till,
       sequenced,
