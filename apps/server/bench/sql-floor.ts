@@ -5,7 +5,7 @@ import type postgres from 'postgres';
 import type { Plan, PlannedOp } from './workload.ts';
 
 /**
- * Floor (a): the rows one push writes (see `write` in sync/push-service.ts),
+ * Floor (a): the rows one push writes (see sync/push-write.ts),
  * as bare SQL in one transaction per batch: no HTTP, JSON parsing,
  * signatures, zod or drizzle, and of the push's reads only the wallet lock
  * (no advisory lock, seen ids, chain or venue reads). Balances move by
@@ -166,6 +166,15 @@ function buildBatch(
     const text = build(params);
     statements.push({ text, params });
   };
+  // As in a push: the rows no wallet decides go before the wallet locks.
+  push(
+    (p) => `insert into till_chain (till_id, seq, op_id, sig_hash)
+      select * from ${unnestOf(chainRows, ['text', 'bigint', 'text', 'text'], p)}`,
+  );
+  push((p) => {
+    p.push(tillId, firstSeq + planned.length - 1);
+    return 'update tills set last_seen_at = now(), last_seq = greatest(last_seq, $2::bigint) where id = $1::text';
+  });
   const wallets = [...walletDelta.entries()].sort(([a], [b]) => (a < b ? -1 : 1));
   if (wallets.length > 0) {
     // Lock order as in ledger/queries.ts: wallets sorted (FOR UPDATE, as `lockWallets`
@@ -225,10 +234,6 @@ function buildBatch(
         p,
       )}`,
   );
-  push(
-    (p) => `insert into till_chain (till_id, seq, op_id, sig_hash)
-      select * from ${unnestOf(chainRows, ['text', 'bigint', 'text', 'text'], p)}`,
-  );
   if (lineRows.length > 0) {
     push(
       (p) => `insert into ledger_lines (op_id, account_id, amount_nc)
@@ -256,13 +261,13 @@ function buildBatch(
       p.push([...touched].sort(), venueId);
       return `insert into wallet_venues (nitetap_id, venue_id, last_seen_at)
         select tag, $2::text, now() from unnest($1::text[]) as tag
+        where not exists (
+          select 1 from wallet_venues v
+          where v.nitetap_id = tag and v.venue_id = $2::text
+            and v.last_seen_at > now() - interval '1 hour')
         on conflict (nitetap_id, venue_id) do update set last_seen_at = excluded.last_seen_at`;
     });
   }
-  push((p) => {
-    p.push(tillId, firstSeq + planned.length - 1);
-    return 'update tills set last_seen_at = now(), last_seq = greatest(last_seq, $2::bigint) where id = $1::text';
-  });
   return { tillId, statements, ops: planned.length };
 }
 

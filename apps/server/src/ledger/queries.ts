@@ -19,11 +19,9 @@ export interface LockedWallet {
   blocked: boolean;
 }
 
-/** Locks the existing wallets of `tags` (sorted, FOR UPDATE) and returns their state. */
-export async function lockWallets(tx: Tx, tags: string[]): Promise<Map<string, LockedWallet>> {
-  const found = new Map<string, LockedWallet>();
-  if (tags.length === 0) return found;
-  const rows = await tx
+/** The state of the existing wallets of `tags`, sorted, unsent and unlocked. */
+export function walletReadStatement(tx: Tx, tags: string[]) {
+  return tx
     .select({
       nitetapId: wallets.nitetapId,
       status: wallets.status,
@@ -33,19 +31,36 @@ export async function lockWallets(tx: Tx, tags: string[]): Promise<Map<string, L
     .from(wallets)
     .innerJoin(accounts, eq(accounts.id, wallets.accountId))
     .where(anyOf(wallets.nitetapId, [...new Set(tags)], 'text'))
-    .orderBy(asc(wallets.nitetapId))
-    // Lock the account rows too: after waiting for a lock, PostgreSQL
-    // re-reads only the rows it locks, so a balance read through an unlocked
-    // join would be the stale one from before the wait.
-    .for('update', { of: [wallets, accounts] });
-  for (const row of rows) {
-    found.set(row.nitetapId, {
-      balanceNc: row.balanceNc,
-      xp: row.xp,
-      blocked: row.status === 'blocked',
-    });
-  }
-  return found;
+    .orderBy(asc(wallets.nitetapId));
+}
+
+/**
+ * The statement that locks the existing wallets of `tags` (sorted, FOR
+ * UPDATE), unsent: drizzle sends it when it is awaited, so a caller can
+ * pipeline it after other statements. Its rows go through `lockedWalletsOf`.
+ */
+export function walletLockStatement(tx: Tx, tags: string[]) {
+  // Lock the account rows too: after waiting for a lock, PostgreSQL
+  // re-reads only the rows it locks, so a balance read through an unlocked
+  // join would be the stale one from before the wait.
+  return walletReadStatement(tx, tags).for('update', { of: [wallets, accounts] });
+}
+
+export function lockedWalletsOf(
+  rows: Awaited<ReturnType<typeof walletReadStatement>>,
+): Map<string, LockedWallet> {
+  return new Map(
+    rows.map((row) => [
+      row.nitetapId,
+      { balanceNc: row.balanceNc, xp: row.xp, blocked: row.status === 'blocked' },
+    ]),
+  );
+}
+
+/** Locks the existing wallets of `tags` (sorted, FOR UPDATE) and returns their state. */
+export async function lockWallets(tx: Tx, tags: string[]): Promise<Map<string, LockedWallet>> {
+  if (tags.length === 0) return new Map();
+  return lockedWalletsOf(await walletLockStatement(tx, tags));
 }
 
 /** Thrown when a wallet we meant to create appeared concurrently: the transaction retries. */
@@ -78,8 +93,8 @@ export async function createWallets(tx: Tx, tags: string[]): Promise<void> {
 }
 
 /**
- * Statements that write new wallet balances, XP and levels (the caller
- * holds the wallets' locks). Returned unawaited, in order: a caller may
+ * The statement that writes new wallet balances, XP and levels (the caller
+ * holds the wallets' locks). Returned unawaited: a caller may
  * send them together with others (postgres.js pipelines them on the
  * transaction's connection, in the order they were issued).
  */
@@ -97,14 +112,20 @@ export function walletUpdateStatements(
       xp: w.xp,
       level: levelForXp(w.xp),
     }));
-  const source = () =>
-    recordset(rows, 'account_id text, nitetap_id text, balance bigint, xp bigint, level int');
+  const source = recordset(
+    rows,
+    'account_id text, nitetap_id text, balance bigint, xp bigint, level int',
+  );
+  // One statement for both tables: the rows are parsed once and the pipeline
+  // under the wallet locks is one statement shorter.
   return [
     tx.execute(sql`
-      update accounts set balance_nc = x.balance from ${source()} where accounts.id = x.account_id`),
-    tx.execute(sql`
+      with x as (select * from ${source}),
+      balances as (
+        update accounts set balance_nc = x.balance from x where accounts.id = x.account_id
+      )
       update wallets set xp = x.xp, level = x.level, updated_at = now()
-      from ${source()} where wallets.nitetap_id = x.nitetap_id`),
+      from x where wallets.nitetap_id = x.nitetap_id`),
   ];
 }
 

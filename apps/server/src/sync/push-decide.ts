@@ -1,89 +1,75 @@
 import { randomUUID } from 'node:crypto';
-import {
-  applyEffect,
-  basisJustifies,
-  decideReplay,
-  levelForXp,
-  type Posting,
-} from '@niteos/ledger-core';
-import type { conflicts, ops, tillChain } from '@niteos/schema/tables';
+import { applyEffect, decideReplay, levelForXp, type Posting } from '@niteos/ledger-core';
+import type { conflicts, ops } from '@niteos/schema/tables';
 import { type OpResult, RejectReason } from '@niteos/schema/wire';
 import type { AuthedTill } from '../context.ts';
 import type { LockedWallet } from '../ledger/queries.ts';
-import { type CandidateOp, rejectedResult } from './prepare-op.ts';
+import { rejectedResult } from './prepare-op.ts';
 import type { Loaded, StoredResult } from './push-load.ts';
+import type { Sequenced } from './push-sequence.ts';
 
-/** Everything one push writes, gathered in memory and written in a few statements. */
+/** Everything one push writes once its wallets are locked. */
 export interface Writes {
   opRows: (typeof ops.$inferInsert)[];
-  chainRows: (typeof tillChain.$inferInsert)[];
   conflictRows: (typeof conflicts.$inferInsert)[];
   postings: { opId: string; conflictId: null; posting: Posting }[];
   newWallets: Set<string>;
   changedWallets: Map<string, LockedWallet>;
   voided: { targetId: string; voidId: string }[];
-  gapSeqs: number[];
-  flags: { opId: string; reason: string }[];
   touchedTags: Set<string>;
 }
 
 /**
- * Steps 4–7 of the contract for the ops of one till, in `seq` order, on the
- * state `load` locked. Pure bookkeeping: decisions come from ledger-core.
+ * Steps 6–7 of the contract for the ops of one till, in the order
+ * `sequence` put them, on the wallets locked after it. Pure bookkeeping:
+ * decisions come from ledger-core.
  */
-export function decide(till: AuthedTill, candidates: CandidateOp[], loaded: Loaded) {
+export function decide(
+  till: AuthedTill,
+  sequenced: Sequenced,
+  loaded: Loaded,
+  wallets: Map<string, LockedWallet>,
+) {
   const results = new Map<number, OpResult>();
+  const stored = new Map<string, StoredResult>();
   const w: Writes = {
     opRows: [],
-    chainRows: [],
     conflictRows: [],
     postings: [],
     newWallets: new Set(),
     changedWallets: new Map(),
     voided: [],
-    gapSeqs: [],
-    flags: [],
     touchedTags: new Set(),
   };
-  const ordered = [...candidates].sort(
-    (a, b) => a.envelope.seq - b.envelope.seq || a.index - b.index,
-  );
-  for (const c of ordered) {
+  for (const step of sequenced.steps) {
+    const { c } = step;
     const e = c.envelope;
-    const seen = loaded.seen.get(e.id);
-    if (seen) {
+    if (step.kind !== 'new') {
+      const earlier =
+        step.kind === 'stored'
+          ? loaded.seen.get(e.id)
+          : { canonHash: step.first.canonHash, result: stored.get(e.id) };
+      if (!earlier?.result) throw new Error(`op ${e.id} repeats a result that does not exist`);
       results.set(
         c.index,
-        seen.canonHash === c.canonHash
-          ? { ...seen.result, duplicate: true }
+        earlier.canonHash === c.canonHash
+          ? { ...earlier.result, duplicate: true }
           : rejectedResult(e.id, RejectReason.idReuse),
       );
       continue;
     }
 
-    let chain: 'ok' | 'fork' | 'break' = 'ok';
-    const slot = loaded.chain.get(e.seq);
-    const before = loaded.chain.get(e.seq - 1);
-    if (slot) chain = 'fork';
-    else {
-      if (e.seq > 1 && before && before.sigHash !== e.prev) chain = 'break';
-      if (e.seq > 1 && !before) w.gapSeqs.push(e.seq);
-      loaded.chain.set(e.seq, { opId: e.id, sigHash: c.sigHash });
-      w.chainRows.push({ tillId: till.id, seq: e.seq, opId: e.id, sigHash: c.sigHash });
-    }
-
     const tag = e.nitetapId;
-    const wallet = tag ? (loaded.wallets.get(tag) ?? null) : null;
+    const wallet = tag ? (wallets.get(tag) ?? null) : null;
     const target = e.voids ? (loaded.voidTargets.get(e.voids) ?? null) : null;
     const decision = decideReplay({
       envelope: e,
       policy: loaded.policy,
       tillRevoked: loaded.revoked,
-      chain,
+      chain: step.chain,
       wallet,
       voidTarget: target,
     });
-
     let after = wallet;
     let xpGranted = 0;
     let walletDelta = 0;
@@ -92,7 +78,7 @@ export function decide(till: AuthedTill, candidates: CandidateOp[], loaded: Load
       after = applyEffect(wallet, effect);
       if (tag && after && after !== wallet) {
         if (wallet === null) w.newWallets.add(tag);
-        loaded.wallets.set(tag, after);
+        wallets.set(tag, after);
         if (effect.walletDeltaNc !== 0 || effect.xpDelta !== 0 || wallet === null) {
           w.changedWallets.set(tag, after);
         }
@@ -116,7 +102,6 @@ export function decide(till: AuthedTill, candidates: CandidateOp[], loaded: Load
         nitetapId: tag,
       });
     }
-    if (!basisJustifies(e, loaded.policy)) w.flags.push({ opId: e.id, reason: 'basis_violation' });
     if (tag && after) w.touchedTags.add(tag);
 
     const result: StoredResult = {
@@ -128,7 +113,7 @@ export function decide(till: AuthedTill, candidates: CandidateOp[], loaded: Load
       level: after ? levelForXp(after.xp) : null,
     };
     results.set(c.index, { ...result, duplicate: false });
-    loaded.seen.set(e.id, { canonHash: c.canonHash, result });
+    stored.set(e.id, result);
     if (e.op === 'sale' && decision.status !== 'rejected') {
       loaded.voidTargets.set(e.id, {
         id: e.id,

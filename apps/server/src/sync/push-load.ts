@@ -1,11 +1,16 @@
 import type { VoidTarget } from '@niteos/ledger-core';
-import { ops, tillChain, tills, venues } from '@niteos/schema/tables';
+import { ops, seqGaps, tillChain, tills, venues } from '@niteos/schema/tables';
 import type { OpResult } from '@niteos/schema/wire';
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { AuthedTill } from '../context.ts';
 import { anyOf } from '../db/any-of.ts';
 import type { Tx } from '../db/database.ts';
-import { type LockedWallet, loadVoidTargets, lockWallets } from '../ledger/queries.ts';
+import {
+  type LockedWallet,
+  loadVoidTargets,
+  lockedWalletsOf,
+  walletReadStatement,
+} from '../ledger/queries.ts';
 import { venueView } from '../venues/service.ts';
 import type { CandidateOp } from './prepare-op.ts';
 
@@ -17,8 +22,14 @@ export interface Loaded {
   policy: ReturnType<typeof venueView>['policy'];
   seen: Map<string, { canonHash: string; result: StoredResult }>;
   chain: Map<number, { opId: string; sigHash: string }>;
+  /** The till's open seq gaps: only these can be closed by this push. */
+  openGaps: Set<number>;
   voidTargets: Map<string, VoidTarget>;
-  wallets: Map<string, LockedWallet>;
+  /**
+   * The push's wallets as committed before their locks are taken: what the
+   * provisional decisions are made on (see push-service.ts).
+   */
+  unlockedWallets: Map<string, LockedWallet>;
 }
 
 /** The columns a duplicate needs: its canonical hash and the stored result. */
@@ -51,16 +62,11 @@ function storedResultOf(row: {
 }
 
 /**
- * Takes the till's lock, then reads what steps 4–7 need and locks the
- * wallets in one round trip: postgres.js pipelines statements issued
- * together on the transaction's connection, and the wallet locks (the
- * contended ones) go out last.
+ * Takes the till's lock, then reads what steps 4–7 need in one round trip
+ * (postgres.js pipelines statements issued together on the transaction's
+ * connection). Wallets are locked later, by the caller.
  */
 export async function load(tx: Tx, till: AuthedTill, candidates: CandidateOp[]): Promise<Loaded> {
-  // Pushes of one till run one at a time: with READ COMMITTED, each then
-  // sees every op the previous one committed, so an id is never applied twice.
-  await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${till.id}, 0))`);
-
   const ids = candidates.map((c) => c.envelope.id);
   const seqs = new Set<number>();
   for (const c of candidates) {
@@ -68,8 +74,10 @@ export async function load(tx: Tx, till: AuthedTill, candidates: CandidateOp[]):
     seqs.add(c.envelope.seq - 1);
   }
   const voidIds = candidates.flatMap((c) => (c.envelope.voids ? [c.envelope.voids] : []));
-  const tags = candidates.flatMap((c) => (c.envelope.nitetapId ? [c.envelope.nitetapId] : []));
-  const [state, seenRows, chainRows, voidTargets, wallets] = await Promise.all([
+  // Pushes of one till run one at a time: with READ COMMITTED, each then
+  // sees every op the previous one committed, so an id is never applied twice.
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${till.id}, 0))`);
+  const [state, seenRows, chainRows, gapRows, walletRows, voidTargets] = await Promise.all([
     tx
       .select({ status: tills.status, venue: venues })
       .from(tills)
@@ -83,8 +91,12 @@ export async function load(tx: Tx, till: AuthedTill, candidates: CandidateOp[]):
       .select()
       .from(tillChain)
       .where(and(eq(tillChain.tillId, till.id), anyOf(tillChain.seq, [...seqs], 'integer'))),
+    tx
+      .select({ seq: seqGaps.seq })
+      .from(seqGaps)
+      .where(and(eq(seqGaps.tillId, till.id), isNull(seqGaps.closedAt))),
+    walletReadStatement(tx, walletTags(candidates)),
     loadVoidTargets(tx, voidIds),
-    lockWallets(tx, tags),
   ]);
   const [current] = state;
   if (!current) throw new Error(`till ${till.id} vanished`);
@@ -95,7 +107,13 @@ export async function load(tx: Tx, till: AuthedTill, candidates: CandidateOp[]):
       seenRows.map((row) => [row.id, { canonHash: row.canonHash, result: storedResultOf(row) }]),
     ),
     chain: new Map(chainRows.map((row) => [row.seq, { opId: row.opId, sigHash: row.sigHash }])),
+    openGaps: new Set(gapRows.map((row) => row.seq)),
     voidTargets,
-    wallets,
+    unlockedWallets: lockedWalletsOf(walletRows),
   };
+}
+
+/** The wallets a push may touch, for `lockWallets`. */
+export function walletTags(candidates: CandidateOp[]): string[] {
+  return candidates.flatMap((c) => (c.envelope.nitetapId ? [c.envelope.nitetapId] : []));
 }

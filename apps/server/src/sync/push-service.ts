@@ -2,18 +2,27 @@ import type { PushRequest, PushResponse } from '@niteos/schema/wire';
 import type { AuthedTill } from '../context.ts';
 import type { Db } from '../db/database.ts';
 import { withTransactionRetry } from '../db/retry.ts';
+import { lockedWalletsOf, walletLockStatement } from '../ledger/queries.ts';
 import { type FinalOp, isCandidate } from './prepare-op.ts';
 import type { PrepareOps } from './prepare-pool.ts';
 import { decide } from './push-decide.ts';
-import { load } from './push-load.ts';
-import { write } from './push-write.ts';
+import { load, walletTags } from './push-load.ts';
+import { corrections } from './push-provisional.ts';
+import { sequence } from './push-sequence.ts';
+import { provisionalStatements, sequenceStatements, write } from './push-write.ts';
+
+type LockedRows = Awaited<ReturnType<typeof walletLockStatement>>;
 
 /**
  * Replays one push exactly once (sync protocol §4). All CPU work (schema,
  * signatures, canonical hashes) is done before the transaction, off the
- * event loop when `prepare` is the pool; inside it, `load` reads and locks,
- * `decide` applies the rules and `write` sends the outcome in one pipeline,
- * so wallet locks are held for a few round trips. Everything the reply
+ * event loop when `prepare` is the pool. Inside it, `load` takes the till's
+ * lock and reads; `sequence` settles duplicates and the chain; the rows no
+ * wallet decides and the ops and ledger lines as decided on the unlocked
+ * wallets go out in the round trip that ends by locking the wallets; then
+ * `decide` runs again on the locked wallets and `write` sends balances,
+ * corrections and venue accounts in one pipeline. The shared wallet locks
+ * are held for that round trip and the COMMIT. Everything the reply
  * reports is committed before the reply is built.
  */
 export async function pushOps(
@@ -29,8 +38,25 @@ export async function pushOps(
 
   const decided = await withTransactionRetry(db, async (tx) => {
     const loaded = await load(tx, till, candidates);
-    const outcome = decide(till, candidates, loaded);
-    await write(tx, till, outcome.writes, finals, ip);
+    const sequenced = sequence(till, candidates, loaded);
+    // Decide once on the wallets as last committed and write those ops and
+    // ledger lines before locking; decide again under the locks and correct
+    // what differs (only ops on wallets another till moved in between). The
+    // wallet locks are the contended ones, so they go out last.
+    const provisional = decide(
+      till,
+      sequenced,
+      { ...loaded, voidTargets: structuredClone(loaded.voidTargets) },
+      new Map(loaded.unlockedWallets),
+    ).writes;
+    const written = await Promise.all([
+      ...sequenceStatements(tx, till, sequenced, finals, ip),
+      ...provisionalStatements(tx, provisional),
+      walletLockStatement(tx, walletTags(candidates)),
+    ]);
+    const wallets = lockedWalletsOf(written.at(-1) as LockedRows);
+    const outcome = decide(till, sequenced, loaded, wallets);
+    await write(tx, till, outcome.writes, corrections(provisional, outcome.writes));
     return outcome.results;
   });
 

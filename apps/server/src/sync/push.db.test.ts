@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { conflicts, ledgerLines, securityLog, seqGaps, tills } from '@niteos/schema/tables';
+import {
+  conflicts,
+  ledgerLines,
+  securityLog,
+  seqGaps,
+  tills,
+  walletVenues,
+} from '@niteos/schema/tables';
 import { PUSH_MAX_OPS } from '@niteos/schema/wire';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { verifyLedger } from '../ledger/verify.ts';
 import { describeDb } from '../test-support/describe-db.ts';
@@ -74,6 +81,20 @@ describeDb('push: statuses and reasons of the contract', () => {
       status: 'rejected',
       reason: 'id_reuse',
     });
+    expect(await balanceOf(tag)).toBe(3000);
+  });
+
+  test('an op listed twice in one push is applied once; the copy gets its result as a duplicate', async () => {
+    const till = await freshTill();
+    const tag = newTag();
+    const topup = await till.topup(tag, 3000);
+    const forged = await till.sign({ ...topup.envelope, amountNc: 9000, amountChf: 9000 });
+    const { body } = await till.push(server.send, [topup, topup, forged]);
+    expect(body.results.map((r) => [r.status, r.reason, r.duplicate, r.balanceNc])).toEqual([
+      ['applied', null, false, 3000],
+      ['applied', null, true, 3000],
+      ['rejected', 'id_reuse', false, null],
+    ]);
     expect(await balanceOf(tag)).toBe(3000);
   });
 
@@ -394,6 +415,32 @@ describeDb('push: statuses and reasons of the contract', () => {
     expect(body.results[0]).toMatchObject({ status: 'applied', balanceNc: 30_000 });
     const [row] = await server.database.db.select().from(tills).where(eq(tills.id, till.tillId));
     expect(row?.flagReason).toBe('basis_violation');
+  });
+
+  test('a push records where a wallet was seen, refreshing it once it is an hour old', async () => {
+    const till = await freshTill();
+    const tag = newTag();
+    const seenAt = async () => {
+      const [row] = await server.database.db
+        .select({ at: walletVenues.lastSeenAt })
+        .from(walletVenues)
+        .where(eq(walletVenues.nitetapId, tag));
+      return row?.at.getTime();
+    };
+    const setSeenAt = (interval: string) =>
+      server.database.db
+        .update(walletVenues)
+        .set({ lastSeenAt: sql`now() - ${sql.raw(`interval '${interval}'`)}` })
+        .where(eq(walletVenues.nitetapId, tag));
+    await till.push(server.send, [await till.topup(tag, 3000)]);
+    expect(await seenAt()).toBeGreaterThan(Date.now() - 60_000);
+    await setSeenAt('50 minutes');
+    const recent = await seenAt();
+    await till.push(server.send, [await till.sale(tag, 100)]);
+    expect(await seenAt()).toBe(recent);
+    await setSeenAt('2 hours');
+    await till.push(server.send, [await till.sale(tag, 100)]);
+    expect(await seenAt()).toBeGreaterThan(Date.now() - 60_000);
   });
 
   test('the same push sent on several connections at once applies each op exactly once', async () => {

@@ -167,8 +167,9 @@ export const ops = pgTable(
     tillAt: text('till_at').notNull(),
     receivedAt: createdAt(),
   },
+  // No (till_id, seq) index: till_chain's key answers every lookup by
+  // till and seq, and each index here is written once per op in a push.
   (t) => [
-    index('ops_till_seq').on(t.tillId, t.seq),
     index('ops_venue_received').on(t.venueId, t.receivedAt),
     index('ops_nitetap').on(t.nitetapId),
   ],

@@ -1,0 +1,1 @@
+DROP INDEX "ops_till_seq";
