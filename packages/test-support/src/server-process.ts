@@ -234,15 +234,21 @@ export class ServerProcess {
   }
 }
 
-/** Runs `pnpm ledger:verify`'s entry point on `storage` (no server may hold a PGlite dir). */
-export function runLedgerVerify(
-  storage: Storage,
-): Promise<Exit & { stdout: string; stderr: string }> {
+/** A finished child process and everything it printed. */
+export type Captured = Exit & { stdout: string; stderr: string };
+
+/** Runs a command to its end and keeps all of its output. */
+export function runCaptured(
+  command: string,
+  args: string[],
+  options: { cwd?: string; env: NodeJS.ProcessEnv; timeoutMs?: number },
+): Promise<Captured> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', LEDGER_VERIFY_ENTRY], {
-      cwd: REPO_ROOT,
-      env: childEnv(storage.env),
+    const child = spawn(command, args, {
+      cwd: options.cwd,
+      env: options.env,
       stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: options.timeoutMs,
     });
     let stdout = '';
     let stderr = '';
@@ -254,6 +260,14 @@ export function runLedgerVerify(
     });
     child.once('error', reject);
     child.once('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+}
+
+/** Runs `pnpm ledger:verify`'s entry point on `storage` (no server may hold a PGlite dir). */
+export function runLedgerVerify(storage: Storage): Promise<Captured> {
+  return runCaptured(process.execPath, ['--import', 'tsx', LEDGER_VERIFY_ENTRY], {
+    cwd: REPO_ROOT,
+    env: childEnv(storage.env),
   });
 }
 
