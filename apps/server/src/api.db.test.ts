@@ -3,7 +3,6 @@ import { accounts, ledgerLines, marketItems, wallets } from '@niteos/schema/tabl
 import { Role } from '@niteos/schema/wire';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { verifyLedger } from './ledger/verify.ts';
 import { describeDb } from './test-support/describe-db.ts';
 import { ROOT_ADMIN, startTestServer, type TestServer } from './test-support/test-server.ts';
 
@@ -22,11 +21,7 @@ beforeAll(async () => {
   otherAdmin = (await server.userToken(Role.venueAdmin, otherVenueId)).token;
   staff = (await server.userToken(Role.staff, venueId)).token;
 });
-afterAll(async () => {
-  const report = await verifyLedger(server.database.db);
-  await server.dispose();
-  expect(report.ok, JSON.stringify(report)).toBe(true);
-});
+afterAll(() => server.disposeBalanced());
 
 describeDb('auth', () => {
   test('login returns tokens and the user; a wrong password is 401 with the error shape', async () => {

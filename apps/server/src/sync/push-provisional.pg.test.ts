@@ -4,7 +4,6 @@ import { ledgerLines, ops } from '@niteos/schema/tables';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { rowsOf } from '../db/database.ts';
-import { verifyLedger } from '../ledger/verify.ts';
 import { describeDb } from '../test-support/describe-db.ts';
 import { startTestServer, type TestServer } from '../test-support/test-server.ts';
 
@@ -15,11 +14,7 @@ beforeAll(async () => {
   server = await startTestServer();
   venueId = await server.createVenue();
 });
-afterAll(async () => {
-  const report = await verifyLedger(server.database.db);
-  await server.dispose();
-  expect(report.ok, JSON.stringify(report)).toBe(true);
-});
+afterAll(() => server.disposeBalanced());
 
 /** Resolves once a backend of this database waits on a row lock. */
 async function someoneWaitsOnALock() {

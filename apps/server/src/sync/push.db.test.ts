@@ -10,7 +10,6 @@ import {
 import { PUSH_MAX_OPS } from '@niteos/schema/wire';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { verifyLedger } from '../ledger/verify.ts';
 import { describeDb } from '../test-support/describe-db.ts';
 import { startTestServer, type TestServer } from '../test-support/test-server.ts';
 import type { TestTill } from '../test-support/test-till.ts';
@@ -25,11 +24,7 @@ beforeAll(async () => {
   server = await startTestServer();
   venueId = await server.createVenue();
 });
-afterAll(async () => {
-  const report = await verifyLedger(server.database.db);
-  await server.dispose();
-  expect(report.ok, JSON.stringify(report)).toBe(true);
-});
+afterAll(() => server.disposeBalanced());
 
 async function freshTill(): Promise<TestTill> {
   return server.enrollTill(venueId);

@@ -1,12 +1,14 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { users } from '@niteos/schema/tables';
 import type { Role } from '@niteos/schema/wire';
+import { expect } from 'vitest';
 import { createApp } from '../app.ts';
 import { hashSecret } from '../auth/passwords.ts';
 import { bootstrapAdmin } from '../auth/service.ts';
 import type { AppDeps } from '../context.ts';
 import type { Database } from '../db/database.ts';
 import { createMemoryStore } from '../kv/memory-store.ts';
+import { verifyLedger } from '../ledger/verify.ts';
 import { type Logger, silentLogger } from '../logger.ts';
 import { openTestDatabase } from './test-db.ts';
 import { type Send, TestTill } from './test-till.ts';
@@ -37,6 +39,8 @@ export interface TestServer {
   /** Enrolls a new till for `venueId` through the API. */
   enrollTill(venueId: string, token?: string): Promise<TestTill>;
   dispose(): Promise<void>;
+  /** Recomputes the books, disposes, and fails when they do not balance. */
+  disposeBalanced(): Promise<void>;
 }
 
 export async function startTestServer(
@@ -121,6 +125,11 @@ export async function startTestServer(
     async dispose() {
       await kv.close();
       await dispose();
+    },
+    async disposeBalanced() {
+      const report = await verifyLedger(database.db);
+      await server.dispose();
+      expect(report.ok, JSON.stringify(report)).toBe(true);
     },
   };
   return server;
