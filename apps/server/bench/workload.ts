@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { PushResponse } from '@niteos/schema/wire';
+import { seededRandom } from '@niteos/test-support';
 import { type SignedOp, TestTill } from '../src/test-support/test-till.ts';
 import type { HttpClient } from './http-client.ts';
 import { BENCH_ADMIN } from './server-process.ts';
@@ -36,18 +37,6 @@ export interface Plan {
   mix: { ncSales: number; ncSalesOnShared: number; topups: number; cashSales: number };
 }
 
-/** mulberry32: a small seeded PRNG so every run pushes the same mix. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * ~80 % NC sales (`sharedSaleShare` of them against the shared wallets), ~10 %
  * topups of the till's own wallets, ~10 % cash/card sales to unknown
@@ -55,7 +44,8 @@ export function prng(seed: number): () => number {
  * no overdraft every op must be `applied` whatever order the tills land in.
  */
 export function makePlan(shape: WorkloadShape): Plan {
-  const rnd = prng(shape.seed);
+  // Seeded, so every run pushes the same mix.
+  const rnd = seededRandom(shape.seed);
   const pick = <T>(xs: T[]): T => {
     const x = xs[Math.floor(rnd() * xs.length)];
     if (x === undefined) throw new Error('pick from an empty list');
