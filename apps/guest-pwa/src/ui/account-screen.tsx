@@ -4,7 +4,7 @@ import { api } from '../data/api.ts';
 import { forgetPrivateSnapshots } from '../data/last-known.ts';
 import { session, setSession } from '../data/session.ts';
 import { Link, navigate } from '../router.tsx';
-import { useSubmit } from './use-submit.ts';
+import { SubmitRow, useSubmit } from './use-submit.tsx';
 
 const field = (form: FormData, name: string) => String(form.get(name) ?? '').trim();
 
@@ -78,14 +78,9 @@ export default function AccountScreen() {
               autocomplete={mode() === 'signin' ? 'current-password' : 'new-password'}
             />
           </label>
-          <Show when={submit.error()}>
-            <p class="error" role="alert">
-              {submit.error()}
-            </p>
-          </Show>
-          <button type="submit" class="primary" disabled={submit.busy()}>
+          <SubmitRow submit={submit}>
             {mode() === 'signin' ? 'Sign in' : 'Create account'}
-          </button>
+          </SubmitRow>
         </form>
         <button
           type="button"

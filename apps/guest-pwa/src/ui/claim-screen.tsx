@@ -2,7 +2,7 @@ import { Show } from 'solid-js';
 import { api } from '../data/api.ts';
 import { session } from '../data/session.ts';
 import { Link, navigate } from '../router.tsx';
-import { useSubmit } from './use-submit.ts';
+import { SubmitRow, useSubmit } from './use-submit.tsx';
 
 /**
  * Adds a wristband to the guest's account: its tag id plus the claim code
@@ -62,14 +62,7 @@ export default function ClaimScreen() {
               placeholder="XXXX-XXXX"
             />
           </label>
-          <Show when={submit.error()}>
-            <p class="error" role="alert">
-              {submit.error()}
-            </p>
-          </Show>
-          <button type="submit" class="primary" disabled={submit.busy()}>
-            Add wristband
-          </button>
+          <SubmitRow submit={submit}>Add wristband</SubmitRow>
         </form>
       </section>
     </Show>
