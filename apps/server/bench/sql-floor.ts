@@ -8,7 +8,8 @@ import type { Plan, PlannedOp } from './workload.ts';
  * Floor (a): the rows one push writes (see sync/push-write.ts),
  * as bare SQL in one transaction per batch: no HTTP, JSON parsing,
  * signatures, zod or drizzle, and of the push's reads only the wallet lock
- * (no advisory lock, seen ids, chain or venue reads). Balances move by
+ * (no advisory lock, seen ids, chain or venue reads), prepared as the
+ * server's repeated statements are (db/prepared-statements.ts). Balances move by
  * deltas, so the ledger stays balanced even with concurrent connections.
  */
 
@@ -23,7 +24,9 @@ export function postgresConnection(sql: postgres.Sql): FloorConnection {
   return {
     async transaction(work) {
       await sql.begin(async (tx) => {
-        await work((text, params) => tx.unsafe(text, params as postgres.ParameterOrJSON<never>[]));
+        await work((text, params) =>
+          tx.unsafe(text, params as postgres.ParameterOrJSON<never>[], { prepare: true }),
+        );
       });
     },
   };

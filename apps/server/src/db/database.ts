@@ -11,6 +11,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
+import { preparingClient } from './prepared-statements.ts';
 
 type Tables = typeof tables;
 
@@ -52,7 +53,7 @@ export async function migrationStatus(db: Db): Promise<{ expected: number; appli
 /** Connects to PostgreSQL at `url`. */
 export function openPostgres(url: string, poolSize = 10): Database {
   const client = postgres(url, { max: poolSize, onnotice: () => {} });
-  const db = drizzlePostgres(client, { schema: tables });
+  const db = drizzlePostgres(preparingClient(client), { schema: tables });
   const parsed = new URL(url);
   return {
     db: db as unknown as Db,
