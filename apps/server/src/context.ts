@@ -40,6 +40,8 @@ export interface AppDeps {
   metrics?: Metrics;
   /** Schema and signature checks of pushed ops: the worker pool; on the event loop when not given. */
   prepareOps?: PrepareOps;
+  /** Push transactions open at once at most (default: no limit). */
+  pushTransactions?: number;
   /** Built till app to serve at /pos/, when there is one. */
   posDir?: string | null;
   /** Built guest app to serve at /, when there is one. */

@@ -29,6 +29,7 @@ const envSchema = z.object({
   NITEOS_GUEST_DIR: z.string().optional(),
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
   NITEOS_VERIFY_THREADS: z.coerce.number().int().min(0).max(64).optional(),
+  NITEOS_PUSH_TRANSACTIONS: z.coerce.number().int().min(1).max(64).optional(),
 });
 
 export interface Config {
@@ -56,6 +57,11 @@ export interface Config {
    * them on the event loop. Default: one per core.
    */
   verifyThreads: number;
+  /**
+   * Push transactions open at once at most; verified pushes wait their
+   * turn. Default: one more than the cores (see sync/routes.ts).
+   */
+  pushTransactions: number;
   /** The built till app (apps/pos-pwa/dist unless set). */
   posDir: string;
   /** The built guest app (apps/guest-pwa/dist unless set). */
@@ -95,6 +101,7 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     publicUrl: e.NITEOS_PUBLIC_URL ?? null,
     dbPoolSize: e.DB_POOL_SIZE,
     verifyThreads: e.NITEOS_VERIFY_THREADS ?? availableParallelism(),
+    pushTransactions: e.NITEOS_PUSH_TRANSACTIONS ?? availableParallelism() + 1,
     posDir: e.NITEOS_POS_DIR ?? fileURLToPath(new URL('../../pos-pwa/dist', import.meta.url)),
     guestDir: e.NITEOS_GUEST_DIR ?? fileURLToPath(new URL('../../guest-pwa/dist', import.meta.url)),
   };

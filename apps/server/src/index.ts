@@ -50,6 +50,7 @@ async function main() {
     posDir: config.posDir,
     guestDir: config.guestDir,
     prepareOps: pool?.prepare,
+    pushTransactions: config.pushTransactions,
   });
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     const base = config.publicUrl ?? `http://localhost:${info.port}`;

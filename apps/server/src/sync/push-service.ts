@@ -13,6 +13,11 @@ import { provisionalStatements, sequenceStatements, write } from './push-write.t
 
 type LockedRows = Awaited<ReturnType<typeof walletLockStatement>>;
 
+/** Runs a push's transaction when one of a limited number of slots is free. */
+export type TransactionSlot = <T>(transaction: () => Promise<T>) => Promise<T>;
+
+const anyTime: TransactionSlot = (transaction) => transaction();
+
 /**
  * Replays one push exactly once (sync protocol §4). All CPU work (schema,
  * signatures, canonical hashes) is done before the transaction, off the
@@ -23,7 +28,8 @@ type LockedRows = Awaited<ReturnType<typeof walletLockStatement>>;
  * `decide` runs again on the locked wallets and `write` sends balances,
  * corrections and venue accounts in one pipeline. The shared wallet locks
  * are held for that round trip and the COMMIT. Everything the reply
- * reports is committed before the reply is built.
+ * reports is committed before the reply is built. The transaction starts
+ * when `slot` lets it (sync/routes.ts limits how many are open at once).
  */
 export async function pushOps(
   db: Db,
@@ -31,34 +37,37 @@ export async function pushOps(
   till: AuthedTill,
   body: PushRequest,
   ip: string | null,
+  slot: TransactionSlot = anyTime,
 ): Promise<PushResponse> {
   const prepared = await prepare(body.ops, till);
   const candidates = prepared.filter(isCandidate);
   const finals = prepared.filter((p): p is FinalOp => !isCandidate(p));
 
-  const decided = await withTransactionRetry(db, async (tx) => {
-    const loaded = await load(tx, till, candidates);
-    const sequenced = sequence(till, candidates, loaded);
-    // Decide once on the wallets as last committed and write those ops and
-    // ledger lines before locking; decide again under the locks and correct
-    // what differs (only ops on wallets another till moved in between). The
-    // wallet locks are the contended ones, so they go out last.
-    const provisional = decide(
-      till,
-      sequenced,
-      { ...loaded, voidTargets: structuredClone(loaded.voidTargets) },
-      new Map(loaded.unlockedWallets),
-    ).writes;
-    const written = await Promise.all([
-      ...sequenceStatements(tx, till, sequenced, finals, ip),
-      ...provisionalStatements(tx, provisional),
-      walletLockStatement(tx, walletTags(candidates)),
-    ]);
-    const wallets = lockedWalletsOf(written.at(-1) as LockedRows);
-    const outcome = decide(till, sequenced, loaded, wallets);
-    await write(tx, till, outcome.writes, corrections(provisional, outcome.writes));
-    return outcome.results;
-  });
+  const decided = await slot(() =>
+    withTransactionRetry(db, async (tx) => {
+      const loaded = await load(tx, till, candidates);
+      const sequenced = sequence(till, candidates, loaded);
+      // Decide once on the wallets as last committed and write those ops and
+      // ledger lines before locking; decide again under the locks and correct
+      // what differs (only ops on wallets another till moved in between). The
+      // wallet locks are the contended ones, so they go out last.
+      const provisional = decide(
+        till,
+        sequenced,
+        { ...loaded, voidTargets: structuredClone(loaded.voidTargets) },
+        new Map(loaded.unlockedWallets),
+      ).writes;
+      const written = await Promise.all([
+        ...sequenceStatements(tx, till, sequenced, finals, ip),
+        ...provisionalStatements(tx, provisional),
+        walletLockStatement(tx, walletTags(candidates)),
+      ]);
+      const wallets = lockedWalletsOf(written.at(-1) as LockedRows);
+      const outcome = decide(till, sequenced, loaded, wallets);
+      await write(tx, till, outcome.writes, corrections(provisional, outcome.writes));
+      return outcome.results;
+    }),
+  );
 
   const results = prepared.map((p) => (isCandidate(p) ? decided.get(p.index) : p.result));
   return {
