@@ -4,9 +4,10 @@
  * For real PostgreSQL (a fresh random-named database, dropped at the end)
  * and for embedded PGlite (a fresh on-disk data directory), it starts the
  * real server as its own process (`node --import tsx src/index.ts`),
- * enrolls 8 tills over HTTP, funds their wallets (untimed), pre-signs and
- * serializes every op, then times 8 tills × 1,000 ops pushed in batches of
- * 100, all tills at once. It checks every result is `applied`, the wallet
+ * pushes an untimed warm-up round of the same shape on other tills and
+ * wallets, enrolls 8 tills over HTTP, funds their wallets (untimed),
+ * pre-signs and serializes every op, then times 8 tills × 1,000 ops pushed
+ * in batches of 100, all tills at once. It checks every result is `applied`, the wallet
  * balances and the ledger, and compares with two floors measured in the
  * same run: the same writes as bare SQL, and node:crypto Ed25519 verify.
  *
@@ -16,6 +17,7 @@
  *   BENCH_SERVER_NODE_ARGS   extra node flags for the server, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`
  *   BENCH_SEED               seed of the op mix (default 1)
  *   BENCH_SHARED_SHARE       share of NC sales on the 8 shared wallets (default 0.15; 0: no cross-till locks)
+ *   BENCH_WARMUP             `0`: no untimed warm-up round before the timed one (default: one)
  *
  * Exits non-zero only when a correctness check fails; a missed target is reported, not fatal.
  */
@@ -29,7 +31,7 @@ import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { openPglite, openPostgres, rowsOf } from '../src/db/database.ts';
 import { verifyLedger } from '../src/ledger/verify.ts';
-import { httpClient } from './http-client.ts';
+import { type HttpClient, httpClient } from './http-client.ts';
 import { type ActivitySummary, type PgMonitor, pgMonitor } from './pg-monitor.ts';
 import { cpuDelta, machineCpu, processCpuSeconds, startServerProcess } from './server-process.ts';
 import {
@@ -48,6 +50,9 @@ import {
   pushConcurrently,
   type WorkloadShape,
 } from './workload.ts';
+
+/** `BENCH_WARMUP=0` times the server's first round instead (see `runBackend`). */
+const WARM_UP = process.env.BENCH_WARMUP !== '0';
 
 const SHAPE: WorkloadShape = {
   tills: 8,
@@ -74,6 +79,8 @@ interface BackendResult {
   latencyMs: { p50: number; p90: number; p99: number; max: number; mean: number };
   serverPeakRssMiB: number | null;
   serverStartMs: number;
+  /** The warm-up round's rate: the server's first seconds (null with `BENCH_WARMUP=0`). */
+  coldOpsPerSecond: number | null;
   signMs: number;
   /**
    * CPU seconds used during the timed window: the server process (PGlite
@@ -129,7 +136,7 @@ function log(line: string) {
 /** Checks what the database holds after the run: every op applied, each wallet's balance, the books. */
 async function checkDatabase(
   db: Parameters<typeof verifyLedger>[0],
-  plan: Plan,
+  plans: Plan[],
   expectedOps: number,
 ): Promise<{ problems: string[]; ledger: BackendResult['ledger'] }> {
   const problems: string[] = [];
@@ -150,7 +157,7 @@ async function checkDatabase(
     ).map((r) => [r.nitetap_id, Number(r.balance_nc)]),
   );
   let wrong = 0;
-  for (const [tag, expected] of plan.expectedBalance) {
+  for (const [tag, expected] of plans.flatMap((p) => [...p.expectedBalance])) {
     const got = balances.get(tag);
     if (got !== expected) {
       if (wrong < 5) problems.push(`wallet ${tag}: balance ${got}, expected ${expected}`);
@@ -166,6 +173,31 @@ async function checkDatabase(
     );
   }
   return { problems, ledger: { ok: report.ok, accounts: report.accounts, lines: report.lines } };
+}
+
+/**
+ * Enrolls a venue's tills, funds every wallet of `plan` (untimed), then
+ * signs and serializes its timed ops so no signing happens on the clock.
+ */
+async function fundedRound(client: HttpClient, plan: Plan) {
+  const { venueId, tills } = await enrollTills(client, SHAPE.tills);
+  const setup = await Promise.all(
+    tills.map((till, i) => preparePushes(till, plan.setup[i] ?? [], SHAPE.batchSize)),
+  );
+  const setupOps = plan.setup.reduce((n, s) => n + s.length, 0);
+  const setupProblems = checkOutcomes(await pushConcurrently(client, setup));
+  if (setupProblems.length > 0) {
+    throw new Error(`setup pushes failed:\n  ${setupProblems.join('\n  ')}`);
+  }
+  log(`setup: ${setupOps} topups applied on ${plan.expectedBalance.size} wallets`);
+  const tSign = performance.now();
+  const pushes = [];
+  for (let i = 0; i < tills.length; i++) {
+    pushes.push(
+      await preparePushes(tills[i] as (typeof tills)[0], plan.timed[i] ?? [], SHAPE.batchSize),
+    );
+  }
+  return { venueId, setupOps, pushes, signMs: performance.now() - tSign };
 }
 
 async function runBackend(kind: Kind): Promise<BackendResult> {
@@ -199,6 +231,8 @@ async function runBackend(kind: Kind): Promise<BackendResult> {
     log(`server pid ${server.pid} at ${server.origin} (started in ${serverStartMs.toFixed(0)} ms)`);
     let client = httpClient(server.origin);
     const plan = makePlan(SHAPE);
+    const warmPlan = makePlan({ ...SHAPE, seed: SHAPE.seed + 1 });
+    let coldOpsPerSecond: number | null = null;
     const problems: string[] = [];
     let timed: Awaited<ReturnType<typeof pushConcurrently>> = [];
     let wallSeconds = 0;
@@ -216,30 +250,33 @@ async function runBackend(kind: Kind): Promise<BackendResult> {
     let setupOps = 0;
     let pgActivity: ActivitySummary | null = null;
     try {
-      const enrolled = await enrollTills(client, SHAPE.tills);
-      venueId = enrolled.venueId;
-      const { tills } = enrolled;
-
-      // Untimed setup: fund every wallet (these pushes also warm the server up).
-      const setup = await Promise.all(
-        tills.map((till, i) => preparePushes(till, plan.setup[i] ?? [], SHAPE.batchSize)),
-      );
-      setupOps = plan.setup.reduce((n, s) => n + s.length, 0);
-      const setupProblems = checkOutcomes(await pushConcurrently(client, setup));
-      if (setupProblems.length > 0) {
-        throw new Error(`setup pushes failed:\n  ${setupProblems.join('\n  ')}`);
-      }
-      log(`setup: ${setupOps} topups applied on ${plan.expectedBalance.size} wallets`);
-
-      // Sign and serialize everything before the clock starts.
-      const tSign = performance.now();
-      const pushes = [];
-      for (let i = 0; i < tills.length; i++) {
-        pushes.push(
-          await preparePushes(tills[i] as (typeof tills)[0], plan.timed[i] ?? [], SHAPE.batchSize),
+      // Untimed warm-up: a round of the same shape on its own venue, tills
+      // and wallets, so the timed round measures the server as it runs all
+      // night (code JIT-compiled, pools and caches filled), not its first
+      // seconds. Its own rate is printed as the cold start.
+      if (WARM_UP) {
+        const round = await fundedRound(client, warmPlan);
+        setupOps += round.setupOps;
+        const t = performance.now();
+        const outcomes = await pushConcurrently(client, round.pushes);
+        const seconds = (performance.now() - t) / 1000;
+        const warmProblems = checkOutcomes(outcomes);
+        if (warmProblems.length > 0) {
+          throw new Error(`warm-up pushes failed:\n  ${warmProblems.join('\n  ')}`);
+        }
+        const warmOps = outcomes.reduce((n, o) => n + o.push.ids.length, 0);
+        setupOps += warmOps;
+        coldOpsPerSecond = warmOps / seconds;
+        log(
+          `warm-up: ${warmOps} ops on other tills, cold start ${coldOpsPerSecond.toFixed(0)} ops/s`,
         );
       }
-      signMs = performance.now() - tSign;
+
+      const round = await fundedRound(client, plan);
+      venueId = round.venueId;
+      setupOps += round.setupOps;
+      signMs = round.signMs;
+      const pushes = round.pushes;
       const m = plan.mix;
       log(
         `signed ${m.ncSales + m.topups + m.cashSales} ops in ${signMs.toFixed(0)} ms: ` +
@@ -311,12 +348,13 @@ async function runBackend(kind: Kind): Promise<BackendResult> {
     const floors: FloorFigures[] = [];
     let ledger: BackendResult['ledger'] = { ok: false, accounts: 0, lines: 0 };
     const expectedOps = setupOps + ops;
+    const plans = WARM_UP ? [warmPlan, plan] : [plan];
     let deadlocks: number | null = null;
     if (kind === 'postgres' && 'databaseUrl' in dbSpec) {
       deadlocks = monitor ? await monitor.deadlocks() : null;
       const database = openPostgres(dbSpec.databaseUrl, 2);
       try {
-        const checked = await checkDatabase(database.db, plan, expectedOps);
+        const checked = await checkDatabase(database.db, plans, expectedOps);
         problems.push(...checked.problems);
         ledger = checked.ledger;
       } finally {
@@ -336,7 +374,7 @@ async function runBackend(kind: Kind): Promise<BackendResult> {
     } else if ('dataDir' in dbSpec) {
       const database = await openPglite(dbSpec.dataDir);
       try {
-        const checked = await checkDatabase(database.db, plan, expectedOps);
+        const checked = await checkDatabase(database.db, plans, expectedOps);
         problems.push(...checked.problems);
         ledger = checked.ledger;
       } finally {
@@ -376,6 +414,7 @@ async function runBackend(kind: Kind): Promise<BackendResult> {
       latencyMs,
       serverPeakRssMiB: peakRss,
       serverStartMs,
+      coldOpsPerSecond,
       signMs,
       cpu,
       pgActivity,
@@ -401,6 +440,7 @@ function printTable(results: BackendResult[], verifyRate: number, pgSkipped: str
   const floor = (r: BackendResult, n: number) => r.floors.find((f) => f.connections === n);
   row('end to end ops/s', (r) => fmt(r.opsPerSecond));
   row('wall time, timed part (s)', (r) => fmt(r.wallSeconds, 2));
+  row('cold start: warm-up round ops/s', (r) => fmt(r.coldOpsPerSecond));
   row('push latency p50 (ms)', (r) => fmt(r.latencyMs.p50, 1));
   row('push latency p90 (ms)', (r) => fmt(r.latencyMs.p90, 1));
   row('push latency p99 (ms)', (r) => fmt(r.latencyMs.p99, 1));
