@@ -59,7 +59,7 @@ export interface Config {
   verifyThreads: number;
   /**
    * Push transactions open at once at most; verified pushes wait their
-   * turn. Default: one more than the cores (see sync/routes.ts).
+   * turn. Default: one per core, at least 2 (see sync/routes.ts).
    */
   pushTransactions: number;
   /** The built till app (apps/pos-pwa/dist unless set). */
@@ -101,7 +101,7 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     publicUrl: e.NITEOS_PUBLIC_URL ?? null,
     dbPoolSize: e.DB_POOL_SIZE,
     verifyThreads: e.NITEOS_VERIFY_THREADS ?? availableParallelism(),
-    pushTransactions: e.NITEOS_PUSH_TRANSACTIONS ?? availableParallelism() + 1,
+    pushTransactions: e.NITEOS_PUSH_TRANSACTIONS ?? Math.max(2, availableParallelism()),
     posDir: e.NITEOS_POS_DIR ?? fileURLToPath(new URL('../../pos-pwa/dist', import.meta.url)),
     guestDir: e.NITEOS_GUEST_DIR ?? fileURLToPath(new URL('../../guest-pwa/dist', import.meta.url)),
   };

@@ -38,8 +38,8 @@ export function syncRoutes(deps: AppDeps, drain: Drain) {
   const prepare = deps.prepareOps ?? prepareInThread;
   // Pushes beyond what the cores can run wait here, verified, holding no
   // connection: more open at once only queue on the CPU and on the shared
-  // wallet and venue rows, and hold those locks longer (bench, 2 cores:
-  // one more than the cores gave +7% ops/s and a lower p99 than 10 at once).
+  // wallet and venue rows, and hold those locks longer (bench, 2 cores,
+  // paired runs: 2 at once beat 3, and 3 beat 64, on ops/s and on p99).
   const slot = pLimit(deps.pushTransactions ?? Number.POSITIVE_INFINITY);
 
   const requireTill: MiddlewareHandler<AppEnv> = async (c, next) => {
