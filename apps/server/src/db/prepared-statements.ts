@@ -8,7 +8,7 @@ export interface PrepareLimits {
   max: number;
 }
 
-export const DEFAULT_PREPARE_LIMITS: PrepareLimits = { after: 2, max: 256 };
+const DEFAULT_PREPARE_LIMITS: PrepareLimits = { after: 2, max: 256 };
 
 /** Texts counted but not (yet) prepared are forgotten past this many, so counting stays bounded too. */
 const MAX_COUNTED = 10_000;
