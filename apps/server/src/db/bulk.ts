@@ -20,20 +20,13 @@ export function bulkInsert<T extends PgTable>(
   if (!first) return Promise.resolve();
   const columns = getTableColumns(table) as Record<string, { name: string; getSQLType(): string }>;
   const keys = Object.keys(first).filter((k) => columns[k]);
-  const names = keys.map((k) => columns[k]?.name ?? k);
-  const definitions = keys.map((k) => `${columns[k]?.name} ${columns[k]?.getSQLType()}`).join(', ');
-  const json = JSON.stringify(
-    rows.map((row) => {
-      const out: Record<string, unknown> = {};
-      keys.forEach((k, i) => {
-        out[names[i] as string] = (row as Record<string, unknown>)[k] ?? null;
-      });
-      return out;
-    }),
-  );
-  const list = sql.raw(names.join(', '));
+  // The recordset reads the rows' own property names, so the rows are
+  // serialized as they are instead of copied into column-named objects.
+  const fields = keys.map((k) => `"${k}"`);
+  const definitions = keys.map((k, i) => `${fields[i]} ${columns[k]?.getSQLType()}`).join(', ');
+  const names = keys.map((k) => columns[k]?.name ?? k).join(', ');
   return tx.execute(
-    sql`insert into ${sql.raw(getTableName(table))} (${list}) select ${list} from jsonb_to_recordset(${json}::jsonb) as x(${sql.raw(definitions)}) ${suffix}`,
+    sql`insert into ${sql.raw(getTableName(table))} (${sql.raw(names)}) select ${sql.raw(fields.join(', '))} from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(${sql.raw(definitions)}) ${suffix}`,
   );
 }
 
