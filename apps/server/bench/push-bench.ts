@@ -7,9 +7,10 @@
  * pushes an untimed warm-up round of the same shape on other tills and
  * wallets, enrolls 8 tills over HTTP, funds their wallets (untimed),
  * pre-signs and serializes every op, then times 8 tills × 1,000 ops pushed
- * in batches of 100, all tills at once. It checks every result is `applied`, the wallet
- * balances and the ledger, and compares with two floors measured in the
- * same run: the same writes as bare SQL, and node:crypto Ed25519 verify.
+ * in batches of 100, all tills at once. It checks every result is
+ * `applied`, the wallet balances and the ledger, and compares with two
+ * floors measured in the same run: the same writes as bare SQL, and
+ * node:crypto Ed25519 verify.
  *
  * Environment:
  *   TEST_DATABASE_URL        admin URL of PostgreSQL (default postgres://postgres@127.0.0.1:5432/postgres)
