@@ -18,6 +18,15 @@ export class TillPage {
   async signIn(staffName: string, pin: string) {
     const p = this.page;
     await p.getByTestId('pin-staff').filter({ hasText: staffName }).click();
+    // Seen once under full CI load: the pad never opened. Say what the till showed instead.
+    await p
+      .getByTestId('pin-ok')
+      .waitFor()
+      .catch(async (cause: unknown) => {
+        const shown = ((await p.locator('body').textContent()) ?? '').slice(0, 600);
+        const what = `the PIN pad did not open after tapping ${staffName}; the till shows: ${shown}`;
+        throw new Error(what, { cause });
+      });
     for (const digit of pin) await p.getByTestId(`pin-${digit}`).click();
     await p.getByTestId('pin-ok').click();
     await p.getByTestId('sell').waitFor();
