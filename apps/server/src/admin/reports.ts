@@ -1,12 +1,10 @@
 import type { NightFigures, NightReport } from '@niteos/schema/wire';
 import { sql } from 'drizzle-orm';
 import { Hono } from 'hono';
-import { z } from 'zod';
 import { ADMINS, assertVenueAccess, requireRole } from '../auth/guard.ts';
 import type { AppDeps, AppEnv } from '../context.ts';
 import { type Db, rowsOf } from '../db/database.ts';
-import { badRequest } from '../errors.ts';
-import { describeIssues } from '../http/validate.ts';
+import { readTimeRange } from '../http/time-range.ts';
 
 const empty = (): NightFigures => ({
   salesNc: { count: 0, nc: 0 },
@@ -111,11 +109,6 @@ export async function nightReport(
   };
 }
 
-const query = z.strictObject({
-  from: z.iso.datetime({ offset: true }).optional(),
-  to: z.iso.datetime({ offset: true }).optional(),
-});
-
 export function reportAdminRoutes(deps: AppDeps) {
   return new Hono<AppEnv>().get(
     '/venues/:venueId/reports/night',
@@ -123,13 +116,7 @@ export function reportAdminRoutes(deps: AppDeps) {
     async (c) => {
       const venueId = c.req.param('venueId');
       assertVenueAccess(c.get('user'), venueId);
-      const parsed = query.safeParse(c.req.query());
-      if (!parsed.success) throw badRequest(describeIssues(parsed.error));
-      const to = parsed.data.to ? new Date(parsed.data.to) : new Date();
-      const from = parsed.data.from
-        ? new Date(parsed.data.from)
-        : new Date(to.getTime() - 24 * 3600_000);
-      if (from >= to) throw badRequest('from must be before to');
+      const { from, to } = readTimeRange(c.req.query(), 24 * 3600_000);
       return c.json(await nightReport(deps.database.db, venueId, from, to));
     },
   );

@@ -1,18 +1,12 @@
 import { Hono } from 'hono';
-import { z } from 'zod';
 import { ADMINS, assertVenueAccess, requireRole } from '../auth/guard.ts';
 import type { AppDeps, AppEnv } from '../context.ts';
 import { readLiveCounters } from '../counters/live-counters.ts';
 import { badRequest } from '../errors.ts';
-import { describeIssues } from '../http/validate.ts';
+import { readTimeRange } from '../http/time-range.ts';
 import { venueSnapshot } from './snapshots.ts';
 
 const MAX_RANGE_DAYS = 92;
-
-const rangeQuery = z.strictObject({
-  from: z.iso.datetime({ offset: true }).optional(),
-  to: z.iso.datetime({ offset: true }).optional(),
-});
 
 /** Back-office analytics of one venue: tonight's live counters and the snapshots. */
 export function analyticsAdminRoutes(deps: AppDeps) {
@@ -25,13 +19,7 @@ export function analyticsAdminRoutes(deps: AppDeps) {
     .get('/venues/:venueId/analytics', requireRole(deps, ...ADMINS), async (c) => {
       const venueId = c.req.param('venueId');
       assertVenueAccess(c.get('user'), venueId);
-      const parsed = rangeQuery.safeParse(c.req.query());
-      if (!parsed.success) throw badRequest(describeIssues(parsed.error));
-      const to = parsed.data.to ? new Date(parsed.data.to) : new Date();
-      const from = parsed.data.from
-        ? new Date(parsed.data.from)
-        : new Date(to.getTime() - 7 * 24 * 3600_000);
-      if (from >= to) throw badRequest('from must be before to');
+      const { from, to } = readTimeRange(c.req.query(), 7 * 24 * 3600_000);
       if (to.getTime() - from.getTime() > MAX_RANGE_DAYS * 24 * 3600_000)
         throw badRequest(`a range may span at most ${MAX_RANGE_DAYS} days`);
       return c.json(await venueSnapshot(deps.database.db, deps.analytics, venueId, from, to));
