@@ -34,6 +34,16 @@ import { openPglite, openPostgres, rowsOf } from '../src/db/database.ts';
 import { verifyLedger } from '../src/ledger/verify.ts';
 import { type HttpClient, httpClient } from './http-client.ts';
 import { type ActivitySummary, type PgMonitor, pgMonitor } from './pg-monitor.ts';
+import {
+  type BackendResult,
+  type FloorFigures,
+  fmt,
+  type Kind,
+  log,
+  printTable,
+  printTargets,
+  targetChecks,
+} from './push-report.ts';
 import { cpuDelta, machineCpu, processCpuSeconds, startServerProcess } from './server-process.ts';
 import {
   type FloorResult,
@@ -65,49 +75,6 @@ const SHAPE: WorkloadShape = {
   seed: Number(process.env.BENCH_SEED ?? 1),
 };
 
-const TARGETS = { postgresOpsPerSecond: 5_000, verifyFraction: 0.7, p99Ms: 150 };
-
-type Kind = 'postgres' | 'pglite';
-
-interface BackendResult {
-  kind: Kind;
-  ok: boolean;
-  problems: string[];
-  ops: number;
-  pushes: number;
-  wallSeconds: number;
-  opsPerSecond: number;
-  latencyMs: { p50: number; p90: number; p99: number; max: number; mean: number };
-  serverPeakRssMiB: number | null;
-  serverStartMs: number;
-  /** The warm-up round's rate: the server's first seconds (null with `BENCH_WARMUP=0`). */
-  coldOpsPerSecond: number | null;
-  signMs: number;
-  /**
-   * CPU seconds used during the timed window: the server process (PGlite
-   * runs inside it), our database's PostgreSQL backends and background
-   * processes, this load generator, everything else on the machine (other
-   * people's work: it makes a run noisy), and the machine's capacity.
-   */
-  cpu: {
-    server: number | null;
-    database: number | null;
-    bench: number;
-    other: number | null;
-    machineBusy: number | null;
-    machineTotal: number | null;
-  };
-  /** What our PostgreSQL backends were doing during the timed window (sampled every 20 ms). */
-  pgActivity: ActivitySummary | null;
-  /** Deadlocks PostgreSQL detected during setup and the timed run (each costs deadlock_timeout). */
-  deadlocks: number | null;
-  ledger: { ok: boolean; accounts: number; lines: number };
-  floors: FloorFigures[];
-}
-
-/** A SQL floor run and the CPU it took: this process (incl. PGlite) and PostgreSQL backends. */
-type FloorFigures = FloorResult & { cpuClient: number; cpuDatabase: number | null };
-
 async function measuredFloor(
   monitor: PgMonitor | null,
   run: () => Promise<FloorResult>,
@@ -128,10 +95,6 @@ function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
   const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
   return sorted[Math.min(sorted.length, rank) - 1] as number;
-}
-
-function log(line: string) {
-  process.stdout.write(`${line}\n`);
 }
 
 /** Checks what the database holds after the run: every op applied, each wallet's balance, the books. */
@@ -428,120 +391,6 @@ async function runBackend(kind: Kind): Promise<BackendResult> {
   }
 }
 
-const fmt = (n: number | null | undefined, digits = 0) =>
-  n === null || n === undefined || Number.isNaN(n)
-    ? '—'
-    : n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
-
-function printTable(results: BackendResult[], verifyRate: number, pgSkipped: string | null) {
-  const cols = results.map((r) => (r.kind === 'postgres' ? 'PostgreSQL' : 'PGlite (disk)'));
-  const rows: [string, ...string[]][] = [];
-  const row = (label: string, f: (r: BackendResult) => string) =>
-    rows.push([label, ...results.map(f)]);
-  const floor = (r: BackendResult, n: number) => r.floors.find((f) => f.connections === n);
-  row('end to end ops/s', (r) => fmt(r.opsPerSecond));
-  row('wall time, timed part (s)', (r) => fmt(r.wallSeconds, 2));
-  row('cold start: warm-up round ops/s', (r) => fmt(r.coldOpsPerSecond));
-  row('push latency p50 (ms)', (r) => fmt(r.latencyMs.p50, 1));
-  row('push latency p90 (ms)', (r) => fmt(r.latencyMs.p90, 1));
-  row('push latency p99 (ms)', (r) => fmt(r.latencyMs.p99, 1));
-  row('push latency max (ms)', (r) => fmt(r.latencyMs.max, 1));
-  row('server peak RSS (MiB)', (r) => fmt(r.serverPeakRssMiB));
-  row('CPU s: server process', (r) => fmt(r.cpu.server, 2));
-  row('CPU s: PostgreSQL processes', (r) => fmt(r.cpu.database, 2));
-  row('CPU s: bench (load generator)', (r) => fmt(r.cpu.bench, 2));
-  row('CPU s: other processes (noise)', (r) => fmt(r.cpu.other, 2));
-  row('machine busy (% of all cores)', (r) =>
-    r.cpu.machineBusy !== null && r.cpu.machineTotal
-      ? fmt((100 * r.cpu.machineBusy) / r.cpu.machineTotal)
-      : '—',
-  );
-  row('PG backends running (mean)', (r) => fmt(r.pgActivity?.running, 2));
-  row('PG backends in I/O/LWLock (mean)', (r) => fmt(r.pgActivity?.io, 2));
-  row('PG backends waiting on a lock', (r) => fmt(r.pgActivity?.lockWait, 2));
-  row('  of which the till advisory lock', (r) => fmt(r.pgActivity?.advisoryWait, 2));
-  row('PG backends idle in transaction', (r) => fmt(r.pgActivity?.idleInTransaction, 2));
-  row('PG deadlocks (setup + timed)', (r) => fmt(r.deadlocks));
-  row('lock waits stalled on the server (%)', (r) =>
-    r.pgActivity ? fmt(100 * r.pgActivity.stalledOnApp) : '—',
-  );
-  row('floor: bare SQL, 1 conn (ops/s)', (r) => fmt(floor(r, 1)?.opsPerSecond));
-  row('floor: bare SQL, 4 conns (ops/s)', (r) => fmt(floor(r, 4)?.opsPerSecond));
-  row('ours / best SQL floor', (r) => {
-    const best = Math.max(0, ...r.floors.map((f) => f.opsPerSecond));
-    return best > 0 ? `${fmt(r.opsPerSecond / best, 2)}×` : '—';
-  });
-  row('ours / Ed25519 verify rate', (r) => `${fmt(r.opsPerSecond / verifyRate, 2)}×`);
-  row('correctness', (r) => (r.ok ? 'ok' : 'FAILED'));
-
-  const header: [string, ...string[]] = ['', ...cols];
-  const widths = header.map((_, i) =>
-    Math.max(...[header, ...rows].map((r) => (r[i] ?? '').length)),
-  );
-  const line = (r: string[]) =>
-    r.map((c, i) => (i === 0 ? c.padEnd(widths[0] ?? 0) : c.padStart(widths[i] ?? 0))).join('   ');
-  log('');
-  log(
-    `NiteOS push benchmark: ${SHAPE.tills} tills × ${fmt(SHAPE.opsPerTill)} ops, pushes of ` +
-      `${SHAPE.batchSize}, all tills at once (${os.cpus().length} CPUs, node ${process.version})`,
-  );
-  if (pgSkipped) log(`PostgreSQL SKIPPED: unreachable at ${postgresAdminUrl}: ${pgSkipped}`);
-  log(line(header));
-  log(widths.map((w) => '─'.repeat(w)).join('   '));
-  for (const r of rows) log(line(r));
-  log(`Ed25519 verify floor (node:crypto, 1 core, 200-byte messages): ${fmt(verifyRate)}/s`);
-  for (const r of results) {
-    if (r.cpu.other !== null && r.cpu.machineTotal && r.cpu.other > 0.1 * r.cpu.machineTotal) {
-      log(
-        `NOTE: other processes used ${fmt((100 * r.cpu.other) / r.cpu.machineTotal)}% of the ` +
-          `machine during the ${r.kind} run: its figures are pessimistic; run again on a quiet machine.`,
-      );
-    }
-  }
-}
-
-interface TargetCheck {
-  backend: Kind;
-  target: string;
-  ours: number;
-  goal: string;
-  pass: boolean;
-  binding: boolean;
-}
-
-function targetChecks(results: BackendResult[], verifyRate: number): TargetCheck[] {
-  const checks: TargetCheck[] = [];
-  for (const r of results) {
-    // The targets are set for real PostgreSQL; PGlite is shown against them for information.
-    const binding = r.kind === 'postgres';
-    checks.push({
-      backend: r.kind,
-      target: 'end to end ops/s',
-      ours: r.opsPerSecond,
-      goal: `≥ ${fmt(TARGETS.postgresOpsPerSecond)}`,
-      pass: r.opsPerSecond >= TARGETS.postgresOpsPerSecond,
-      binding,
-    });
-    checks.push({
-      backend: r.kind,
-      target: `end to end ops/s vs ${TARGETS.verifyFraction}× Ed25519 verify/s`,
-      ours: r.opsPerSecond,
-      goal: `≥ ${fmt(TARGETS.verifyFraction * verifyRate)}`,
-      pass: r.opsPerSecond >= TARGETS.verifyFraction * verifyRate,
-      binding,
-    });
-    checks.push({
-      backend: r.kind,
-      target: 'p99 of a 100-op push (ms)',
-      ours: r.latencyMs.p99,
-      goal: `< ${TARGETS.p99Ms}`,
-      pass: r.latencyMs.p99 < TARGETS.p99Ms,
-      binding,
-    });
-  }
-  return checks;
-}
-
 async function main() {
   const only = process.env.BENCH_ONLY;
   if (only && only !== 'postgres' && only !== 'pglite') {
@@ -569,18 +418,9 @@ async function main() {
   const results: BackendResult[] = [];
   for (const kind of kinds) results.push(await runBackend(kind));
 
-  printTable(results, verify.perSecond, pgSkipped);
+  printTable(results, verify.perSecond, pgSkipped, SHAPE);
   const checks = targetChecks(results, verify.perSecond);
-  log('');
-  log('Targets:');
-  for (const c of checks) {
-    const tag = c.binding ? (c.pass ? 'PASS' : 'MISS') : c.pass ? 'pass (info)' : 'miss (info)';
-    log(
-      `  ${(c.backend === 'postgres' ? 'PostgreSQL' : 'PGlite').padEnd(10)} ${c.target.padEnd(44)} ` +
-        `${fmt(c.ours, c.target.includes('ms') ? 1 : 0).padStart(8)} ${c.goal.padEnd(10)} ${tag}`,
-    );
-  }
-  if (pgSkipped) log('  PostgreSQL targets: NOT CHECKED (PostgreSQL unreachable)');
+  printTargets(checks, pgSkipped);
 
   const correct = results.every((r) => r.ok);
   const totalSeconds = (performance.now() - tBench) / 1000;
