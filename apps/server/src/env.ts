@@ -30,6 +30,7 @@ const envSchema = z.object({
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
   NITEOS_VERIFY_THREADS: z.coerce.number().int().min(0).max(64).optional(),
   NITEOS_PUSH_TRANSACTIONS: z.coerce.number().int().min(1).max(64).optional(),
+  NITEOS_ANALYTICS_KEEP_DAYS: z.coerce.number().int().min(1).max(3650).default(7),
 });
 
 export interface Config {
@@ -41,6 +42,8 @@ export interface Config {
   redisUrl: string | null;
   /** MongoDB for the analytics event log when set; analytics stay in PostgreSQL otherwise. */
   analyticsMongoUrl: string | null;
+  /** With MongoDB: days shipped events stay in the outbox before they are deleted. */
+  analyticsKeepDays: number;
   /** The health page flags an active till silent after this long. */
   silentTillSeconds: number;
   /** SIGTERM: how long in-flight pushes, then the outbox flush, may take before the exit. */
@@ -88,6 +91,7 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     databaseUrl: e.DATABASE_URL ?? null,
     redisUrl: e.REDIS_URL ?? null,
     analyticsMongoUrl: e.ANALYTICS_MONGO_URL ?? null,
+    analyticsKeepDays: e.NITEOS_ANALYTICS_KEEP_DAYS,
     silentTillSeconds: e.NITEOS_SILENT_TILL_SECONDS,
     shutdownTimeoutMs: e.NITEOS_SHUTDOWN_TIMEOUT_MS,
     // Relative to where the user ran `pnpm …`, not the package folder pnpm switches to.

@@ -34,7 +34,15 @@ async function main() {
   const analytics = config.analyticsMongoUrl ? createMongoStore(config.analyticsMongoUrl) : null;
   const metrics = createMetrics();
   const drain = createDrain();
-  const shipper = analytics ? createShipper({ db, store: analytics, log, metrics }) : null;
+  const shipper = analytics
+    ? createShipper({
+        db,
+        store: analytics,
+        log,
+        metrics,
+        keepShippedMs: config.analyticsKeepDays * 24 * 3600_000,
+      })
+    : null;
   shipper?.start();
   const app = createApp({
     database,

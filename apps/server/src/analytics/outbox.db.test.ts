@@ -215,6 +215,32 @@ describeDb('analytics snapshots from PostgreSQL', () => {
   });
 });
 
+/**
+ * Stands in for MongoDB's unique _id: a second insert of an id is a
+ * duplicate, not a second copy. `afterWrite` runs once the events are
+ * stored; it may throw, as a lost acknowledgement would.
+ */
+function fakeStore(afterWrite: () => void = () => {}) {
+  const stored = new Map<string, AnalyticsEvent>();
+  const store: AnalyticsStore = {
+    kind: 'mongo',
+    async insert(events) {
+      let inserted = 0;
+      for (const e of events) {
+        if (stored.has(e.id)) continue;
+        stored.set(e.id, e);
+        inserted += 1;
+      }
+      afterWrite();
+      return { inserted, duplicates: events.length - inserted };
+    },
+    snapshot: () => Promise.reject(new Error('unused')),
+    ping: async () => {},
+    close: async () => {},
+  };
+  return { stored, store };
+}
+
 describeDb('analytics shipper', () => {
   test('with MongoDB unreachable (real driver, closed port) events stay queued and are retried', async () => {
     const venueId = await server.createVenue();
@@ -269,30 +295,15 @@ describeDb('analytics shipper', () => {
     for (let i = 0; i < 40; i++) batch.push(await till.topup(newTag(), 100 + i));
     await till.push(server.send, batch);
 
-    // Stands in for MongoDB's unique _id: a second insert of an id is a duplicate, not a second copy.
-    const stored = new Map<string, AnalyticsEvent>();
     let attempts = 0;
     let lostAck = false;
-    const store: AnalyticsStore = {
-      kind: 'mongo',
-      async insert(events) {
-        attempts += 1;
-        let inserted = 0;
-        for (const e of events) {
-          if (stored.has(e.id)) continue;
-          stored.set(e.id, e);
-          inserted += 1;
-        }
-        if (!lostAck) {
-          lostAck = true;
-          throw new Error('connection reset after the write (acknowledgement lost)');
-        }
-        return { inserted, duplicates: events.length - inserted };
-      },
-      snapshot: () => Promise.reject(new Error('unused')),
-      ping: async () => {},
-      close: async () => {},
-    };
+    const { stored, store } = fakeStore(() => {
+      attempts += 1;
+      if (!lostAck) {
+        lostAck = true;
+        throw new Error('connection reset after the write (acknowledgement lost)');
+      }
+    });
     const shippers = [1, 2, 3].map(() =>
       createShipper({ db, store, log: () => {}, batchSize: 7, backoffMs: 10 }),
     );
@@ -308,5 +319,57 @@ describeDb('analytics shipper', () => {
     expect(stored.size).toBe(pending);
     for (const e of batch) expect(stored.has(`op:${e.envelope.id}`)).toBe(true);
     expect(attempts).toBeGreaterThanOrEqual(Math.ceil(pending / 7));
+  });
+
+  test('(fake in-memory store) once caught up, it deletes shipped events past the retention, a chunk at a time', async () => {
+    const db = server.database.db;
+    const venueId = await server.createVenue();
+    const till = await server.enrollTill(venueId);
+    const ops = [];
+    for (let i = 0; i < 8; i++) ops.push(await till.topup(newTag(), 100 + i));
+    await till.push(server.send, ops);
+    const ids = ops.map((o) => `op:${o.envelope.id}`);
+    const [old, recent, unshipped] = [ids.slice(0, 5), ids.slice(5, 7), ids.slice(7)];
+
+    const { store } = fakeStore();
+    const drainOnce = createShipper({ db, store, log: () => {} });
+    while ((await drainOnce.shipBatch()) > 0);
+    const day = 24 * 3600_000;
+    await db
+      .update(analyticsOutbox)
+      .set({ shippedAt: new Date(Date.now() - 8 * day) })
+      .where(inArray(analyticsOutbox.id, old));
+    // Old, unshipped, and leased elsewhere, so this shipper does not ship it either.
+    await db
+      .update(analyticsOutbox)
+      .set({
+        shippedAt: null,
+        createdAt: new Date(Date.now() - 30 * day),
+        claimedUntil: new Date(Date.now() + day),
+      })
+      .where(inArray(analyticsOutbox.id, unshipped));
+
+    const metrics = createMetrics();
+    const logs: Record<string, unknown>[] = [];
+    const shipper = createShipper({
+      db,
+      store,
+      metrics,
+      log: (e) => logs.push(e),
+      keepShippedMs: 7 * day,
+      pruneChunk: 2,
+    });
+    shipper.start();
+    await expect
+      .poll(async () => (await eventsOf(ids)).map((e) => e.id).sort(), { timeout: 10_000 })
+      .toEqual([...recent, ...unshipped].sort());
+    await shipper.stop(0);
+
+    expect(logs).toContainEqual(
+      expect.objectContaining({ msg: 'pruned shipped analytics events', events: old.length }),
+    );
+    expect(await metrics.registry.getSingleMetricAsString('niteos_analytics_pruned_total')).toMatch(
+      new RegExp(`niteos_analytics_pruned_total ${old.length}$`, 'm'),
+    );
   });
 });

@@ -66,3 +66,20 @@ export async function pendingEvents(db: Db): Promise<number> {
   );
   return rowsOf<{ n: number }>(result)[0]?.n ?? 0;
 }
+
+/**
+ * Deletes up to `limit` events shipped more than `keepSeconds` ago; returns
+ * how many. MongoDB holds them and answers the snapshots, so past the
+ * retention they only grow the table. Unshipped events are never touched.
+ */
+export async function pruneShipped(db: Db, keepSeconds: number, limit: number): Promise<number> {
+  const result = await db.execute(sql`
+    with gone as (
+      delete from analytics_outbox where id in (
+        select id from analytics_outbox
+        where shipped_at is not null and shipped_at < now() - make_interval(secs => ${keepSeconds})
+        limit ${limit})
+      returning 1)
+    select count(*)::int as n from gone`);
+  return rowsOf<{ n: number }>(result)[0]?.n ?? 0;
+}

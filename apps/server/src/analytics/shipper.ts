@@ -1,7 +1,7 @@
 import type { Db } from '../db/database.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics/metrics.ts';
-import { claimBatch, markShipped, releaseClaim } from './outbox.ts';
+import { claimBatch, markShipped, pruneShipped, releaseClaim } from './outbox.ts';
 import type { AnalyticsStore } from './store.ts';
 
 export interface ShipperOptions {
@@ -16,6 +16,12 @@ export interface ShipperOptions {
   /** First retry delay after a failure; doubles per failure up to `maxBackoffMs`. */
   backoffMs?: number;
   maxBackoffMs?: number;
+  /** Shipped events are deleted from the outbox once older than this. */
+  keepShippedMs?: number;
+  /** How often the loop prunes, when it has caught up. */
+  pruneEveryMs?: number;
+  /** Rows one prune statement deletes at most, so no delete holds its locks for long. */
+  pruneChunk?: number;
 }
 
 const sleepUnless = (ms: number, wake: { fn: () => void }) =>
@@ -30,7 +36,8 @@ const sleepUnless = (ms: number, wake: { fn: () => void }) =>
 /**
  * Ships the analytics outbox to the store, in process: lease a batch,
  * insert it (idempotent by event id), mark it shipped after the store
- * acknowledged. A failure releases the batch and retries with exponential
+ * acknowledged. Once caught up, it deletes events shipped longer ago than
+ * `keepShippedMs`, at most every `pruneEveryMs`. A failure releases the batch and retries with exponential
  * backoff (with jitter, so several processes do not retry in step). At
  * least once into a store that drops duplicates: exactly once.
  */
@@ -41,6 +48,10 @@ export function createShipper(options: ShipperOptions) {
   const idleMs = options.idleMs ?? 1000;
   const backoffMs = options.backoffMs ?? 500;
   const maxBackoffMs = options.maxBackoffMs ?? 30_000;
+  const keepShippedMs = options.keepShippedMs ?? 7 * 24 * 3600_000;
+  const pruneEveryMs = options.pruneEveryMs ?? 3600_000;
+  const pruneChunk = options.pruneChunk ?? 5000;
+  let prunedAt = Number.NEGATIVE_INFINITY;
   const wake = { fn: () => {} };
   let running: Promise<void> | null = null;
   let stopping = false;
@@ -62,6 +73,34 @@ export function createShipper(options: ShipperOptions) {
     return batch.length;
   }
 
+  /** Deletes every shipped event past the retention, a chunk at a time; returns how many. */
+  async function prune(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const n = await pruneShipped(db, keepShippedMs / 1000, pruneChunk);
+      total += n;
+      if (n < pruneChunk || stopping) break;
+    }
+    if (total > 0) {
+      metrics?.analyticsPruned(total);
+      log({ level: 'info', msg: 'pruned shipped analytics events', events: total });
+    }
+    return total;
+  }
+
+  /** Prunes when due, between batches once the outbox has caught up; never fails the loop. */
+  async function pruneIfDue() {
+    if (Date.now() - prunedAt < pruneEveryMs) return;
+    prunedAt = Date.now();
+    await prune().catch((err: unknown) =>
+      log({
+        level: 'warn',
+        msg: 'pruning shipped analytics events failed; retrying later',
+        error: err instanceof Error ? err.message : String(err),
+      }),
+    );
+  }
+
   async function loop() {
     while (!stopping) {
       let wait = idleMs;
@@ -69,6 +108,7 @@ export function createShipper(options: ShipperOptions) {
         const shipped = await shipBatch();
         failures = 0;
         if (shipped === batchSize) wait = 0;
+        else await pruneIfDue();
       } catch (err) {
         failures += 1;
         metrics?.analyticsShipFailed();
@@ -87,6 +127,7 @@ export function createShipper(options: ShipperOptions) {
 
   return {
     shipBatch,
+    prune,
     /** Consecutive failed batches (0 when the last one went through). */
     get failures() {
       return failures;

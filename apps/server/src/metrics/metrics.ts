@@ -67,6 +67,11 @@ export function createMetrics() {
     help: 'Analytics batches that failed and were left queued for a retry',
     registers: [registry],
   });
+  const pruned = new Counter({
+    name: 'niteos_analytics_pruned_total',
+    help: 'Shipped analytics events deleted from the outbox past their retention',
+    registers: [registry],
+  });
   // The last pushes, for the health page's rate and latency (Prometheus
   // histograms cannot answer "the last five minutes" in process).
   const recent: { at: number; ms: number }[] = [];
@@ -84,6 +89,9 @@ export function createMetrics() {
     },
     analyticsShipFailed() {
       shipFailures.inc();
+    },
+    analyticsPruned(events: number) {
+      pruned.inc(events);
     },
     /** Pushes answered in the last `RECENT_PUSH_WINDOW_MS`: rate and latency percentiles. */
     recentPushes(now = Date.now()) {

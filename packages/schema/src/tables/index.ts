@@ -319,8 +319,9 @@ export const serverSettings = pgTable('server_settings', {
  * transaction as the change it records (an applied op, a conflict, a
  * resolution, a sign-in), so an analytics outage never loses one. The
  * shipper leases unshipped rows (`claimed_until`), sends them to MongoDB
- * with `_id` = `id`, and sets `shipped_at` only after Mongo acknowledged.
- * Without MongoDB the rows stay here and snapshots are computed from them.
+ * with `_id` = `id`, sets `shipped_at` only after Mongo acknowledged, and
+ * deletes shipped rows once they are older than the retention. Without
+ * MongoDB the rows stay here and snapshots are computed from them.
  */
 export const analyticsOutbox = pgTable(
   'analytics_outbox',
@@ -340,5 +341,7 @@ export const analyticsOutbox = pgTable(
   (t) => [
     index('analytics_outbox_pending').on(t.createdAt).where(sql`${t.shippedAt} is null`),
     index('analytics_outbox_venue_at').on(t.venueId, t.at),
+    // The shipper prunes shipped rows by age (analytics/outbox.ts).
+    index('analytics_outbox_shipped').on(t.shippedAt).where(sql`${t.shippedAt} is not null`),
   ],
 );

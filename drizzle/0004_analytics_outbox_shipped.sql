@@ -1,0 +1,1 @@
+CREATE INDEX "analytics_outbox_shipped" ON "analytics_outbox" USING btree ("shipped_at") WHERE "analytics_outbox"."shipped_at" is not null;
