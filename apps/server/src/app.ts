@@ -31,7 +31,7 @@ export function createApp(input: AppDeps) {
   const metrics: Metrics = input.metrics ?? createMetrics();
   const drain = input.drain ?? createDrain();
   const deps: AppDeps = { ...input, metrics, drain };
-  metrics.trackOutbox(() => pendingEvents(deps.database.db));
+  if (deps.analytics) metrics.trackOutbox(() => pendingEvents(deps.database.db));
   const app = new Hono<AppEnv>();
   app.use(async (c, next) => {
     const started = performance.now();

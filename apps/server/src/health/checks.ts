@@ -48,8 +48,10 @@ export async function runChecks(deps: AppDeps, draining: boolean) {
           () => ({ expected: 0, applied: 0 }),
         )
       : { expected: 0, applied: 0 };
+  // Without an analytics store nothing ships: every event stays, and
+  // counting them all on each check would only grow with the table.
   const pending =
-    database.status === 'up'
+    database.status === 'up' && deps.analytics
       ? await withTimeout(pendingEvents(deps.database.db), CHECK_TIMEOUT_MS, 'outbox').catch(
           () => null,
         )

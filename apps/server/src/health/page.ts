@@ -98,7 +98,7 @@ ${checkRow('Database', checks.database)}
 <tr class="${checks.migrations.status}"><th>Migrations</th><td></td><td><strong>${checks.migrations.status.toUpperCase()}</strong></td>
 <td>${checks.migrations.applied} of ${checks.migrations.expected} applied</td><td></td></tr>
 ${checkRow('Redis', checks.redis)}
-${checkRow('Analytics store', checks.analytics, checks.analytics.outboxPending === null ? '' : `${checks.analytics.outboxPending} events queued in the outbox`)}
+${checkRow('Analytics store', checks.analytics, checks.analytics.kind === 'postgres' ? 'events kept in PostgreSQL' : checks.analytics.outboxPending === null ? '' : `${checks.analytics.outboxPending} events queued in the outbox`)}
 <tr class="${checks.pushes.status === 'draining' ? 'draining' : 'ok'}"><th>Pushes</th><td></td><td><strong>${checks.pushes.status.toUpperCase()}</strong></td>
 <td>${pushes ? `${pushes.perMinute.toFixed(1)} / min over the last 5 min` : ''}</td>
 <td>${pushes?.p50Ms != null ? `latency p50 ${Math.round(pushes.p50Ms)} ms, p95 ${Math.round(pushes.p95Ms ?? 0)} ms` : 'no pushes lately'}</td></tr>

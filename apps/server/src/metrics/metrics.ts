@@ -47,15 +47,6 @@ export function createMetrics() {
     labelNames: ['status'] as const,
     registers: [registry],
   });
-  let outboxSource: (() => Promise<number>) | null = null;
-  new Gauge({
-    name: 'niteos_analytics_outbox_pending',
-    help: 'Analytics events in the outbox not yet shipped to the analytics store',
-    registers: [registry],
-    async collect() {
-      if (outboxSource) this.set(await outboxSource().catch(() => Number.NaN));
-    },
-  });
   const shipped = new Counter({
     name: 'niteos_analytics_shipped_total',
     help: 'Analytics events delivered to the store (duplicate: stored by an earlier attempt)',
@@ -79,9 +70,20 @@ export function createMetrics() {
     registry,
     requests,
     pushes,
-    /** The outbox gauge reads its value from `count` at each scrape. */
+    /**
+     * Adds the outbox gauge, read from `count` at each scrape. Only with an
+     * analytics store: without one nothing ships, and the count would be
+     * every event ever written.
+     */
     trackOutbox(count: () => Promise<number>) {
-      outboxSource = count;
+      new Gauge({
+        name: 'niteos_analytics_outbox_pending',
+        help: 'Analytics events in the outbox not yet shipped to the analytics store',
+        registers: [registry],
+        async collect() {
+          this.set(await count().catch(() => Number.NaN));
+        },
+      });
     },
     analyticsShipped(inserted: number, duplicates: number) {
       shipped.inc({ duplicate: 'false' }, inserted);
