@@ -8,7 +8,7 @@ import { describeDb } from '../test-support/describe-db.ts';
 import { startTestServer, type TestServer } from '../test-support/test-server.ts';
 import { createMongoStore } from './mongo-store.ts';
 import { pendingEvents } from './outbox.ts';
-import { createShipper } from './shipper.ts';
+import { createShipper, type ShipperOptions } from './shipper.ts';
 import type { AnalyticsEvent, AnalyticsStore } from './store.ts';
 
 let server: TestServer;
@@ -241,6 +241,28 @@ function fakeStore(afterWrite: () => void = () => {}) {
   return { stored, store };
 }
 
+/** A shipper on the test server's database whose metrics and log lines the test can read. */
+function watchedShipper(options: Omit<ShipperOptions, 'db' | 'log' | 'metrics'>) {
+  const metrics = createMetrics();
+  const logs: Record<string, unknown>[] = [];
+  const shipper = createShipper({
+    ...options,
+    db: server.database.db,
+    metrics,
+    log: (e) => logs.push(e),
+  });
+  return { shipper, metrics, logs };
+}
+
+/** Pushes `count` topups from a new till of a new venue: one outbox event each. */
+async function pushedTopups(count: number) {
+  const till = await server.enrollTill(await server.createVenue());
+  const ops = [];
+  for (let i = 0; i < count; i++) ops.push(await till.topup(newTag(), 100 + i));
+  await till.push(server.send, ops);
+  return ops;
+}
+
 describeDb('analytics shipper', () => {
   test('with MongoDB unreachable (real driver, closed port) events stay queued and are retried', async () => {
     const venueId = await server.createVenue();
@@ -251,16 +273,7 @@ describeDb('analytics shipper', () => {
     expect(before).toBeGreaterThan(0);
 
     const store = createMongoStore(`mongodb://127.0.0.1:${await closedPort()}/niteos_test`, 300);
-    const metrics = createMetrics();
-    const logs: Record<string, unknown>[] = [];
-    const shipper = createShipper({
-      db,
-      store,
-      metrics,
-      log: (e) => logs.push(e),
-      backoffMs: 50,
-      maxBackoffMs: 200,
-    });
+    const { shipper, metrics, logs } = watchedShipper({ store, backoffMs: 50, maxBackoffMs: 200 });
     try {
       await expect(shipper.shipBatch()).rejects.toThrow();
       shipper.start();
@@ -289,11 +302,7 @@ describeDb('analytics shipper', () => {
 
   test('(fake in-memory store) three shippers at once, one lost acknowledgement: every event stored once, all marked shipped', async () => {
     const db = server.database.db;
-    const venueId = await server.createVenue();
-    const till = await server.enrollTill(venueId);
-    const batch = [];
-    for (let i = 0; i < 40; i++) batch.push(await till.topup(newTag(), 100 + i));
-    await till.push(server.send, batch);
+    const batch = await pushedTopups(40);
 
     let attempts = 0;
     let lostAck = false;
@@ -323,11 +332,7 @@ describeDb('analytics shipper', () => {
 
   test('(fake in-memory store) once caught up, it deletes shipped events past the retention, a chunk at a time', async () => {
     const db = server.database.db;
-    const venueId = await server.createVenue();
-    const till = await server.enrollTill(venueId);
-    const ops = [];
-    for (let i = 0; i < 8; i++) ops.push(await till.topup(newTag(), 100 + i));
-    await till.push(server.send, ops);
+    const ops = await pushedTopups(8);
     const ids = ops.map((o) => `op:${o.envelope.id}`);
     const [old, recent, unshipped] = [ids.slice(0, 5), ids.slice(5, 7), ids.slice(7)];
 
@@ -349,13 +354,8 @@ describeDb('analytics shipper', () => {
       })
       .where(inArray(analyticsOutbox.id, unshipped));
 
-    const metrics = createMetrics();
-    const logs: Record<string, unknown>[] = [];
-    const shipper = createShipper({
-      db,
+    const { shipper, metrics, logs } = watchedShipper({
       store,
-      metrics,
-      log: (e) => logs.push(e),
       keepShippedMs: 7 * day,
       pruneChunk: 2,
     });
