@@ -33,11 +33,10 @@
  * non-zero only when a correctness check fails; a missed target is reported.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gzipSync } from 'node:zlib';
 import {
   buildPwa,
   createStorage,
@@ -50,30 +49,27 @@ import {
 import { CHROMIUM, CHROMIUM_ARGS, chromiumUnavailable } from '@niteos/test-support/browser';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import {
-  type ColdStartMarks,
-  coldStartProbe,
-  type DrainProbe,
+  type ColdStart,
+  coldStartOnce,
+  coldStarts,
+  coldSummary,
+  workerStopper,
+} from './cold-start.ts';
+import { drainOnline, drainReport } from './drain.ts';
+import { initialJs, type JsFile } from './initial-js.ts';
+import {
   idbFloor,
-  installDrainProbe,
-  navigationFacts,
   queueQueryCost,
   readCatalog,
-  readDrainProbe,
   readTillDb,
   runSteps,
   type Step,
   type StepResult,
 } from './page.ts';
 import { signFloorMs } from './sign-floor.ts';
-import { kb, median, ms, round, type Summary, summarize, table } from './stats.ts';
+import { kb, ms, round, type Summary, summarize, table } from './stats.ts';
 
 const APP_DIR = fileURLToPath(new URL('..', import.meta.url));
-/**
- * The bench builds into its own directory and points the server there
- * (NITEOS_POS_DIR): other builds of apps/pos-pwa/dist cannot change the
- * app under test mid-run, and the bench does not touch theirs.
- */
-let DIST = '';
 const RESULTS = path.join(APP_DIR, 'bench', 'results', 'latest.json');
 
 const num = (name: string, fallback: number) => {
@@ -227,131 +223,11 @@ function sh(cmd: string, args: string[]): string | null {
   return r.status === 0 ? r.stdout.trim() : null;
 }
 
+/** Reads the bench database with psql: rows of `|`-separated fields, or null when psql failed. */
 function psql(url: string, query: string): string[] | null {
   const out = sh('psql', [url, '-At', '-F', '|', '-v', 'ON_ERROR_STOP=1', '-c', query]);
   return out === null ? null : out.split('\n').filter(Boolean);
 }
-
-// ---------------------------------------------------------------- part 4: initial JS
-
-interface JsFile {
-  path: string;
-  bytes: number;
-  gzipBytes: number;
-  why: string;
-}
-
-function gzipOf(urlPath: string): { bytes: number; gzipBytes: number } {
-  const file = path.join(DIST, urlPath.replace(/^\/pos\//, ''));
-  const buf = readFileSync(file);
-  return { bytes: buf.length, gzipBytes: gzipSync(buf, { level: 9 }).length };
-}
-
-function initialJs(requested: string[]) {
-  const html = readFileSync(path.join(DIST, 'index.html'), 'utf8');
-  const fromHtml = new Set<string>();
-  for (const m of html.matchAll(/<script[^>]*\ssrc="([^"]+\.js)"/g)) if (m[1]) fromHtml.add(m[1]);
-  for (const m of html.matchAll(/<link[^>]*rel="modulepreload"[^>]*href="([^"]+\.js)"/g))
-    if (m[1]) fromHtml.add(m[1]);
-  const files: JsFile[] = [];
-  for (const p of fromHtml) files.push({ path: p, ...gzipOf(p), why: 'index.html' });
-  for (const p of requested) {
-    if (fromHtml.has(p)) continue;
-    files.push({ path: p, ...gzipOf(p), why: 'requested before idle' });
-  }
-  const initial = new Set(files.map((f) => f.path));
-  const lazy = readdirSync(path.join(DIST, 'assets'))
-    .filter((f) => f.endsWith('.js'))
-    .map((f) => `/pos/assets/${f}`)
-    .filter((p) => !initial.has(p))
-    .map((p) => ({ path: p, ...gzipOf(p) }));
-  const serviceWorker = readdirSync(DIST)
-    .filter((f) => f.endsWith('.js'))
-    .map((f) => ({ path: `/pos/${f}`, ...gzipOf(`/pos/${f}`) }));
-  const gzipBytes = files.reduce((t, f) => t + f.gzipBytes, 0);
-  const bytes = files.reduce((t, f) => t + f.bytes, 0);
-  return { files, bytes, gzipBytes, lazy, serviceWorker };
-}
-
-// ---------------------------------------------------------------- part 2: cold start
-
-interface ColdStart {
-  totalMs: number | null;
-  pinMs: number | null;
-  staffButtonsMs: number | null;
-  responseEndMs: number;
-  workerStartMs: number;
-  controlled: boolean;
-  online: boolean;
-}
-
-async function coldStartOnce(context: BrowserContext, url: string): Promise<ColdStart> {
-  const page = await context.newPage();
-  try {
-    await page.addInitScript(coldStartProbe);
-    await page.goto(url, { waitUntil: 'commit' });
-    await page.waitForFunction(
-      () => (window as unknown as { __coldStart?: ColdStartMarks }).__coldStart?.frameAfter != null,
-      undefined,
-      { timeout: 15_000, polling: 50 },
-    );
-    const f = await page.evaluate(navigationFacts);
-    return {
-      totalMs: f.marks.frameAfter,
-      pinMs: f.marks.pin,
-      staffButtonsMs: f.marks.staffButtons,
-      responseEndMs: f.responseEnd,
-      workerStartMs: f.workerStart,
-      controlled: f.controlled,
-      online: f.online,
-    };
-  } finally {
-    await page.close();
-  }
-}
-
-/**
- * A DevTools session that stops the till's service worker before a cold
- * start. It stays attached for the whole run: detaching a session resets
- * Chromium's emulated network state of the page's renderer (navigator.onLine
- * turns true while the context is still offline, and no 'online' event
- * follows when it comes back).
- */
-async function workerStopper(page: Page): Promise<() => Promise<void>> {
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send('ServiceWorker.enable');
-  return async () => {
-    await cdp.send('ServiceWorker.stopAllWorkers');
-  };
-}
-
-async function coldStarts(
-  context: BrowserContext,
-  stopWorker: (() => Promise<void>) | null,
-  url: string,
-  runs: number,
-): Promise<ColdStart[]> {
-  const out: ColdStart[] = [];
-  for (let i = 0; i < runs; i++) {
-    if (stopWorker) await stopWorker();
-    const r = await coldStartOnce(context, url);
-    if (!r.controlled) notes.push('a cold-start page was not controlled by the service worker');
-    if (r.online) notes.push('a cold-start page was not offline');
-    out.push(r);
-  }
-  return out;
-}
-
-const coldSummary = (runs: ColdStart[]) => ({
-  medianMs: median(runs.map((r) => r.totalMs ?? Number.NaN)),
-  runs: runs.map((r) => ({
-    totalMs: round(r.totalMs ?? Number.NaN),
-    pinMs: round(r.pinMs ?? Number.NaN),
-    staffButtonsMs: round(r.staffButtonsMs ?? Number.NaN),
-    responseEndMs: round(r.responseEndMs),
-    workerStartMs: round(r.workerStartMs),
-  })),
-});
 
 // ---------------------------------------------------------------- the run
 
@@ -372,16 +248,19 @@ async function main() {
   let context: BrowserContext | null = null;
   const profile = mkdtempSync(path.join(os.tmpdir(), 'niteos-till-bench-'));
   const report: Record<string, unknown> = {};
-  DIST = mkdtempSync(path.join(os.tmpdir(), 'niteos-till-bench-dist-'));
+  // The bench builds into its own directory and points the server there
+  // (NITEOS_POS_DIR): other builds of apps/pos-pwa/dist cannot change the
+  // app under test mid-run, and the bench does not touch theirs.
+  const dist = mkdtempSync(path.join(os.tmpdir(), 'niteos-till-bench-dist-'));
   try {
     log('building the till (vite build)');
     const buildStart = performance.now();
-    buildPwa('pos-pwa', ['--outDir', DIST, '--emptyOutDir']);
+    buildPwa('pos-pwa', ['--outDir', dist, '--emptyOutDir']);
     const buildMs = performance.now() - buildStart;
 
     storage = await createStorage('postgres');
     storage.env.NITEOS_DEMO_SEED = 'auto';
-    storage.env.NITEOS_POS_DIR = DIST;
+    storage.env.NITEOS_POS_DIR = dist;
     server = await ServerProcess.start(storage, 'bench server');
     const base = `http://127.0.0.1:${server.port}`;
     const url = `${base}/pos/`;
@@ -408,7 +287,7 @@ async function main() {
     await page.waitForLoadState('networkidle');
     await page.waitForTimeout(500);
     page.off('request', onRequest);
-    const js = initialJs([...new Set(scripts)]);
+    const js = initialJs(dist, [...new Set(scripts)]);
     log(`initial JS: ${js.files.map((f) => `${f.path} ${kb(f.gzipBytes)}`).join(', ')}`);
 
     await enroll(page, 'Bench till');
@@ -483,8 +362,8 @@ async function main() {
 
     // ------------------------------------------------ part 2: cold start offline
     const stopWorker = await workerStopper(page);
-    const cold = await coldStarts(context, stopWorker, url, CONFIG.coldRuns);
-    const warm = await coldStarts(context, null, url, CONFIG.coldRuns);
+    const cold = await coldStarts(context, stopWorker, url, CONFIG.coldRuns, notes);
+    const warm = await coldStarts(context, null, url, CONFIG.coldRuns, notes);
     log(
       `part 2: cold start offline median ${ms(coldSummary(cold).medianMs)} (worker stopped), ${ms(coldSummary(warm).medianMs)} (worker running)`,
     );
@@ -554,106 +433,21 @@ async function main() {
     log(
       `part 3: with ${queueQuery.rows} queued, the status bar's queue.count() takes ${ms(queueQuery.countMs)} (oldest row ${ms(queueQuery.oldestMs)})`,
     );
-    const coldFull = await coldStarts(context, stopWorker, url, 3);
+    const coldFull = await coldStarts(context, stopWorker, url, 3, notes);
     log(`part 2 (queue of ${queued}): cold start median ${ms(coldSummary(coldFull).medianMs)}`);
 
     // ------------------------------------------------ part 3: drain online
-    const pushes: {
-      start: number;
-      ms: number;
-      statuses: Record<string, number>;
-      duplicates: number;
-    }[] = [];
-    const pending: Promise<void>[] = [];
-    page.on('requestfinished', (req) => {
-      if (!req.url().includes('/api/sync/push')) return;
-      pending.push(
-        (async () => {
-          const res = await req.response();
-          const body = (await res?.json().catch(() => null)) as {
-            results: { status: string; duplicate: boolean }[];
-          } | null;
-          const statuses: Record<string, number> = {};
-          let duplicates = 0;
-          for (const r of body?.results ?? []) {
-            statuses[r.status] = (statuses[r.status] ?? 0) + 1;
-            if (r.duplicate) duplicates++;
-          }
-          const t = req.timing();
-          pushes.push({ start: t.startTime, ms: t.responseEnd, statuses, duplicates });
-        })(),
-      );
-    });
-    // Going online must fire the 'online' event a real network change would.
-    const reallyOffline = await page
-      .waitForFunction(() => !navigator.onLine, undefined, { timeout: 5000 })
-      .then(() => true)
-      .catch(() => false);
-    if (!reallyOffline)
-      notes.push("navigator.onLine stayed true: no 'online' event to start the drain");
-    await page.evaluate(installDrainProbe);
-    const onlineFallback = await page.evaluate(() => performance.now());
-    const tabs = ['tab-recent', 'tab-sell'];
-    const clickRtt: number[] = [];
-    const drainStart = performance.now();
-    await context.setOffline(false);
-    let drained = false;
-    for (let i = 0; performance.now() - drainStart < CONFIG.drainTimeoutS * 1000; i++) {
-      const probe = await page.evaluate(readDrainProbe, false);
-      if (probe.zeroAt !== null) {
-        drained = true;
-        break;
-      }
-      const t = performance.now();
-      await page.getByTestId(tabs[i % 2] ?? 'tab-sell').click({ force: true, timeout: 10_000 });
-      clickRtt.push(performance.now() - t);
-      await page.waitForTimeout(250);
-    }
-    const drainWallMs = performance.now() - drainStart;
-    await page.waitForTimeout(1000);
-    const idleRtt: number[] = [];
-    for (let i = 0; i < 6; i++) {
-      const t = performance.now();
-      await page.getByTestId(tabs[i % 2] ?? 'tab-sell').click({ force: true });
-      idleRtt.push(performance.now() - t);
-      await page.waitForTimeout(150);
-    }
-    await page.getByTestId('tab-sell').click();
-    const probe: DrainProbe = await page.evaluate(readDrainProbe, true);
-    await Promise.all(pending);
-    if (!drained) problems.push(`queue not drained within ${CONFIG.drainTimeoutS} s`);
-    const from = probe.onlineAt ?? onlineFallback;
-    const to = probe.zeroAt ?? Number.POSITIVE_INFINITY;
-    const during = <T extends { start?: number; at?: number }>(xs: T[]) =>
-      xs.filter((x) => {
-        const t = x.start ?? x.at ?? 0;
-        return t >= from && t <= to;
-      });
-    const longDuring = during(probe.longTasks);
-    const clicksDuring = during(probe.clicks);
-    const clicksIdle = probe.clicks.filter((c) => c.at > to);
-    const drainMs = probe.zeroAt !== null ? to - from : null;
-    const pushMs = pushes.reduce((t, p) => t + p.ms, 0);
-    // Between one push's reply and the next push: the till applying the reply and reading the next batch.
-    const ordered = [...pushes].sort((a, b) => a.start - b.start);
-    const between = ordered.slice(1).map((p, i) => {
-      const prev = ordered[i];
-      return prev ? p.start - (prev.start + prev.ms) : 0;
-    });
+    const run = await drainOnline(page, context, CONFIG.drainTimeoutS, notes);
+    if (!run.drained) problems.push(`queue not drained within ${CONFIG.drainTimeoutS} s`);
+    const { drain, ui } = drainReport(run, queued);
     log(
-      `part 3: drained ${queued} ops in ${ms(drainMs)} (${pushes.length} pushes, ${round(pushMs / 1000)} s waiting on the server)`,
+      `part 3: drained ${queued} ops in ${ms(drain.ms)} (${drain.pushes} pushes, ${round(drain.pushMsTotal / 1000)} s waiting on the server)`,
     );
 
     // ------------------------------------------------ part 3: correctness
     const db = await page.evaluate(readTillDb);
     const statusCount: Record<string, number> = {};
     for (const h of db.history) statusCount[h.status] = (statusCount[h.status] ?? 0) + 1;
-    const replies: Record<string, number> = {};
-    let duplicates = 0;
-    for (const p of pushes) {
-      for (const [k, v] of Object.entries(p.statuses)) replies[k] = (replies[k] ?? 0) + v;
-      duplicates += p.duplicates;
-    }
     const check = (ok: boolean, what: string) => {
       if (!ok) problems.push(what);
       return ok;
@@ -666,8 +460,8 @@ async function main() {
     );
     check(db.deviceSeq === expected.ops, `till seq ${db.deviceSeq}, expected ${expected.ops}`);
     check(
-      (replies.held ?? 0) + (replies.rejected ?? 0) === 0,
-      `push replies not applied: ${JSON.stringify(replies)}`,
+      (drain.replies.held ?? 0) + (drain.replies.rejected ?? 0) === 0,
+      `push replies not applied: ${JSON.stringify(drain.replies)}`,
     );
 
     const guestBalance = await balance(GUEST.tag);
@@ -779,44 +573,8 @@ async function main() {
         chunks,
         queueQuery,
       },
-      drain: {
-        ms: drainMs === null ? null : round(drainMs),
-        wallMs: round(drainWallMs),
-        opsPerSecond: drainMs ? round(queued / (drainMs / 1000)) : null,
-        extrapolatedMsFor10k:
-          drainMs && queued < 10_000 ? round((drainMs * 10_000) / queued) : null,
-        onlineAt: probe.onlineAt,
-        zeroAt: probe.zeroAt,
-        counts: probe.counts.map(([t, n]) => [round(t), n]),
-        pushes: pushes.length,
-        pushMsTotal: round(pushMs),
-        pushMs: summarize(pushes.map((p) => p.ms)),
-        tillBetweenPushesMs: summarize(between),
-        tillBetweenPushesTotalMs: round(between.reduce((a, b) => a + b, 0)),
-        replies,
-        duplicates,
-      },
-      ui: {
-        longTasks: {
-          n: longDuring.length,
-          totalMs: round(longDuring.reduce((t, l) => t + l.duration, 0)),
-          maxMs: round(Math.max(0, ...longDuring.map((l) => l.duration))),
-        },
-        clicksDuringDrain: {
-          toFrameMs: summarize(clicksDuring.map((c) => c.toFrame)),
-          inputDelayMs: summarize(clicksDuring.map((c) => c.delay)),
-          playwrightRoundTripMs: summarize(clickRtt),
-        },
-        clicksIdle: {
-          toFrameMs: summarize(clicksIdle.map((c) => c.toFrame)),
-          playwrightRoundTripMs: summarize(idleRtt),
-        },
-        eventTimingClicksMs: summarize(
-          probe.events
-            .filter((e) => e.name === 'click' && e.start >= from && e.start <= to)
-            .map((e) => e.duration),
-        ),
-      },
+      drain,
+      ui,
       correctness: {
         expected: { ...expected, topups: Object.fromEntries(expected.topups) },
         till: {
@@ -845,7 +603,7 @@ async function main() {
       await storage.dispose();
     }
     rmSync(profile, { recursive: true, force: true });
-    rmSync(DIST, { recursive: true, force: true });
+    rmSync(dist, { recursive: true, force: true });
   }
   return finish(report);
 }
