@@ -313,17 +313,19 @@ async function runBackend(kind: Kind): Promise<BackendResult> {
     let ledger: BackendResult['ledger'] = { ok: false, accounts: 0, lines: 0 };
     const expectedOps = setupOps + ops;
     const plans = WARM_UP ? [warmPlan, plan] : [plan];
-    let deadlocks: number | null = null;
-    if (kind === 'postgres' && 'databaseUrl' in dbSpec) {
-      deadlocks = monitor ? await monitor.deadlocks() : null;
-      const database = openPostgres(dbSpec.databaseUrl, 2);
-      try {
-        const checked = await checkDatabase(database.db, plans, expectedOps);
-        problems.push(...checked.problems);
-        ledger = checked.ledger;
-      } finally {
-        await database.close();
-      }
+    const deadlocks = monitor ? await monitor.deadlocks() : null;
+    const database =
+      'databaseUrl' in dbSpec
+        ? openPostgres(dbSpec.databaseUrl, 2)
+        : await openPglite(dbSpec.dataDir);
+    try {
+      const checked = await checkDatabase(database.db, plans, expectedOps);
+      problems.push(...checked.problems);
+      ledger = checked.ledger;
+    } finally {
+      await database.close();
+    }
+    if ('databaseUrl' in dbSpec) {
       for (const n of [1, 4]) {
         const client = postgres(dbSpec.databaseUrl, { max: n, onnotice: () => {} });
         try {
@@ -335,15 +337,7 @@ async function runBackend(kind: Kind): Promise<BackendResult> {
           await client.end({ timeout: 5 });
         }
       }
-    } else if ('dataDir' in dbSpec) {
-      const database = await openPglite(dbSpec.dataDir);
-      try {
-        const checked = await checkDatabase(database.db, plans, expectedOps);
-        problems.push(...checked.problems);
-        ledger = checked.ledger;
-      } finally {
-        await database.close();
-      }
+    } else {
       const pg = await PGlite.create(path.resolve(dbSpec.dataDir, 'pglite'));
       try {
         floors.push(
