@@ -36,10 +36,11 @@ const sleepUnless = (ms: number, wake: { fn: () => void }) =>
 /**
  * Ships the analytics outbox to the store, in process: lease a batch,
  * insert it (idempotent by event id), mark it shipped after the store
- * acknowledged. Once caught up, it deletes events shipped longer ago than
- * `keepShippedMs`, at most every `pruneEveryMs`. A failure releases the batch and retries with exponential
+ * acknowledged. A failure releases the batch and retries with exponential
  * backoff (with jitter, so several processes do not retry in step). At
- * least once into a store that drops duplicates: exactly once.
+ * least once into a store that drops duplicates: exactly once. Once caught
+ * up, it deletes events shipped longer ago than `keepShippedMs`, at most
+ * every `pruneEveryMs`.
  */
 export function createShipper(options: ShipperOptions) {
   const { db, store, log, metrics } = options;
@@ -127,7 +128,6 @@ export function createShipper(options: ShipperOptions) {
 
   return {
     shipBatch,
-    prune,
     /** Consecutive failed batches (0 when the last one went through). */
     get failures() {
       return failures;

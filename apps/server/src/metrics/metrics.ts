@@ -58,6 +58,7 @@ export function createMetrics() {
     help: 'Analytics batches that failed and were left queued for a retry',
     registers: [registry],
   });
+  let outboxSource: (() => Promise<number>) | null = null;
   const pruned = new Counter({
     name: 'niteos_analytics_pruned_total',
     help: 'Shipped analytics events deleted from the outbox past their retention',
@@ -76,14 +77,17 @@ export function createMetrics() {
      * every event ever written.
      */
     trackOutbox(count: () => Promise<number>) {
-      new Gauge({
-        name: 'niteos_analytics_outbox_pending',
-        help: 'Analytics events in the outbox not yet shipped to the analytics store',
-        registers: [registry],
-        async collect() {
-          this.set(await count().catch(() => Number.NaN));
-        },
-      });
+      if (!outboxSource) {
+        new Gauge({
+          name: 'niteos_analytics_outbox_pending',
+          help: 'Analytics events in the outbox not yet shipped to the analytics store',
+          registers: [registry],
+          async collect() {
+            if (outboxSource) this.set(await outboxSource().catch(() => Number.NaN));
+          },
+        });
+      }
+      outboxSource = count;
     },
     analyticsShipped(inserted: number, duplicates: number) {
       shipped.inc({ duplicate: 'false' }, inserted);
