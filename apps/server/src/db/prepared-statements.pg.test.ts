@@ -21,9 +21,9 @@ afterAll(async () => {
   await database.drop();
 });
 
-/** Drizzle over a wrapped pool of `max` connections, and the texts the pool has prepared. */
-function connections(max: number, limits?: PrepareLimits) {
-  const client = postgres(database.url, { max, onnotice: () => {} });
+/** Drizzle over one wrapped connection, and the texts that connection has prepared. */
+function oneConnection(limits?: PrepareLimits) {
+  const client = postgres(database.url, { max: 1, onnotice: () => {} });
   clients.push(client);
   return {
     db: drizzle(preparingClient(client, limits)),
@@ -38,7 +38,7 @@ function connections(max: number, limits?: PrepareLimits) {
 
 describeDb('prepared statements for repeated query texts', () => {
   test('a text is prepared on its second run, once, and still answers right', async () => {
-    const { db, preparedTexts } = connections(1);
+    const { db, preparedTexts } = oneConnection();
     const square = (n: number) => db.execute(sql`select ${n}::int * ${n}::int as v /*probe*/`);
 
     expect((await square(3))[0]).toEqual({ v: 9 });
@@ -52,7 +52,7 @@ describeDb('prepared statements for repeated query texts', () => {
   });
 
   test('no more texts are prepared than the limit allows; the others still run', async () => {
-    const { db, preparedTexts } = connections(1, { after: 1, max: 2 });
+    const { db, preparedTexts } = oneConnection({ after: 1, max: 2 });
     const answers: unknown[] = [];
     for (const k of [1, 2, 3, 4]) {
       const distinct = sql.raw(`/*probe ${k}*/`);
@@ -63,7 +63,7 @@ describeDb('prepared statements for repeated query texts', () => {
   });
 
   test('statements inside a transaction are prepared too', async () => {
-    const { db, preparedTexts } = connections(1, { after: 1, max: 10 });
+    const { db, preparedTexts } = oneConnection({ after: 1, max: 10 });
     const v = await db.transaction(async (tx) => {
       await tx.execute(sql`select ${1}::int as v /*probe tx*/`);
       return tx.execute(sql`select ${2}::int as v /*probe tx*/`);
@@ -77,9 +77,9 @@ describeDb('prepared statements for repeated query texts', () => {
     // prepared statements then describe the old columns, and PostgreSQL
     // refuses to run them inside a transaction until each is prepared again.
     const pool = 3;
-    const database_ = openPostgres(database.url, pool);
-    opened.push(database_);
-    const { db } = database_;
+    const pooled = openPostgres(database.url, pool);
+    opened.push(pooled);
+    const { db } = pooled;
     await db.execute(sql`create table probe_migrated (id int primary key, label varchar(20))`);
     await db.execute(sql`insert into probe_migrated values (1, 'before')`);
     const label = sql`select label from probe_migrated where id = ${1}::int /*probe migrated*/`;
