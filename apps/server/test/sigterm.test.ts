@@ -35,12 +35,11 @@ function suiteFor(mode: StorageMode) {
       const storage = await suite.storage();
       // Its shipper runs against a MongoDB that never answers: the flush at
       // SIGTERM must give up within the shutdown timeout and keep the events.
-      const first = await suite.start(`${mode} server #1`, {
-        env: {
-          ANALYTICS_MONGO_URL: `mongodb://127.0.0.1:${await closedPort()}/niteos`,
-          NITEOS_SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS),
-        },
-      });
+      const env = {
+        ANALYTICS_MONGO_URL: `mongodb://127.0.0.1:${await closedPort()}/niteos`,
+        NITEOS_SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS),
+      };
+      const first = await suite.start(`${mode} server #1`, { env });
       const token = await loginAdmin(first);
       const venueId = await createVenue(first, token);
       const till = await enrollTill(first, token, venueId, 'Bar 1');
@@ -78,7 +77,8 @@ function suiteFor(mode: StorageMode) {
       expect(exit).toEqual({ code: 0, signal: null });
       expect(Date.now() - signalAt).toBeLessThan(SHUTDOWN_TIMEOUT_MS + 5000);
 
-      const second = await suite.start(`${mode} server #2`);
+      // Restarted as deployed: with the same (still silent) MongoDB.
+      const second = await suite.start(`${mode} server #2`, { env });
       const final = new Map<string, OpResult>();
       if (outcome.ok) {
         // Answered before the server stopped: every op applied, and durable.
