@@ -16,7 +16,7 @@ export interface ShipperOptions {
   /** First retry delay after a failure; doubles per failure up to `maxBackoffMs`. */
   backoffMs?: number;
   maxBackoffMs?: number;
-  /** Shipped events are deleted from the outbox once older than this. */
+  /** Shipped events are deleted from the outbox once older than this; unset, they are kept. */
   keepShippedMs?: number;
   /** How often the loop prunes, when it has caught up. */
   pruneEveryMs?: number;
@@ -39,8 +39,9 @@ const sleepUnless = (ms: number, wake: { fn: () => void }) =>
  * acknowledged. A failure releases the batch and retries with exponential
  * backoff (with jitter, so several processes do not retry in step). At
  * least once into a store that drops duplicates: exactly once. Once caught
- * up, it deletes events shipped longer ago than `keepShippedMs`, at most
- * every `pruneEveryMs`.
+ * up, it deletes events shipped longer ago than `keepShippedMs` (when set;
+ * the server sets it from NITEOS_ANALYTICS_KEEP_DAYS), at most every
+ * `pruneEveryMs`.
  */
 export function createShipper(options: ShipperOptions) {
   const { db, store, log, metrics } = options;
@@ -49,7 +50,7 @@ export function createShipper(options: ShipperOptions) {
   const idleMs = options.idleMs ?? 1000;
   const backoffMs = options.backoffMs ?? 500;
   const maxBackoffMs = options.maxBackoffMs ?? 30_000;
-  const keepShippedMs = options.keepShippedMs ?? 7 * 24 * 3600_000;
+  const keepShippedMs = options.keepShippedMs;
   const pruneEveryMs = options.pruneEveryMs ?? 3600_000;
   const pruneChunk = options.pruneChunk ?? 5000;
   let prunedAt = Number.NEGATIVE_INFINITY;
@@ -74,11 +75,11 @@ export function createShipper(options: ShipperOptions) {
     return batch.length;
   }
 
-  /** Deletes every shipped event past the retention, a chunk at a time; returns how many. */
-  async function prune(): Promise<number> {
+  /** Deletes every shipped event older than `keepMs`, a chunk at a time; returns how many. */
+  async function prune(keepMs: number): Promise<number> {
     let total = 0;
     for (;;) {
-      const n = await pruneShipped(db, keepShippedMs / 1000, pruneChunk);
+      const n = await pruneShipped(db, keepMs / 1000, pruneChunk);
       total += n;
       if (n < pruneChunk || stopping) break;
     }
@@ -91,9 +92,9 @@ export function createShipper(options: ShipperOptions) {
 
   /** Prunes when due, between batches once the outbox has caught up; never fails the loop. */
   async function pruneIfDue() {
-    if (Date.now() - prunedAt < pruneEveryMs) return;
+    if (keepShippedMs === undefined || Date.now() - prunedAt < pruneEveryMs) return;
     prunedAt = Date.now();
-    await prune().catch((err: unknown) =>
+    await prune(keepShippedMs).catch((err: unknown) =>
       log({
         level: 'warn',
         msg: 'pruning shipped analytics events failed; retrying later',
