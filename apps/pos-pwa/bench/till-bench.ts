@@ -1,38 +1,3 @@
-/**
- * Till benchmark: `tsx apps/pos-pwa/bench/till-bench.ts` from the repo root.
- *
- * Builds the till (`vite build`), starts the real server process on a fresh
- * PostgreSQL database with the demo data, and drives Debian Chromium
- * (headless, a real on-disk profile: an off-the-record context would keep
- * IndexedDB in memory) through the till's own code. It measures:
- *
- *   1. charge → op durable in IndexedDB, signing included, in the page:
- *      the app's `niteos:charge` User Timing measure, and pay click → the
- *      "Paid" feedback (shown only after the op's transaction committed);
- *      online and offline; cash, card and NC sales to a demo guest.
- *   2. cold start offline → PIN screen interactive (staff buttons present,
- *      next frame), new pages of the installed till, service worker stopped
- *      first; also with the worker running, with a full queue, and after a
- *      browser restart.
- *   3. 10,000 ops queued offline through the UI code, then online: drain
- *      time, long tasks and click latency while draining, and that every op
- *      landed exactly once (IndexedDB, push replies, the server's ops table,
- *      wallet balances over the API, the ledger verifier).
- *   4. initial JavaScript gzipped: what index.html loads plus what the page
- *      requests before it is idle; lazy chunks (jsQR) excluded.
- *
- * Environment:
- *   BENCH_CHARGES          timed charges in part 1 (default 250; 40 % online)
- *   BENCH_COLD_RUNS        cold starts per variant (default 5)
- *   BENCH_QUEUE_OPS        ops in the queue before the drain (default 10000)
- *   BENCH_FILL_BUDGET_S    stop filling the queue after this long and extrapolate (default 120)
- *   BENCH_SEED             seed of the op mix (default 1)
- *   CHROMIUM_PATH, TEST_DATABASE_URL   as for the e2e suite
- *
- * Prints a table, writes apps/pos-pwa/bench/results/latest.json, and exits
- * non-zero only when a correctness check fails; a missed target is reported.
- */
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -56,7 +21,7 @@ import {
   workerStopper,
 } from './cold-start.ts';
 import { drainOnline, drainReport } from './drain.ts';
-import { initialJs, type JsFile } from './initial-js.ts';
+import { initialJs } from './initial-js.ts';
 import {
   idbFloor,
   queueQueryCost,
@@ -66,8 +31,10 @@ import {
   type Step,
   type StepResult,
 } from './page.ts';
+import { sh } from './shell.ts';
 import { signFloorMs } from './sign-floor.ts';
-import { kb, ms, round, type Summary, summarize, table } from './stats.ts';
+import { kb, ms, round, summarize } from './stats.ts';
+import { writeReport } from './till-report.ts';
 
 const APP_DIR = fileURLToPath(new URL('..', import.meta.url));
 const RESULTS = path.join(APP_DIR, 'bench', 'results', 'latest.json');
@@ -87,13 +54,6 @@ const CONFIG = {
   totalBudgetS: num('BENCH_TOTAL_BUDGET_S', 230),
   drainTimeoutS: num('BENCH_DRAIN_TIMEOUT_S', 150),
   seed: num('BENCH_SEED', 1),
-};
-const TARGETS = {
-  chargeP95Ms: 30,
-  coldStartMs: 1500,
-  /** Web Vitals' "good" interaction latency, used for clicks during the drain. */
-  clickToFrameMs: 200,
-  initialJsGzipBytes: 80 * 1024,
 };
 
 const MANAGER = { email: 'manager@demo.niteos.app', password: 'demo-manager' };
@@ -216,11 +176,6 @@ function saleSteps(n: number, rnd: () => number, ncEvery: number, ncLeft: { nc: 
     }
   }
   return steps;
-}
-
-function sh(cmd: string, args: string[]): string | null {
-  const r = spawnSync(cmd, args, { encoding: 'utf8' });
-  return r.status === 0 ? r.stdout.trim() : null;
 }
 
 /** Reads the bench database with psql: rows of `|`-separated fields, or null when psql failed. */
@@ -605,210 +560,7 @@ async function main() {
     rmSync(profile, { recursive: true, force: true });
     rmSync(dist, { recursive: true, force: true });
   }
-  return finish(report);
-}
-
-function finish(report: Record<string, unknown>): number {
-  const charge = report.charge as { n: number; all: Record<string, Summary> };
-  const cold = report.coldStart as Record<string, { medianMs: number }> & {
-    fullQueue: { queued: number; medianMs: number };
-  };
-  const queue = report.queue as {
-    queued: number;
-    fill: {
-      seconds: number;
-      opsPerSecond: number;
-      chargeMs: Summary;
-      extrapolatedSecondsFor10k: number | null;
-      stopped: string | null;
-      queueQuery: { rows: number; countMs: number; oldestMs: number };
-    };
-    drain: {
-      ms: number | null;
-      opsPerSecond: number | null;
-      pushMsTotal: number;
-      tillBetweenPushesTotalMs: number;
-      pushes: number;
-      extrapolatedMsFor10k: number | null;
-    };
-    ui: {
-      longTasks: { n: number; totalMs: number; maxMs: number };
-      clicksDuringDrain: { toFrameMs: Summary; inputDelayMs: Summary };
-      clicksIdle: { toFrameMs: Summary };
-    };
-  };
-  const floors = report.floors as {
-    idbBatchedMs: Summary;
-    idbSequentialMs: Summary;
-    idbSequentialLockedMs: Summary;
-    signMsNode: number;
-  };
-  const js = report.initialJs as {
-    gzipBytes: number;
-    bytes: number;
-    files: JsFile[];
-    lazy: { path: string; gzipBytes: number }[];
-  };
-  const verdict = (ok: boolean) => (ok ? 'PASS' : 'MISS');
-  const hasMeasure = !Number.isNaN(charge.all.chargeMs?.p95 ?? Number.NaN);
-  const c = hasMeasure ? charge.all.chargeMs : charge.all.clickToStoredMs;
-  const s = charge.all.clickToStoredMs;
-  const f = charge.all.clickToFrameMs;
-  const ui = queue.ui;
-  const clickMax = ui.clicksDuringDrain.toFrameMs.max;
-  const correct = problems.length === 0;
-  const rows = [
-    ['#', 'measure', 'figure', 'target', 'verdict'],
-    [
-      '1',
-      `charge → op durable in IndexedDB, signed (niteos:charge, n=${charge.n}, ${CONFIG.gapMs} ms apart) p50/p95/max`,
-      `${c?.p50} / ${c?.p95} / ${c?.max} ms`,
-      `p95 < ${TARGETS.chargeP95Ms} ms`,
-      verdict((c?.p95 ?? Infinity) < TARGETS.chargeP95Ms),
-    ],
-    [
-      '',
-      '  pay click → "Paid" shown (after commit) p50/p95/max',
-      `${s?.p50} / ${s?.p95} / ${s?.max} ms`,
-      '',
-      'info',
-    ],
-    [
-      '',
-      '  pay click → next frame p50/p95/max',
-      `${f?.p50} / ${f?.p95} / ${f?.max} ms`,
-      '',
-      'info',
-    ],
-    [
-      '',
-      '  floor: bare IndexedDB tx like a charge: writes batched / awaited 1 by 1 / + lock, p50',
-      `${floors.idbBatchedMs.p50} / ${floors.idbSequentialMs.p50} / ${floors.idbSequentialLockedMs.p50} ms`,
-      '',
-      'info',
-    ],
-    [
-      '',
-      '  floor: canonical JSON + Ed25519 sign (same libraries, Node)',
-      `${floors.signMsNode} ms`,
-      '',
-      'info',
-    ],
-    [
-      '2',
-      `cold start offline → PIN screen interactive, median of ${CONFIG.coldRuns} (worker stopped)`,
-      ms(cold.workerStopped?.medianMs),
-      `< ${TARGETS.coldStartMs} ms`,
-      verdict((cold.workerStopped?.medianMs ?? Infinity) < TARGETS.coldStartMs),
-    ],
-    ['', '  same, service worker running', ms(cold.workerRunning?.medianMs), '', 'info'],
-    [
-      '',
-      `  same, ${cold.fullQueue.queued} ops queued (worker stopped)`,
-      ms(cold.fullQueue.medianMs),
-      '',
-      'info',
-    ],
-    ['', '  same, browser restarted offline', ms(cold.browserRestarted?.medianMs), '', 'info'],
-    [
-      '3',
-      `${queue.queued} queued ops drained to 0`,
-      `${ms(queue.drain.ms)} (${queue.drain.opsPerSecond} ops/s)`,
-      'drains, each op once',
-      queue.drain.ms !== null && correct ? 'PASS' : 'FAIL',
-    ],
-    [
-      '',
-      '  of which waiting on /api/sync/push / in the till between pushes',
-      `${ms(queue.drain.pushMsTotal)} / ${ms(queue.drain.tillBetweenPushesTotalMs)} (${queue.drain.pushes} pushes of ≤ 100)`,
-      '',
-      'info',
-    ],
-    [
-      '',
-      '  clicks while draining: click → next frame p50/max',
-      `${ui.clicksDuringDrain.toFrameMs.p50} / ${clickMax} ms (n=${ui.clicksDuringDrain.toFrameMs.n})`,
-      `max < ${TARGETS.clickToFrameMs} ms`,
-      verdict(clickMax < TARGETS.clickToFrameMs),
-    ],
-    [
-      '',
-      '  clicks when idle: click → next frame p50/max',
-      `${ui.clicksIdle.toFrameMs.p50} / ${ui.clicksIdle.toFrameMs.max} ms`,
-      '',
-      'info',
-    ],
-    [
-      '',
-      '  long tasks while draining: n / total / max',
-      `${ui.longTasks.n} / ${ui.longTasks.totalMs} / ${ui.longTasks.maxMs} ms`,
-      '',
-      'info',
-    ],
-    [
-      '',
-      `  queuing ${queue.queued} ops offline back to back through the UI code`,
-      `${queue.fill.seconds} s (${queue.fill.opsPerSecond} ops/s, niteos:charge p50/p95 ${queue.fill.chargeMs.p50}/${queue.fill.chargeMs.p95} ms)`,
-      '',
-      'info',
-    ],
-    [
-      '',
-      `  status bar's queue.count() with ${queue.fill.queueQuery.rows} queued (runs after every op and batch)`,
-      ms(queue.fill.queueQuery.countMs),
-      '',
-      'info',
-    ],
-    [
-      '',
-      '  every op landed exactly once; ledger verify exit 0',
-      correct ? 'yes' : `${problems.length} problem(s)`,
-      'required',
-      correct ? 'PASS' : 'FAIL',
-    ],
-    [
-      '4',
-      `initial JS gzipped (${js.files.map((x) => path.basename(x.path)).join(' + ')})`,
-      `${kb(js.gzipBytes)} (${kb(js.bytes)} raw)`,
-      `≤ ${kb(TARGETS.initialJsGzipBytes)}`,
-      verdict(js.gzipBytes <= TARGETS.initialJsGzipBytes),
-    ],
-  ];
-  if (queue.fill.extrapolatedSecondsFor10k !== null)
-    notes.push(
-      `${queue.queued} ops queued (${queue.fill.stopped === 'budget' ? `the fill budget ran out` : `BENCH_QUEUE_OPS=${CONFIG.queueOps}`}); linear extrapolation to 10,000: ~${queue.fill.extrapolatedSecondsFor10k} s to queue, ~${round((queue.drain.extrapolatedMsFor10k ?? Number.NaN) / 1000)} s to drain (per-op cost grows with the queue: see queue.fill.chunks)`,
-    );
-  console.log(`\nNiteOS till benchmark (Chromium, real server on PostgreSQL)\n`);
-  console.log(table(rows));
-  for (const n of new Set(notes)) console.log(`note: ${n}`);
-  for (const p of problems) console.log(`CORRECTNESS: ${p}`);
-  const out = {
-    at: new Date().toISOString(),
-    config: CONFIG,
-    targets: TARGETS,
-    environment: {
-      node: process.version,
-      chromium: sh(CHROMIUM, ['--version']),
-      cpus: os.cpus().length,
-      cpuModel: os.cpus()[0]?.model,
-      commit: sh('git', ['rev-parse', '--short', 'HEAD']),
-    },
-    verdicts: Object.fromEntries(
-      rows
-        .slice(1)
-        .filter((r) => r[0])
-        .map((r) => [r[0], r[4]]),
-    ),
-    ok: correct,
-    problems,
-    notes: [...new Set(notes)],
-    ...report,
-    totalSeconds: round((performance.now() - started) / 1000),
-  };
-  mkdirSync(path.dirname(RESULTS), { recursive: true });
-  writeFileSync(RESULTS, `${JSON.stringify(out, null, 2)}\n`);
-  console.log(`\nresults: ${path.relative(process.cwd(), RESULTS)} (${out.totalSeconds} s)`);
-  return correct ? 0 : 1;
+  return writeReport(report, { config: CONFIG, problems, notes, resultsPath: RESULTS, started });
 }
 
 main().then(
