@@ -46,7 +46,6 @@ export function bulkInsert<T extends PgTable>(
   tx: Tx,
   table: T,
   rows: T['$inferInsert'][],
-  suffix: SQL = sql``,
 ): PromiseLike<unknown> {
   const first = rows[0];
   if (!first) return Promise.resolve();
@@ -64,7 +63,7 @@ export function bulkInsert<T extends PgTable>(
     .join(', ');
   const names = columns.map((c) => `"${c.name}"`).join(', ');
   return tx.execute(
-    sql`insert into ${sql.raw(getTableName(table))} (${sql.raw(names)}) select ${sql.raw(selected)} from ${unnestOf(rows, columns)} ${suffix}`,
+    sql`insert into ${sql.raw(getTableName(table))} (${sql.raw(names)}) select ${sql.raw(selected)} from ${unnestOf(rows, columns)}`,
   );
 }
 
