@@ -75,6 +75,7 @@ function buildBatch(
   const opRows: unknown[][] = [];
   const chainRows: unknown[][] = [];
   const lineRows: unknown[][] = [];
+  const eventRows: unknown[][] = [];
   const walletDelta = new Map<string, { nc: number; xp: number }>();
   const venueDelta = new Map<string, number>();
   const touched = new Set<string>();
@@ -161,6 +162,21 @@ function buildBatch(
       now,
     ]);
     chainRows.push([tillId, seq, id, b64url(32)]);
+    // Every applied op's analytics event, as analytics/events.ts builds it.
+    const { op, nitetapId, staffId, lines, voids } = envelope;
+    const payload = {
+      opId: id,
+      tillId,
+      op,
+      tender,
+      nitetapId,
+      staffId,
+      amountNc,
+      amountChf,
+      lines,
+      voids,
+    };
+    eventRows.push([`op:${id}`, 'op', venueId, now, JSON.stringify(payload)]);
   });
 
   const statements: FloorBatch['statements'] = [];
@@ -243,6 +259,10 @@ function buildBatch(
         select * from ${unnestOf(lineRows, ['text', 'text', 'bigint'], p)}`,
     );
   }
+  push(
+    (p) => `insert into analytics_outbox (id, kind, venue_id, at, payload)
+      select * from ${unnestOf(eventRows, ['text', 'text', 'text', 'timestamptz', 'jsonb'], p)}`,
+  );
   const venues = [...venueDelta.entries()]
     .filter(([, d]) => d !== 0)
     .sort(([a], [b]) => (a < b ? -1 : 1));
