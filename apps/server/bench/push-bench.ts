@@ -140,6 +140,24 @@ async function checkDatabase(
 }
 
 /**
+ * Checks, after the floor too, that every envelope and event payload is
+ * stored as a JSON object. A driver can store JSON text as a jsonb string:
+ * the row is written, and costs, differently from what the product reads.
+ */
+async function checkJsonShapes(db: Parameters<typeof verifyLedger>[0]): Promise<string[]> {
+  const [row] = rowsOf<{ envelopes: unknown; payloads: unknown }>(
+    await db.execute(sql`
+      select (select count(*) from ops where jsonb_typeof(envelope) <> 'object') as envelopes,
+        (select count(*) from analytics_outbox where jsonb_typeof(payload) <> 'object') as payloads`),
+  );
+  const envelopes = Number(row?.envelopes);
+  const payloads = Number(row?.payloads);
+  return envelopes + payloads > 0
+    ? [`${envelopes} envelopes and ${payloads} event payloads are not stored as JSON objects`]
+    : [];
+}
+
+/**
  * Enrolls a venue's tills, funds every wallet of `plan` (untimed), then
  * signs and serializes its timed ops so no signing happens on the clock.
  */
@@ -314,10 +332,9 @@ async function runBackend(kind: Kind): Promise<BackendResult> {
     const expectedOps = setupOps + ops;
     const plans = WARM_UP ? [warmPlan, plan] : [plan];
     const deadlocks = monitor ? await monitor.deadlocks() : null;
-    const database =
-      'databaseUrl' in dbSpec
-        ? openPostgres(dbSpec.databaseUrl, 2)
-        : await openPglite(dbSpec.dataDir);
+    const openChecked = async () =>
+      'databaseUrl' in dbSpec ? openPostgres(dbSpec.databaseUrl, 2) : openPglite(dbSpec.dataDir);
+    const database = await openChecked();
     try {
       const checked = await checkDatabase(database.db, plans, expectedOps);
       problems.push(...checked.problems);
@@ -348,6 +365,12 @@ async function runBackend(kind: Kind): Promise<BackendResult> {
       } finally {
         await pg.close();
       }
+    }
+    const written = await openChecked();
+    try {
+      problems.push(...(await checkJsonShapes(written.db)));
+    } finally {
+      await written.close();
     }
     for (const f of floors) {
       log(

@@ -46,11 +46,14 @@ export function pgliteConnection(pg: PGlite): FloorConnection {
  * `unnest($1::text[], $2::bigint[], …)` over the columns of `rows`, with
  * one array parameter per column: the cheapest bulk form measured here
  * (vs multi-row VALUES with a parameter per value, or one jsonb recordset).
+ * JSON goes as text and is cast element by element: postgres.js would
+ * store a string given for a jsonb[] element as a JSON string, not the
+ * object it spells, as the server's db/bulk.ts avoids too.
  */
 function unnestOf(rows: unknown[][], casts: string[], params: unknown[]): string {
   const args = casts.map((cast, i) => {
     params.push(rows.map((r) => r[i] ?? null));
-    return `$${params.length}::${cast}[]`;
+    return cast === 'jsonb' ? `$${params.length}::text[]::jsonb[]` : `$${params.length}::${cast}[]`;
   });
   return `unnest(${args.join(', ')})`;
 }
