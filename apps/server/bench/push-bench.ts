@@ -10,7 +10,8 @@
  * in batches of 100, all tills at once. It checks every result is
  * `applied`, the wallet balances and the ledger, and compares with two
  * floors measured in the same run: the same writes as bare SQL, and
- * node:crypto Ed25519 verify.
+ * node:crypto Ed25519 verify. Last, it checks that the server and the
+ * floor both stored every envelope and event payload as a JSON object.
  *
  * Environment:
  *   TEST_DATABASE_URL        admin URL of PostgreSQL (default postgres://postgres@127.0.0.1:5432/postgres)
