@@ -75,8 +75,8 @@ export function createShipper(options: ShipperOptions) {
     return batch.length;
   }
 
-  /** Deletes every shipped event older than `keepMs`, a chunk at a time; returns how many. */
-  async function prune(keepMs: number): Promise<number> {
+  /** Deletes every shipped event older than `keepMs`, a chunk at a time, and reports how many. */
+  async function prune(keepMs: number): Promise<void> {
     let total = 0;
     for (;;) {
       const n = await pruneShipped(db, keepMs / 1000, pruneChunk);
@@ -87,7 +87,6 @@ export function createShipper(options: ShipperOptions) {
       metrics?.analyticsPruned(total);
       log({ level: 'info', msg: 'pruned shipped analytics events', events: total });
     }
-    return total;
   }
 
   /** Prunes when due, between batches once the outbox has caught up; never fails the loop. */
