@@ -58,12 +58,13 @@ export function createMetrics() {
     help: 'Analytics batches that failed and were left queued for a retry',
     registers: [registry],
   });
-  let outboxSource: (() => Promise<number>) | null = null;
   const pruned = new Counter({
     name: 'niteos_analytics_pruned_total',
     help: 'Shipped analytics events deleted from the outbox past their retention',
     registers: [registry],
   });
+  // Set by `trackOutbox`, with the gauge it feeds.
+  let outboxSource: (() => Promise<number>) | null = null;
   // The last pushes, for the health page's rate and latency (Prometheus
   // histograms cannot answer "the last five minutes" in process).
   const recent: { at: number; ms: number }[] = [];
