@@ -47,19 +47,23 @@ export async function checkDatabase(
 }
 
 /**
- * Checks, after the floor too, that every envelope and event payload is
- * stored as a JSON object. A driver can store JSON text as a jsonb string:
- * the row is written, and costs, differently from what the product reads.
+ * Checks, after the floor too, that every op row holds its envelope as
+ * signed (text whose SHA-256 is its `canon_hash`) and every event payload
+ * is a JSON object: a driver can store JSON text as a jsonb string, and the
+ * row is then written, and costs, differently from what the product reads.
  */
-export async function checkJsonShapes(db: Db): Promise<string[]> {
+export async function checkStoredShapes(db: Db): Promise<string[]> {
   const [row] = rowsOf<{ envelopes: unknown; payloads: unknown }>(
     await db.execute(sql`
-      select (select count(*) from ops where jsonb_typeof(envelope) <> 'object') as envelopes,
+      select (select count(*) from ops where signed is null or canon_hash <>
+          translate(rtrim(encode(sha256(convert_to(signed, 'UTF8')), 'base64'), '='), '+/', '-_'))
+          as envelopes,
         (select count(*) from analytics_outbox where jsonb_typeof(payload) <> 'object') as payloads`),
   );
   const envelopes = Number(row?.envelopes);
   const payloads = Number(row?.payloads);
-  return envelopes + payloads > 0
-    ? [`${envelopes} envelopes and ${payloads} event payloads are not stored as JSON objects`]
-    : [];
+  const problems: string[] = [];
+  if (envelopes > 0) problems.push(`${envelopes} ops do not hold the envelope their hash names`);
+  if (payloads > 0) problems.push(`${payloads} event payloads are not stored as JSON objects`);
+  return problems;
 }

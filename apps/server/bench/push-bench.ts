@@ -11,7 +11,7 @@
  * `applied`, the wallet balances and the ledger, and compares with two
  * floors measured in the same run: the same writes as bare SQL, and
  * node:crypto Ed25519 verify. Last, it checks that the server and the
- * floor both stored every envelope and event payload as a JSON object.
+ * floor both stored every envelope as signed and every event payload as a JSON object.
  *
  * Environment:
  *   TEST_DATABASE_URL        admin URL of PostgreSQL (default postgres://postgres@127.0.0.1:5432/postgres)
@@ -31,7 +31,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { createPostgresDatabase, postgresAdminUrl, postgresProblem } from '@niteos/test-support';
 import postgres from 'postgres';
 import { openPglite, openPostgres } from '../src/db/database.ts';
-import { checkDatabase, checkJsonShapes } from './db-checks.ts';
+import { checkDatabase, checkStoredShapes } from './db-checks.ts';
 import { type HttpClient, httpClient } from './http-client.ts';
 import { type ActivitySummary, type PgMonitor, pgMonitor } from './pg-monitor.ts';
 import {
@@ -308,7 +308,7 @@ async function runBackend(kind: Kind): Promise<BackendResult> {
     }
     const written = await openChecked();
     try {
-      problems.push(...(await checkJsonShapes(written.db)));
+      problems.push(...(await checkStoredShapes(written.db)));
     } finally {
       await written.close();
     }

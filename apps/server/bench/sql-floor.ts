@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { PGlite } from '@electric-sql/pglite';
 import { levelForXp, xpForSale } from '@niteos/ledger-core';
 import type postgres from 'postgres';
@@ -139,6 +139,7 @@ function buildBatch(
       venueDelta.set(venueAccount, (venueDelta.get(venueAccount) ?? 0) - delta);
       touched.add(wallet);
     }
+    const signed = JSON.stringify(envelope);
     opRows.push([
       id,
       tillId,
@@ -151,8 +152,8 @@ function buildBatch(
       amountNc,
       amountChf,
       null,
-      b64url(32),
-      JSON.stringify(envelope),
+      createHash('sha256').update(signed).digest('base64url'),
+      signed,
       b64url(64),
       'applied',
       null,
@@ -224,7 +225,7 @@ function buildBatch(
   }
   push(
     (p) => `insert into ops (id, till_id, venue_id, seq, kind, tender, nitetap_id, staff_id,
-      amount_nc, amount_chf, voids, canon_hash, envelope, sig, status, reason, standing,
+      amount_nc, amount_chf, voids, canon_hash, signed, sig, status, reason, standing,
       applied_nc, xp_granted, result_balance_nc, result_xp, result_level, till_at)
       select * from ${unnestOf(
         opRows,
@@ -241,7 +242,7 @@ function buildBatch(
           'bigint',
           'text',
           'text',
-          'jsonb',
+          'text',
           'text',
           'text',
           'text',

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { accounts, ledgerLines, marketItems, wallets } from '@niteos/schema/tables';
+import { accounts, ledgerLines, marketItems, ops, wallets } from '@niteos/schema/tables';
 import { Role } from '@niteos/schema/wire';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { describeDb } from './test-support/describe-db.ts';
 import { ROOT_ADMIN, startTestServer, type TestServer } from './test-support/test-server.ts';
@@ -223,11 +223,12 @@ describeDb('wallets', () => {
 });
 
 describeDb('conflicts', () => {
-  async function heldSale(amountNc: number) {
+  /** A sale held insufficient_funds; `spelled` is the tag as the till signs the sale. */
+  async function heldSale(amountNc: number, spelled = (tag: string) => tag) {
     const till = await server.enrollTill(venueId);
     const tag = `c0ffee${randomUUID().replace(/-/g, '').slice(0, 10)}`;
     const topup = await till.topup(tag, 1000);
-    const sale = await till.sale(tag, amountNc);
+    const sale = await till.sale(spelled(tag), amountNc);
     const { body } = await till.push(server.send, [topup, sale]);
     expect(body.results[1]?.reason).toBe('insufficient_funds');
     const list = await server.json('GET', '/api/admin/conflicts?status=open', admin);
@@ -246,7 +247,7 @@ describeDb('conflicts', () => {
     const { tag, conflict, sale, till } = await heldSale(1500);
     const res = await server.json('GET', `/api/admin/conflicts/${conflict.id}`, admin);
     expect(res.status).toBe(200);
-    expect(res.body.op.envelope).toMatchObject({ id: sale.envelope.id, amountNc: 1500 });
+    expect(res.body.op.envelope).toEqual(sale.envelope);
     expect(res.body.till).toMatchObject({ id: till.tillId, name: 'Bar 1' });
     expect(
       res.body.history.map((h: { kind: string; status: string }) => [h.kind, h.status]),
@@ -265,6 +266,27 @@ describeDb('conflicts', () => {
     const res = await resolve(conflict.id, 'accept');
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ status: 'resolved', resolution: 'accept' });
+    expect(await balance(tag)).toBe(-500);
+  });
+
+  test('a sale signed with an upper-case tag is shown as signed and accepted onto its wallet', async () => {
+    const { tag, conflict, sale } = await heldSale(1500, (t) => t.toUpperCase());
+    const detail = await server.json('GET', `/api/admin/conflicts/${conflict.id}`, admin);
+    expect(detail.body.op.envelope).toEqual(sale.envelope);
+    expect(detail.body.op.envelope.nitetapId).toBe(tag.toUpperCase());
+    expect((await resolve(conflict.id, 'accept')).status).toBe(200);
+    expect(await balance(tag)).toBe(-500);
+  });
+
+  test('an op stored before migration 0005 (jsonb envelope, no signed text) is shown and resolved', async () => {
+    const { tag, conflict, sale } = await heldSale(1500);
+    await server.database.db
+      .update(ops)
+      .set({ envelope: sql`${ops.signed}::jsonb`, signed: null })
+      .where(eq(ops.id, sale.envelope.id));
+    const detail = await server.json('GET', `/api/admin/conflicts/${conflict.id}`, admin);
+    expect(detail.body.op.envelope).toEqual(sale.envelope);
+    expect((await resolve(conflict.id, 'accept')).status).toBe(200);
     expect(await balance(tag)).toBe(-500);
   });
 

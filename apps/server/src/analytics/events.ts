@@ -1,4 +1,4 @@
-import type { analyticsOutbox, conflicts, ops } from '@niteos/schema/tables';
+import type { analyticsOutbox, conflicts } from '@niteos/schema/tables';
 import type { Envelope } from '@niteos/schema/wire';
 
 export type OutboxRow = typeof analyticsOutbox.$inferInsert;
@@ -11,7 +11,6 @@ export const EventKind = {
   signIn: 'sign_in',
 } as const;
 
-type OpRow = typeof ops.$inferInsert;
 type ConflictRow = typeof conflicts.$inferInsert;
 
 /** A till's clock is trusted for charts only when it parses; else the server's. */
@@ -20,31 +19,30 @@ function tillTime(at: string, fallback: Date): Date {
   return Number.isNaN(parsed.getTime()) ? fallback : parsed;
 }
 
-/** The events of one push: one per applied op and one per conflict it opened. */
-export function pushEvents(opRows: OpRow[], conflictRows: ConflictRow[], now: Date): OutboxRow[] {
-  const events: OutboxRow[] = [];
-  for (const op of opRows) {
-    if (op.status !== 'applied') continue;
-    const e = op.envelope as Envelope;
-    events.push({
-      id: `${EventKind.op}:${op.id}`,
-      kind: EventKind.op,
-      venueId: op.venueId,
-      at: tillTime(op.tillAt, now),
-      payload: {
-        opId: op.id,
-        tillId: op.tillId,
-        op: e.op,
-        tender: e.tender,
-        nitetapId: e.nitetapId,
-        staffId: e.staffId,
-        amountNc: e.amountNc,
-        amountChf: e.amountChf,
-        lines: e.lines,
-        voids: e.voids,
-      },
-    });
-  }
+/** The events of one push: one per op it applied and one per conflict it opened. */
+export function pushEvents(
+  applied: Envelope[],
+  conflictRows: ConflictRow[],
+  now: Date,
+): OutboxRow[] {
+  const events: OutboxRow[] = applied.map((e) => ({
+    id: `${EventKind.op}:${e.id}`,
+    kind: EventKind.op,
+    venueId: e.venueId,
+    at: tillTime(e.at, now),
+    payload: {
+      opId: e.id,
+      tillId: e.tillId,
+      op: e.op,
+      tender: e.tender,
+      nitetapId: e.nitetapId,
+      staffId: e.staffId,
+      amountNc: e.amountNc,
+      amountChf: e.amountChf,
+      lines: e.lines,
+      voids: e.voids,
+    },
+  }));
   for (const c of conflictRows) {
     events.push({
       id: `${EventKind.conflict}:${c.id}`,

@@ -1,6 +1,6 @@
 import { applyEffect, type ResolutionRefusal, resolutionEffect } from '@niteos/ledger-core';
 import { analyticsOutbox, conflicts, ops, tills } from '@niteos/schema/tables';
-import type { ConflictView, Envelope, Resolution } from '@niteos/schema/wire';
+import type { ConflictView, Resolution } from '@niteos/schema/wire';
 import { and, asc, desc, eq, type SQL } from 'drizzle-orm';
 import { resolutionEvent } from '../analytics/events.ts';
 import { audit } from '../audit/audit.ts';
@@ -9,6 +9,7 @@ import type { AuthUser } from '../context.ts';
 import type { Db } from '../db/database.ts';
 import { withTransactionRetry } from '../db/retry.ts';
 import { conflict, notFound } from '../errors.ts';
+import { ledgerEnvelope, signedEnvelope } from '../ledger/op-envelope.ts';
 import {
   createWallets,
   loadVoidTargets,
@@ -99,7 +100,7 @@ export async function resolveConflict(
     }
     const [op] = await tx.select().from(ops).where(eq(ops.id, row.opId));
     if (!op) throw new Error(`conflict ${row.id} names a missing op`);
-    const envelope = op.envelope as Envelope;
+    const envelope = ledgerEnvelope(op);
     const tag = envelope.nitetapId;
     const wallets = await lockWallets(tx, tag ? [tag] : []);
     const wallet = tag ? (wallets.get(tag) ?? null) : null;
@@ -208,7 +209,7 @@ export async function conflictDetail(db: Db, user: AuthUser, conflictId: string)
     },
     op: op
       ? {
-          envelope: op.envelope,
+          envelope: signedEnvelope(op),
           status: op.status,
           reason: op.reason,
           standing: op.standing,

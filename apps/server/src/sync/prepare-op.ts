@@ -23,6 +23,8 @@ export interface CandidateOp {
   index: number;
   /** The envelope with `nitetapId` lower-cased; the signature covered the original. */
   envelope: Envelope;
+  /** The envelope exactly as signed (RFC 8785, no prefix): the op log stores it. */
+  canonical: string;
   canonHash: string;
   sig: string;
   /** `prev` the till's next op must carry. */
@@ -89,6 +91,7 @@ export function prepareOp(
       ...envelope,
       nitetapId: envelope.nitetapId === null ? null : normalizeNitetapId(envelope.nitetapId),
     },
+    canonical,
     canonHash: canonicalHash(canonical, nodeSha256),
     sig: signed.data.sig,
     sigHash: chainHash(signature, nodeSha256),

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { applyEffect, decideReplay, levelForXp, type Posting } from '@niteos/ledger-core';
 import type { conflicts, ops } from '@niteos/schema/tables';
-import { type OpResult, RejectReason } from '@niteos/schema/wire';
+import { type Envelope, type OpResult, RejectReason } from '@niteos/schema/wire';
 import type { AuthedTill } from '../context.ts';
 import type { LockedWallet } from '../ledger/queries.ts';
 import { rejectedResult } from './prepare-op.ts';
@@ -11,6 +11,8 @@ import type { Sequenced } from './push-sequence.ts';
 /** Everything one push writes once its wallets are locked. */
 export interface Writes {
   opRows: (typeof ops.$inferInsert)[];
+  /** The envelopes applied, in order, for their analytics events. */
+  applied: Envelope[];
   conflictRows: (typeof conflicts.$inferInsert)[];
   postings: { opId: string; conflictId: null; posting: Posting }[];
   newWallets: Set<string>;
@@ -34,6 +36,7 @@ export function decide(
   const stored = new Map<string, StoredResult>();
   const w: Writes = {
     opRows: [],
+    applied: [],
     conflictRows: [],
     postings: [],
     newWallets: new Set(),
@@ -91,6 +94,7 @@ export function decide(
       }
       xpGranted = e.op === 'sale' ? effect.xpDelta : 0;
       walletDelta = effect.walletDeltaNc;
+      w.applied.push(e);
     } else if (decision.status === 'held') {
       w.conflictRows.push({
         id: randomUUID(),
@@ -141,7 +145,7 @@ export function decide(
       amountChf: e.amountChf,
       voids: e.voids,
       canonHash: c.canonHash,
-      envelope: e,
+      signed: c.canonical,
       sig: c.sig,
       status: decision.status,
       reason: result.reason,

@@ -119,7 +119,7 @@ export async function write(tx: Tx, till: AuthedTill, w: Writes, fix: Correction
     ...opCorrectionStatements(tx, fix),
     bulkInsert(tx, conflicts, w.conflictRows),
     // Events from the decisions made under the locks, never the provisional ones.
-    bulkInsert(tx, analyticsOutbox, pushEvents(w.opRows, w.conflictRows, new Date())),
+    bulkInsert(tx, analyticsOutbox, pushEvents(w.applied, w.conflictRows, new Date())),
     ...markVoidedStatements(tx, w.voided),
   ];
   if (w.touchedTags.size > 0) {

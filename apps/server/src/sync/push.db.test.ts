@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { canonicalEnvelope, canonicalHash, verifyCanonical } from '@niteos/ledger-core';
 import {
   conflicts,
   ledgerLines,
+  ops as opLog,
   securityLog,
   seqGaps,
   tills,
@@ -10,6 +12,7 @@ import {
 import { PUSH_MAX_OPS } from '@niteos/schema/wire';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { nodeEd25519Verify, nodeSha256 } from '../crypto/node-ed25519.ts';
 import { describeDb } from '../test-support/describe-db.ts';
 import { startTestServer, type TestServer } from '../test-support/test-server.ts';
 import type { TestTill } from '../test-support/test-till.ts';
@@ -52,6 +55,28 @@ describeDb('push: statuses and reasons of the contract', () => {
     ]);
     expect(await balanceOf(tag)).toBe(3800);
     expect(typeof body.serverTime).toBe('string');
+  });
+
+  test('the op log keeps each envelope exactly as signed, so the row alone proves the op', async () => {
+    const till = await freshTill();
+    const tag = newTag();
+    const topup = await till.topup(tag.toUpperCase(), 5000);
+    expect((await till.push(server.send, [topup])).status).toBe(200);
+    const [row] = await server.database.db
+      .select()
+      .from(opLog)
+      .where(eq(opLog.id, topup.envelope.id));
+    const signed = canonicalEnvelope(topup.envelope);
+    expect(row?.signed).toBe(signed);
+    expect(row?.canonHash).toBe(canonicalHash(signed, nodeSha256));
+    expect(row?.nitetapId).toBe(tag);
+    const check = verifyCanonical(
+      row?.signed ?? '',
+      row?.sig ?? '',
+      till.keys.publicKey,
+      nodeEd25519Verify,
+    );
+    expect(check.valid).toBe(true);
   });
 
   test('replaying the same ops returns the stored results marked duplicate and moves nothing', async () => {
