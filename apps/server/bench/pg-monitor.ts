@@ -107,7 +107,7 @@ export function pgMonitor(adminUrl: string, dbName: string) {
       }
       return out;
     },
-    start(intervalMs = 20) {
+    start(intervalMs: number) {
       acc = fresh();
       timer = setInterval(() => {
         sample().catch(() => {});
