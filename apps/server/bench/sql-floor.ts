@@ -1,7 +1,9 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { PGlite } from '@electric-sql/pglite';
 import { levelForXp, xpForSale } from '@niteos/ledger-core';
+import type { Envelope } from '@niteos/schema/wire';
 import type postgres from 'postgres';
+import { pushEvents } from '../src/analytics/events.ts';
 import type { Plan, PlannedOp } from './workload.ts';
 
 /**
@@ -93,7 +95,7 @@ function buildBatch(
     const amountNc = p.kind === 'cash_sale' ? 0 : p.amountNc;
     const amountChf = p.kind === 'nc_sale' ? 0 : p.kind === 'topup' ? p.amountNc : p.amountChf;
     const kind = p.kind === 'topup' ? 'topup' : 'sale';
-    const envelope = {
+    const envelope: Envelope = {
       v: 1,
       id,
       tillId,
@@ -166,21 +168,10 @@ function buildBatch(
       now,
     ]);
     chainRows.push([tillId, seq, id, b64url(32)]);
-    // Every applied op's analytics event, as analytics/events.ts builds it.
-    const { op, nitetapId, staffId, lines, voids } = envelope;
-    const payload = {
-      opId: id,
-      tillId,
-      op,
-      tender,
-      nitetapId,
-      staffId,
-      amountNc,
-      amountChf,
-      lines,
-      voids,
-    };
-    eventRows.push([`op:${id}`, 'op', venueId, now, JSON.stringify(payload)]);
+    // Every applied op's analytics event, built as a push builds it.
+    for (const e of pushEvents([envelope], [], new Date(now))) {
+      eventRows.push([e.id, e.kind, e.venueId, e.at.toISOString(), JSON.stringify(e.payload)]);
+    }
   });
 
   const statements: FloorBatch['statements'] = [];
