@@ -10,14 +10,29 @@ const TARGETS = { postgresOpsPerSecond: 5_000, verifyFraction: 0.7, p99Ms: 150 }
 
 export type Kind = 'postgres' | 'pglite';
 
+/** One timed round's own figures. */
+export interface RoundFigures {
+  ops: number;
+  wallSeconds: number;
+  opsPerSecond: number;
+  p99Ms: number;
+}
+
+/**
+ * A backend's figures. Ops, wall time, rate, CPU and backend states are the
+ * median round's (by rate; the lower middle one for an even count); the
+ * latency percentiles are over the pushes of every timed round.
+ */
 export interface BackendResult {
   kind: Kind;
   ok: boolean;
   problems: string[];
   ops: number;
+  /** Timed pushes, all rounds. */
   pushes: number;
   wallSeconds: number;
   opsPerSecond: number;
+  rounds: RoundFigures[];
   latencyMs: { p50: number; p90: number; p99: number; max: number; mean: number };
   serverPeakRssMiB: number | null;
   serverStartMs: number;
@@ -25,7 +40,7 @@ export interface BackendResult {
   coldOpsPerSecond: number | null;
   signMs: number;
   /**
-   * CPU seconds used during the timed window: the server process (PGlite
+   * CPU seconds used during the median round: the server process (PGlite
    * runs inside it), our database's PostgreSQL backends and background
    * processes, this load generator, everything else on the machine (other
    * people's work: it makes a run noisy), and the machine's capacity.
@@ -38,7 +53,7 @@ export interface BackendResult {
     machineBusy: number | null;
     machineTotal: number | null;
   };
-  /** What our PostgreSQL backends were doing during the timed window (sampled every 20 ms). */
+  /** What our PostgreSQL backends were doing during the median round (when sampled: BENCH_PG_SAMPLE_MS). */
   pgActivity: ActivitySummary | null;
   /** Deadlocks PostgreSQL detected during setup and the timed run (each costs deadlock_timeout). */
   deadlocks: number | null;
@@ -47,7 +62,7 @@ export interface BackendResult {
 }
 
 /** A SQL floor run and the CPU it took: this process (incl. PGlite) and PostgreSQL backends. */
-export type FloorFigures = FloorResult & { cpuClient: number; cpuDatabase: number | null };
+export type FloorFigures = FloorResult & { cpuDatabase: number | null };
 
 export function log(line: string) {
   process.stdout.write(`${line}\n`);
@@ -70,9 +85,17 @@ export function printTable(
   const row = (label: string, f: (r: BackendResult) => string) =>
     rows.push([label, ...results.map(f)]);
   const floor = (r: BackendResult, n: number) => r.floors.find((f) => f.connections === n);
-  row('end to end ops/s', (r) => fmt(r.opsPerSecond));
-  row('wall time, timed part (s)', (r) => fmt(r.wallSeconds, 2));
+  row('end to end ops/s (median round)', (r) => fmt(r.opsPerSecond));
+  row('  every round, slowest first', (r) =>
+    r.rounds
+      .map((x) => x.opsPerSecond)
+      .sort((a, b) => a - b)
+      .map((x) => fmt(x))
+      .join(' · '),
+  );
+  row('wall time, median round (s)', (r) => fmt(r.wallSeconds, 2));
   row('cold start: warm-up round ops/s', (r) => fmt(r.coldOpsPerSecond));
+  row('timed pushes, all rounds', (r) => fmt(r.pushes));
   row('push latency p50 (ms)', (r) => fmt(r.latencyMs.p50, 1));
   row('push latency p90 (ms)', (r) => fmt(r.latencyMs.p90, 1));
   row('push latency p99 (ms)', (r) => fmt(r.latencyMs.p99, 1));

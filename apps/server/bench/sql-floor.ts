@@ -309,6 +309,8 @@ export interface FloorResult {
   ops: number;
   seconds: number;
   opsPerSecond: number;
+  /** CPU seconds this process used while the batches were written (not while they were built). */
+  cpuClient: number;
 }
 
 /**
@@ -342,6 +344,7 @@ export async function runSqlFloor(
     return out;
   });
   const ops = lanes.flat().reduce((n, b) => n + b.ops, 0);
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   await Promise.all(
     lanes.map(async (batches, w) => {
@@ -354,5 +357,12 @@ export async function runSqlFloor(
     }),
   );
   const seconds = (performance.now() - t0) / 1000;
-  return { connections: connections.length, ops, seconds, opsPerSecond: ops / seconds };
+  const cpu = process.cpuUsage(cpu0);
+  return {
+    connections: connections.length,
+    ops,
+    seconds,
+    opsPerSecond: ops / seconds,
+    cpuClient: (cpu.user + cpu.system) / 1e6,
+  };
 }
