@@ -18,16 +18,16 @@ function forge(sig: string): string {
   return `${sig.slice(0, 20)}${sig[20] === 'A' ? 'B' : 'A'}${sig.slice(21)}`;
 }
 
-/** 60 ops (the pool splits them across its threads), every seventh with a forged signature. */
-async function pushOf(): Promise<unknown[]> {
+/** 60 ops, every seventh with a forged signature, then one malformed op. */
+async function pushOf(firstAmount = 100): Promise<unknown[]> {
   const ops: unknown[] = [];
   for (let i = 0; i < 60; i++) {
     const op = await till.sign({
       op: 'topup',
       tender: 'cash',
       nitetapId: '04A1B2C3D4E5F6',
-      amountNc: 100 + i,
-      amountChf: 100 + i,
+      amountNc: firstAmount + i,
+      amountChf: firstAmount + i,
     });
     ops.push(i % 7 === 3 ? { ...op, sig: forge(op.sig) } : op);
   }
@@ -47,6 +47,18 @@ describe('prepare pool (real worker threads)', () => {
     ]);
     expect(pooled).toEqual(inThread);
     expect(pooled.map((p) => p.index)).toEqual(ops.map((_, i) => i));
+  });
+
+  test('pushes prepared at once, more than there are threads, each get their own answers in order', async () => {
+    const pushes = await Promise.all([1_000, 2_000, 3_000, 4_000].map((first) => pushOf(first)));
+    const pooled = await Promise.all(pushes.map((ops) => pool.prepare(ops, authed)));
+    const inThread = await Promise.all(pushes.map((ops) => prepareInThread(ops, authed)));
+    expect(pooled).toEqual(inThread);
+    pooled.forEach((prepared, p) => {
+      const amounts = prepared.filter(isCandidate).map((c) => c.envelope.amountNc);
+      expect(amounts[0]).toBe((p + 1) * 1_000);
+      expect(amounts).toEqual([...amounts].sort((a, b) => a - b));
+    });
   });
 
   test('only ops whose signature verifies come back as candidates', async () => {
