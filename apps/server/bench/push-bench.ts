@@ -37,7 +37,6 @@ import { createPostgresDatabase, postgresAdminUrl, postgresProblem } from '@nite
 import postgres from 'postgres';
 import { openPglite, openPostgres } from '../src/db/database.ts';
 import { checkDatabase, checkStoredShapes } from './db-checks.ts';
-import { httpClient } from './http-client.ts';
 import { type PgMonitor, pgMonitor } from './pg-monitor.ts';
 import {
   type BackendResult,
@@ -57,9 +56,9 @@ import {
   postgresConnection,
   runSqlFloor,
 } from './sql-floor.ts';
-import { fundedRound, latencies, type TimedRound, timedRound } from './timed-round.ts';
+import { latencies, type TimedRound, timedRound } from './timed-round.ts';
 import { ed25519VerifyRate } from './verify-floor.ts';
-import { checkOutcomes, makePlan, pushConcurrently, type WorkloadShape } from './workload.ts';
+import { checkOutcomes, makePlan, type WorkloadShape } from './workload.ts';
 
 /** `BENCH_WARMUP=0` times the server's first round instead (see `runBackend`). */
 const WARM_UP = process.env.BENCH_WARMUP !== '0';
@@ -145,31 +144,21 @@ async function runBackend(kind: Kind): Promise<BackendResult> {
     let peakRss: number | null = null;
     let setupOps = 0;
     try {
-      // Untimed warm-up: a round of the same shape on its own venue, tills
-      // and wallets, so the timed rounds measure the server as it runs all
+      // Warm-up: a round of the same shape on its own venue, tills and
+      // wallets, so the timed rounds measure the server as it runs all
       // night (code JIT-compiled, pools and caches filled), not its first
       // seconds. Its own rate is printed as the cold start.
       if (WARM_UP) {
-        const client = httpClient(server.origin);
-        try {
-          const round = await fundedRound(client, warmPlan, SHAPE.batchSize);
-          setupOps += round.setupOps;
-          const t = performance.now();
-          const outcomes = await pushConcurrently(client, round.pushes);
-          const seconds = (performance.now() - t) / 1000;
-          const warmProblems = checkOutcomes(outcomes);
-          if (warmProblems.length > 0) {
-            throw new Error(`warm-up pushes failed:\n  ${warmProblems.join('\n  ')}`);
-          }
-          const warmOps = outcomes.reduce((n, o) => n + o.push.ids.length, 0);
-          setupOps += warmOps;
-          coldOpsPerSecond = warmOps / seconds;
-          log(
-            `warm-up: ${warmOps} ops on other tills, cold start ${coldOpsPerSecond.toFixed(0)} ops/s`,
-          );
-        } finally {
-          client.close();
+        const warm = await timedRound(server, warmPlan, SHAPE.batchSize, null, null);
+        const warmProblems = checkOutcomes(warm.outcomes);
+        if (warmProblems.length > 0) {
+          throw new Error(`warm-up pushes failed:\n  ${warmProblems.join('\n  ')}`);
         }
+        setupOps += warm.setupOps + warm.ops;
+        coldOpsPerSecond = warm.opsPerSecond;
+        log(
+          `warm-up: ${warm.ops} ops on other tills, cold start ${warm.opsPerSecond.toFixed(0)} ops/s`,
+        );
       }
       for (const [i, plan] of plans.entries()) {
         const round = await timedRound(server, plan, SHAPE.batchSize, monitor, PG_SAMPLE_MS);

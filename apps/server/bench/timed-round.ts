@@ -23,7 +23,7 @@ function percentile(sorted: number[], p: number): number {
  * Enrolls a venue's tills, funds every wallet of `plan` (untimed), then
  * signs and serializes its timed ops so no signing happens on the clock.
  */
-export async function fundedRound(client: HttpClient, plan: Plan, batchSize: number) {
+async function fundedRound(client: HttpClient, plan: Plan, batchSize: number) {
   const { venueId, tills } = await enrollTills(client, plan.timed.length);
   const setup = await Promise.all(
     tills.map((till, i) => preparePushes(till, plan.setup[i] ?? [], batchSize)),
