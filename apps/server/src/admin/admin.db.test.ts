@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { wallets } from '@niteos/schema/tables';
 import { Role } from '@niteos/schema/wire';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { createApp } from '../app.ts';
 import { createMemoryStore } from '../kv/memory-store.ts';
@@ -245,6 +247,44 @@ describeDb('admin: lost wristbands', () => {
         })
       ).status,
     ).toBe(404);
+  });
+  test("replacing into an existing tag needs the right to act on it, and never takes another guest's wallet", async () => {
+    const tillB = await server.enrollTill(venueB);
+    const victim = 'facade00b1';
+    await tillB.push(server.send, [await tillB.topup(victim, 5000)]);
+    const mine = 'facade00a1';
+    await tillA.push(server.send, [await tillA.topup(mine, 100)]);
+    const intoOtherVenue = await server.json('POST', `/api/admin/wallets/${mine}/replace`, adminA, {
+      newNitetapId: victim,
+    });
+    expect(intoOtherVenue.status).toBe(409);
+    expect(intoOtherVenue.body.error.message).toMatch(/another venue/);
+    expect((await server.json('GET', `/api/wallets/${victim}`, adminA)).status).toBe(404);
+    expect((await server.json('GET', `/api/wallets/${mine}`, adminA)).body).toMatchObject({
+      balanceNc: 100,
+      status: 'active',
+    });
+
+    const owned = 'facade00a2';
+    await tillA.push(server.send, [await tillA.topup(owned, 300)]);
+    const owner = await server.userToken(Role.guest, null);
+    await server.database.db
+      .update(wallets)
+      .set({ guestUserId: owner.userId })
+      .where(eq(wallets.nitetapId, owned));
+    const intoOwned = await server.json('POST', `/api/admin/wallets/${mine}/replace`, adminA, {
+      newNitetapId: owned,
+    });
+    expect(intoOwned.status).toBe(409);
+    expect(intoOwned.body.error.message).toMatch(/another guest/);
+
+    const free = 'facade00a3';
+    await tillA.push(server.send, [await tillA.topup(free, 200)]);
+    const merged = await server.json('POST', `/api/admin/wallets/${mine}/replace`, adminA, {
+      newNitetapId: free,
+    });
+    expect(merged.status).toBe(200);
+    expect(merged.body).toMatchObject({ movedNc: 100, balanceNc: 300 });
   });
 });
 

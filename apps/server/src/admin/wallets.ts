@@ -30,6 +30,27 @@ async function venueForWallet(db: Db | Tx, user: AuthUser, tag: string): Promise
   return used[0]?.venueId ?? null;
 }
 
+/**
+ * A replacement tag that is already a wallet receives the old one's
+ * balance and owner, so the admin must be one who may act on it too, and
+ * it must not belong to another guest: else a venue's admin could take
+ * over a wallet only ever used elsewhere by "replacing" a tag into it.
+ */
+async function checkMergeTarget(tx: Tx, user: AuthUser, newTag: string, owner: string | null) {
+  if (!(await venueForWallet(tx, user, newTag))) {
+    throw conflict(
+      'the new tag is already a wallet used at another venue: use an unused wristband',
+    );
+  }
+  const [row] = await tx
+    .select({ guestUserId: wallets.guestUserId })
+    .from(wallets)
+    .where(eq(wallets.nitetapId, newTag));
+  if (row?.guestUserId && row.guestUserId !== owner) {
+    throw conflict('the new tag belongs to another guest: use an unused wristband');
+  }
+}
+
 function tagParam(raw: string | undefined): string {
   const tag = (raw ?? '').toLowerCase();
   if (!TAG.test(tag)) throw badRequest('nitetapId must be 8 to 32 hex digits');
@@ -83,7 +104,8 @@ export function walletAdminRoutes(deps: AppDeps) {
         }
         const target = locked.get(newTag);
         if (target?.blocked) throw conflict('the new tag is blocked');
-        if (!target) await createWallets(tx, [newTag]);
+        if (target) await checkMergeTarget(tx, user, newTag, oldRow?.guestUserId ?? null);
+        else await createWallets(tx, [newTag]);
         const after = {
           balanceNc: (target?.balanceNc ?? 0) + old.balanceNc,
           xp: (target?.xp ?? 0) + old.xp,
