@@ -98,7 +98,7 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
     body: pushRequestSchema,
   },
   'GET /api/sync/pull': {
-    summary: 'What a till needs offline (sync protocol §5)',
+    summary: 'What a till needs offline (sync protocol §5); 403 once the till is revoked',
     tag: 'sync',
     access: 'device',
   },

@@ -11,7 +11,7 @@ import type { PullResponse, StaffCredential } from '@niteos/schema/wire';
 import { and, asc, desc, eq, gt, inArray, isNotNull, sql } from 'drizzle-orm';
 import type { AuthedTill } from '../context.ts';
 import { type Db, rowsOf } from '../db/database.ts';
-import { badRequest } from '../errors.ts';
+import { badRequest, forbidden } from '../errors.ts';
 import { policyOf } from '../venues/service.ts';
 
 /** Wallets seen at the venue this recently are snapshotted to its tills. */
@@ -57,8 +57,16 @@ export async function pull(
   const [clock] = rowsOf<{ now: string | Date }>(await db.execute(sql`select now() as now`));
   const now = new Date(clock?.now ?? Date.now());
 
-  const [venue] = await db.select().from(venues).where(eq(venues.id, till.venueId));
-  if (!venue) throw badRequest('the till belongs to no venue');
+  const [row] = await db
+    .select({ venue: venues, status: tills.status })
+    .from(tills)
+    .innerJoin(venues, eq(venues.id, tills.venueId))
+    .where(eq(tills.id, till.id));
+  if (!row) throw badRequest('the till belongs to no venue');
+  // A revoked till's ops are still taken (held for an admin, §6), but a lost
+  // or stolen device must stop receiving staff PIN hashes and balances.
+  if (row.status === 'revoked') throw forbidden('this till has been revoked: ask an admin');
+  const { venue } = row;
 
   const catalog = await db
     .select()

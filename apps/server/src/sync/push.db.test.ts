@@ -195,7 +195,7 @@ describeDb('push: statuses and reasons of the contract', () => {
     expect(genuine.body.results[0]?.status).toBe('applied');
   });
 
-  test('ops of a revoked till are held revoked_till and become conflicts', async () => {
+  test('ops of a revoked till are held revoked_till and become conflicts; it can no longer pull', async () => {
     const till = await freshTill();
     const tag = newTag();
     await till.push(server.send, [await till.topup(tag, 5000)]);
@@ -205,6 +205,11 @@ describeDb('push: statuses and reasons of the contract', () => {
       server.rootToken,
     );
     expect(revoke.status).toBe(200);
+    const pull = await server.json('GET', '/api/sync/pull', till.deviceToken);
+    expect(pull.status).toBe(403);
+    expect(pull.body).toEqual({
+      error: { code: 'forbidden', message: expect.stringMatching(/revoked/) },
+    });
     const sale = await till.sale(tag, 1000);
     const { body } = await till.push(server.send, [sale]);
     expect(body.results[0]).toMatchObject({
