@@ -193,6 +193,38 @@ describeDb('admin: market, staff, settings, tills', () => {
     ).toBe(400);
   });
 
+  test('a PATCH changes only the fields it names; an empty one is 400 and changes nothing', async () => {
+    const created = await server.json('POST', `/api/admin/venues/${venueA}/market-items`, adminA, {
+      name: 'Hidden gin',
+      category: 'Spirits',
+      priceNc: 900,
+      priceChf: 900,
+      available: false,
+      sort: 7,
+    });
+    const path = `/api/admin/market-items/${created.body.itemId}`;
+    const renamed = await server.json('PATCH', path, adminA, { name: 'Hidden gin 4cl' });
+    expect(renamed.body).toMatchObject({ name: 'Hidden gin 4cl', available: false, sort: 7 });
+
+    const staff = await server.userToken(Role.staff, venueA);
+    const empty = [
+      ['PATCH', path, {}],
+      ['PATCH', `/api/admin/staff/${staff.userId}`, {}],
+      ['PATCH', `/api/admin/venues/${venueA}`, {}],
+      ['PATCH', `/api/admin/venues/${venueA}`, { policy: {} }],
+    ] as const;
+    for (const [method, url, body] of empty) {
+      const res = await server.json(method, url, adminA, body);
+      expect(res.status, `${url} ${JSON.stringify(body)}`).toBe(400);
+      expect(res.body.error.message).toMatch(/nothing to change/);
+    }
+    const cleared = await server.json('PATCH', `/api/admin/venues/${venueA}`, adminA, {
+      radioUrl: null,
+    });
+    expect(cleared.status).toBe(200);
+    expect(cleared.body.radioUrl).toBeNull();
+  });
+
   test('the tills list shows last contact, last seq and open seq gaps', async () => {
     const till = await server.enrollTill(venueA);
     await till.topup('aa11bb22cc', 100);
@@ -345,7 +377,10 @@ describeDb('admin: end-of-night report and audit log', () => {
         'wallet.replace',
       ]),
     );
-    const replace = res.body.entries.find((e: { action: string }) => e.action === 'wallet.replace');
+    const replace = res.body.entries.find(
+      (e: { action: string; target: string }) =>
+        e.action === 'wallet.replace' && e.target === 'facade0001',
+    );
     expect(replace).toMatchObject({
       actorRole: 'venue_admin',
       venueId: venueA,

@@ -8,16 +8,37 @@ import { Role } from './codes.ts';
 
 const priceSchema = z.int().min(0).max(100_000_000);
 
-export const marketItemInputSchema = z.strictObject({
+const marketItemFields = {
   name: z.string().trim().min(1).max(120),
   category: z.string().trim().min(1).max(60),
   priceNc: priceSchema,
   priceChf: priceSchema,
-  available: z.boolean().default(true),
-  sort: z.int().min(0).max(10_000).default(0),
+  available: z.boolean(),
+  sort: z.int().min(0).max(10_000),
+};
+
+export const marketItemInputSchema = z.strictObject({
+  ...marketItemFields,
+  available: marketItemFields.available.default(true),
+  sort: marketItemFields.sort.default(0),
 });
 
-export const marketItemPatchSchema = marketItemInputSchema.partial().strict();
+/** Whether a PATCH body sets anything; `null` counts, since it clears a field. */
+function changesSomething(body: object): boolean {
+  return Object.values(body).some(
+    (v) => v !== undefined && (typeof v !== 'object' || v === null || changesSomething(v)),
+  );
+}
+
+/** An empty PATCH is a client's mistake, answered 400, not a silent no-op. */
+const nothingToChange = { message: 'nothing to change: give at least one field' };
+
+// Built from the fields without their defaults: a PATCH that names one field
+// must leave `available` and `sort` as they are, not reset them.
+export const marketItemPatchSchema = z
+  .strictObject(marketItemFields)
+  .partial()
+  .refine(changesSomething, nothingToChange);
 
 export const pinSchema = z.string().regex(/^\d{4,8}$/, '4 to 8 digits');
 
@@ -29,29 +50,33 @@ export const staffInputSchema = z.strictObject({
   pin: pinSchema.optional(),
 });
 
-export const staffPatchSchema = z.strictObject({
-  displayName: z.string().trim().min(1).max(120).optional(),
-  password: z.string().min(8).max(1024).optional(),
-  pin: pinSchema.nullable().optional(),
-});
+export const staffPatchSchema = z
+  .strictObject({
+    displayName: z.string().trim().min(1).max(120).optional(),
+    password: z.string().min(8).max(1024).optional(),
+    pin: pinSchema.nullable().optional(),
+  })
+  .refine(changesSomething, nothingToChange);
 
-export const venueSettingsSchema = z.strictObject({
-  name: z.string().trim().min(1).max(120).optional(),
-  city: z.string().trim().min(1).max(120).optional(),
-  radioUrl: z
-    .url({ protocol: /^https?$/ })
-    .max(2000)
-    .nullable()
-    .optional(),
-  policy: z
-    .strictObject({
-      offlineCapNc: z.int().min(0).max(100_000_000),
-      unknownWalletCapNc: z.int().min(0).max(100_000_000),
-      overdraftLimitNc: z.int().min(0).max(100_000_000),
-    })
-    .partial()
-    .optional(),
-});
+export const venueSettingsSchema = z
+  .strictObject({
+    name: z.string().trim().min(1).max(120).optional(),
+    city: z.string().trim().min(1).max(120).optional(),
+    radioUrl: z
+      .url({ protocol: /^https?$/ })
+      .max(2000)
+      .nullable()
+      .optional(),
+    policy: z
+      .strictObject({
+        offlineCapNc: z.int().min(0).max(100_000_000),
+        unknownWalletCapNc: z.int().min(0).max(100_000_000),
+        overdraftLimitNc: z.int().min(0).max(100_000_000),
+      })
+      .partial()
+      .optional(),
+  })
+  .refine(changesSomething, nothingToChange);
 
 export const replaceWalletSchema = z.strictObject({
   newNitetapId: z.string().regex(/^[0-9a-fA-F]{8,32}$/, 'must be 8 to 32 hex digits'),
