@@ -321,6 +321,26 @@ describeDb('conflicts', () => {
     expect(await balance(tag)).toBe(1000);
   });
 
+  test('open conflicts list oldest first, resolved ones newest first; no venue, no list', async () => {
+    const first = (await heldSale(1500)).conflict;
+    const second = (await heldSale(1600)).conflict;
+    await resolve(first.id, 'reject');
+    await resolve(second.id, 'reject');
+    const ids = async (status: string) =>
+      (await server.json('GET', `/api/admin/conflicts?status=${status}`, admin)).body.conflicts
+        .map((c: { id: string }) => c.id)
+        .filter((id: string) => id === first.id || id === second.id);
+    expect(await ids('resolved')).toEqual([second.id, first.id]);
+    const open = [(await heldSale(1700)).conflict.id, (await heldSale(1800)).conflict.id];
+    expect(
+      (await server.json('GET', '/api/admin/conflicts?status=open', admin)).body.conflicts
+        .map((c: { id: string }) => c.id)
+        .filter((id: string) => open.includes(id)),
+    ).toEqual(open);
+    const homeless = (await server.userToken(Role.venueAdmin, null)).token;
+    expect((await server.json('GET', '/api/admin/conflicts', homeless)).status).toBe(403);
+  });
+
   test('a voided accepted sale refunds the guest', async () => {
     const { tag, conflict, sale, till } = await heldSale(1500);
     await resolve(conflict.id, 'accept');

@@ -8,7 +8,7 @@ import { assertVenueAccess } from '../auth/guard.ts';
 import type { AuthUser } from '../context.ts';
 import type { Db } from '../db/database.ts';
 import { withTransactionRetry } from '../db/retry.ts';
-import { conflict, notFound } from '../errors.ts';
+import { conflict, forbidden, notFound } from '../errors.ts';
 import { ledgerEnvelope, signedEnvelope } from '../ledger/op-envelope.ts';
 import {
   createWallets,
@@ -35,6 +35,8 @@ export function conflictView(row: ConflictRow): ConflictView {
   };
 }
 
+const LIST_LIMIT = 1000;
+
 /** Conflicts a user may see: their venue's, or any (optionally one venue's) for Nitecore admins. */
 export async function listConflicts(
   db: Db,
@@ -42,7 +44,8 @@ export async function listConflicts(
   filter: { status?: 'open' | 'resolved'; venueId?: string },
 ): Promise<ConflictView[]> {
   const where: SQL[] = [];
-  const venueId = user.role === 'nitecore_admin' ? filter.venueId : (user.venueId ?? '');
+  if (user.role !== 'nitecore_admin' && !user.venueId) throw forbidden();
+  const venueId = user.role === 'nitecore_admin' ? filter.venueId : user.venueId;
   if (filter.venueId && venueId !== filter.venueId) assertVenueAccess(user, filter.venueId);
   if (venueId) where.push(eq(conflicts.venueId, venueId));
   if (filter.status) where.push(eq(conflicts.status, filter.status));
@@ -50,8 +53,9 @@ export async function listConflicts(
     .select()
     .from(conflicts)
     .where(and(...where))
-    .orderBy(asc(conflicts.createdAt))
-    .limit(1000);
+    // Open ones are a work queue, oldest first; settled ones a history, newest first.
+    .orderBy(filter.status === 'open' ? asc(conflicts.createdAt) : desc(conflicts.createdAt))
+    .limit(LIST_LIMIT);
   return rows.map(conflictView);
 }
 

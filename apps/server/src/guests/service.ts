@@ -62,7 +62,7 @@ export async function claimWallet(db: Db, guest: AuthUser, rawTag: string, typed
   }
   if (wallet.guestUserId && wallet.guestUserId !== guest.id)
     throw conflict('this wristband belongs to another guest');
-  await db
+  const bound = await db
     .update(wallets)
     .set({ guestUserId: guest.id })
     .where(
@@ -70,7 +70,10 @@ export async function claimWallet(db: Db, guest: AuthUser, rawTag: string, typed
         eq(wallets.nitetapId, tag),
         sql`(${wallets.guestUserId} is null or ${wallets.guestUserId} = ${guest.id})`,
       ),
-    );
+    )
+    .returning({ nitetapId: wallets.nitetapId });
+  // Another guest's claim of the same tag committed between the read and here.
+  if (bound.length === 0) throw conflict('this wristband belongs to another guest');
   return { nitetapId: tag, claimed: true };
 }
 
