@@ -12,10 +12,11 @@ import { conflict, forbidden, notFound } from '../errors.ts';
 import { ledgerEnvelope, signedEnvelope } from '../ledger/op-envelope.ts';
 import {
   createWallets,
-  loadVoidTargets,
   lockWallets,
   markVoided,
   updateWallets,
+  voidTargetLockStatement,
+  voidTargetsOf,
   writePostings,
 } from '../ledger/queries.ts';
 
@@ -108,7 +109,9 @@ export async function resolveConflict(
     const tag = envelope.nitetapId;
     const wallets = await lockWallets(tx, tag ? [tag] : []);
     const wallet = tag ? (wallets.get(tag) ?? null) : null;
-    const targets = await loadVoidTargets(tx, envelope.voids ? [envelope.voids] : []);
+    const targets = voidTargetsOf(
+      envelope.voids ? await voidTargetLockStatement(tx, [envelope.voids]) : [],
+    );
     const target = envelope.voids ? (targets.get(envelope.voids) ?? null) : null;
 
     const outcome = resolutionEffect({

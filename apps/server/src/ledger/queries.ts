@@ -182,11 +182,8 @@ export async function writePostings(tx: Tx, lines: Line[]): Promise<void> {
   await venueAccountStatement(tx, lines);
 }
 
-/** The sales that voids name, as the rules need them. */
-export async function loadVoidTargets(tx: Tx, ids: string[]): Promise<Map<string, VoidTarget>> {
-  const found = new Map<string, VoidTarget>();
-  if (ids.length === 0) return found;
-  const rows = await tx
+function voidTargetQuery(tx: Tx, ids: string[]) {
+  return tx
     .select({
       id: ops.id,
       kind: ops.kind,
@@ -201,8 +198,25 @@ export async function loadVoidTargets(tx: Tx, ids: string[]): Promise<Map<string
     })
     .from(ops)
     .where(anyOf(ops.id, [...new Set(ids)], 'text'));
-  for (const row of rows) found.set(row.id, voidTargetOf(row));
-  return found;
+}
+
+/** Reads a map of void targets from their rows. */
+export const voidTargetsOf = (rows: Parameters<typeof voidTargetOf>[0][]) =>
+  new Map(rows.map((row) => [row.id, voidTargetOf(row)]));
+
+/** The sales that voids name, as the rules need them. */
+export async function loadVoidTargets(tx: Tx, ids: string[]): Promise<Map<string, VoidTarget>> {
+  return ids.length === 0 ? new Map() : voidTargetsOf(await voidTargetQuery(tx, ids));
+}
+
+/**
+ * The same, locked (FOR UPDATE) and so read as last committed; unsent
+ * until awaited, like `walletLockStatement`. A void decided on a sale read
+ * before another transaction voided or settled it would refund the guest
+ * twice, or refund a sale an admin had just accepted without a refund.
+ */
+export function voidTargetLockStatement(tx: Tx, ids: string[]) {
+  return voidTargetQuery(tx, ids).for('update');
 }
 
 export function voidTargetOf(row: {

@@ -2,7 +2,12 @@ import type { PushRequest, PushResponse } from '@niteos/schema/wire';
 import type { AuthedTill } from '../context.ts';
 import type { Db } from '../db/database.ts';
 import { withTransactionRetry } from '../db/retry.ts';
-import { lockedWalletsOf, walletLockStatement } from '../ledger/queries.ts';
+import {
+  lockedWalletsOf,
+  voidTargetLockStatement,
+  voidTargetsOf,
+  walletLockStatement,
+} from '../ledger/queries.ts';
 import { type FinalOp, isCandidate } from './prepare-op.ts';
 import type { PrepareOps } from './prepare-pool.ts';
 import { decide } from './push-decide.ts';
@@ -12,6 +17,7 @@ import { sequence } from './push-sequence.ts';
 import { provisionalStatements, sequenceStatements, write } from './push-write.ts';
 
 type LockedRows = Awaited<ReturnType<typeof walletLockStatement>>;
+type TargetRows = Awaited<ReturnType<typeof voidTargetLockStatement>>;
 
 /** Runs a push's transaction when one of a limited number of slots is free. */
 export type TransactionSlot = <T>(transaction: () => Promise<T>) => Promise<T>;
@@ -57,13 +63,19 @@ export async function pushOps(
         { ...loaded, voidTargets: structuredClone(loaded.voidTargets) },
         new Map(loaded.unlockedWallets),
       ).writes;
+      // The sales this push voids that existed before it are read again
+      // under their locks, after the wallets': another till's void or an
+      // admin's settlement may have committed since `load` read them.
+      const voided = [...loaded.voidTargets.keys()];
       const written = await Promise.all([
         ...sequenceStatements(tx, till, sequenced, finals, ip),
         ...provisionalStatements(tx, provisional),
         walletLockStatement(tx, walletTags(candidates)),
+        voided.length > 0 ? voidTargetLockStatement(tx, voided) : [],
       ]);
-      const wallets = lockedWalletsOf(written.at(-1) as LockedRows);
-      const outcome = decide(till, sequenced, loaded, wallets);
+      const wallets = lockedWalletsOf(written.at(-2) as LockedRows);
+      const voidTargets = voidTargetsOf(written.at(-1) as TargetRows);
+      const outcome = decide(till, sequenced, { ...loaded, voidTargets }, wallets);
       await write(tx, till, outcome.writes, corrections(provisional, outcome.writes));
       return outcome.results;
     }),

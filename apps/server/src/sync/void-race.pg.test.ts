@@ -1,0 +1,92 @@
+import { wallets } from '@niteos/schema/tables';
+import { eq, sql } from 'drizzle-orm';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { rowsOf } from '../db/database.ts';
+import { describeDb } from '../test-support/describe-db.ts';
+import { startTestServer, type TestServer } from '../test-support/test-server.ts';
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(() => server.disposeBalanced());
+
+/** Backends of this database waiting on a row lock. */
+async function lockWaiters(): Promise<number> {
+  const result = await server.database.db.execute(sql`
+    select count(*)::int as n from pg_stat_activity
+    where datname = current_database() and wait_event_type = 'Lock'`);
+  return rowsOf<{ n: number }>(result)[0]?.n ?? 0;
+}
+
+/**
+ * Starts each of `racers` while the wallet's row is locked by another
+ * transaction, the next once the one before waits on a lock, and lets the
+ * row go once all wait: they get it in that order, and whatever each read
+ * before its locks is stale for all but the first.
+ */
+async function queuedOnWallet<T>(tag: string, racers: (() => Promise<T>)[]): Promise<T[]> {
+  const started: Promise<T>[] = [];
+  await server.database.db.transaction(async (tx) => {
+    await tx.select().from(wallets).where(eq(wallets.nitetapId, tag)).for('update');
+    for (const racer of racers) {
+      started.push(racer());
+      while ((await lockWaiters()) < started.length) await new Promise((r) => setTimeout(r, 10));
+    }
+  });
+  return Promise.all(started);
+}
+
+describeDb('voids racing for the same sale', () => {
+  test('two tills void one NC sale at once: the guest is refunded once', async () => {
+    const venueId = await server.createVenue();
+    const [a, b] = await Promise.all([server.enrollTill(venueId), server.enrollTill(venueId)]);
+    if (!a || !b) throw new Error('no tills');
+    const tag = 'd0d0d0d0e1';
+    const topup = await a.topup(tag, 5000);
+    const sale = await a.sale(tag, 1500);
+    const pushed = await a.push(server.send, [topup, sale]);
+    expect(pushed.body.results.map((r) => r.status)).toEqual(['applied', 'applied']);
+
+    const voids = [await a.voidOf(sale), await b.voidOf(sale)];
+    const replies = await queuedOnWallet(tag, [
+      () => a.push(server.send, [voids[0]]),
+      () => b.push(server.send, [voids[1]]),
+    ]);
+    const results = replies.map((r) => r.body.results[0]);
+    expect(results.map((r) => `${r?.status}:${r?.reason ?? ''}`).sort()).toEqual([
+      'applied:',
+      'rejected:already_voided',
+    ]);
+    const wallet = await server.json('GET', `/api/wallets/${tag}`, server.rootToken);
+    expect(wallet.body.balanceNc).toBe(5000);
+  });
+
+  test('an admin accepts a held sale while a till voids it: the guest is not charged', async () => {
+    const venueId = await server.createVenue();
+    const till = await server.enrollTill(venueId);
+    const tag = 'd0d0d0d0e2';
+    const topup = await till.topup(tag, 1000);
+    const sale = await till.sale(tag, 1500);
+    const pushed = await till.push(server.send, [topup, sale]);
+    expect(pushed.body.results[1]).toMatchObject({ status: 'held', reason: 'insufficient_funds' });
+    const open = await server.json('GET', '/api/admin/conflicts?status=open', server.rootToken);
+    const held = open.body.conflicts.find((c: { opId: string }) => c.opId === sale.envelope.id);
+
+    const voided = await till.voidOf(sale);
+    // The admin gets the wallet first; the till's push read the sale while it was still held.
+    const [accepted, voidResult] = await queuedOnWallet<unknown>(tag, [
+      async () =>
+        (
+          await server.json('POST', `/api/admin/conflicts/${held.id}/resolve`, server.rootToken, {
+            resolution: 'accept',
+          })
+        ).status,
+      async () => (await till.push(server.send, [voided])).body.results[0],
+    ]);
+    expect(accepted).toBe(200);
+    expect(voidResult).toMatchObject({ status: 'applied', balanceNc: 1000 });
+    const wallet = await server.json('GET', `/api/wallets/${tag}`, server.rootToken);
+    expect(wallet.body.balanceNc).toBe(1000);
+  });
+});
