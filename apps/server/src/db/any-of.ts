@@ -9,7 +9,7 @@ import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 export function anyOf(
   column: AnyPgColumn,
   values: readonly (string | number)[],
-  type: 'text' | 'integer',
+  type: 'text' | 'bigint',
 ): SQL {
   return sql`${column} = any(${sql.param(values)}::${sql.raw(type)}[])`;
 }

@@ -90,7 +90,7 @@ export async function load(tx: Tx, till: AuthedTill, candidates: CandidateOp[]):
     tx
       .select()
       .from(tillChain)
-      .where(and(eq(tillChain.tillId, till.id), anyOf(tillChain.seq, [...seqs], 'integer'))),
+      .where(and(eq(tillChain.tillId, till.id), anyOf(tillChain.seq, [...seqs], 'bigint'))),
     tx
       .select({ seq: seqGaps.seq })
       .from(seqGaps)

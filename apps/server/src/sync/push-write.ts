@@ -59,7 +59,7 @@ export function sequenceStatements(
         .where(
           and(
             eq(seqGaps.tillId, till.id),
-            anyOf(seqGaps.seq, s.closedGaps, 'integer'),
+            anyOf(seqGaps.seq, s.closedGaps, 'bigint'),
             isNull(seqGaps.closedAt),
           ),
         ),

@@ -270,6 +270,30 @@ describeDb('push: statuses and reasons of the contract', () => {
     expect(await balanceOf(tag)).toBe(3000);
   });
 
+  test('seqs beyond 32 bits chain and close gaps like small ones', async () => {
+    const till = await freshTill();
+    const tag = newTag();
+    const base = 2 ** 31 + 10;
+    till.chain = { seq: base, prev: 'A'.repeat(43) };
+    const missing = await till.topup(tag, 1000);
+    const next = await till.topup(tag, 1000);
+    const early = await till.push(server.send, [next]);
+    expect(early.status).toBe(200);
+    expect(early.body.results[0]?.status).toBe('applied');
+    const late = await till.push(server.send, [missing]);
+    expect(late.body.results[0]?.status).toBe('applied');
+    const gaps = await server.database.db
+      .select()
+      .from(seqGaps)
+      .where(eq(seqGaps.tillId, till.tillId));
+    // base + 1 stays open: nothing of this till before it ever arrived.
+    expect(gaps.map((g) => [g.seq, g.closedAt === null]).sort()).toEqual([
+      [base + 1, true],
+      [base + 2, false],
+    ]);
+    expect(await balanceOf(tag)).toBe(2000);
+  });
+
   test('ops are replayed in seq order whatever order the request lists them in', async () => {
     const till = await freshTill();
     const tag = newTag();
