@@ -45,6 +45,7 @@ describe('validateEnvelope accepts', () => {
     ['a basis without snapshot', ncSale({ basis: { balanceNc: null, asOf: null, pendingNc: 0 } })],
     ['a basis with a debt', ncSale({ basis: { balanceNc: -500, asOf: null, pendingNc: 0 } })],
     ['an amount of 2^53 − 1', topup({ amountNc: TWO_POW_53 - 1 })],
+    ['a staff id with an emoji (a surrogate pair)', ncSale({ staffId: 'bar-🍸' })],
   ];
 
   test.each(valid)('%s', (_name, envelope) => {
@@ -105,6 +106,15 @@ describe('validateEnvelope rejects with reason schema', () => {
       /^basis\.balanceNc: /,
     ],
     ['seq 0', { ...sale, seq: 0 }, /^seq: /],
+    // Text PostgreSQL or RFC 8785 cannot take.
+    ['a NUL in the staff id', { ...sale, staffId: 'bar\u0000tender' }, /without NUL/],
+    [
+      'a NUL in a line item id',
+      { ...sale, lines: [{ ...sale.lines[0], itemId: 'beer\u0000' }] },
+      /without NUL/,
+    ],
+    ['a lone high surrogate', { ...sale, staffId: 'bar\uD83Dtender' }, /Unicode/],
+    ['a lone low surrogate at the end', { ...sale, staffId: 'bar\uDE00' }, /Unicode/],
     // Sales.
     [
       'an NC sale whose amount is not the sum of its lines',

@@ -1,4 +1,10 @@
-import { type Envelope, envelopeSchema, type OpLine } from '@niteos/schema/wire';
+import {
+  type Envelope,
+  envelopeSchema,
+  type OpLine,
+  UNSTORABLE_TEXT,
+  unstorableText,
+} from '@niteos/schema/wire';
 import { fromBase64Url } from './base64url.ts';
 
 export type EnvelopeCheck =
@@ -71,6 +77,9 @@ export function validateEnvelope(raw: unknown): EnvelopeCheck {
     const issue = parsed.error.issues[0];
     const where = issue?.path.join('.') || 'envelope';
     return { ok: false, reason: 'schema', detail: `${where}: ${issue?.message ?? 'invalid'}` };
+  }
+  if (unstorableText(parsed.data)) {
+    return { ok: false, reason: 'schema', detail: UNSTORABLE_TEXT };
   }
   const violation = ruleViolation(parsed.data);
   if (violation !== null) return { ok: false, reason: 'schema', detail: violation };

@@ -193,7 +193,7 @@ describeDb('admin: market, staff, settings, tills', () => {
     ).toBe(400);
   });
 
-  test('a PATCH changes only the fields it names; an empty one is 400 and changes nothing', async () => {
+  test('a PATCH changes only the fields it names; an empty one, or one with a NUL, is 400', async () => {
     const created = await server.json('POST', `/api/admin/venues/${venueA}/market-items`, adminA, {
       name: 'Hidden gin',
       category: 'Spirits',
@@ -218,6 +218,9 @@ describeDb('admin: market, staff, settings, tills', () => {
       expect(res.status, `${url} ${JSON.stringify(body)}`).toBe(400);
       expect(res.body.error.message).toMatch(/nothing to change/);
     }
+    const nul = await server.json('PATCH', path, adminA, { name: 'Gin\u0000' });
+    expect(nul.status).toBe(400);
+    expect(nul.body.error.message).toMatch(/without NUL/);
     const cleared = await server.json('PATCH', `/api/admin/venues/${venueA}`, adminA, {
       radioUrl: null,
     });

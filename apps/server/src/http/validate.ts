@@ -1,4 +1,4 @@
-import { ErrorCode } from '@niteos/schema/wire';
+import { ErrorCode, UNSTORABLE_TEXT, unstorableText } from '@niteos/schema/wire';
 import type { Context } from 'hono';
 import type { z } from 'zod';
 import { badRequest } from '../errors.ts';
@@ -23,5 +23,6 @@ export function describeIssues(error: z.ZodError): string {
 export async function parseJson<S extends z.ZodType>(c: Context, schema: S): Promise<z.infer<S>> {
   const parsed = schema.safeParse(await readJson(c));
   if (!parsed.success) throw badRequest(describeIssues(parsed.error));
+  if (unstorableText(parsed.data)) throw badRequest(UNSTORABLE_TEXT);
   return parsed.data;
 }

@@ -130,16 +130,28 @@ describeDb('push: statuses and reasons of the contract', () => {
       amountNc: 999,
       lines: [{ itemId: 'x', qty: 2, unitNc: 500, unitChf: 500 }],
     });
+    // Text PostgreSQL cannot store (NUL, signed) or RFC 8785 cannot canonicalize (a lone surrogate).
+    const nul = await till.sign({
+      op: 'topup',
+      nitetapId: tag,
+      tender: 'cash',
+      staffId: 'a\u0000b',
+    });
+    const lone = { ...good, envelope: { ...good.envelope, id: randomUUID(), staffId: '\uD83D' } };
     const { status, body } = await till.push(server.send, [
       good,
       bad,
       badSum,
       { envelope: 'nope' },
       42,
+      nul,
+      lone,
     ]);
     expect(status).toBe(200);
     expect(body.results.map((r) => [r.status, r.reason])).toEqual([
       ['applied', null],
+      ['rejected', 'schema'],
+      ['rejected', 'schema'],
       ['rejected', 'schema'],
       ['rejected', 'schema'],
       ['rejected', 'schema'],

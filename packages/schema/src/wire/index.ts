@@ -5,3 +5,4 @@ export * from './codes.ts';
 export * from './envelope.ts';
 export type * from './guest.ts';
 export * from './sync.ts';
+export * from './text.ts';
