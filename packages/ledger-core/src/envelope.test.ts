@@ -42,6 +42,7 @@ describe('validateEnvelope accepts', () => {
     ['an 8-digit nitetapId', ncSale({ nitetapId: 'deadbeef' })],
     ['a 32-digit nitetapId', ncSale({ nitetapId: 'a'.repeat(32) })],
     ['a time with fractional seconds', ncSale({ at: '2025-06-14T23:15:00.123456Z' })],
+    ['a UTC time written +00:00', ncSale({ at: '2025-06-14T23:15:00+00:00' })],
     ['a basis without snapshot', ncSale({ basis: { balanceNc: null, asOf: null, pendingNc: 0 } })],
     ['a basis with a debt', ncSale({ basis: { balanceNc: -500, asOf: null, pendingNc: 0 } })],
     ['an amount of 2^53 − 1', topup({ amountNc: TWO_POW_53 - 1 })],
@@ -106,6 +107,8 @@ describe('validateEnvelope rejects with reason schema', () => {
       /^basis\.balanceNc: /,
     ],
     ['seq 0', { ...sale, seq: 0 }, /^seq: /],
+    ['a time not in UTC', { ...sale, at: '2025-06-14T23:15:00+01:00' }, /^at: must be UTC/],
+    ['a time without its zone', { ...sale, at: '2025-06-14T23:15:00' }, /^at: /],
     // Text PostgreSQL or RFC 8785 cannot take.
     ['a NUL in the staff id', { ...sale, staffId: 'bar\u0000tender' }, /without NUL/],
     [

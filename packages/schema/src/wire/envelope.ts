@@ -3,10 +3,12 @@ import { z } from 'zod';
 /**
  * Version of the till sync protocol (shared/docs/sync-protocol.md).
  * History: 1 — first version: envelope v1, push, pull.
+ * 2 — times may end in "+00:00" as well as "Z" (both RFC 3339 UTC); a
+ * till of version 1 is still understood.
  * Bump it with any change to the wire schemas in this folder; the wire
  * snapshot test fails until you do.
  */
-export const SYNC_PROTOCOL_VERSION = 1;
+export const SYNC_PROTOCOL_VERSION = 2;
 
 /** Most ops one push may carry, and most bytes its body may have. */
 export const PUSH_MAX_OPS = 500;
@@ -16,8 +18,13 @@ const id = z.string().min(1).max(128);
 /** Integer within ±2^53, as the contract requires of every number. */
 const safeInt = z.int();
 const minor = z.int().min(0);
-/** RFC 3339 time in UTC ("Z"), fractions allowed. */
-const utcTime = z.iso.datetime();
+/**
+ * RFC 3339 time in UTC, fractions allowed: "Z" as `toISOString` writes it,
+ * or "+00:00" as many other languages' libraries do (the same instant).
+ */
+const utcTime = z.iso
+  .datetime({ offset: true })
+  .regex(/(?:Z|\+00:00)$/, 'must be UTC: end in Z or +00:00');
 
 /** NFC tag UID: 8 to 32 hex digits, compared lower-case. */
 export const nitetapIdSchema = z
