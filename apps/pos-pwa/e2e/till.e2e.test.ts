@@ -27,6 +27,7 @@ let storage: Storage;
 let server: ServerProcess;
 let browser: Browser;
 let managerToken: string;
+let venueId: string;
 const contexts: BrowserContext[] = [];
 /** The till of the first test, kept open: later tests check what it refuses. */
 let firstTill: TillPage;
@@ -72,6 +73,7 @@ suite(`till in Chromium against the real server on PostgreSQL${skip ? ` (skipped
     server = await ServerProcess.start(storage, 'e2e server');
     const login = await server.json('POST', '/api/auth/login', null, MANAGER);
     managerToken = login.body.accessToken;
+    venueId = login.body.user.venueId;
     browser = await launchChromium();
   });
 
@@ -209,10 +211,74 @@ suite(`till in Chromium against the real server on PostgreSQL${skip ? ` (skipped
     await expect
       .poll(async () => firstTill.sell('Beer', 'Lager 0.33', 1, GUEST_A, 'nc'), { timeout: 20_000 })
       .toContain('blocked');
+    // The refused tag stays in the field, and the field says why.
+    expect(await firstTill.page.getByTestId('guest-wallet').textContent()).toBe(
+      'Blocked wristband',
+    );
     await firstTill.clearCart();
     expect(await firstTill.sell('Beer', 'Lager 0.33', 1, '04ffeeddccbbaa', 'nc')).toBe(
       'Paid 7.00 NC',
     );
+  });
+
+  test('the guest field follows the typed tag and the till queue; a double-tapped void voids once', async () => {
+    const till = await newTill('Bar 5');
+    const p = till.page;
+    const guest = 'ff00000000000001';
+    const wallet = () => p.getByTestId('guest-wallet').textContent();
+    expect(await till.topup(guest, 5_000)).toContain('Topped up 50.00 NC');
+    await till.waitForQueue(0);
+
+    // Sell opens with an empty tag: what is typed later must still be looked up.
+    await p.getByTestId('tab-sell').click();
+    await p.getByTestId('guest-tag').fill(guest);
+    await expect.poll(wallet).toMatch(/^Balance 50\.00 NC as of /);
+
+    await p.context().setOffline(true);
+    expect(await till.sell('Beer', 'Lager 0.33', 1, guest, 'nc')).toBe('Paid 7.00 NC');
+    await p.getByTestId('guest-tag').fill(guest);
+    await expect.poll(wallet).toMatch(/^Balance 50\.00 NC as of .* · 7\.00 NC not yet synced$/);
+    // The sale syncs while the tag is shown: the field follows IndexedDB.
+    await p.context().setOffline(false);
+    await expect.poll(wallet, { timeout: 30_000 }).toMatch(/^Balance 43\.00 NC as of [^·]*$/);
+
+    expect(await till.sell('Soft', 'Cola', 1, null, 'cash')).toBe('Paid CHF 5.00 by cash');
+    await p.getByTestId('tab-recent').click();
+    const cola = p.locator('[data-testid="recent-row"][data-op="sale"]').first();
+    await cola.getByTestId('void').dblclick();
+    const voids = p.locator('[data-testid="recent-row"][data-op="void"]');
+    await expect.poll(() => voids.count()).toBe(1);
+    await till.waitForQueue(0);
+    await expect.poll(() => voids.first().getAttribute('data-status')).toBe('applied');
+    expect(await cola.textContent()).toContain('voided');
+    expect(await cola.getByTestId('void').count()).toBe(0);
+    expect(await voids.count()).toBe(1);
+
+    // The last sync is remembered: offline after a reload, the till still knows it.
+    await p.context().setOffline(true);
+    await p.reload();
+    await p.getByTestId('pin').waitFor();
+    await expect
+      .poll(() => p.getByTestId('status-last-sync').textContent())
+      .toMatch(/ago|just now/);
+    await p.context().setOffline(false);
+  });
+
+  test('a revoked till keeps selling and says, until an admin acts, that its sales are not credited', async () => {
+    const till = await newTill('Bar 6');
+    const banner = till.page.getByTestId('status-revoked');
+    const listed = await server.json('GET', `/api/admin/venues/${venueId}/tills`, managerToken);
+    const tillId = listed.body.tills.find((t: { name: string }) => t.name === 'Bar 6').tillId;
+    const revoked = await server.json('POST', `/api/admin/tills/${tillId}/revoke`, managerToken);
+    expect(revoked.status).toBe(200);
+    expect(await banner.count()).toBe(0);
+
+    expect(await till.sell('Soft', 'Cola', 1, null, 'cash')).toBe('Paid CHF 5.00 by cash');
+    await till.waitForQueue(0);
+    await expect.poll(() => banner.textContent()).toContain('This till has been revoked');
+    await till.page.reload();
+    await till.page.getByTestId('pin').waitFor();
+    await expect.poll(() => banner.textContent()).toContain('none is credited');
   });
 
   test('the server dies while the till pushes: after its restart nothing is lost or doubled', async () => {

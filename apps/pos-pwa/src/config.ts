@@ -3,6 +3,16 @@ export const config = {
   /** The API, same origin by default (nginx and the dev server route /api). */
   apiBase: (import.meta.env.VITE_API_BASE as string | undefined) ?? '/api',
   pushBatchSize: 100,
+  /**
+   * A call still unanswered after this long is abandoned and retried with
+   * backoff. A push of a full batch is a small body and one server
+   * transaction, so a healthy server answers it in seconds at most; 20 s
+   * leaves room for a struggling server behind weak venue Wi-Fi, and bounds
+   * what a request the network swallowed costs to about one push interval
+   * instead of the rest of the night. A push that timed out may still have
+   * committed: resending it is safe, the server answers `duplicate`.
+   */
+  requestTimeoutMs: 20_000,
   pushIntervalMs: 15_000,
   pullIntervalMs: 60_000,
   /** A queue older than this gets a banner: the till has not synced for a while. */

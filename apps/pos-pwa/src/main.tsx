@@ -9,7 +9,10 @@ import { createApi } from './sync/api.ts';
 import { App } from './ui/app.tsx';
 import './index.css';
 
-const store = createTillStore(openTillDb(), createApi(config.apiBase));
+const store = createTillStore(
+  openTillDb(),
+  createApi(config.apiBase, { timeoutMs: config.requestTimeoutMs }),
+);
 const [updateReady, setUpdateReady] = createSignal(false);
 // workbox-window (through vite-plugin-pwa) tells us when a new version waits.
 const updateSW = registerSW({ onNeedRefresh: () => setUpdateReady(true) });

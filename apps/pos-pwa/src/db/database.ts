@@ -90,6 +90,11 @@ export function openTillDb(name = 'niteos-till'): TillDb {
   return db;
 }
 
+/** Meta key: till-clock ms of the last exchange the server answered (push or pull). */
+export const LAST_SYNC_AT = 'lastSyncAt';
+/** Meta key: true while the server holds this till's ops because the till was revoked. */
+export const REVOKED = 'revoked';
+
 export async function getMeta<T>(db: TillDb, key: string): Promise<T | undefined> {
   return (await db.meta.get(key))?.value as T | undefined;
 }

@@ -176,6 +176,20 @@ describe('charge on a fake IndexedDB', () => {
     expect((await db.history.get(sold.op.id))?.voidedBy).toBe(voided.op.id);
   });
 
+  test('a second void of the same sale is refused, even when both are asked at once', async () => {
+    const sold = await charge(db, sale(null, 700, 'cash'), ctx());
+    if (!sold.ok) throw new Error('sale refused');
+    const both = await Promise.all([
+      charge(db, { kind: 'void', sale: sold.op.envelope }, ctx()),
+      charge(db, { kind: 'void', sale: sold.op.envelope }, ctx()),
+    ]);
+    const signed = both.filter((o) => o.ok);
+    expect(signed).toHaveLength(1);
+    expect(both.find((o) => !o.ok)).toMatchObject({ ok: false, reason: 'already_voided' });
+    expect(await db.queue.count()).toBe(2);
+    expect((await db.history.get(sold.op.id))?.voidedBy).toBe(signed[0]?.ok && signed[0].op.id);
+  });
+
   test('concurrent charges never share a seq', async () => {
     await db.wallets.put({
       nitetapId: 'aabbccdd',

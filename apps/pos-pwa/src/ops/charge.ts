@@ -20,7 +20,13 @@ export type Charge =
   | { kind: 'cashout'; nitetapId: string; amountNc: number }
   | { kind: 'void'; sale: Envelope };
 
-export type ChargeRefusal = TillRefusal | 'not_enrolled' | 'needs_guest' | 'empty' | 'bad_tag';
+export type ChargeRefusal =
+  | TillRefusal
+  | 'not_enrolled'
+  | 'needs_guest'
+  | 'empty'
+  | 'bad_tag'
+  | 'already_voided';
 
 export type ChargeOutcome =
   | { ok: true; op: QueuedOp }
@@ -39,6 +45,7 @@ export const REFUSAL_TEXT: Record<ChargeRefusal, string> = {
   needs_guest: 'Identify the guest first (tap, scan or type the tag).',
   empty: 'Nothing to charge.',
   bad_tag: 'A tag id is 8 to 32 hex digits.',
+  already_voided: 'This sale is already voided.',
 };
 
 const TAG = /^[0-9a-f]{8,32}$/;
@@ -169,6 +176,12 @@ export function charge(db: TillDb, request: Charge, ctx: ChargeContext): Promise
       async () => {
         const device = await db.device.get('device');
         if (!device) return refuse('not_enrolled');
+        // Checked in the transaction that signs, so a double tap (or a second
+        // tab) cannot sign two voids of one sale: the server would refuse the
+        // second as `already_voided`.
+        if (request.kind === 'void' && (await db.history.get(request.sale.id))?.voidedBy) {
+          return refuse('already_voided');
+        }
         const tag = fields.nitetapId;
         const snapshot = tag ? await db.wallets.get(tag) : undefined;
         const pendingNc = tag ? await pendingNcFor(db, tag) : 0;

@@ -1,7 +1,7 @@
 import type { StaffCredential } from '@niteos/schema/wire';
 import { createContext, createSignal, type JSX, useContext } from 'solid-js';
 import { config } from '../config.ts';
-import type { DeviceRow, TillDb } from '../db/database.ts';
+import { type DeviceRow, getMeta, LAST_SYNC_AT, REVOKED, type TillDb } from '../db/database.ts';
 import { type Charge, type ChargeOutcome, charge } from '../ops/charge.ts';
 import type { Api } from '../sync/api.ts';
 import { createSyncEngine, type SyncEngine, type SyncStatus } from '../sync/engine.ts';
@@ -12,7 +12,6 @@ export function createTillStore(db: TillDb, api: Api) {
   const [sync, setSync] = createSignal<SyncStatus>({
     online: typeof navigator === 'undefined' ? true : navigator.onLine,
     syncing: false,
-    lastSyncAt: null,
     lastError: null,
     nextRetryAt: null,
   });
@@ -36,6 +35,15 @@ export function createTillStore(db: TillDb, api: Api) {
     { count: 0, oldest: null as number | null },
   );
   const attentionCount = createLiveQuery(() => db.attention.count(), 0);
+  // Kept in IndexedDB, not in the engine: both must survive a reload.
+  const lastSyncAt = createLiveQuery(
+    async () => (await getMeta<number>(db, LAST_SYNC_AT)) ?? null,
+    null as number | null,
+  );
+  const revoked = createLiveQuery(
+    async () => (await getMeta<boolean>(db, REVOKED)) ?? false,
+    false,
+  );
   const [staff, setStaff] = createSignal<StaffCredential | null>(null);
   const [storageWarning, setStorageWarning] = createSignal<string | null>(null);
 
@@ -64,6 +72,8 @@ export function createTillStore(db: TillDb, api: Api) {
     device,
     queue,
     attentionCount,
+    lastSyncAt,
+    revoked,
     staff,
     setStaff,
     storageWarning,

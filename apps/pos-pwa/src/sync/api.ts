@@ -29,28 +29,50 @@ function retryAfter(res: Response): number | null {
   return Number.isNaN(at) ? null : Math.max(0, at - Date.now());
 }
 
-export function createApi(base: string, fetchImpl: typeof fetch = (...a) => fetch(...a)) {
+export interface ApiOptions {
+  /** How long a call may take, answer body included, before it counts as no answer. */
+  timeoutMs: number;
+  fetch?: typeof fetch;
+}
+
+export function createApi(base: string, options: ApiOptions) {
+  const fetchImpl = options.fetch ?? ((...a) => fetch(...a));
+  const { timeoutMs } = options;
+
+  /** Sends and reads the answer; a dead network or no answer in time is a retryable `ApiError`. */
+  async function exchange(
+    url: string,
+    init: RequestInit,
+  ): Promise<{ res: Response; text: string }> {
+    // A request the network swallows would otherwise never settle, and the
+    // sync engine, which sends one push at a time, would wait on it forever.
+    const signal = AbortSignal.timeout(timeoutMs);
+    try {
+      const res = await fetchImpl(url, { ...init, signal });
+      return { res, text: await res.text() };
+    } catch (err) {
+      if (signal.aborted) {
+        throw new ApiError(0, 'timeout', `no answer from the server in ${timeoutMs / 1000} s`);
+      }
+      throw new ApiError(0, 'network', err instanceof Error ? err.message : 'network error');
+    }
+  }
+
   async function call<T>(
     method: string,
     path: string,
     token: string | null,
     body?: unknown,
   ): Promise<T> {
-    let res: Response;
-    try {
-      res = await fetchImpl(`${base}${path}`, {
-        method,
-        headers: {
-          ...(token ? { authorization: `Bearer ${token}` } : {}),
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        },
-        body: body === undefined ? undefined : JSON.stringify(body),
-        cache: 'no-store',
-      });
-    } catch (err) {
-      throw new ApiError(0, 'network', err instanceof Error ? err.message : 'network error');
-    }
-    const text = await res.text().catch(() => '');
+    const { res, text } = await exchange(`${base}${path}`, {
+      method,
+      headers: {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      cache: 'no-store',
+    });
     let parsed: unknown = null;
     try {
       parsed = text ? JSON.parse(text) : null;

@@ -1,11 +1,31 @@
-import type { PullResponse, PushResponse } from '@niteos/schema/wire';
+import {
+  HoldReason,
+  type OpResult,
+  type PullResponse,
+  type PushResponse,
+  RejectReason,
+} from '@niteos/schema/wire';
 import {
   type AttentionRow,
   type HistoryRow,
+  LAST_SYNC_AT,
   type QueuedOp,
+  REVOKED,
   setMeta,
   type TillDb,
+  type WalletRow,
 } from '../db/database.ts';
+
+/**
+ * Why the till gave up on an op itself: alone in a push, it was still over
+ * the server's size limit (413), so no retry can ever deliver it.
+ */
+export const TOO_LARGE = 'too_large';
+
+/** One op's outcome as the queue sees it: the server's result, or the till's own refusal to send it. */
+type Outcome = Pick<OpResult, 'id' | 'status' | 'duplicate' | 'balanceNc'> & {
+  reason: string | null;
+};
 
 /**
  * Keeps the newer of two wallet figures: a pull that started before a push
@@ -17,49 +37,119 @@ async function putSnapshot(db: TillDb, nitetapId: string, balanceNc: number, asO
 }
 
 /**
- * Applies a push reply: `applied` and `held` leave the queue (the server
- * has them), `rejected` leaves it for the attention list. One transaction,
- * so a crash never half-applies a reply. Returns how many ops left the queue.
+ * The wallet figure a result teaches, and when it was true. A fresh result
+ * holds the balance right after the op, dated by the reply. A duplicate
+ * repeats the result stored when the op first went through (§4, step 4),
+ * maybe long before this reply: its balance is only known to be newer than
+ * the snapshot the op was signed against, so it is dated by that basis and
+ * any snapshot taken since wins over it. Without a basis it cannot be dated.
  */
-export function applyPushReply(db: TillDb, sent: QueuedOp[], reply: PushResponse): Promise<number> {
-  return db.transaction('rw', [db.queue, db.history, db.attention, db.wallets], async () => {
-    const byId = new Map(sent.map((op) => [op.id, op]));
-    const done: number[] = [];
-    const history: { key: string; changes: Partial<HistoryRow> }[] = [];
-    const attention: AttentionRow[] = [];
-    const snapshots = new Map<string, number>();
-    for (const result of reply.results) {
-      const op = byId.get(result.id);
-      if (!op) continue;
-      done.push(op.seq);
-      history.push({ key: op.id, changes: { status: result.status, reason: result.reason } });
-      if (result.status === 'rejected') {
-        attention.push({
-          id: op.id,
-          envelope: op.envelope,
-          reason: result.reason ?? 'rejected',
-          at: Date.now(),
-        });
-        // A refused void leaves its sale standing.
-        if (op.envelope.voids)
-          history.push({ key: op.envelope.voids, changes: { voidedBy: null } });
-      } else if (op.nitetapId && result.balanceNc !== null) {
-        // Results come in seq order: the last one per wallet is the newest figure.
-        snapshots.set(op.nitetapId, result.balanceNc);
-      }
-    }
-    // Bulk requests: a 100-op reply is a handful of IndexedDB calls, not hundreds.
-    await db.queue.bulkDelete(done);
-    await db.history.bulkUpdate(history);
-    await db.attention.bulkPut(attention);
-    for (const [tag, balanceNc] of snapshots)
-      await putSnapshot(db, tag, balanceNc, reply.serverTime);
-    return done.length;
-  });
+function figureOf(op: QueuedOp, result: Outcome, serverTime: string): WalletRow | null {
+  if (!op.nitetapId || result.balanceNc === null || result.status === 'rejected') return null;
+  const asOf = result.duplicate ? op.envelope.basis.asOf : serverTime;
+  return asOf === null ? null : { nitetapId: op.nitetapId, balanceNc: result.balanceNc, asOf };
 }
 
-/** Stores what a pull brought: catalog and wallets merge; blocked tags, staff and policy replace. */
-export function applyPull(db: TillDb, pull: PullResponse): Promise<void> {
+/**
+ * Settles ops that leave the queue: `applied` and `held` (the server has
+ * them) just leave, `rejected` go to the attention list. One transaction, so
+ * a crash never half-applies a reply. `reply` is null for outcomes the
+ * server never gave: they teach nothing about wallets or the till.
+ */
+function settle(
+  db: TillDb,
+  sent: QueuedOp[],
+  outcomes: Outcome[],
+  reply: { serverTime: string; syncedAt: number } | null,
+): Promise<number> {
+  return db.transaction(
+    'rw',
+    [db.queue, db.history, db.attention, db.wallets, db.meta],
+    async () => {
+      const byId = new Map(sent.map((op) => [op.id, op]));
+      const done: number[] = [];
+      const history = new Map<string, Partial<HistoryRow>>();
+      const attention: AttentionRow[] = [];
+      const refusedVoids: { saleId: string; voidId: string; reason: string | null }[] = [];
+      const figures = new Map<string, WalletRow>();
+      let revoked: boolean | null = null;
+      for (const result of outcomes) {
+        const op = byId.get(result.id);
+        if (!op) continue;
+        done.push(op.seq);
+        history.set(op.id, { status: result.status, reason: result.reason });
+        if (result.status === 'rejected') {
+          attention.push({
+            id: op.id,
+            envelope: op.envelope,
+            reason: result.reason ?? 'rejected',
+            at: Date.now(),
+          });
+          if (op.envelope.voids) {
+            refusedVoids.push({ saleId: op.envelope.voids, voidId: op.id, reason: result.reason });
+          }
+          continue;
+        }
+        // Revocation is checked before the chain and balance rules (§4, step
+        // 5), so any fresh applied or held result says whether the till is
+        // revoked now; a duplicate repeats an old verdict.
+        if (!result.duplicate) revoked = result.reason === HoldReason.revokedTill;
+        const figure = reply && figureOf(op, result, reply.serverTime);
+        const kept = figure && figures.get(figure.nitetapId);
+        if (figure && (!kept || kept.asOf <= figure.asOf)) figures.set(figure.nitetapId, figure);
+      }
+      // A refused void leaves its sale standing, unless the server refused it
+      // because the sale is already voided (by another void): then it is not.
+      const sales = await db.history.bulkGet(refusedVoids.map((v) => v.saleId));
+      refusedVoids.forEach((v, i) => {
+        const sale = sales[i];
+        if (sale?.voidedBy !== v.voidId || v.reason === RejectReason.alreadyVoided) return;
+        history.set(v.saleId, { ...history.get(v.saleId), voidedBy: null });
+      });
+      // Bulk requests: a 100-op reply is a handful of IndexedDB calls, not hundreds.
+      await db.queue.bulkDelete(done);
+      await db.history.bulkUpdate([...history].map(([key, changes]) => ({ key, changes })));
+      await db.attention.bulkPut(attention);
+      for (const f of figures.values()) await putSnapshot(db, f.nitetapId, f.balanceNc, f.asOf);
+      if (revoked !== null) await setMeta(db, REVOKED, revoked);
+      if (reply) await setMeta(db, LAST_SYNC_AT, reply.syncedAt);
+      return done.length;
+    },
+  );
+}
+
+/**
+ * Applies a push reply received at `syncedAt` (till clock, ms). Returns how
+ * many ops left the queue.
+ */
+export function applyPushReply(
+  db: TillDb,
+  sent: QueuedOp[],
+  reply: PushResponse,
+  syncedAt: number,
+): Promise<number> {
+  return settle(db, sent, reply.results, { serverTime: reply.serverTime, syncedAt });
+}
+
+/** Takes ops the server can never accept (`TOO_LARGE`) out of the queue, onto the attention list. */
+export function refuseUnsendable(db: TillDb, ops: QueuedOp[]): Promise<number> {
+  const outcomes = ops.map(
+    (op): Outcome => ({
+      id: op.id,
+      status: 'rejected',
+      duplicate: false,
+      reason: TOO_LARGE,
+      balanceNc: null,
+    }),
+  );
+  return settle(db, ops, outcomes, null);
+}
+
+/**
+ * Stores what a pull received at `syncedAt` brought: catalog and wallets
+ * merge; blocked tags, staff and policy replace.
+ */
+export function applyPull(db: TillDb, pull: PullResponse, syncedAt: number): Promise<void> {
   return db.transaction('rw', [db.catalog, db.wallets, db.blocked, db.staff, db.meta], async () => {
     await db.catalog.bulkPut(pull.catalog);
     for (const w of pull.wallets) await putSnapshot(db, w.nitetapId, w.balanceNc, w.asOf);
@@ -70,5 +160,6 @@ export function applyPull(db: TillDb, pull: PullResponse): Promise<void> {
     await setMeta(db, 'policy', pull.policy);
     await setMeta(db, 'cursor', pull.cursor);
     await setMeta(db, 'venueName', pull.venueName);
+    await setMeta(db, LAST_SYNC_AT, syncedAt);
   });
 }

@@ -1,7 +1,8 @@
 import 'fake-indexeddb/auto';
-import type { PushResponse } from '@niteos/schema/wire';
+import { DEFAULT_POLICY } from '@niteos/ledger-core';
+import type { PullResponse, PushResponse } from '@niteos/schema/wire';
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
-import type { TillDb } from '../db/database.ts';
+import { getMeta, LAST_SYNC_AT, type TillDb } from '../db/database.ts';
 import { charge } from '../ops/charge.ts';
 import { openEnrolledTill } from '../test-support/enrolled-till.ts';
 import { createApi } from './api.ts';
@@ -14,17 +15,35 @@ let db: TillDb;
 type Script = (body: {
   tillId: string;
   ops: { envelope: { id: string; seq: number } }[];
-}) => Response | Error;
+}) => Response | Error | 'no answer';
 let script: Script;
 const requests: { ops: { envelope: { id: string; seq: number } }[] }[] = [];
 
-const fakeFetch: typeof fetch = async (_url, init) => {
+/** Pushes go to `script`; pulls get an empty catalog. */
+const fakeFetch: typeof fetch = async (url, init) => {
+  if (String(url).includes('/sync/pull')) return new Response(JSON.stringify(emptyPull()));
   const body = JSON.parse(String(init?.body ?? '{}'));
   requests.push(body);
   const out = script(body);
   if (out instanceof Error) throw out;
+  // A request the network swallowed: it ends only when the caller gives up, as fetch does.
+  if (out === 'no answer') {
+    return new Promise<Response>((_, reject) =>
+      init?.signal?.addEventListener('abort', () => reject(init.signal?.reason)),
+    );
+  }
   return out;
 };
+const emptyPull = (): PullResponse => ({
+  cursor: 'c1',
+  catalog: [],
+  blockedTags: [],
+  wallets: [],
+  policy: DEFAULT_POLICY,
+  staff: [],
+  venueName: 'Club',
+  serverTime: new Date().toISOString(),
+});
 const applied = (body: Parameters<Script>[0]): Response => {
   const reply: PushResponse = {
     results: body.ops.map((op) => ({
@@ -57,11 +76,11 @@ async function queueSales(count: number) {
   }
 }
 
-function engine(now = () => Date.now()) {
+function engine(now = () => Date.now(), { batchSize = 3, timeoutMs = 5_000 } = {}) {
   return createSyncEngine({
     db,
-    api: createApi('/api', fakeFetch),
-    batchSize: 3,
+    api: createApi('/api', { fetch: fakeFetch, timeoutMs }),
+    batchSize,
     pushIntervalMs: 60_000,
     pullIntervalMs: 60_000,
     now,
@@ -163,5 +182,83 @@ describe('sync engine with a scripted server on a fake IndexedDB', () => {
     expect(sync.status().lastError).toMatch(/re-enroll/);
     expect(await db.queue.count()).toBe(1);
     sync.stop();
+  });
+
+  test('a push the network never answers times out, keeps its ops, says so, and the next push goes through', async () => {
+    await queueSales(2);
+    script = () => 'no answer';
+    const t0 = 2_000_000;
+    const sync = engine(() => t0, { timeoutMs: 50 });
+    await sync.drain();
+    expect(await db.queue.count()).toBe(2);
+    expect(sync.status()).toMatchObject({
+      online: false,
+      syncing: false,
+      lastError: 'sync: no answer from the server in 0.05 s',
+      nextRetryAt: t0 + 1000,
+    });
+    script = applied;
+    await sync.drain();
+    expect(await db.queue.count()).toBe(0);
+    expect(sync.status().lastError).toBeNull();
+    sync.stop();
+  });
+
+  test('a 413 sends the batch again in halves; an op too large alone goes to the attention list', async () => {
+    await queueSales(7);
+    const tooLarge = new Response('{"error":{"code":"payload_too_large","message":"too big"}}', {
+      status: 413,
+    });
+    // The server takes at most 2 of these ops at once, and op 5 not even alone.
+    script = (body) =>
+      body.ops.length > 2 || body.ops.some((o) => o.envelope.seq === 5)
+        ? tooLarge.clone()
+        : applied(body);
+    const sync = engine(undefined, { batchSize: 4 });
+    await sync.drain();
+    expect(requests.map((r) => r.ops.map((o) => o.envelope.seq))).toEqual([
+      [1, 2, 3, 4],
+      [1, 2],
+      [3, 4],
+      [5, 6],
+      [5],
+      [6],
+      [7],
+    ]);
+    expect(await db.queue.count()).toBe(0);
+    const [refused] = await db.attention.toArray();
+    expect(refused).toMatchObject({ reason: 'too_large', envelope: { seq: 5 } });
+    expect(await db.history.get(refused?.id ?? '')).toMatchObject({
+      status: 'rejected',
+      reason: 'too_large',
+    });
+    expect(sync.status()).toMatchObject({ lastError: null, nextRetryAt: null });
+  });
+
+  test('the last sync is the last exchange the server answered, push or pull, kept in IndexedDB', async () => {
+    let t = 10_000;
+    const sync = engine(() => t);
+    expect(await sync.pull()).toBe(true);
+    expect(await getMeta(db, LAST_SYNC_AT)).toBe(10_000);
+
+    t = 20_000;
+    await sync.drain(); // nothing queued: no exchange
+    expect(await getMeta(db, LAST_SYNC_AT)).toBe(10_000);
+
+    await queueSales(1);
+    script = applied;
+    await sync.drain();
+    expect(await getMeta(db, LAST_SYNC_AT)).toBe(20_000);
+
+    t = 30_000;
+    await queueSales(1);
+    script = () =>
+      new Response('{"error":{"code":"unavailable","message":"busy"}}', { status: 503 });
+    await sync.drain();
+    sync.stop();
+
+    db.close();
+    await db.open();
+    expect(await getMeta(db, LAST_SYNC_AT)).toBe(20_000);
   });
 });

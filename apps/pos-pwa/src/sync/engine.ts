@@ -1,12 +1,11 @@
 import { getMeta, type TillDb } from '../db/database.ts';
 import { type Api, ApiError } from './api.ts';
-import { applyPull, applyPushReply } from './apply.ts';
+import { applyPull, applyPushReply, refuseUnsendable } from './apply.ts';
 
 export interface SyncStatus {
   /** False after a network failure, true after any answer from the server. */
   online: boolean;
   syncing: boolean;
-  lastSyncAt: number | null;
   lastError: string | null;
   nextRetryAt: number | null;
 }
@@ -38,7 +37,6 @@ export function createSyncEngine(options: SyncEngineOptions) {
   const status: SyncStatus = {
     online: true,
     syncing: false,
-    lastSyncAt: null,
     lastError: null,
     nextRetryAt: null,
   };
@@ -72,7 +70,12 @@ export function createSyncEngine(options: SyncEngineOptions) {
     return apiError;
   }
 
-  /** Pushes until the queue is empty or a push fails. Concurrent calls coalesce. */
+  /**
+   * Pushes until the queue is empty or a push fails. Concurrent calls
+   * coalesce. A push over the server's size limit is refused whole (413,
+   * nothing applied), so it is sent again in halves; an op too large to go
+   * even alone can never be delivered and is handed to staff instead.
+   */
   async function drain(): Promise<void> {
     if (draining) {
       again = true;
@@ -82,22 +85,32 @@ export function createSyncEngine(options: SyncEngineOptions) {
     status.syncing = true;
     emit();
     try {
+      let limit = batchSize;
       for (;;) {
         const device = await db.device.get('device');
         if (!device) break;
-        const batch = await db.queue.orderBy('seq').limit(batchSize).toArray();
+        const batch = await db.queue.orderBy('seq').limit(limit).toArray();
         if (batch.length === 0) break;
         try {
-          const reply = await api.push(
-            device.deviceToken,
-            device.tillId,
-            batch.map((op) => ({ envelope: op.envelope, sig: op.sig })),
-          );
-          await applyPushReply(db, batch, reply);
+          const reply = await api
+            .push(
+              device.deviceToken,
+              device.tillId,
+              batch.map((op) => ({ envelope: op.envelope, sig: op.sig })),
+            )
+            .catch((err: unknown) => {
+              if (err instanceof ApiError && err.status === 413) return null;
+              throw err;
+            });
+          if (reply === null) {
+            if (batch.length === 1) await refuseUnsendable(db, batch);
+            else limit = Math.floor(batch.length / 2);
+            continue;
+          }
+          await applyPushReply(db, batch, reply, now());
           failures = 0;
           Object.assign(status, {
             online: true,
-            lastSyncAt: now(),
             lastError: null,
             nextRetryAt: null,
           });
@@ -127,7 +140,7 @@ export function createSyncEngine(options: SyncEngineOptions) {
         device.deviceToken,
         (await getMeta<string>(db, 'cursor')) ?? null,
       );
-      await applyPull(db, reply);
+      await applyPull(db, reply, now());
       status.online = true;
       if (status.lastError?.startsWith('refresh')) status.lastError = null;
       emit();

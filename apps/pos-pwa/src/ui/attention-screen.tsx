@@ -2,6 +2,7 @@ import { For, Show } from 'solid-js';
 import type { AttentionRow } from '../db/database.ts';
 import { createLiveQuery } from '../state/live.ts';
 import { useTill } from '../state/till-store.tsx';
+import { TOO_LARGE } from '../sync/apply.ts';
 import { chf, nc } from './format.ts';
 
 const REASON_TEXT: Record<string, string> = {
@@ -12,6 +13,7 @@ const REASON_TEXT: Record<string, string> = {
   id_reuse: 'an op with the same id but different content was already received',
   void_mismatch: 'the void does not match its sale',
   already_voided: 'that sale was already voided',
+  [TOO_LARGE]: 'the op is too large for the server to take (a till bug: tell the manager)',
 };
 
 /** Ops the server refused: staff must see them and settle them with the guest or a manager. */

@@ -1,6 +1,6 @@
 import { createSignal, Show } from 'solid-js';
 import { pendingNcFor } from '../ops/charge.ts';
-import { createLiveQuery } from '../state/live.ts';
+import { createLiveQueryOf } from '../state/live.ts';
 import { useTill } from '../state/till-store.tsx';
 import { nc } from './format.ts';
 
@@ -18,16 +18,19 @@ export function GuestField(props: { value: string; onChange: (tag: string) => vo
   const [message, setMessage] = createSignal<string | null>(null);
   const hasNfc = typeof window !== 'undefined' && 'NDEFReader' in window;
   const tag = () => props.value.trim().toLowerCase();
-  const wallet = createLiveQuery(async () => {
-    const t = tag();
-    if (!t) return null;
-    const [snapshot, blocked, pending] = await Promise.all([
-      till.db.wallets.get(t),
-      till.db.blocked.get(t),
-      pendingNcFor(till.db, t),
-    ]);
-    return { snapshot, blocked: blocked !== undefined, pending };
-  }, null);
+  const wallet = createLiveQueryOf(
+    tag,
+    async (t) => {
+      if (!t) return null;
+      const [snapshot, blocked, pending] = await Promise.all([
+        till.db.wallets.get(t),
+        till.db.blocked.get(t),
+        pendingNcFor(till.db, t),
+      ]);
+      return { snapshot, blocked: blocked !== undefined, pending };
+    },
+    null,
+  );
 
   async function tapNfc() {
     try {

@@ -1,6 +1,7 @@
 import { claimCode } from '@niteos/ledger-core';
 import { createSignal, For, Show } from 'solid-js';
 import { useTill } from '../state/till-store.tsx';
+import { createChargeAction } from './charge-action.ts';
 import { createFeedback } from './feedback.tsx';
 import { nc } from './format.ts';
 import { GuestField } from './guest-field.tsx';
@@ -12,43 +13,35 @@ export function MoneyScreen(props: { kind: 'topup' | 'cashout' }) {
   const till = useTill();
   const [tag, setTag] = createSignal('');
   const [amount, setAmount] = createSignal('');
-  const [busy, setBusy] = createSignal(false);
   const [claim, setClaim] = createSignal<{ tag: string; code: string } | null>(null);
   const feedback = createFeedback();
+  const action = createChargeAction({
+    charge: till.charge,
+    fail: (text) => feedback.show(false, text),
+  });
   const minor = () => Math.round(Number(amount().replace(',', '.')) * 100);
 
   async function submit(tender: 'cash' | 'card') {
-    if (busy()) return;
     if (!Number.isSafeInteger(minor()) || minor() <= 0) {
       feedback.show(false, 'Enter an amount in NC, like 20 or 12.50.');
       return;
     }
-    setBusy(true);
-    try {
-      const outcome = await till.charge(
-        props.kind === 'topup'
-          ? { kind: 'topup', tender, nitetapId: tag(), amountNc: minor() }
-          : { kind: 'cashout', nitetapId: tag(), amountNc: minor() },
-      );
-      if (!outcome) return;
-      if (outcome.ok) {
-        feedback.show(
-          true,
-          props.kind === 'topup' ? `Topped up ${nc(minor())}` : `Paid out ${nc(minor())} in cash`,
-        );
-        // The guest types this in their app to claim the wallet (the tag id alone is not enough).
-        setClaim(
-          props.kind === 'topup'
-            ? { tag: tag().trim().toLowerCase(), code: claimCode(outcome.op.sig) }
-            : null,
-        );
-        setAmount('');
-      } else {
-        feedback.show(false, outcome.message);
-      }
-    } finally {
-      setBusy(false);
-    }
+    const amountNc = minor();
+    const op = await action.run(
+      props.kind === 'topup'
+        ? { kind: 'topup', tender, nitetapId: tag(), amountNc }
+        : { kind: 'cashout', nitetapId: tag(), amountNc },
+    );
+    if (!op) return;
+    feedback.show(
+      true,
+      props.kind === 'topup' ? `Topped up ${nc(amountNc)}` : `Paid out ${nc(amountNc)} in cash`,
+    );
+    // The guest types this in their app to claim the wallet (the tag id alone is not enough).
+    setClaim(
+      props.kind === 'topup' ? { tag: tag().trim().toLowerCase(), code: claimCode(op.sig) } : null,
+    );
+    setAmount('');
   }
 
   return (
@@ -80,7 +73,7 @@ export function MoneyScreen(props: { kind: 'topup' | 'cashout' }) {
             <button
               type="button"
               class="primary big"
-              disabled={busy()}
+              disabled={action.busy()}
               onClick={() => submit('cash')}
               data-testid="cashout-submit"
             >
@@ -91,7 +84,7 @@ export function MoneyScreen(props: { kind: 'topup' | 'cashout' }) {
           <button
             type="button"
             class="primary big"
-            disabled={busy()}
+            disabled={action.busy()}
             onClick={() => submit('cash')}
             data-testid="topup-cash"
           >
@@ -100,7 +93,7 @@ export function MoneyScreen(props: { kind: 'topup' | 'cashout' }) {
           <button
             type="button"
             class="secondary big"
-            disabled={busy()}
+            disabled={action.busy()}
             onClick={() => submit('card')}
             data-testid="topup-card"
           >

@@ -2,6 +2,7 @@ import { For, Show } from 'solid-js';
 import type { HistoryRow } from '../db/database.ts';
 import { createLiveQuery } from '../state/live.ts';
 import { useTill } from '../state/till-store.tsx';
+import { createChargeAction } from './charge-action.ts';
 import { createFeedback } from './feedback.tsx';
 import { chf, nc } from './format.ts';
 
@@ -20,15 +21,13 @@ export function RecentScreen() {
     [] as HistoryRow[],
   );
   const feedback = createFeedback();
+  const action = createChargeAction({
+    charge: till.charge,
+    fail: (text) => feedback.show(false, text),
+  });
 
   async function voidSale(row: HistoryRow) {
-    const outcome = await till.charge({ kind: 'void', sale: row.envelope });
-    if (!outcome) return;
-    if (outcome.ok) {
-      feedback.show(true, 'Sale voided');
-    } else {
-      feedback.show(false, outcome.message);
-    }
+    if (await action.run({ kind: 'void', sale: row.envelope })) feedback.show(true, 'Sale voided');
   }
 
   return (
@@ -38,7 +37,7 @@ export function RecentScreen() {
       <ul class="list">
         <For each={rows()}>
           {(row) => (
-            <li data-testid="recent-row" data-status={row.status}>
+            <li data-testid="recent-row" data-op={row.envelope.op} data-status={row.status}>
               <span>
                 #{row.seq} {row.envelope.op}
                 <Show when={row.envelope.nitetapId}> · {row.envelope.nitetapId}</Show>
@@ -57,6 +56,7 @@ export function RecentScreen() {
                 <button
                   type="button"
                   class="secondary"
+                  disabled={action.busy()}
                   onClick={() => voidSale(row)}
                   data-testid="void"
                 >

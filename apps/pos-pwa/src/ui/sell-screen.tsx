@@ -2,6 +2,7 @@ import type { CatalogItem, OpLine } from '@niteos/schema/wire';
 import { createMemo, createSignal, For, Show } from 'solid-js';
 import { createLiveQuery } from '../state/live.ts';
 import { useTill } from '../state/till-store.tsx';
+import { createChargeAction } from './charge-action.ts';
 import { createFeedback } from './feedback.tsx';
 import { chf, nc } from './format.ts';
 import { GuestField } from './guest-field.tsx';
@@ -17,8 +18,11 @@ export function SellScreen() {
   const [category, setCategory] = createSignal<string | null>(null);
   const [cart, setCart] = createSignal<Map<string, { item: CatalogItem; qty: number }>>(new Map());
   const [tag, setTag] = createSignal('');
-  const [busy, setBusy] = createSignal(false);
   const feedback = createFeedback();
+  const action = createChargeAction({
+    charge: till.charge,
+    fail: (text) => feedback.show(false, text),
+  });
 
   const shown = () => {
     const c = category() ?? categories()[0];
@@ -49,30 +53,20 @@ export function SellScreen() {
     });
 
   async function pay(tender: 'nc' | 'cash' | 'card') {
-    if (busy()) return;
-    setBusy(true);
-    try {
-      const outcome = await till.charge({
-        kind: 'sale',
-        tender,
-        nitetapId: tag().trim() ? tag() : null,
-        lines: lines(),
-      });
-      if (!outcome) return;
-      if (outcome.ok) {
-        const e = outcome.op.envelope;
-        feedback.show(
-          true,
-          `Paid ${tender === 'nc' ? nc(e.amountNc) : `${chf(e.amountChf)} by ${tender}`}`,
-        );
-        setCart(new Map());
-        setTag('');
-      } else {
-        feedback.show(false, outcome.message);
-      }
-    } finally {
-      setBusy(false);
-    }
+    const op = await action.run({
+      kind: 'sale',
+      tender,
+      nitetapId: tag().trim() ? tag() : null,
+      lines: lines(),
+    });
+    if (!op) return;
+    const e = op.envelope;
+    feedback.show(
+      true,
+      `Paid ${tender === 'nc' ? nc(e.amountNc) : `${chf(e.amountChf)} by ${tender}`}`,
+    );
+    setCart(new Map());
+    setTag('');
   }
 
   return (
@@ -160,7 +154,7 @@ export function SellScreen() {
           <button
             type="button"
             class="primary big"
-            disabled={busy() || cart().size === 0}
+            disabled={action.busy() || cart().size === 0}
             onClick={() => pay('nc')}
             data-testid="pay-nc"
           >
@@ -169,7 +163,7 @@ export function SellScreen() {
           <button
             type="button"
             class="secondary big"
-            disabled={busy() || cart().size === 0}
+            disabled={action.busy() || cart().size === 0}
             onClick={() => pay('cash')}
             data-testid="pay-cash"
           >
@@ -178,7 +172,7 @@ export function SellScreen() {
           <button
             type="button"
             class="secondary big"
-            disabled={busy() || cart().size === 0}
+            disabled={action.busy() || cart().size === 0}
             onClick={() => pay('card')}
             data-testid="pay-card"
           >

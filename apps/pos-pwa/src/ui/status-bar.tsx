@@ -3,7 +3,7 @@ import { config } from '../config.ts';
 import { useTill } from '../state/till-store.tsx';
 import { ago } from './format.ts';
 
-/** Always in view: online or not, ops waiting and how old, last sync, last error. */
+/** Always in view: online or not, ops waiting and how old, last sync, last error, revocation. */
 export function StatusBar() {
   const till = useTill();
   const [now, setNow] = createSignal(Date.now());
@@ -28,7 +28,7 @@ export function StatusBar() {
           </Show>
         </span>
         <span class="pill muted" data-testid="status-last-sync">
-          synced {ago(till.sync().lastSyncAt, now())}
+          synced {ago(till.lastSyncAt(), now())}
         </span>
         <Show when={till.attentionCount() > 0}>
           <span class="pill warn" data-testid="status-attention">
@@ -36,6 +36,12 @@ export function StatusBar() {
           </span>
         </Show>
       </div>
+      <Show when={till.revoked()}>
+        <div class="banner revoked" role="alert" data-testid="status-revoked">
+          This till has been revoked. Sales still record here, but the server holds every one of
+          them: none is credited until an admin settles it. Call a manager.
+        </div>
+      </Show>
       <Show when={till.sync().lastError}>
         <div class="status-error" data-testid="status-error">
           {till.sync().lastError}
