@@ -19,7 +19,8 @@ export interface Sequenced {
   gapSeqs: number[];
   /** Open gaps whose predecessor this push fills. */
   closedGaps: number[];
-  flags: { opId: string; reason: string }[];
+  /** Security-log entries that also flag the till: a basis its op breaks, a late-found chain break. */
+  flags: { opId: string; reason: 'basis_violation' | 'chain_break' }[];
 }
 
 /**
@@ -60,6 +61,15 @@ export function sequence(till: AuthedTill, candidates: CandidateOp[], loaded: Lo
     if (!basisJustifies(e, loaded.policy)) s.flags.push({ opId: e.id, reason: 'basis_violation' });
     s.steps.push({ c, kind: 'new', chain: status });
   }
-  s.closedGaps = s.chainRows.map((r) => r.seq + 1).filter((seq) => loaded.openGaps.has(seq));
+  for (const r of s.chainRows) {
+    if (!loaded.openGaps.has(r.seq + 1)) continue;
+    s.closedGaps.push(r.seq + 1);
+    // The op after the gap was taken without its link checked (its
+    // predecessor was unknown); now it is known, a wrong link is a break.
+    const successor = loaded.gapSuccessors.get(r.seq + 1);
+    if (successor && successor.prev !== r.sigHash) {
+      s.flags.push({ opId: successor.opId, reason: 'chain_break' });
+    }
+  }
   return s;
 }

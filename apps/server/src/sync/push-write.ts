@@ -85,7 +85,7 @@ export function sequenceStatements(
       .set({
         lastSeenAt: new Date(),
         lastSeq: sql`greatest(${tills.lastSeq}, ${maxSeq})`,
-        ...(s.flags.length > 0 ? { flaggedAt: new Date(), flagReason: 'basis_violation' } : {}),
+        ...(s.flags[0] ? { flaggedAt: new Date(), flagReason: s.flags[0].reason } : {}),
       })
       .where(eq(tills.id, till.id)),
   );

@@ -282,6 +282,23 @@ describeDb('push: statuses and reasons of the contract', () => {
     expect(await balanceOf(tag)).toBe(3000);
   });
 
+  test('a late predecessor that the op after the gap does not link to: a chain_break is logged', async () => {
+    const till = await freshTill();
+    const tag = newTag();
+    const first = await till.topup(tag, 1000);
+    till.chain = { seq: 1, prev: 'A'.repeat(43) };
+    const forged = await till.topup(tag, 1000);
+    expect((await till.push(server.send, [forged])).body.results[0]?.status).toBe('applied');
+    expect((await till.push(server.send, [first])).body.results[0]?.status).toBe('applied');
+    const logged = await server.database.db
+      .select()
+      .from(securityLog)
+      .where(eq(securityLog.tillId, till.tillId));
+    expect(logged.map((l) => [l.kind, l.opId])).toEqual([['chain_break', forged.envelope.id]]);
+    const [row] = await server.database.db.select().from(tills).where(eq(tills.id, till.tillId));
+    expect(row?.flagReason).toBe('chain_break');
+  });
+
   test('seqs beyond 32 bits chain and close gaps like small ones', async () => {
     const till = await freshTill();
     const tag = newTag();
