@@ -3,6 +3,7 @@ import { accounts, ledgerLines, marketItems, ops, wallets } from '@niteos/schema
 import { Role } from '@niteos/schema/wire';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { pull } from './sync/pull-service.ts';
 import { describeDb } from './test-support/describe-db.ts';
 import { ROOT_ADMIN, startTestServer, type TestServer } from './test-support/test-server.ts';
 
@@ -411,6 +412,52 @@ describeDb('pull', () => {
       .set({ status: 'blocked' })
       .where(eq(wallets.nitetapId, tag));
     expect((await pull(future)).body.blockedTags).toContain(tag);
+  });
+
+  test('a wallet first seen at this venue comes with the next pull, even if its row did not change', async () => {
+    const tag = 'beef000002';
+    const elsewhere = await server.enrollTill(await server.createVenue());
+    await elsewhere.push(server.send, [await elsewhere.topup(tag, 700)]);
+    const hourAgo = new Date(Date.now() - 3_600_000);
+    await server.database.db
+      .update(wallets)
+      .set({ updatedAt: hourAgo })
+      .where(eq(wallets.nitetapId, tag));
+    const here = await server.enrollTill(venueId);
+    const tenMinutesAgo = Buffer.from(
+      JSON.stringify({ v: 1, since: new Date(Date.now() - 600_000).toISOString() }),
+    ).toString('base64url');
+    await here.push(server.send, [await here.sale(tag, 300, 'card')]);
+    const res = await server.json(
+      'GET',
+      `/api/sync/pull?cursor=${tenMinutesAgo}`,
+      here.deviceToken,
+    );
+    expect(res.body.wallets).toContainEqual(
+      expect.objectContaining({ nitetapId: tag, balanceNc: 700 }),
+    );
+  });
+
+  test('wallet snapshots beyond one page come page by page, each exactly once', async () => {
+    const venue = await server.createVenue();
+    const till = await server.enrollTill(venue);
+    const tags = Array.from({ length: 5 }, (_, i) => `beef10000${i}`);
+    const topups = [];
+    for (const t of tags) topups.push(await till.topup(t, 100));
+    await till.push(server.send, topups);
+    const authed = { id: till.tillId, venueId: venue, publicKey: till.keys.publicKey };
+    const seen: string[] = [];
+    const more: boolean[] = [];
+    let cursor: string | undefined;
+    for (let page = 0; page < 5; page++) {
+      const reply = await pull(server.database.db, authed, cursor, 2);
+      seen.push(...reply.wallets.map((w) => w.nitetapId));
+      more.push(reply.more);
+      cursor = reply.cursor;
+      if (!reply.more) break;
+    }
+    expect(more).toEqual([true, true, false]);
+    expect(seen.sort()).toEqual(tags);
   });
 
   test('a cursor the server did not issue is 400; no device token is 401', async () => {

@@ -19,9 +19,16 @@ type Script = (body: {
 let script: Script;
 const requests: { ops: { envelope: { id: string; seq: number } }[] }[] = [];
 
-/** Pushes go to `script`; pulls get an empty catalog. */
+/** Pulls answered in turn before the empty default, and the URLs pulled. */
+const pullPages: PullResponse[] = [];
+const pulled: string[] = [];
+
+/** Pushes go to `script`; pulls get `pullPages` in turn, then an empty catalog. */
 const fakeFetch: typeof fetch = async (url, init) => {
-  if (String(url).includes('/sync/pull')) return new Response(JSON.stringify(emptyPull()));
+  if (String(url).includes('/sync/pull')) {
+    pulled.push(String(url));
+    return new Response(JSON.stringify(pullPages.shift() ?? emptyPull()));
+  }
   const body = JSON.parse(String(init?.body ?? '{}'));
   requests.push(body);
   const out = script(body);
@@ -36,6 +43,7 @@ const fakeFetch: typeof fetch = async (url, init) => {
 };
 const emptyPull = (): PullResponse => ({
   cursor: 'c1',
+  more: false,
   catalog: [],
   blockedTags: [],
   wallets: [],
@@ -90,6 +98,8 @@ function engine(now = () => Date.now(), { batchSize = 3, timeoutMs = 5_000 } = {
 
 beforeEach(async () => {
   requests.length = 0;
+  pullPages.length = 0;
+  pulled.length = 0;
   db = await openEnrolledTill('engine-test');
 });
 afterEach(async () => {
@@ -233,6 +243,30 @@ describe('sync engine with a scripted server on a fake IndexedDB', () => {
       reason: 'too_large',
     });
     expect(sync.status()).toMatchObject({ lastError: null, nextRetryAt: null });
+  });
+
+  test('a pull the server says has more pages goes on from each page’s cursor', async () => {
+    const wallet = (nitetapId: string) => ({
+      nitetapId,
+      balanceNc: 500,
+      xp: 0,
+      level: 1,
+      asOf: '2026-01-01T00:00:00.000Z',
+    });
+    pullPages.push(
+      { ...emptyPull(), cursor: 'page-1', more: true, wallets: [wallet('aaaaaaaa01')] },
+      { ...emptyPull(), cursor: 'page-2', more: false, wallets: [wallet('aaaaaaaa02')] },
+    );
+    const sync = engine();
+    expect(await sync.pull()).toBe(true);
+    sync.stop();
+    expect(pulled).toHaveLength(2);
+    expect(pulled[1]).toContain('cursor=page-1');
+    expect((await db.wallets.toArray()).map((w) => w.nitetapId).sort()).toEqual([
+      'aaaaaaaa01',
+      'aaaaaaaa02',
+    ]);
+    expect(await getMeta(db, 'cursor')).toBe('page-2');
   });
 
   test('the last sync is the last exchange the server answered, push or pull, kept in IndexedDB', async () => {

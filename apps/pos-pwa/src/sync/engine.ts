@@ -2,6 +2,9 @@ import { getMeta, type TillDb } from '../db/database.ts';
 import { type Api, ApiError } from './api.ts';
 import { applyPull, applyPushReply, refuseUnsendable } from './apply.ts';
 
+/** Pages one pull may fetch before yielding to pushes: the rest come with the next pull. */
+const MAX_PULL_PAGES = 20;
+
 export interface SyncStatus {
   /** False after a network failure, true after any answer from the server. */
   online: boolean;
@@ -131,16 +134,23 @@ export function createSyncEngine(options: SyncEngineOptions) {
     }
   }
 
-  /** Fetches catalog, wallets, blocked tags, staff and policy changed since the last pull. */
+  /**
+   * Fetches catalog, wallets, blocked tags, staff and policy changed since
+   * the last pull, page after page while the server says more wallets follow
+   * (each page's cursor is stored with it, so a failure resumes there).
+   */
   async function pull(): Promise<boolean> {
     const device = await db.device.get('device');
     if (!device) return false;
     try {
-      const reply = await api.pull(
-        device.deviceToken,
-        (await getMeta<string>(db, 'cursor')) ?? null,
-      );
-      await applyPull(db, reply, now());
+      for (let page = 0; page < MAX_PULL_PAGES; page++) {
+        const reply = await api.pull(
+          device.deviceToken,
+          (await getMeta<string>(db, 'cursor')) ?? null,
+        );
+        await applyPull(db, reply, now());
+        if (!reply.more) break;
+      }
       status.online = true;
       if (status.lastError?.startsWith('refresh')) status.lastError = null;
       emit();

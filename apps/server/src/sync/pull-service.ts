@@ -8,7 +8,7 @@ import {
   walletVenues,
 } from '@niteos/schema/tables';
 import type { PullResponse, StaffCredential } from '@niteos/schema/wire';
-import { and, asc, desc, eq, gt, inArray, isNotNull, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNotNull, sql } from 'drizzle-orm';
 import type { AuthedTill } from '../context.ts';
 import { type Db, rowsOf } from '../db/database.ts';
 import { badRequest, forbidden } from '../errors.ts';
@@ -24,19 +24,42 @@ const WALLET_SNAPSHOT_LIMIT = 5000;
  */
 const CURSOR_OVERLAP_SECONDS = 60;
 
-function encodeCursor(since: Date): string {
-  return Buffer.from(JSON.stringify({ v: 1, since: since.toISOString() })).toString('base64url');
+/**
+ * Where a till's last pull left off: `since` for everything, and `after`
+ * when the wallet snapshots did not all fit: the (change time, tag) of the
+ * last one sent, so the next page starts right after it.
+ */
+interface Cursor {
+  since: Date | null;
+  after: { at: string; tag: string } | null;
 }
 
-function decodeCursor(cursor: string | undefined): Date | null {
-  if (cursor === undefined || cursor === '') return null;
+function encodeCursor(cursor: Cursor): string {
+  const body = { v: 1, since: cursor.since?.toISOString() ?? null, after: cursor.after };
+  return Buffer.from(JSON.stringify(body)).toString('base64url');
+}
+
+function decodeCursor(raw: string | undefined): Cursor {
+  if (raw === undefined || raw === '') return { since: null, after: null };
   try {
-    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as {
+    const parsed = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as {
       v?: unknown;
       since?: unknown;
+      after?: { at?: unknown; tag?: unknown } | null;
     };
     const since = typeof parsed.since === 'string' ? new Date(parsed.since) : null;
-    if (parsed.v === 1 && since && !Number.isNaN(since.getTime())) return since;
+    const { after } = parsed;
+    const page =
+      after && typeof after.at === 'string' && typeof after.tag === 'string'
+        ? { at: after.at, tag: after.tag }
+        : null;
+    if (
+      parsed.v === 1 &&
+      (parsed.since === null || (since && !Number.isNaN(since.getTime()))) &&
+      (after == null || (page && !Number.isNaN(new Date(page.at).getTime())))
+    ) {
+      return { since, after: page };
+    }
   } catch {
     // fall through to the 400 below
   }
@@ -52,8 +75,9 @@ export async function pull(
   db: Db,
   till: AuthedTill,
   cursor: string | undefined,
+  walletLimit = WALLET_SNAPSHOT_LIMIT,
 ): Promise<PullResponse> {
-  const since = decodeCursor(cursor);
+  const { since, after } = decodeCursor(cursor);
   const [clock] = rowsOf<{ now: string | Date }>(await db.execute(sql`select now() as now`));
   const now = new Date(clock?.now ?? Date.now());
 
@@ -96,6 +120,10 @@ export async function pull(
     .from(wallets)
     .where(eq(wallets.status, 'blocked'));
 
+  // A wallet changes for a till when its balance or status does, or when it
+  // is first (again) seen at this venue: either way this key moves forward.
+  // As text, to keep PostgreSQL's microseconds for the paging cursor.
+  const changedAt = sql<string>`greatest(${wallets.updatedAt}, ${walletVenues.lastSeenAt})`;
   const recent = new Date(now.getTime() - WALLET_WINDOW_DAYS * 86_400_000);
   const snapshots = await db
     .select({
@@ -103,7 +131,7 @@ export async function pull(
       balanceNc: accounts.balanceNc,
       xp: wallets.xp,
       level: wallets.level,
-      updatedAt: wallets.updatedAt,
+      changedAt: sql<string>`${changedAt}::text`,
     })
     .from(walletVenues)
     .innerJoin(wallets, eq(wallets.nitetapId, walletVenues.nitetapId))
@@ -112,16 +140,28 @@ export async function pull(
       and(
         eq(walletVenues.venueId, till.venueId),
         gt(walletVenues.lastSeenAt, recent),
-        since ? gt(wallets.updatedAt, since) : undefined,
+        since ? sql`${changedAt} > ${since.toISOString()}::timestamptz` : undefined,
+        after
+          ? sql`(${changedAt}, ${wallets.nitetapId}) > (${after.at}::timestamptz, ${after.tag})`
+          : undefined,
       ),
     )
-    .orderBy(desc(wallets.updatedAt))
-    .limit(WALLET_SNAPSHOT_LIMIT);
+    .orderBy(asc(changedAt), asc(wallets.nitetapId))
+    .limit(walletLimit + 1);
+  // One row more than a page tells whether another page follows.
+  const more = snapshots.length > walletLimit;
+  const page = snapshots.slice(0, walletLimit);
+  const last = page.at(-1);
 
   await db.update(tills).set({ lastSeenAt: now }).where(eq(tills.id, till.id));
 
   return {
-    cursor: encodeCursor(new Date(now.getTime() - CURSOR_OVERLAP_SECONDS * 1000)),
+    cursor: encodeCursor(
+      more && last
+        ? { since, after: { at: last.changedAt, tag: last.nitetapId } }
+        : { since: new Date(now.getTime() - CURSOR_OVERLAP_SECONDS * 1000), after: null },
+    ),
+    more,
     catalog: catalog.map((i) => ({
       itemId: i.id,
       name: i.name,
@@ -131,7 +171,7 @@ export async function pull(
       available: i.available,
     })),
     blockedTags: blocked.map((b) => b.nitetapId),
-    wallets: snapshots.map((s) => ({
+    wallets: page.map((s) => ({
       nitetapId: s.nitetapId,
       balanceNc: s.balanceNc,
       xp: s.xp,

@@ -77,6 +77,11 @@ export interface StaffCredential {
 
 export interface PullResponse {
   cursor: string;
+  /**
+   * Extra to the contract: more wallet snapshots changed than one reply
+   * carries; pull again with `cursor` at once for the next page.
+   */
+  more: boolean;
   catalog: CatalogItem[];
   blockedTags: string[];
   wallets: WalletSnapshot[];
