@@ -13,8 +13,9 @@ import {
   launchChromium,
   TillPage,
 } from '@niteos/test-support/browser';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { openBackOffice } from './back-office-page.ts';
 
 const skip = chromiumUnavailable() ?? postgresSkipReason;
 const MANAGER = { email: 'manager@demo.niteos.app', password: 'demo-manager' };
@@ -53,16 +54,7 @@ async function newTill(name: string): Promise<TillPage> {
 }
 
 /** The back office in a fresh browser profile, signed in as the venue's manager. */
-async function openBackOffice(): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
-  contexts.push(context);
-  const page = await context.newPage();
-  await page.goto(`http://127.0.0.1:${server.port}/pos/admin`);
-  await page.getByTestId('admin-email').fill(MANAGER.email);
-  await page.getByTestId('admin-password').fill(MANAGER.password);
-  await page.getByTestId('admin-signin').click();
-  return page;
-}
+const backOffice = () => openBackOffice(browser, contexts, server.port, MANAGER);
 
 const suite = skip ? describe.skip : describe;
 suite(`till in Chromium against the real server on PostgreSQL${skip ? ` (skipped: ${skip})` : ''}`, () => {
@@ -148,7 +140,7 @@ suite(`till in Chromium against the real server on PostgreSQL${skip ? ` (skipped
   });
 
   test('an admin settles the held op in the back office: ledger and audit log show it', async () => {
-    const page = await openBackOffice();
+    const page = await backOffice();
     const row = page
       .locator('[data-testid="conflict-row"][data-reason="insufficient_funds"]')
       .filter({ hasText: GUEST_C });
@@ -176,7 +168,7 @@ suite(`till in Chromium against the real server on PostgreSQL${skip ? ` (skipped
   });
 
   test("the back office shows tonight's live counters and the analytics charts (uPlot, loaded on demand)", async () => {
-    const page = await openBackOffice();
+    const page = await backOffice();
     await page.getByTestId('admin-tab-analytics').click();
     await expect
       .poll(async () => Number(await page.getByTestId('live-guests').textContent()), {
@@ -193,7 +185,7 @@ suite(`till in Chromium against the real server on PostgreSQL${skip ? ` (skipped
   });
 
   test('a wristband replaced mid-night keeps its balance; tills refuse the old tag after their next pull', async () => {
-    const page = await openBackOffice();
+    const page = await backOffice();
     await page.getByTestId('admin-tab-settings').click();
     const before = await balance(GUEST_A);
     await page.getByTestId('lost-tag').fill(GUEST_A);

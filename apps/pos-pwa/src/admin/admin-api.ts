@@ -6,40 +6,31 @@ import type {
   NightFigures,
   NightReport,
 } from '@niteos/schema/wire';
-import { config } from '../config.ts';
 import { ApiError } from '../sync/api.ts';
+import type { Request } from './admin-http.ts';
+import { type AdminSession, SESSION_EXPIRED } from './admin-session.ts';
 
-/** The back office's calls, with the admin's access token. Errors are ApiError, as for the till. */
-export function createAdminApi(token: () => string | null, base = config.apiBase) {
+/** The back office's calls, as the signed-in admin. Errors are ApiError, as for the till. */
+export function createAdminApi(session: AdminSession, request: Request) {
+  /**
+   * An access token that expired is renewed and the call sent once more:
+   * a 401 comes from the guard, before the handler ran, so even a POST is
+   * safe to repeat.
+   */
   async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
-    let res: Response;
+    const token = session.current()?.accessToken ?? null;
     try {
-      res = await fetch(`${base}${path}`, {
-        method,
-        headers: {
-          ...(token() ? { authorization: `Bearer ${token()}` } : {}),
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
+      return await request<T>(method, path, { token, body });
     } catch (err) {
-      throw new ApiError(0, 'network', err instanceof Error ? err.message : 'network error');
+      if (!(token && err instanceof ApiError && err.status === 401)) throw err;
+      if (!(await session.renew(token)))
+        throw new ApiError(401, 'session_expired', SESSION_EXPIRED);
+      return request<T>(method, path, { token: session.current()?.accessToken, body });
     }
-    if (res.status === 204) return undefined as T;
-    const parsed = (await res.json().catch(() => null)) as {
-      error?: { code: string; message: string };
-    } | null;
-    if (!res.ok)
-      throw new ApiError(
-        res.status,
-        parsed?.error?.code ?? 'http',
-        parsed?.error?.message ?? `HTTP ${res.status}`,
-      );
-    return parsed as T;
   }
   return {
     login: (email: string, password: string) =>
-      call<LoginResponse>('POST', '/auth/login', { email, password }),
+      request<LoginResponse>('POST', '/auth/login', { body: { email, password } }),
     venues: () =>
       call<{
         venues: {

@@ -1,43 +1,40 @@
-import type { LoginResponse } from '@niteos/schema/wire';
 import { createMemo, createResource, createSignal, For, Match, Show, Switch } from 'solid-js';
 import { createAdminApi } from './admin-api.ts';
+import { createRequest } from './admin-http.ts';
+import { createAdminSession } from './admin-session.ts';
 import { AnalyticsScreen } from './analytics-screen.tsx';
 import { ConflictsScreen } from './conflicts-screen.tsx';
+import { Loaded } from './loaded.tsx';
 import { MarketScreen } from './market-screen.tsx';
 import { PeopleScreen } from './people-screen.tsx';
 import { AuditScreen, ReportScreen } from './report-screen.tsx';
 import { SettingsScreen } from './settings-screen.tsx';
 import { createAction } from './use-action.ts';
 
-const SESSION_KEY = 'niteos-admin-session';
-
 /**
  * The back office under /pos/admin, loaded only when an admin opens it.
  * Needs the network; the session lives in this tab only.
  */
 export function AdminApp() {
-  const saved = sessionStorage.getItem(SESSION_KEY);
-  const [session, setSession] = createSignal<LoginResponse | null>(
-    saved ? (JSON.parse(saved) as LoginResponse) : null,
-  );
-  const api = createAdminApi(() => session()?.accessToken ?? null);
+  const request = createRequest();
+  const session = createAdminSession(request);
+  const api = createAdminApi(session, request);
   const [email, setEmail] = createSignal('');
   const [password, setPassword] = createSignal('');
   const login = createAction();
   const [tab, setTab] = createSignal('conflicts');
   const [venueId, setVenueId] = createSignal('');
-  const [venues, { refetch: refetchVenues }] = createResource(session, async () => {
-    const list = (await api.venues()).venues;
-    if (!list.some((v) => v.id === venueId())) setVenueId(list[0]?.id ?? '');
-    return list;
-  });
-  const venue = createMemo(() => venues()?.find((v) => v.id === venueId()));
-  const [tills] = createResource(venueId, (id) =>
-    id ? api.tills(id) : Promise.resolve({ tills: [] }),
+  // Keyed on the user, not the session: a renewed token is the same admin, no reload needed.
+  const [venues, { refetch: refetchVenues }] = createResource(
+    () => session.current()?.user.id,
+    async () => {
+      const list = (await api.venues()).venues;
+      if (!list.some((v) => v.id === venueId())) setVenueId(list[0]?.id ?? '');
+      return list;
+    },
   );
-  const tillNames = createMemo(
-    () => new Map((tills()?.tills ?? []).map((t) => [t.tillId, t.name])),
-  );
+  const venueList = () => (venues.state === 'errored' ? [] : (venues() ?? []));
+  const venue = createMemo(() => venueList().find((v) => v.id === venueId()));
 
   async function signIn(e: Event) {
     e.preventDefault();
@@ -49,13 +46,8 @@ export function AdminApp() {
       );
       return;
     }
-    sessionStorage.setItem(SESSION_KEY, JSON.stringify(res));
-    setSession(res);
+    session.start(res);
   }
-  const signOut = () => {
-    sessionStorage.removeItem(SESSION_KEY);
-    setSession(null);
-  };
   const tabs = () => [
     ['conflicts', 'Conflicts'],
     ['market', 'Market'],
@@ -63,7 +55,7 @@ export function AdminApp() {
     ['settings', 'Settings & wristbands'],
     ['report', 'Night report'],
     ['analytics', 'Tonight & analytics'],
-    ...(session()?.user.role === 'nitecore_admin' ? [['audit', 'Audit log']] : []),
+    ...(session.current()?.user.role === 'nitecore_admin' ? [['audit', 'Audit log']] : []),
   ];
 
   return (
@@ -74,23 +66,23 @@ export function AdminApp() {
           <a href="/pos/" class="pill">
             Till
           </a>
-          <Show when={session()}>
+          <Show when={session.current()}>
             <select
               value={venueId()}
               onChange={(e) => setVenueId(e.currentTarget.value)}
               aria-label="venue"
               data-testid="admin-venue"
             >
-              <For each={venues() ?? []}>{(v) => <option value={v.id}>{v.name}</option>}</For>
+              <For each={venueList()}>{(v) => <option value={v.id}>{v.name}</option>}</For>
             </select>
-            <button type="button" class="secondary small" onClick={signOut}>
+            <button type="button" class="secondary small" onClick={() => session.end()}>
               Sign out
             </button>
           </Show>
         </div>
       </header>
       <Show
-        when={session()}
+        when={session.current()}
         fallback={
           <main class="screen narrow">
             <h1>Admin sign-in</h1>
@@ -122,7 +114,13 @@ export function AdminApp() {
                 Sign in
               </button>
             </form>
-            <Show when={login.message()}>{(m) => <p class="error">{m().text}</p>}</Show>
+            <Show when={login.message()?.text ?? session.notice()}>
+              {(text) => (
+                <p class="error" data-testid="admin-signin-message">
+                  {text()}
+                </p>
+              )}
+            </Show>
           </main>
         }
       >
@@ -141,38 +139,41 @@ export function AdminApp() {
           </For>
         </nav>
         <main class="screen">
-          <Show
-            when={venue()}
-            fallback={
-              <p class="muted">{venues.error ? String(venues.error) : 'Loading venues…'}</p>
-            }
-          >
-            {(v) => (
-              <Switch>
-                <Match when={tab() === 'conflicts'}>
-                  <ConflictsScreen api={api} venueId={v().id} />
-                </Match>
-                <Match when={tab() === 'market'}>
-                  <MarketScreen api={api} venueId={v().id} />
-                </Match>
-                <Match when={tab() === 'people'}>
-                  <PeopleScreen api={api} venueId={v().id} />
-                </Match>
-                <Match when={tab() === 'settings'}>
-                  <SettingsScreen api={api} venue={v()} onSaved={() => refetchVenues()} />
-                </Match>
-                <Match when={tab() === 'report'}>
-                  <ReportScreen api={api} venueId={v().id} tillNames={tillNames()} />
-                </Match>
-                <Match when={tab() === 'analytics'}>
-                  <AnalyticsScreen api={api} venueId={v().id} />
-                </Match>
-                <Match when={tab() === 'audit'}>
-                  <AuditScreen api={api} venueId={v().id} />
-                </Match>
-              </Switch>
+          <Loaded resource={venues} retry={refetchVenues}>
+            {() => (
+              // Keyed on the venue: each screen starts over with the picked venue's data,
+              // so nothing typed or loaded for one venue is shown or saved for another.
+              <Show when={venue()?.id} keyed fallback={<p class="muted">No venue yet.</p>}>
+                {(id) => (
+                  <Switch>
+                    <Match when={tab() === 'conflicts'}>
+                      <ConflictsScreen api={api} venueId={id} />
+                    </Match>
+                    <Match when={tab() === 'market'}>
+                      <MarketScreen api={api} venueId={id} />
+                    </Match>
+                    <Match when={tab() === 'people'}>
+                      <PeopleScreen api={api} venueId={id} />
+                    </Match>
+                    <Match when={tab() === 'settings' && venue()}>
+                      {(v) => (
+                        <SettingsScreen api={api} venue={v()} onSaved={() => refetchVenues()} />
+                      )}
+                    </Match>
+                    <Match when={tab() === 'report'}>
+                      <ReportScreen api={api} venueId={id} />
+                    </Match>
+                    <Match when={tab() === 'analytics'}>
+                      <AnalyticsScreen api={api} venueId={id} />
+                    </Match>
+                    <Match when={tab() === 'audit'}>
+                      <AuditScreen api={api} venueId={id} />
+                    </Match>
+                  </Switch>
+                )}
+              </Show>
             )}
-          </Show>
+          </Loaded>
         </main>
       </Show>
     </div>

@@ -2,6 +2,7 @@ import type { AnalyticsSnapshot, LiveCounters } from '@niteos/schema/wire';
 import { createResource, onCleanup, onMount, Show } from 'solid-js';
 import { chf, nc } from '../ui/format.ts';
 import type { AdminApi } from './admin-api.ts';
+import { Loaded } from './loaded.tsx';
 
 /** One bar chart; uPlot is fetched on first use (see bar-chart.ts). */
 function BarChart(props: { title: string; series: string; labels: string[]; values: number[] }) {
@@ -97,22 +98,16 @@ function Charts(props: { snap: AnalyticsSnapshot }) {
 
 /** Tonight's live counters and the week's analytics snapshots of one venue. */
 export function AnalyticsScreen(props: { api: AdminApi; venueId: string }) {
-  const [live] = createResource(() => props.venueId, props.api.live);
-  const [snap] = createResource(() => props.venueId, props.api.analytics);
+  const [live, liveRes] = createResource(() => props.venueId, props.api.live);
+  const [snap, snapRes] = createResource(() => props.venueId, props.api.analytics);
   return (
     <section data-testid="analytics">
-      <Show
-        when={live()}
-        fallback={<p class="muted">{live.error ? String(live.error) : 'Loading…'}</p>}
-      >
+      <Loaded resource={live} retry={liveRes.refetch}>
         {(l) => <LivePanel live={l()} />}
-      </Show>
-      <Show
-        when={snap()}
-        fallback={<p class="muted">{snap.error ? String(snap.error) : 'Loading…'}</p>}
-      >
+      </Loaded>
+      <Loaded resource={snap} retry={snapRes.refetch}>
         {(s) => <Charts snap={s()} />}
-      </Show>
+      </Loaded>
     </section>
   );
 }

@@ -2,6 +2,7 @@ import type { ConflictView } from '@niteos/schema/wire';
 import { createResource, createSignal, For, Show } from 'solid-js';
 import { chf, nc } from '../ui/format.ts';
 import type { AdminApi } from './admin-api.ts';
+import { Loaded } from './loaded.tsx';
 import { createAction } from './use-action.ts';
 
 const REASONS = [
@@ -24,8 +25,8 @@ export function ConflictsScreen(props: { api: AdminApi; venueId: string }) {
     () => [props.venueId, status()] as const,
     ([venueId, s]) => props.api.conflicts(s, venueId),
   );
-  const shown = () =>
-    (list()?.conflicts ?? []).filter(
+  const shown = (conflicts: ConflictView[]) =>
+    conflicts.filter(
       (c) =>
         (!reason() || c.reason === reason()) &&
         Date.now() - Date.parse(c.createdAt) >= minAgeMin() * 60_000,
@@ -62,15 +63,20 @@ export function ConflictsScreen(props: { api: AdminApi; venueId: string }) {
           Refresh
         </button>
       </div>
-      <Show when={!list.loading} fallback={<p class="muted">Loading…</p>}>
-        <Show when={shown().length > 0} fallback={<p class="muted">No conflicts here.</p>}>
-          <ul class="list">
-            <For each={shown()}>
-              {(c) => <ConflictRow api={props.api} conflict={c} onDone={() => refetch()} />}
-            </For>
-          </ul>
-        </Show>
-      </Show>
+      <Loaded resource={list} retry={refetch}>
+        {(l) => (
+          <Show
+            when={shown(l().conflicts).length > 0}
+            fallback={<p class="muted">No conflicts here.</p>}
+          >
+            <ul class="list">
+              <For each={shown(l().conflicts)}>
+                {(c) => <ConflictRow api={props.api} conflict={c} onDone={() => refetch()} />}
+              </For>
+            </ul>
+          </Show>
+        )}
+      </Loaded>
     </section>
   );
 }
@@ -78,7 +84,7 @@ export function ConflictsScreen(props: { api: AdminApi; venueId: string }) {
 function ConflictRow(props: { api: AdminApi; conflict: ConflictView; onDone: () => void }) {
   const [open, setOpen] = createSignal(false);
   const [note, setNote] = createSignal('');
-  const [detail] = createResource(
+  const [detail, { refetch }] = createResource(
     () => (open() ? props.conflict.id : null),
     (id) => props.api.conflict(id),
   );
@@ -106,69 +112,72 @@ function ConflictRow(props: { api: AdminApi; conflict: ConflictView; onDone: () 
         >
           {open() ? 'Hide' : 'Look'}
         </button>
-        <Show when={open() && detail()}>
-          {(d) => (
-            <div class="detail">
-              <p>
-                {d().op?.envelope.op} by till <strong>{d().till?.name}</strong> ({d().till?.status}
-                {d().till?.flagReason ? `, flagged: ${d().till?.flagReason}` : ''}), seq{' '}
-                {d().op?.envelope.seq}, staff {d().op?.envelope.staffId}, till time{' '}
-                {d().op?.envelope.at}:{' '}
-                {d().op?.envelope.tender === 'nc'
-                  ? nc(d().op?.envelope.amountNc ?? 0)
-                  : chf(d().op?.envelope.amountChf ?? 0)}
-              </p>
-              <p class="muted">Guest history at this venue:</p>
-              <ul>
-                <For each={d().history}>
-                  {(h) => (
-                    <li>
-                      {h.tillAt} {h.kind} {nc(h.amountNc)} {h.status}
-                      {h.standing !== h.status ? ` → ${h.standing}` : ''}
-                      {h.reason ? ` (${h.reason})` : ''}
-                    </li>
-                  )}
-                </For>
-              </ul>
-              <Show when={props.conflict.status === 'open'}>
-                <input
-                  placeholder="note (why)"
-                  value={note()}
-                  onInput={(e) => setNote(e.currentTarget.value)}
-                  data-testid="conflict-note"
-                />
-                <div class="row">
-                  <button
-                    type="button"
-                    class="primary"
-                    disabled={action.busy()}
-                    onClick={() => resolve('accept')}
-                    data-testid="resolve-accept"
-                  >
-                    Accept (debt allowed)
-                  </button>
-                  <button
-                    type="button"
-                    class="secondary"
-                    disabled={action.busy()}
-                    onClick={() => resolve('write_off')}
-                    data-testid="resolve-write_off"
-                  >
-                    Write off
-                  </button>
-                  <button
-                    type="button"
-                    class="secondary"
-                    disabled={action.busy()}
-                    onClick={() => resolve('reject')}
-                    data-testid="resolve-reject"
-                  >
-                    Reject
-                  </button>
-                </div>
-              </Show>
-            </div>
-          )}
+        <Show when={open()}>
+          <Loaded resource={detail} retry={refetch}>
+            {(d) => (
+              <div class="detail">
+                <p>
+                  {d().op?.envelope.op} by till <strong>{d().till?.name}</strong> (
+                  {d().till?.status}
+                  {d().till?.flagReason ? `, flagged: ${d().till?.flagReason}` : ''}), seq{' '}
+                  {d().op?.envelope.seq}, staff {d().op?.envelope.staffId}, till time{' '}
+                  {d().op?.envelope.at}:{' '}
+                  {d().op?.envelope.tender === 'nc'
+                    ? nc(d().op?.envelope.amountNc ?? 0)
+                    : chf(d().op?.envelope.amountChf ?? 0)}
+                </p>
+                <p class="muted">Guest history at this venue:</p>
+                <ul>
+                  <For each={d().history}>
+                    {(h) => (
+                      <li>
+                        {h.tillAt} {h.kind} {nc(h.amountNc)} {h.status}
+                        {h.standing !== h.status ? ` → ${h.standing}` : ''}
+                        {h.reason ? ` (${h.reason})` : ''}
+                      </li>
+                    )}
+                  </For>
+                </ul>
+                <Show when={props.conflict.status === 'open'}>
+                  <input
+                    placeholder="note (why)"
+                    value={note()}
+                    onInput={(e) => setNote(e.currentTarget.value)}
+                    data-testid="conflict-note"
+                  />
+                  <div class="row">
+                    <button
+                      type="button"
+                      class="primary"
+                      disabled={action.busy()}
+                      onClick={() => resolve('accept')}
+                      data-testid="resolve-accept"
+                    >
+                      Accept (debt allowed)
+                    </button>
+                    <button
+                      type="button"
+                      class="secondary"
+                      disabled={action.busy()}
+                      onClick={() => resolve('write_off')}
+                      data-testid="resolve-write_off"
+                    >
+                      Write off
+                    </button>
+                    <button
+                      type="button"
+                      class="secondary"
+                      disabled={action.busy()}
+                      onClick={() => resolve('reject')}
+                      data-testid="resolve-reject"
+                    >
+                      Reject
+                    </button>
+                  </div>
+                </Show>
+              </div>
+            )}
+          </Loaded>
         </Show>
         <Show when={action.message()}>
           {(m) => <p class={m().ok ? 'ok-text' : 'error'}>{m().text}</p>}

@@ -1,5 +1,6 @@
 import { createResource, createSignal, For, Show } from 'solid-js';
 import type { AdminApi, MarketItem } from './admin-api.ts';
+import { Loaded } from './loaded.tsx';
 import { createAction } from './use-action.ts';
 
 const toMinor = (text: string) => Math.round(Number(text.replace(',', '.')) * 100);
@@ -68,53 +69,57 @@ export function MarketScreen(props: { api: AdminApi; venueId: string }) {
       <Show when={action.message()}>
         {(m) => <p class={m().ok ? 'ok-text' : 'error'}>{m().text}</p>}
       </Show>
-      <table class="table">
-        <thead>
-          <tr>
-            <th>item</th>
-            <th>category</th>
-            <th>CHF</th>
-            <th>NC</th>
-            <th>on sale</th>
-          </tr>
-        </thead>
-        <tbody>
-          <For each={items()?.items ?? []}>
-            {(item) => (
+      <Loaded resource={items} retry={refetch}>
+        {(list) => (
+          <table class="table">
+            <thead>
               <tr>
-                <td>{item.name}</td>
-                <td>{item.category}</td>
-                <td>
-                  <input
-                    class="price"
-                    inputmode="decimal"
-                    value={(item.priceChf / 100).toFixed(2)}
-                    onChange={(e) => patch(item, { priceChf: toMinor(e.currentTarget.value) })}
-                    aria-label={`${item.name} CHF`}
-                  />
-                </td>
-                <td>
-                  <input
-                    class="price"
-                    inputmode="decimal"
-                    value={(item.priceNc / 100).toFixed(2)}
-                    onChange={(e) => patch(item, { priceNc: toMinor(e.currentTarget.value) })}
-                    aria-label={`${item.name} NC`}
-                  />
-                </td>
-                <td>
-                  <input
-                    type="checkbox"
-                    checked={item.available}
-                    onChange={(e) => patch(item, { available: e.currentTarget.checked })}
-                    aria-label={`${item.name} on sale`}
-                  />
-                </td>
+                <th>item</th>
+                <th>category</th>
+                <th>CHF</th>
+                <th>NC</th>
+                <th>on sale</th>
               </tr>
-            )}
-          </For>
-        </tbody>
-      </table>
+            </thead>
+            <tbody>
+              <For each={list().items}>
+                {(item) => (
+                  <tr>
+                    <td>{item.name}</td>
+                    <td>{item.category}</td>
+                    <td>
+                      <input
+                        class="price"
+                        inputmode="decimal"
+                        value={(item.priceChf / 100).toFixed(2)}
+                        onChange={(e) => patch(item, { priceChf: toMinor(e.currentTarget.value) })}
+                        aria-label={`${item.name} CHF`}
+                      />
+                    </td>
+                    <td>
+                      <input
+                        class="price"
+                        inputmode="decimal"
+                        value={(item.priceNc / 100).toFixed(2)}
+                        onChange={(e) => patch(item, { priceNc: toMinor(e.currentTarget.value) })}
+                        aria-label={`${item.name} NC`}
+                      />
+                    </td>
+                    <td>
+                      <input
+                        type="checkbox"
+                        checked={item.available}
+                        onChange={(e) => patch(item, { available: e.currentTarget.checked })}
+                        aria-label={`${item.name} on sale`}
+                      />
+                    </td>
+                  </tr>
+                )}
+              </For>
+            </tbody>
+          </table>
+        )}
+      </Loaded>
     </section>
   );
 }

@@ -1,6 +1,7 @@
 import { createResource, createSignal, For, Show } from 'solid-js';
 import { ago } from '../ui/format.ts';
 import type { AdminApi } from './admin-api.ts';
+import { Loaded } from './loaded.tsx';
 import { createAction } from './use-action.ts';
 
 /** Staff (with till PINs) and tills (health, revoke). */
@@ -100,51 +101,59 @@ export function PeopleScreen(props: { api: AdminApi; venueId: string }) {
       <Show when={action.message()}>
         {(m) => <p class={m().ok ? 'ok-text' : 'error'}>{m().text}</p>}
       </Show>
-      <ul class="list">
-        <For each={staff()?.staff ?? []}>
-          {(s) => (
-            <li>
-              <span>
-                {s.displayName} <span class="muted">{s.email}</span>
-              </span>
-              <span>{s.role}</span>
-              <span class="muted">
-                {s.hasPin ? 'PIN set' : 'no PIN'}{' '}
-                <button type="button" class="secondary small" onClick={() => setPin(s.userId)}>
-                  Set PIN
-                </button>
-              </span>
-            </li>
-          )}
-        </For>
-      </ul>
+      <Loaded resource={staff} retry={staffRes.refetch}>
+        {(loaded) => (
+          <ul class="list">
+            <For each={loaded().staff}>
+              {(s) => (
+                <li>
+                  <span>
+                    {s.displayName} <span class="muted">{s.email}</span>
+                  </span>
+                  <span>{s.role}</span>
+                  <span class="muted">
+                    {s.hasPin ? 'PIN set' : 'no PIN'}{' '}
+                    <button type="button" class="secondary small" onClick={() => setPin(s.userId)}>
+                      Set PIN
+                    </button>
+                  </span>
+                </li>
+              )}
+            </For>
+          </ul>
+        )}
+      </Loaded>
       <h2>Tills</h2>
-      <ul class="list">
-        <For each={tills()?.tills ?? []}>
-          {(t) => (
-            <li data-testid="till-row">
-              <span>
-                {t.name} <span class="muted">({t.status})</span>
-              </span>
-              <span>seq {t.lastSeq}</span>
-              <span class={t.openSeqGaps > 0 || t.flagReason ? 'error' : 'muted'}>
-                seen {ago(t.lastSeenAt ? Date.parse(t.lastSeenAt) : null)}
-                {t.openSeqGaps > 0 ? ` · ${t.openSeqGaps} seq gap(s)` : ''}
-                {t.flagReason ? ` · flagged: ${t.flagReason}` : ''}{' '}
-                <Show when={t.status === 'active'}>
-                  <button
-                    type="button"
-                    class="secondary small"
-                    onClick={() => revoke(t.tillId, t.name)}
-                  >
-                    Revoke
-                  </button>
-                </Show>
-              </span>
-            </li>
-          )}
-        </For>
-      </ul>
+      <Loaded resource={tills} retry={tillsRes.refetch}>
+        {(loaded) => (
+          <ul class="list">
+            <For each={loaded().tills}>
+              {(t) => (
+                <li data-testid="till-row">
+                  <span>
+                    {t.name} <span class="muted">({t.status})</span>
+                  </span>
+                  <span>seq {t.lastSeq}</span>
+                  <span class={t.openSeqGaps > 0 || t.flagReason ? 'error' : 'muted'}>
+                    seen {ago(t.lastSeenAt ? Date.parse(t.lastSeenAt) : null)}
+                    {t.openSeqGaps > 0 ? ` · ${t.openSeqGaps} seq gap(s)` : ''}
+                    {t.flagReason ? ` · flagged: ${t.flagReason}` : ''}{' '}
+                    <Show when={t.status === 'active'}>
+                      <button
+                        type="button"
+                        class="secondary small"
+                        onClick={() => revoke(t.tillId, t.name)}
+                      >
+                        Revoke
+                      </button>
+                    </Show>
+                  </span>
+                </li>
+              )}
+            </For>
+          </ul>
+        )}
+      </Loaded>
     </section>
   );
 }

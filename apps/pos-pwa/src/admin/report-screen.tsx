@@ -1,6 +1,7 @@
-import { createResource, createSignal, For, Show } from 'solid-js';
+import { createResource, createSignal, For } from 'solid-js';
 import { chf, nc } from '../ui/format.ts';
 import type { AdminApi, Figures } from './admin-api.ts';
+import { Loaded } from './loaded.tsx';
 
 const local = (d: Date) =>
   new Date(d.getTime() - d.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
@@ -63,18 +64,20 @@ function FiguresTable(props: { title: string; f: Figures }) {
 }
 
 /** End-of-night report per till and staff member; prints cleanly. */
-export function ReportScreen(props: {
-  api: AdminApi;
-  venueId: string;
-  tillNames: Map<string, string>;
-}) {
+export function ReportScreen(props: { api: AdminApi; venueId: string }) {
   const now = new Date();
   const [from, setFrom] = createSignal(local(new Date(now.getTime() - 12 * 3600_000)));
   const [to, setTo] = createSignal(local(now));
-  const [report] = createResource(
+  // The tills come along so each table is titled with the till's name, not its id.
+  const [report, { refetch }] = createResource(
     () => [props.venueId, from(), to()] as const,
-    ([venueId, f, t]) =>
-      props.api.report(venueId, new Date(f).toISOString(), new Date(t).toISOString()),
+    async ([venueId, f, t]) => {
+      const [night, { tills }] = await Promise.all([
+        props.api.report(venueId, new Date(f).toISOString(), new Date(t).toISOString()),
+        props.api.tills(venueId),
+      ]);
+      return { night, tillNames: new Map(tills.map((till) => [till.tillId, till.name])) };
+    },
   );
   return (
     <section data-testid="admin-report">
@@ -90,67 +93,73 @@ export function ReportScreen(props: {
         </label>
         <label class="inline">
           to{' '}
-          <input type="datetime-local" value={to()} onInput={(e) => setTo(e.currentTarget.value)} />
+          <input
+            type="datetime-local"
+            value={to()}
+            onInput={(e) => setTo(e.currentTarget.value)}
+            data-testid="report-to"
+          />
         </label>
         <button type="button" class="secondary" onClick={() => window.print()}>
           Print
         </button>
       </div>
-      <Show
-        when={report()}
-        fallback={<p class="muted">{report.error ? String(report.error) : 'Loading…'}</p>}
-      >
+      <Loaded resource={report} retry={refetch}>
         {(r) => (
           <>
-            <FiguresTable title="Whole venue" f={r().total} />
-            <For each={r().tills}>
+            <FiguresTable title="Whole venue" f={r().night.total} />
+            <For each={r().night.tills}>
               {(t) => (
-                <FiguresTable title={`Till ${props.tillNames.get(t.tillId) ?? t.tillId}`} f={t} />
+                <FiguresTable title={`Till ${r().tillNames.get(t.tillId) ?? t.tillId}`} f={t} />
               )}
             </For>
-            <For each={r().staff}>{(s) => <FiguresTable title={`Staff ${s.staffId}`} f={s} />}</For>
+            <For each={r().night.staff}>
+              {(s) => <FiguresTable title={`Staff ${s.staffId}`} f={s} />}
+            </For>
           </>
         )}
-      </Show>
+      </Loaded>
     </section>
   );
 }
 
 /** The audit log of the venue, for Nitecore admins. */
 export function AuditScreen(props: { api: AdminApi; venueId: string }) {
-  const [log] = createResource(
+  const [log, { refetch }] = createResource(
     () => props.venueId,
     (id) => props.api.audit(id),
   );
   return (
     <section data-testid="admin-audit">
       <h2>Audit log</h2>
-      <Show when={!log.error} fallback={<p class="error">{String(log.error)}</p>}>
-        <table class="table">
-          <thead>
-            <tr>
-              <th>when</th>
-              <th>who</th>
-              <th>what</th>
-              <th>target</th>
-              <th>from</th>
-            </tr>
-          </thead>
-          <tbody>
-            <For each={log()?.entries ?? []}>
-              {(e) => (
-                <tr>
-                  <td>{new Date(e.createdAt).toLocaleString()}</td>
-                  <td>{e.actorRole}</td>
-                  <td>{e.action}</td>
-                  <td>{e.target}</td>
-                  <td>{e.ip}</td>
-                </tr>
-              )}
-            </For>
-          </tbody>
-        </table>
-      </Show>
+      <Loaded resource={log} retry={refetch}>
+        {(loaded) => (
+          <table class="table">
+            <thead>
+              <tr>
+                <th>when</th>
+                <th>who</th>
+                <th>what</th>
+                <th>target</th>
+                <th>from</th>
+              </tr>
+            </thead>
+            <tbody>
+              <For each={loaded().entries}>
+                {(e) => (
+                  <tr>
+                    <td>{new Date(e.createdAt).toLocaleString()}</td>
+                    <td>{e.actorRole}</td>
+                    <td>{e.action}</td>
+                    <td>{e.target}</td>
+                    <td>{e.ip}</td>
+                  </tr>
+                )}
+              </For>
+            </tbody>
+          </table>
+        )}
+      </Loaded>
     </section>
   );
 }

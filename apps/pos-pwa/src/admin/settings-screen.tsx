@@ -9,7 +9,11 @@ interface VenueLike {
   policy: Record<string, number>;
 }
 
-/** Venue settings (radio, offline policy) and lost wristbands (block, replace keeping the balance). */
+/**
+ * Venue settings (radio, offline policy) and lost wristbands (block, replace
+ * keeping the balance). The form starts from `venue` once: the screen is
+ * mounted anew for each venue picked.
+ */
 export function SettingsScreen(props: { api: AdminApi; venue: VenueLike; onSaved: () => void }) {
   const [radio, setRadio] = createSignal(props.venue.radioUrl ?? '');
   const [cap, setCap] = createSignal(String((props.venue.policy.offlineCapNc ?? 0) / 100));
@@ -65,7 +69,12 @@ export function SettingsScreen(props: { api: AdminApi; venue: VenueLike; onSaved
       <form class="stack" onSubmit={save}>
         <label>
           Radio stream URL (HLS or Icecast, served elsewhere)
-          <input type="url" value={radio()} onInput={(e) => setRadio(e.currentTarget.value)} />
+          <input
+            type="url"
+            value={radio()}
+            onInput={(e) => setRadio(e.currentTarget.value)}
+            data-testid="settings-radio"
+          />
         </label>
         <div class="row">
           <label>
@@ -74,6 +83,7 @@ export function SettingsScreen(props: { api: AdminApi; venue: VenueLike; onSaved
               inputmode="decimal"
               value={cap()}
               onInput={(e) => setCap(e.currentTarget.value)}
+              data-testid="settings-offline-cap"
             />
           </label>
           <label>
@@ -93,7 +103,12 @@ export function SettingsScreen(props: { api: AdminApi; venue: VenueLike; onSaved
             />
           </label>
         </div>
-        <button type="submit" class="primary" disabled={settings.busy()}>
+        <button
+          type="submit"
+          class="primary"
+          disabled={settings.busy()}
+          data-testid="settings-save"
+        >
           Save settings
         </button>
         <Show when={settings.message()}>

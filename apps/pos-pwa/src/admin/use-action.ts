@@ -1,5 +1,5 @@
 import { createSignal } from 'solid-js';
-import { ApiError } from '../sync/api.ts';
+import { errorText } from './admin-http.ts';
 
 /** Runs an admin action, keeping its busy state and a message a person can read. */
 export function createAction() {
@@ -13,13 +13,7 @@ export function createAction() {
       if (done) setMessage({ ok: true, text: done });
       return result;
     } catch (err) {
-      const text =
-        err instanceof ApiError
-          ? err.status === 0
-            ? 'No connection: the back office needs the network.'
-            : err.message
-          : String(err);
-      setMessage({ ok: false, text });
+      setMessage({ ok: false, text: errorText(err) });
       return undefined;
     } finally {
       setBusy(false);

@@ -1,0 +1,187 @@
+import { createHmac } from 'node:crypto';
+import type { LoginResponse } from '@niteos/schema/wire';
+import {
+  ADMIN,
+  buildPwa,
+  createStorage,
+  postgresSkipReason,
+  ServerProcess,
+  type Storage,
+} from '@niteos/test-support';
+import { chromiumUnavailable, launchChromium } from '@niteos/test-support/browser';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { openBackOffice } from './back-office-page.ts';
+
+const skip = chromiumUnavailable() ?? postgresSkipReason;
+const MANAGER = { email: 'manager@demo.niteos.app', password: 'demo-manager' };
+const SESSION_KEY = 'niteos-admin-session';
+
+let storage: Storage;
+let server: ServerProcess;
+let browser: Browser;
+const contexts: BrowserContext[] = [];
+
+/** The back office in a fresh browser profile, signed in. */
+const backOffice = (who: { email: string; password: string }) =>
+  openBackOffice(browser, contexts, server.port, who);
+
+const storedSession = (page: Page) =>
+  page.evaluate(
+    (key) => JSON.parse(sessionStorage.getItem(key) ?? 'null'),
+    SESSION_KEY,
+  ) as Promise<LoginResponse>;
+
+/**
+ * An access token as the server signs it, issued `ageSeconds` ago. The
+ * server's tokens last 15 minutes and its clock cannot be moved, so this is
+ * how a test holds one that has really expired.
+ */
+function accessToken(user: LoginResponse['user'], ageSeconds: number): string {
+  const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const iat = Math.floor(Date.now() / 1000) - ageSeconds;
+  const unsigned = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64({
+    sub: user.id,
+    role: user.role,
+    venueId: user.venueId,
+    iat,
+    exp: iat + 15 * 60,
+  })}`;
+  const secret = storage.env.NITEOS_JWT_SECRET ?? '';
+  return `${unsigned}.${createHmac('sha256', secret).update(unsigned).digest('base64url')}`;
+}
+
+const suite = skip ? describe.skip : describe;
+suite(`back office in Chromium against the real server${skip ? ` (skipped: ${skip})` : ''}`, () => {
+  beforeAll(async () => {
+    buildPwa('pos-pwa');
+    storage = await createStorage('postgres');
+    storage.env.NITEOS_DEMO_SEED = 'auto';
+    server = await ServerProcess.start(storage, 'back-office e2e server');
+    browser = await launchChromium();
+  });
+
+  afterAll(async () => {
+    for (const context of contexts) await context.close().catch(() => {});
+    await browser?.close();
+    await server?.stop();
+    await storage?.dispose();
+  });
+
+  test('a Nitecore admin who switches venue sees and saves the settings of the venue picked', async () => {
+    const root = (await server.json('POST', '/api/auth/login', null, ADMIN)).body.accessToken;
+    const created = await server.json('POST', '/api/admin/venues', root, {
+      name: 'Second venue',
+      slug: 'second-venue',
+      city: 'Basel',
+    });
+    expect(created.status).toBe(201);
+    const b = created.body.id as string;
+    const venues = (await server.json('GET', '/api/admin/venues', root)).body.venues;
+    const a = venues.find((v: { id: string }) => v.id !== b).id as string;
+    for (const [id, radioUrl, offlineCapNc] of [
+      [a, 'https://radio.example/a.m3u8', 2_000],
+      [b, 'https://radio.example/b.m3u8', 3_000],
+    ] as const) {
+      const res = await server.json('PATCH', `/api/admin/venues/${id}`, root, {
+        radioUrl,
+        policy: { offlineCapNc },
+      });
+      expect(res.status).toBe(200);
+    }
+
+    const page = await backOffice(ADMIN);
+    await page.getByTestId('admin-venue').selectOption(a);
+    await page.getByTestId('admin-tab-settings').click();
+    await expect
+      .poll(() => page.getByTestId('settings-radio').inputValue())
+      .toBe('https://radio.example/a.m3u8');
+    await page.getByTestId('admin-venue').selectOption(b);
+    await expect
+      .poll(() => page.getByTestId('settings-radio').inputValue())
+      .toBe('https://radio.example/b.m3u8');
+    expect(await page.getByTestId('settings-offline-cap').inputValue()).toBe('30');
+
+    await page.getByTestId('settings-offline-cap').fill('45');
+    const patch = page.waitForRequest((r) => r.method() === 'PATCH');
+    await page.getByTestId('settings-save').click();
+    const sent = await patch;
+    expect(new URL(sent.url()).pathname).toBe(`/api/admin/venues/${b}`);
+    expect(sent.postDataJSON()).toMatchObject({
+      radioUrl: 'https://radio.example/b.m3u8',
+      policy: { offlineCapNc: 4_500 },
+    });
+    await expect.poll(() => page.getByText('Saved: tills use the new policy').count()).toBe(1);
+
+    const after = (await server.json('GET', '/api/admin/venues', root)).body.venues;
+    const byId = (id: string) => after.find((v: { id: string }) => v.id === id);
+    expect(byId(a)).toMatchObject({
+      radioUrl: 'https://radio.example/a.m3u8',
+      policy: { offlineCapNc: 2_000 },
+    });
+    expect(byId(b)).toMatchObject({
+      radioUrl: 'https://radio.example/b.m3u8',
+      policy: { offlineCapNc: 4_500 },
+    });
+  });
+
+  test('an access token that expired is renewed on the way: a reload lands on the screen', async () => {
+    const page = await backOffice(MANAGER);
+    const before = await storedSession(page);
+    const expired = accessToken(before.user, 20 * 60);
+    // The server refuses it only for its age: the same token, fresh, is taken.
+    expect((await server.json('GET', '/api/admin/venues', expired)).status).toBe(401);
+    expect(
+      (await server.json('GET', '/api/admin/venues', accessToken(before.user, 0))).status,
+    ).toBe(200);
+
+    await page.evaluate(
+      ([key, value]) => sessionStorage.setItem(key as string, value as string),
+      [SESSION_KEY, JSON.stringify({ ...before, accessToken: expired })],
+    );
+    const refreshed = page.waitForResponse((r) => r.url().endsWith('/api/auth/refresh'));
+    await page.reload();
+    expect((await refreshed).status()).toBe(200);
+    await page.getByTestId('admin-tab-market').click();
+    await page.getByText('Lager 0.33').waitFor();
+    const after = await storedSession(page);
+    expect(after.refreshToken).not.toBe(before.refreshToken);
+    expect(after.accessToken).not.toBe(expired);
+  });
+
+  test('a session that can no longer be renewed returns to sign-in and says it expired', async () => {
+    const page = await backOffice(MANAGER);
+    // Signed out everywhere from another device: the access token and every refresh token die.
+    const other = (await server.json('POST', '/api/auth/login', null, MANAGER)).body.accessToken;
+    expect((await server.json('POST', '/api/auth/logout-everywhere', other)).status).toBe(204);
+
+    await page.getByTestId('admin-tab-market').click();
+    await expect
+      .poll(() => page.getByTestId('admin-signin-message').textContent())
+      .toBe('Your session has expired: sign in again.');
+    expect(await page.getByTestId('admin-email').isVisible()).toBe(true);
+    expect(await storedSession(page)).toBeNull();
+  });
+
+  test('a screen that cannot load says why and offers a retry', async () => {
+    const page = await backOffice(MANAGER);
+    await page.getByTestId('admin-tab-report').click();
+    await page.getByTestId('expected-cash').first().waitFor();
+    // A range that ends before it starts: the server's 400 and its reason are shown.
+    await page.getByTestId('report-to').fill('2020-01-01T00:00');
+    await expect
+      .poll(() => page.getByTestId('load-error').textContent())
+      .toContain('from must be before to');
+    await page.getByTestId('report-to').fill('2099-01-01T00:00');
+    await page.getByTestId('expected-cash').first().waitFor();
+
+    await page.context().setOffline(true);
+    await page.getByTestId('admin-tab-market').click();
+    await expect
+      .poll(() => page.getByTestId('load-error').textContent())
+      .toContain('No connection');
+    await page.context().setOffline(false);
+    await page.getByTestId('load-retry').click();
+    await page.getByText('Lager 0.33').waitFor();
+  });
+});

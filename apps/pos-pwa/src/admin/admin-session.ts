@@ -1,0 +1,81 @@
+import type { LoginResponse } from '@niteos/schema/wire';
+import { createSignal } from 'solid-js';
+import { ApiError } from '../sync/api.ts';
+import type { Request } from './admin-http.ts';
+
+const SESSION_KEY = 'niteos-admin-session';
+
+export const SESSION_EXPIRED = 'Your session has expired: sign in again.';
+
+/**
+ * The admin's login, kept for this tab only (sessionStorage). Access tokens
+ * last 15 minutes; `renew` trades the refresh token for a new pair. The
+ * server rotates refresh tokens and takes a second use of one for theft
+ * (the whole login is signed out), so a renewal is shared by every call
+ * waiting on it and the new pair is stored at once, before a reload can
+ * resurrect the spent one.
+ */
+export function createAdminSession(
+  request: Request,
+  storage: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'> = sessionStorage,
+) {
+  const saved = storage.getItem(SESSION_KEY);
+  const [current, setCurrent] = createSignal<LoginResponse | null>(
+    saved ? (JSON.parse(saved) as LoginResponse) : null,
+  );
+  /** Why the admin is back at the sign-in screen, if not by choice. */
+  const [notice, setNotice] = createSignal<string | null>(null);
+  let renewing: Promise<boolean> | null = null;
+
+  function keep(next: LoginResponse | null) {
+    if (next) storage.setItem(SESSION_KEY, JSON.stringify(next));
+    else storage.removeItem(SESSION_KEY);
+    setCurrent(next);
+  }
+  function start(login: LoginResponse) {
+    setNotice(null);
+    keep(login);
+  }
+  function end(why: string | null = null) {
+    keep(null);
+    setNotice(why);
+  }
+
+  /**
+   * Renews the pair whose access token `stale` the server refused. True:
+   * call again with the current token. False: the session is over and the
+   * admin is back at sign-in. No answer from the server throws, and the
+   * session stays: the next call tries again.
+   */
+  function renew(stale: string): Promise<boolean> {
+    const held = current();
+    if (!held) return Promise.resolve(false);
+    // Another call renewed the pair after this one was sent.
+    if (held.accessToken !== stale) return Promise.resolve(true);
+    renewing ??= (async () => {
+      try {
+        const next = await request<LoginResponse>('POST', '/auth/refresh', {
+          body: { refreshToken: held.refreshToken },
+        });
+        // Signed out (or in as someone else) meanwhile: this pair is not the session's any more.
+        if (current() !== held) return current() !== null;
+        keep(next);
+        return true;
+      } catch (err) {
+        // 401: expired, revoked or reused; 400: not a refresh token at all.
+        if (err instanceof ApiError && (err.status === 401 || err.status === 400)) {
+          if (current() === held) end(SESSION_EXPIRED);
+          return false;
+        }
+        throw err;
+      }
+    })().finally(() => {
+      renewing = null;
+    });
+    return renewing;
+  }
+
+  return { current, notice, start, end, renew };
+}
+
+export type AdminSession = ReturnType<typeof createAdminSession>;
