@@ -7,9 +7,9 @@ import { ALL_ROLES, requireRole } from './guard.ts';
 import { login, logout, logoutEverywhere, refresh } from './service.ts';
 
 /** Sign-in attempts: per address, and per account so one IP cannot be spread across many. */
-const LOGIN_PER_IP = perIp('login-ip', 30, 300);
+const LOGIN_PER_IP = perIp('login-ip', 300, 300);
 const LOGIN_PER_EMAIL = { limit: 10, windowSeconds: 300 };
-const REFRESH_PER_IP = perIp('refresh-ip', 60, 300);
+const REFRESH_PER_IP = perIp('refresh-ip', 3000, 300);
 
 export function authRoutes(deps: AppDeps) {
   const db = deps.database.db;

@@ -10,14 +10,14 @@ import { claimWallet, myWallets, registerGuest, walletActivity } from './service
 export function guestRoutes(deps: AppDeps) {
   const db = deps.database.db;
   return new Hono<AppEnv>()
-    .post('/auth/register', rateLimit(deps.kv, perIp('register-ip', 10, 3600)), async (c) => {
+    .post('/auth/register', rateLimit(deps.kv, perIp('register-ip', 300, 3600)), async (c) => {
       const body = await parseJson(c, registerGuestSchema);
       return c.json(await registerGuest(db, deps.jwtSecret, body), 201);
     })
     .post(
       '/wallets/claim',
       requireRole(deps, Role.guest),
-      rateLimit(deps.kv, perIp('claim-ip', 30, 3600)),
+      rateLimit(deps.kv, perIp('claim-ip', 300, 3600)),
       async (c) => {
         const body = await parseJson(c, claimWalletSchema);
         // Per tag, whoever asks: 40 bits of code must not be guessable by many accounts.

@@ -39,6 +39,13 @@ export function rateLimit(kv: KvStore, ...rules: RateRule[]): MiddlewareHandler<
   };
 }
 
+/**
+ * Counts by client address. Guests and staff reach the server through the
+ * venue's Wi-Fi, where one public address is often everyone's: a per-IP
+ * limit must hold a whole busy venue (hundreds of guests), so it only caps
+ * floods. What stops one person guessing is the per-account, per-email or
+ * per-tag rule beside it.
+ */
 export const perIp = (name: string, limit: number, windowSeconds: number): RateRule => ({
   name,
   limit,

@@ -12,7 +12,7 @@ export function walletRoutes(deps: AppDeps) {
     '/:nitetapId',
     requireRole(deps, ...ALL_ROLES),
     // Per tag too: looking one wallet up again and again is probing, whoever asks.
-    rateLimit(deps.kv, perIp('wallet-ip', 300, 60), {
+    rateLimit(deps.kv, perIp('wallet-ip', 1200, 60), {
       name: 'wallet-tag',
       limit: 120,
       windowSeconds: 60,
