@@ -75,12 +75,18 @@ export type TillDb = Dexie & {
 
 /** Opens the till database (one per origin; a till is one device). */
 export function openTillDb(name = 'niteos-till'): TillDb {
-  const db = new Dexie(name) as TillDb;
-  db.version(1).stores({
+  // Staff are told "Paid" once the op's transaction commits. Chrome 121+
+  // commits in relaxed mode by default: the data may still sit in the OS
+  // cache, so a power cut right after could lose a sale the guest was told
+  // went through. Strict durability commits only once it is on disk.
+  const db = new Dexie(name, { chromeTransactionDurability: 'strict' }) as TillDb;
+  // Version 2 indexes history by wallet: the unknown-wallet cap counts every
+  // NC this till took from a wallet it has no snapshot of (ops/pending.ts).
+  db.version(2).stores({
     device: 'key',
     queue: 'seq, id, nitetapId',
     attention: 'id, at',
-    history: 'id, seq, at',
+    history: 'id, seq, at, envelope.nitetapId',
     catalog: 'itemId, category',
     wallets: 'nitetapId',
     blocked: 'nitetapId',

@@ -6,8 +6,10 @@ import {
   fromBase64Url,
   signingMessage,
 } from '@niteos/ledger-core';
+import type { OpResult } from '@niteos/schema/wire';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import type { TillDb } from '../db/database.ts';
+import type { QueuedOp, TillDb } from '../db/database.ts';
+import { applyPushReply } from '../sync/apply.ts';
 import { openEnrolledTill } from '../test-support/enrolled-till.ts';
 import { type Charge, charge } from './charge.ts';
 
@@ -29,6 +31,20 @@ const sale = (
   nitetapId,
   lines: [{ itemId: 'beer', qty: 1, unitNc, unitChf: unitNc }],
 });
+
+/** The server's answer to `op`, as a push reply would bring it. */
+const answer = (op: QueuedOp, status: OpResult['status'], reason: OpResult['reason']) =>
+  applyPushReply(
+    db,
+    [op],
+    {
+      results: [
+        { id: op.id, status, duplicate: false, reason, balanceNc: null, xp: null, level: null },
+      ],
+      serverTime: '2026-11-23T22:00:01.000Z',
+    },
+    Date.now(),
+  );
 
 beforeEach(async () => {
   db = await openEnrolledTill('till-test');
@@ -120,6 +136,68 @@ describe('charge on a fake IndexedDB', () => {
       ok: false,
       reason: 'blocked_tag',
     });
+  });
+
+  test('an unknown wallet stays capped while online: sales the server held still count', async () => {
+    const cap = DEFAULT_POLICY.unknownWalletCapNc;
+    const first = await charge(db, sale('11223344', cap - 500), ctx());
+    if (!first.ok) throw new Error('first sale refused');
+    // Online, the op leaves the queue at once, and no snapshot comes back.
+    await answer(first.op, 'held', 'unknown_wallet');
+    expect(await db.queue.count()).toBe(0);
+    expect(await db.wallets.get('11223344')).toBeUndefined();
+
+    const again = await charge(db, sale('11223344', 1_000), ctx());
+    expect(again).toMatchObject({ ok: false, reason: 'unknown_wallet_cap' });
+    const rest = await charge(db, sale('11223344', 500), ctx());
+    if (!rest.ok) throw new Error('the rest of the cap was refused');
+    expect(rest.op.envelope.basis).toEqual({ balanceNc: null, asOf: null, pendingNc: cap - 500 });
+  });
+
+  test("an unknown wallet's rejected sales and its cash sales do not use up its cap", async () => {
+    const cap = DEFAULT_POLICY.unknownWalletCapNc;
+    const refused = await charge(db, sale('11223344', cap), ctx());
+    if (!refused.ok) throw new Error('sale refused');
+    await answer(refused.op, 'rejected', 'schema');
+    expect((await charge(db, sale('11223344', 900, 'cash'), ctx())).ok).toBe(true);
+    const next = await charge(db, sale('11223344', cap), ctx());
+    expect(next).toMatchObject({ ok: true, op: { envelope: { basis: { pendingNc: 0 } } } });
+  });
+
+  test('with a snapshot, ops the server has answered leave pendingNc: its balance replaces them', async () => {
+    await db.wallets.put({
+      nitetapId: 'aabbccdd',
+      balanceNc: 50_000,
+      asOf: '2026-11-23T21:00:00.000Z',
+    });
+    const first = await charge(db, sale('aabbccdd', DEFAULT_POLICY.offlineCapNc), ctx());
+    if (!first.ok) throw new Error('sale refused');
+    await answer(first.op, 'applied', null);
+    const next = await charge(db, sale('aabbccdd', 100), ctx());
+    expect(next).toMatchObject({ ok: true, op: { envelope: { basis: { pendingNc: 0 } } } });
+  });
+
+  test('a payment over the offline cap is refused with the figures, and no talk of going online', async () => {
+    await db.wallets.put({
+      nitetapId: 'aabbccdd',
+      balanceNc: 50_000,
+      asOf: '2026-11-23T21:00:00.000Z',
+    });
+    const over = await charge(db, sale('aabbccdd', 12_000), ctx());
+    expect(over).toMatchObject({ ok: false, reason: 'offline_cap' });
+    const message = over.ok ? '' : over.message;
+    expect(message).toContain('at most 100.00 NC');
+    expect(message).toContain('120.00 NC asked');
+    expect(message).toContain('up to 100.00 NC in NC now, the rest in cash or card');
+    expect(message).not.toMatch(/online/i);
+
+    const cashout = await charge(
+      db,
+      { kind: 'cashout', nitetapId: 'aabbccdd', amountNc: 15_000 },
+      ctx(),
+    );
+    expect(cashout).toMatchObject({ ok: false, reason: 'offline_cap' });
+    expect(cashout.ok ? '' : cashout.message).toContain('Cash out up to 100.00 NC now');
   });
 
   test('a topup still queued here is not spendable yet: the basis must justify every debit', async () => {

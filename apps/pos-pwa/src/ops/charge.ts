@@ -5,13 +5,19 @@ import {
   isNcDebit,
   nextLink,
   signingMessage,
-  type TillRefusal,
   tillAcceptsPayment,
   toBase64Url,
 } from '@niteos/ledger-core';
 import type { Envelope, OpLine, Policy } from '@niteos/schema/wire';
 import { signSync } from '../crypto/ed25519.ts';
 import { getMeta, type QueuedOp, type TillDb } from '../db/database.ts';
+import { pendingNcFor } from './pending.ts';
+import {
+  type CapRefusal,
+  type ChargeRefusal,
+  capRefusalText,
+  REFUSAL_TEXT,
+} from './refusal-text.ts';
 
 /** What staff asked the till to do. */
 export type Charge =
@@ -20,33 +26,9 @@ export type Charge =
   | { kind: 'cashout'; nitetapId: string; amountNc: number }
   | { kind: 'void'; sale: Envelope };
 
-export type ChargeRefusal =
-  | TillRefusal
-  | 'not_enrolled'
-  | 'needs_guest'
-  | 'empty'
-  | 'bad_tag'
-  | 'already_voided';
-
 export type ChargeOutcome =
   | { ok: true; op: QueuedOp }
   | { ok: false; reason: ChargeRefusal; message: string };
-
-/** Why the till refused, in words staff can say to a guest. */
-export const REFUSAL_TEXT: Record<ChargeRefusal, string> = {
-  blocked_tag: 'This wristband is blocked (reported lost). Ask for ID and call a manager.',
-  insufficient_balance:
-    'Not enough NC on this wallet (an offline topup counts once it has synced).',
-  offline_cap:
-    'Offline limit reached for this wallet: take cash or card until the till is back online.',
-  unknown_wallet_cap:
-    'Wallet not known to this till yet: over the limit for unknown wallets. Take cash or card.',
-  not_enrolled: 'This device is not enrolled as a till.',
-  needs_guest: 'Identify the guest first (tap, scan or type the tag).',
-  empty: 'Nothing to charge.',
-  bad_tag: 'A tag id is 8 to 32 hex digits.',
-  already_voided: 'This sale is already voided.',
-};
 
 const TAG = /^[0-9a-f]{8,32}$/;
 
@@ -119,23 +101,6 @@ function fieldsOf(
   }
 }
 
-/**
- * NC this till has taken from a wallet and not yet handed to the server
- * (the contract's `pendingNc`). Its own queued topups do not count: the
- * basis must justify every debit on the server's reading of the rule, so
- * offline topup money becomes spendable once the topup has synced.
- */
-export async function pendingNcFor(db: TillDb, nitetapId: string): Promise<number> {
-  let pending = 0;
-  await db.queue
-    .where('nitetapId')
-    .equals(nitetapId)
-    .each((op) => {
-      pending += op.debitNc;
-    });
-  return pending;
-}
-
 /** Runs `work` holding this till's signing lock: one tab signs at a time, so no two ops share a `seq`. */
 async function withSigningLock<T>(work: () => Promise<T>): Promise<T> {
   if (typeof navigator !== 'undefined' && navigator.locks) {
@@ -151,11 +116,13 @@ async function withSigningLock<T>(work: () => Promise<T>): Promise<T> {
  */
 export function charge(db: TillDb, request: Charge, ctx: ChargeContext): Promise<ChargeOutcome> {
   const fields = fieldsOf(request);
-  const refuse = (reason: ChargeRefusal): ChargeOutcome => ({
+  const refusal = (reason: ChargeRefusal, message: string): ChargeOutcome => ({
     ok: false,
     reason,
-    message: REFUSAL_TEXT[reason],
+    message,
   });
+  const refuse = (reason: Exclude<ChargeRefusal, CapRefusal>) =>
+    refusal(reason, REFUSAL_TEXT[reason]);
   if (fields.nitetapId !== null) fields.nitetapId = fields.nitetapId.trim().toLowerCase();
   if (fields.nitetapId !== null && !TAG.test(fields.nitetapId))
     return Promise.resolve(refuse('bad_tag'));
@@ -184,7 +151,7 @@ export function charge(db: TillDb, request: Charge, ctx: ChargeContext): Promise
         }
         const tag = fields.nitetapId;
         const snapshot = tag ? await db.wallets.get(tag) : undefined;
-        const pendingNc = tag ? await pendingNcFor(db, tag) : 0;
+        const pendingNc = tag ? await pendingNcFor(db, tag, snapshot !== undefined) : 0;
         const debits = isNcDebit(fields);
         if (tag && (debits || request.kind === 'topup')) {
           const blocked = (await db.blocked.get(tag)) !== undefined;
@@ -197,7 +164,14 @@ export function charge(db: TillDb, request: Charge, ctx: ChargeContext): Promise
               amountNc: fields.amountNc,
               policy,
             });
-            if (!verdict.ok) return refuse(verdict.reason);
+            if (!verdict.ok) {
+              const { reason } = verdict;
+              if (reason === 'blocked_tag' || reason === 'insufficient_balance')
+                return refuse(reason);
+              const kind = request.kind === 'cashout' ? 'cashout' : 'sale';
+              const figures = { kind, policy, pendingNc, amountNc: fields.amountNc } as const;
+              return refusal(reason, capRefusalText(reason, figures));
+            }
           } else if (blocked) {
             return refuse('blocked_tag');
           }

@@ -1,5 +1,5 @@
 import { createSignal, Show } from 'solid-js';
-import { pendingNcFor } from '../ops/charge.ts';
+import { pendingNcFor } from '../ops/pending.ts';
 import { createLiveQueryOf } from '../state/live.ts';
 import { useTill } from '../state/till-store.tsx';
 import { nc } from './format.ts';
@@ -22,11 +22,11 @@ export function GuestField(props: { value: string; onChange: (tag: string) => vo
     tag,
     async (t) => {
       if (!t) return null;
-      const [snapshot, blocked, pending] = await Promise.all([
+      const [snapshot, blocked] = await Promise.all([
         till.db.wallets.get(t),
         till.db.blocked.get(t),
-        pendingNcFor(till.db, t),
       ]);
+      const pending = await pendingNcFor(till.db, t, snapshot !== undefined);
       return { snapshot, blocked: blocked !== undefined, pending };
     },
     null,
@@ -52,7 +52,7 @@ export function GuestField(props: { value: string; onChange: (tag: string) => vo
     try {
       const { scanQrOnce } = await import('./qr-scan.ts');
       const text = await scanQrOnce();
-      props.onChange(text.trim().toLowerCase());
+      if (text !== null) props.onChange(text.trim().toLowerCase());
       setMessage(null);
     } catch (err) {
       setMessage(`Scan failed: ${err instanceof Error ? err.message : String(err)}`);
@@ -98,7 +98,11 @@ export function GuestField(props: { value: string; onChange: (tag: string) => vo
                   </>
                 )}
               </Show>
-              <Show when={w().pending > 0}> · {nc(w().pending)} not yet synced</Show>
+              {/* With no snapshot, pendingNc also holds what the server has held: not "not yet synced". */}
+              <Show when={w().pending > 0}>
+                {' '}
+                · {nc(w().pending)} {w().snapshot ? 'not yet synced' : 'already taken here'}
+              </Show>
             </Show>
           </p>
         )}

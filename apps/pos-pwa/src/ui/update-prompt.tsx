@@ -1,20 +1,35 @@
 import { createEffect, createSignal, Show } from 'solid-js';
 import { useTill } from '../state/till-store.tsx';
+import { updateAppliesItself } from './update-policy.ts';
 
 /**
- * A new version of the till is ready: it is applied by itself only when no
- * op waits in the queue, or when staff agree.
+ * A new version of the till is ready: it installs itself while nobody is
+ * signed in and no op waits (see update-policy.ts); otherwise staff choose
+ * when, so an update never signs a bartender out in the middle of an order.
  */
 export function UpdatePrompt(props: { ready: () => boolean; apply: () => void }) {
   const till = useTill();
   const [dismissed, setDismissed] = createSignal(false);
   createEffect(() => {
-    if (props.ready() && till.queue().count === 0 && !till.sync().syncing) props.apply();
+    const state = {
+      signedIn: till.staff() !== null,
+      queued: till.queue().count,
+      syncing: till.sync().syncing,
+    };
+    if (props.ready() && updateAppliesItself(state)) props.apply();
   });
   return (
     <Show when={props.ready() && !dismissed()}>
       <div class="banner update" data-testid="update-ready">
-        A new version of the till is ready. {till.queue().count} ops still wait to sync.
+        <span>
+          A new version of the till is ready. Updating restarts the till: finish the order first,
+          then sign in again.
+          <Show when={till.queue().count > 0}>
+            {' '}
+            The {till.queue().count} ops waiting to sync are kept.
+          </Show>{' '}
+          With Later, it installs itself when nobody is signed in and every op has synced.
+        </span>
         <button type="button" class="primary" onClick={props.apply}>
           Update now
         </button>
