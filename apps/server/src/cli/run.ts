@@ -1,3 +1,5 @@
+import { causes } from '../db/pg-error.ts';
+
 /**
  * Runs a command-line entry point: its failure is printed as one clear
  * line (no stack trace for an expected problem) and exit code 2.
@@ -8,7 +10,10 @@ export function runCli(main: () => Promise<number>): void {
       process.exitCode = code;
     },
     (err: unknown) => {
-      process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+      // The innermost cause says what went wrong ("connect ECONNREFUSED",
+      // "database … does not exist"); drizzle's wrapper only names the query.
+      const cause = causes(err).at(-1);
+      process.stderr.write(`${cause instanceof Error ? cause.message : String(cause)}\n`);
       process.exitCode = 2;
     },
   );

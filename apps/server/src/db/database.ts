@@ -11,6 +11,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
+import { hasSqlState } from './pg-error.ts';
 import { preparingClient } from './prepared-statements.ts';
 
 type Tables = typeof tables;
@@ -37,6 +38,8 @@ export function rowsOf<T>(result: unknown): T[] {
   return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
 }
 
+const UNDEFINED_TABLE = '42P01';
+
 /** How many migrations exist on disk and how many the database has applied. */
 export async function migrationStatus(db: Db): Promise<{ expected: number; applied: number }> {
   const expected = readMigrationFiles({ migrationsFolder: MIGRATIONS_FOLDER }).length;
@@ -45,8 +48,12 @@ export async function migrationStatus(db: Db): Promise<{ expected: number; appli
       sql`select count(*)::int as n from drizzle.__drizzle_migrations`,
     );
     return { expected, applied: rowsOf<{ n: number }>(result)[0]?.n ?? 0 };
-  } catch {
-    return { expected, applied: 0 };
+  } catch (err) {
+    // No migrations table yet: a fresh database, nothing applied. Any other
+    // failure (server unreachable, no such database) is not an answer, and
+    // saying "not migrated" would send whoever reads it the wrong way.
+    if (hasSqlState(err, UNDEFINED_TABLE)) return { expected, applied: 0 };
+    throw err;
   }
 }
 

@@ -1,5 +1,6 @@
 import { RetryTransaction } from '../ledger/queries.ts';
 import type { Db, Tx } from './database.ts';
+import { causes } from './pg-error.ts';
 
 /** deadlock_detected, serialization_failure, unique_violation (a concurrent insert won). */
 const RETRYABLE = new Set(['40P01', '40001', '23505']);
@@ -18,12 +19,6 @@ const STALE_STATEMENT = new Set(['RevalidateCachedQuery', 'FetchPreparedStatemen
  * any pool size, see db/database.ts).
  */
 const MAX_STALE_REPLAYS = 64;
-
-function causes(err: unknown): unknown[] {
-  const chain: unknown[] = [];
-  for (let e: unknown = err; e; e = (e as { cause?: unknown }).cause) chain.push(e);
-  return chain;
-}
 
 function isRetryable(err: unknown): boolean {
   return causes(err).some((e) => {
