@@ -109,6 +109,12 @@ describe('validateEnvelope rejects with reason schema', () => {
     ['seq 0', { ...sale, seq: 0 }, /^seq: /],
     ['a time not in UTC', { ...sale, at: '2025-06-14T23:15:00+01:00' }, /^at: must be UTC/],
     ['a time without its zone', { ...sale, at: '2025-06-14T23:15:00' }, /^at: /],
+    ['a time in year 0000', { ...sale, at: '0000-01-01T00:00:00Z' }, /^at: year 0000/],
+    [
+      'a basis time in year 0000',
+      { ...sale, basis: { ...sale.basis, asOf: '0000-06-01T00:00:00Z' } },
+      /^basis\.asOf: year 0000/,
+    ],
     // Text PostgreSQL or RFC 8785 cannot take.
     ['a NUL in the staff id', { ...sale, staffId: 'bar\u0000tender' }, /without NUL/],
     [

@@ -3,8 +3,8 @@ import { z } from 'zod';
 /**
  * Version of the till sync protocol (shared/docs/sync-protocol.md).
  * History: 1 — first version: envelope v1, push, pull.
- * 2 — times may end in "+00:00" as well as "Z" (both RFC 3339 UTC); a
- * till of version 1 is still understood.
+ * 2 — times may end in "+00:00" as well as "Z" (both RFC 3339 UTC), and
+ * not be in year 0000; a till of version 1 is still understood.
  * Bump it with any change to the wire schemas in this folder; the wire
  * snapshot test fails until you do.
  */
@@ -21,10 +21,14 @@ const minor = z.int().min(0);
 /**
  * RFC 3339 time in UTC, fractions allowed: "Z" as `toISOString` writes it,
  * or "+00:00" as many other languages' libraries do (the same instant).
+ * Year 0000 is valid RFC 3339 but no PostgreSQL timestamp: reports and
+ * analytics read these times as one, so a till's broken clock must not
+ * store it (its push would fail, or every report after it).
  */
 const utcTime = z.iso
   .datetime({ offset: true })
-  .regex(/(?:Z|\+00:00)$/, 'must be UTC: end in Z or +00:00');
+  .regex(/(?:Z|\+00:00)$/, 'must be UTC: end in Z or +00:00')
+  .regex(/^(?!0000-)/, 'year 0000 is not a valid time');
 
 /** NFC tag UID: 8 to 32 hex digits, compared lower-case. */
 export const nitetapIdSchema = z
