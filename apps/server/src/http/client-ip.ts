@@ -1,16 +1,30 @@
+import { isIP } from 'node:net';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context } from 'hono';
 
-/**
- * The caller's address for audit and security logs. Behind nginx the first
- * X-Forwarded-For hop is the client; in-process test requests have no socket.
- */
-export function clientIp(c: Context): string | null {
-  const forwarded = c.req.header('x-forwarded-for')?.split(',')[0]?.trim();
-  if (forwarded) return forwarded;
+/** The socket's peer, or null for in-process requests (tests), which have none. */
+function peerAddress(c: Context): string | null {
   try {
     return getConnInfo(c).remote.address ?? null;
   } catch {
     return null;
   }
+}
+
+const isLoopback = (address: string) => address === '::1' || /^(?:::ffff:)?127\./.test(address);
+
+/**
+ * The caller's address, for rate limits, audit and security logs. Only a
+ * proxy on this host (nginx, as infra/ deploys it, which replaces the
+ * header with the address it saw) may say who the client is: from any other
+ * peer, X-Forwarded-For is the client's own claim and would let it pick the
+ * address its rate limits count against.
+ */
+export function clientIp(c: Context): string | null {
+  const peer = peerAddress(c);
+  if (peer === null || isLoopback(peer)) {
+    const forwarded = c.req.header('x-forwarded-for')?.split(',')[0]?.trim();
+    if (forwarded && isIP(forwarded)) return forwarded;
+  }
+  return peer;
 }
