@@ -9,14 +9,12 @@
 #   NITEOS_BACKUP_DIR    [/var/backups/niteos]
 #   NITEOS_BACKUP_KEEP   how many dumps to keep [14]
 set -euo pipefail
+# shellcheck source-path=SCRIPTDIR source=env-file.sh
+. "$(dirname "${BASH_SOURCE[0]}")/env-file.sh"
 
 env_file="${NITEOS_ENV_FILE:-/etc/niteos/niteos.env}"
-if [[ -r "$env_file" ]]; then
-  set -a
-  # shellcheck disable=SC1090
-  . "$env_file"
-  set +a
-fi
+# Read as systemd reads it for the server: never run as shell.
+if [[ -r "$env_file" ]]; then load_env_file "$env_file"; fi
 : "${DATABASE_URL:?set DATABASE_URL (or NITEOS_ENV_FILE)}"
 backup_dir="${NITEOS_BACKUP_DIR:-/var/backups/niteos}"
 keep="${NITEOS_BACKUP_KEEP:-14}"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Deploys one NiteOS release: pull, install, build, migrate, switch, restart,
-# health check; on a failed health check it switches back to the previous
-# release, restarts that and exits 1. Releases live side by side:
+# Deploys one NiteOS release: pull, install, build, migrate, switch, rolling
+# restart; if a port does not come up healthy it switches back to the previous
+# release, restarts the ports it had restarted and exits 1. Releases live side
+# by side:
 #
 #   $NITEOS_HOME/releases/<UTC time>-<commit>/   one checkout per deploy
 #   $NITEOS_HOME/current -> releases/...         what systemd and nginx run
@@ -13,50 +14,59 @@
 #   NITEOS_ENV_FILE       server settings, read for the migration [/etc/niteos/niteos.env]
 #   NITEOS_PORTS          ports of the server processes, one systemd unit each [8081]
 #   NITEOS_KEEP_RELEASES  releases kept on disk, current and previous included [5]
-#   NITEOS_RESTART_CMD    [systemctl restart niteos@<port>.service for every port]
-#   NITEOS_HEALTH_CMD     [each port's /api/health answers 200 within NITEOS_HEALTH_TIMEOUT s]
-#   NITEOS_HEALTH_TIMEOUT [60]
-# The two commands run with bash -c and see NITEOS_HOME, NITEOS_PORTS and
+#   NITEOS_RESTART_CMD    restarts the one port NITEOS_PORT [systemctl restart niteos@$NITEOS_PORT.service]
+#   NITEOS_HEALTH_TIMEOUT seconds each port has, after its restart, to answer
+#                         200 on /api/health before the deploy gives up [60]
+# NITEOS_RESTART_CMD runs with bash -c and sees NITEOS_PORT, NITEOS_HOME and
 # NITEOS_ENV_FILE, so a test can run the whole script for real without systemd.
 set -euo pipefail
+# shellcheck source-path=SCRIPTDIR source=env-file.sh
+. "$(dirname "${BASH_SOURCE[0]}")/env-file.sh"
 
 : "${NITEOS_REPO:?set NITEOS_REPO (the git URL to deploy from)}"
 ref="${NITEOS_REF:-main}"
 export NITEOS_HOME="${NITEOS_HOME:-/opt/niteos}"
 export NITEOS_ENV_FILE="${NITEOS_ENV_FILE:-/etc/niteos/niteos.env}"
-export NITEOS_PORTS="${NITEOS_PORTS:-8081}"
+read -ra ports <<<"${NITEOS_PORTS:-8081}"
 keep="${NITEOS_KEEP_RELEASES:-5}"
 health_timeout="${NITEOS_HEALTH_TIMEOUT:-60}"
 
-default_restart() {
-  local port
-  for port in $NITEOS_PORTS; do
-    # One process at a time: the others keep serving through nginx meanwhile.
-    systemctl restart "niteos@$port.service"
-  done
-}
-
-default_health() {
-  local port deadline
-  deadline=$((SECONDS + health_timeout))
-  for port in $NITEOS_PORTS; do
-    until curl --silent --fail --max-time 3 --output /dev/null "http://127.0.0.1:$port/api/health"; do
-      if ((SECONDS >= deadline)); then
-        echo "deploy.sh: port $port not healthy after ${health_timeout}s" >&2
-        return 1
-      fi
-      sleep 1
-    done
-  done
-}
-
-# The lock's descriptor is closed for the commands: a server they start must not
+# The lock's descriptor is closed for the command: a server it starts must not
 # hold the deploy lock for as long as it runs.
-restart() {
-  if [[ -n "${NITEOS_RESTART_CMD:-}" ]]; then bash -c "$NITEOS_RESTART_CMD" 9>&-; else default_restart; fi
+restart_port() {
+  if [[ -n "${NITEOS_RESTART_CMD:-}" ]]; then
+    NITEOS_PORT="$1" bash -c "$NITEOS_RESTART_CMD" 9>&-
+  else
+    systemctl restart "niteos@$1.service"
+  fi
 }
-healthy() {
-  if [[ -n "${NITEOS_HEALTH_CMD:-}" ]]; then bash -c "$NITEOS_HEALTH_CMD" 9>&-; else default_health; fi
+
+# The unit is Type=exec: `systemctl restart` returns once node runs, not once it
+# listens, so only /api/health (readiness) says the port serves again.
+ready() {
+  local port="$1" deadline=$((SECONDS + health_timeout))
+  until curl --silent --fail --max-time 3 --output /dev/null "http://127.0.0.1:$port/api/health"; do
+    if ((SECONDS >= deadline)); then
+      echo "deploy.sh: port $port not healthy after ${health_timeout}s" >&2
+      return 1
+    fi
+    sleep 1
+  done
+}
+
+# Restarts the given ports one at a time, the next only once the last answers
+# ready: all the others keep serving through nginx meanwhile, and a release that
+# does not come up stops at its first port. Leaves the ports it restarted, the
+# failed one last, in `restarted`.
+restarted=()
+rolling_restart() {
+  local port
+  restarted=()
+  for port in "$@"; do
+    step "restart port $port"
+    restarted+=("$port")
+    restart_port "$port" && ready "$port" || return 1
+  done
 }
 step() { echo "deploy.sh: $*"; }
 
@@ -93,32 +103,32 @@ step "release $release"
   step "build"
   pnpm build
   step "migrate"
-  if [[ -r "$NITEOS_ENV_FILE" ]]; then
-    set -a
-    # shellcheck disable=SC1090
-    . "$NITEOS_ENV_FILE"
-    set +a
-  fi
+  # Read as systemd reads it for the units: never run as shell.
+  if [[ -r "$NITEOS_ENV_FILE" ]]; then load_env_file "$NITEOS_ENV_FILE"; fi
   # Before the switch: a failed migration leaves the running release alone.
   # Migrations only add, so the previous release still runs on the new schema.
   pnpm db:migrate
 )
 
-step "switch current to $(basename "$release") and restart"
+step "switch current to $(basename "$release") and restart ports ${ports[*]} one by one"
 switch_to "$release"
-if restart && healthy; then
+if rolling_restart "${ports[@]}"; then
   step "healthy: $(basename "$release") is live"
 else
   if [[ -z "$previous" ]]; then
     echo "deploy.sh: $(basename "$release") is not healthy and there is no previous release to roll back to" >&2
     exit 1
   fi
-  echo "deploy.sh: $(basename "$release") is not healthy; rolling back to $(basename "$previous")" >&2
+  echo "deploy.sh: $(basename "$release") is not healthy; rolling back to $(basename "$previous") on ports ${restarted[*]}" >&2
+  # The ports not reached yet never stopped running the previous release.
   switch_to "$previous"
-  if restart && healthy; then
+  # The failed port first: it is the one serving nothing.
+  back=()
+  for ((i = ${#restarted[@]} - 1; i >= 0; i--)); do back+=("${restarted[i]}"); done
+  if rolling_restart "${back[@]}"; then
     echo "deploy.sh: rolled back to $(basename "$previous"), which is healthy" >&2
   else
-    echo "deploy.sh: rolled back to $(basename "$previous"), which is NOT healthy either" >&2
+    echo "deploy.sh: rolled back to $(basename "$previous"), which is NOT healthy either (port ${restarted[-1]})" >&2
   fi
   exit 1
 fi

@@ -12,6 +12,8 @@
 # Node.js: Debian 12 ships 18.x but NiteOS needs >= 20.19, so the fix installs
 # NodeSource's nodejs 20 (their signed apt repository). pnpm comes from npm.
 set -euo pipefail
+# shellcheck source-path=SCRIPTDIR source=env-file.sh
+. "$(dirname "${BASH_SOURCE[0]}")/env-file.sh"
 
 mode=apply
 case "${1:-}" in
@@ -125,10 +127,39 @@ ensure "PostgreSQL answers on 127.0.0.1:5432" postgres_up fix_postgres_up
 
 role_ok() { [[ "$(psql_admin -c "select 1 from pg_roles where rolname = 'niteos'")" == 1 ]]; }
 db_ok() { [[ "$(psql_admin -c "select 1 from pg_database where datname = 'niteos'")" == 1 ]]; }
+# The server logs in with the password in the settings file's DATABASE_URL, so
+# the role's password always comes from there when the file has one: a host
+# rebuilt around an existing settings file must not get a password no one knows.
+# DATABASE_URL as the units get it from the settings file (not from our caller).
+settings_url() {
+  (
+    unset DATABASE_URL
+    load_env_file "$ENV_FILE" 2>/dev/null && printf '%s' "${DATABASE_URL:-}"
+  )
+}
+settings_password() {
+  local url
+  url="$(settings_url)" || return 1
+  [[ $url =~ ^postgres(ql)?://niteos:([^@/]+)@127\.0\.0\.1:5432/niteos$ ]] || return 1
+  # Percent-decoded, as the server's driver reads the URL.
+  printf '%b' "${BASH_REMATCH[2]//%/\\x}"
+}
+# Runs one statement with :'password' quoted by psql, whatever the password holds.
+with_password() {
+  printf '%s\n' "$1" | psql_admin -v ON_ERROR_STOP=1 -v password="$2"
+}
+set_role_password() { with_password "alter role niteos password :'password'" "$1"; }
 db_password=""
 fix_role() {
-  db_password="$(openssl rand -hex 24)"
-  psql_admin -c "create role niteos login password '$db_password'"
+  if [[ -f $ENV_FILE ]]; then
+    db_password="$(settings_password)" || {
+      echo "preflight.sh: $ENV_FILE has no DATABASE_URL for niteos@127.0.0.1:5432/niteos to take the password from" >&2
+      return 1
+    }
+  else
+    db_password="$(openssl rand -hex 24)"
+  fi
+  with_password "create role niteos login password :'password'" "$db_password"
 }
 fix_db() { psql_admin -c "create database niteos owner niteos"; }
 ensure "database role niteos" role_ok fix_role
@@ -146,7 +177,7 @@ fix_env() {
     if [[ -z $db_password ]]; then
       # The role existed before: set a new password we can write down.
       db_password="$(openssl rand -hex 24)"
-      psql_admin -c "alter role niteos password '$db_password'"
+      set_role_password "$db_password"
     fi
     local name="${NITEOS_SERVER_NAME:-$(hostname -f)}"
     cat >"$ENV_FILE" <<SETTINGS
@@ -164,24 +195,50 @@ SETTINGS
 }
 ensure "settings $ENV_FILE (640 root:niteos)" env_ok fix_env
 
-# --- firewall: 22, 80 and 443 in, nothing else ------------------------------
+# Whatever happened to the role or the file since (a restored cluster, an edited
+# URL), the server must be able to log in with what the file says.
+settings_login_ok() {
+  local url
+  url="$(settings_url)" || return 1
+  [[ -n $url ]] && psql --no-psqlrc -qtAX --dbname="$url" -c 'select 1' >/dev/null 2>&1
+}
+fix_settings_login() {
+  local password
+  password="$(settings_password)" || return 1
+  set_role_password "$password"
+}
+if [[ -r $ENV_FILE ]]; then
+  ensure "DATABASE_URL in $ENV_FILE logs in" settings_login_ok fix_settings_login
+elif [[ -e $ENV_FILE ]]; then
+  problem "cannot read $ENV_FILE to try its DATABASE_URL (run as root)"
+fi
+
+# --- firewall: deny in by default, 22, 80 and 443 open --------------------
+# Rules someone added by hand (an exporter, another SSH port) stay: the fix only
+# adds what NiteOS needs, and the report names the others.
+ufw_status() { ufw status verbose 2>/dev/null; }
 ufw_ok() {
-  local status
-  status="$(ufw status verbose 2>/dev/null)" || return 1
+  local status port
+  status="$(ufw_status)" || return 1
   grep -q '^Status: active' <<<"$status" || return 1
   grep -q 'Default: deny (incoming)' <<<"$status" || return 1
-  local allowed
-  allowed="$(awk '/ALLOW IN/ {print $1}' <<<"$status" | sed 's/ (v6)//' | sort -u | tr '\n' ' ')"
-  [[ "$allowed" == "22/tcp 443/tcp 80/tcp " ]]
+  for port in 22 80 443; do
+    grep -Eq "^$port/tcp +ALLOW IN +Anywhere *\$" <<<"$status" || return 1
+  done
+}
+ufw_others() {
+  { ufw_status || true; } | awk '/ALLOW IN/ && $1 !~ /^(22|80|443)\/tcp$/ {print $1}' | sort -u | tr '\n' ' '
 }
 fix_ufw() {
-  ufw --force reset >/dev/null
   ufw default deny incoming >/dev/null
   ufw default allow outgoing >/dev/null
+  # `ufw allow` skips a rule that exists, so a re-run adds nothing twice.
   for port in 22 80 443; do ufw allow "$port/tcp" >/dev/null; done
   ufw --force enable >/dev/null
 }
-ensure "firewall (ufw) allows only 22, 80, 443 in" ufw_ok fix_ufw
+ensure "firewall (ufw) denies in, allows 22, 80, 443" ufw_ok fix_ufw
+others="$(ufw_others)"
+[[ -z $others ]] || ok "firewall also allows, added by hand: ${others% }"
 
 # Databases and server processes must listen on loopback only, whatever the firewall says.
 exposed() {

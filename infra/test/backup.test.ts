@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, expect, test } from 'vitest';
@@ -95,17 +95,24 @@ describeWithServers('postgres', 'database backup and restore', (suite) => {
     const storage = await suite.storage();
     const backupDir = await mkdtemp(path.join(tmpdir(), 'niteos-backups-'));
     cleanup.push(() => rm(backupDir, { recursive: true, force: true }));
+    // DATABASE_URL from the server's settings file, next to a value with spaces
+    // that systemd takes as one value (and bash, sourcing the file, as a command).
+    const envFile = path.join(backupDir, 'niteos.env');
+    await writeFile(
+      envFile,
+      `DATABASE_URL=${storage.env.DATABASE_URL}\nNITEOS_BOOTSTRAP_ADMIN_PASSWORD='a long one'\n`,
+    );
     const run = await runScript('backup.sh', [], {
-      DATABASE_URL: storage.env.DATABASE_URL as string,
-      NITEOS_BACKUP_DIR: backupDir,
-      NITEOS_ENV_FILE: '/nonexistent',
+      NITEOS_BACKUP_DIR: path.join(backupDir, 'dumps'),
+      NITEOS_ENV_FILE: envFile,
     });
+    expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    const [dump] = await readdir(backupDir);
+    const [dump] = await readdir(path.join(backupDir, 'dumps'));
     const before = await runLedgerVerify(storage);
     const refused = await runScript(
       'restore.sh',
-      [path.join(backupDir, dump as string), storage.env.DATABASE_URL as string],
+      [path.join(backupDir, 'dumps', dump as string), storage.env.DATABASE_URL as string],
       {},
     );
     expect(refused.code).toBe(1);

@@ -17,14 +17,14 @@ const git = promisify(execFile);
 /**
  * infra/deploy.sh for real: it clones this repository's HEAD from a local
  * bare repo, installs, builds, migrates a real PostgreSQL database and
- * restarts a real server process. Only the restart is a stand-in for
- * systemctl (a script that stops the old process and starts the new one from
- * `current`); the health check is the script's own.
+ * restarts two real server processes. Only the restart is a stand-in for
+ * systemctl (a script that stops the port's old process and starts the new
+ * one from `current`); the health check is the script's own.
  */
 
-// What `systemctl restart niteos@PORT` does, without systemd: stop, start from current.
+// What `systemctl restart niteos@$NITEOS_PORT` does, without systemd: stop, start from current.
 const RESTART = `set -euo pipefail
-pidfile="$NITEOS_HOME/server.pid"
+pidfile="$NITEOS_HOME/server-$NITEOS_PORT.pid"
 if [[ -f "$pidfile" ]]; then
   pid="$(cat "$pidfile")"
   kill -TERM "$pid" 2>/dev/null || true
@@ -32,7 +32,7 @@ if [[ -f "$pidfile" ]]; then
 fi
 cd "$NITEOS_HOME/current"
 set -a; . "$NITEOS_ENV_FILE"; set +a
-PORT="$NITEOS_PORTS" HOST=127.0.0.1 setsid node --import tsx apps/server/src/index.ts \\
+PORT="$NITEOS_PORT" HOST=127.0.0.1 setsid node --import tsx apps/server/src/index.ts \\
   >>"$NITEOS_HOME/server.log" 2>&1 </dev/null &
 echo $! >"$pidfile"
 `;
@@ -41,12 +41,14 @@ describeWithServers('postgres', 'deploy.sh with a local bare repo', (suite) => {
   let dir: string;
   let home: string;
   let origin: string;
-  let port: number;
+  let ports: number[];
   let env: Record<string, string>;
 
   const deploy = () => runScript('deploy.sh', [], env, 600_000);
-  const serverPid = async () => Number(await readFile(path.join(home, 'server.pid'), 'utf8'));
-  const health = () => fetch(`http://127.0.0.1:${port}/api/health`).then((r) => r.status);
+  const serverPid = async (port: number) =>
+    Number(await readFile(path.join(home, `server-${port}.pid`), 'utf8'));
+  const health = (port: number) =>
+    fetch(`http://127.0.0.1:${port}/api/health`).then((r) => r.status);
   const explain = async (run: ScriptRun) =>
     `${run.stdout}\n${run.stderr}\n--- server.log ---\n${await readFile(path.join(home, 'server.log'), 'utf8').catch(() => '')}`;
 
@@ -55,7 +57,7 @@ describeWithServers('postgres', 'deploy.sh with a local bare repo', (suite) => {
     dir = await mkdtemp(path.join(tmpdir(), 'niteos-deploy-'));
     home = path.join(dir, 'niteos');
     origin = path.join(dir, 'origin.git');
-    port = await freePort();
+    ports = [await freePort(), await freePort()];
     await git('git', ['init', '--quiet', '--bare', '--initial-branch=main', origin]);
     await git('git', ['push', '--quiet', origin, 'HEAD:refs/heads/main'], { cwd: REPO_ROOT });
     const envFile = path.join(dir, 'niteos.env');
@@ -70,22 +72,25 @@ describeWithServers('postgres', 'deploy.sh with a local bare repo', (suite) => {
       NITEOS_REF: 'main',
       NITEOS_HOME: home,
       NITEOS_ENV_FILE: envFile,
-      NITEOS_PORTS: String(port),
+      NITEOS_PORTS: ports.join(' '),
       NITEOS_RESTART_CMD: RESTART,
       NITEOS_HEALTH_TIMEOUT: '30',
     };
   });
   afterAll(async () => {
-    const pid = await serverPid().catch(() => 0);
-    if (pid) {
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {}
+    for (const port of ports) {
+      const pid = await serverPid(port).catch(() => 0);
+      if (pid) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {}
+      }
     }
     await rm(dir, { recursive: true, force: true });
   });
 
-  test('deploys a release, then rolls back one whose health check fails', async () => {
+  test('deploys a release to both ports, then rolls back one that crashes on the first', async () => {
+    const [p1, p2] = ports as [number, number];
     const first = await deploy();
     expect(first.code, await explain(first)).toBe(0);
     expect(first.stdout).toMatch(/healthy: \d{8}T\d{6}Z-[0-9a-f]{12} is live/);
@@ -93,11 +98,13 @@ describeWithServers('postgres', 'deploy.sh with a local bare repo', (suite) => {
     expect(path.dirname(release1)).toBe(await realpath(path.join(home, 'releases')));
     // The build ran in the release: nginx serves these files from current/.
     expect(await readdir(path.join(release1, 'apps/pos-pwa/dist'))).toContain('index.html');
-    expect(await health()).toBe(200);
-    const pid1 = await serverPid();
-    expect(await realpath(`/proc/${pid1}/cwd`)).toBe(release1);
+    const pids1 = [await serverPid(p1), await serverPid(p2)];
+    for (const [i, port] of ports.entries()) {
+      expect(await health(port)).toBe(200);
+      expect(await realpath(`/proc/${pids1[i]}/cwd`)).toBe(release1);
+    }
 
-    // The next commit crashes at start: the health check must fail and undo the switch.
+    // The next commit crashes at start: the first port's check fails and undoes the switch.
     const work = path.join(dir, 'work');
     await git('git', ['clone', '--quiet', origin, work]);
     const entry = path.join(work, 'apps/server/src/index.ts');
@@ -106,15 +113,30 @@ describeWithServers('postgres', 'deploy.sh with a local bare repo', (suite) => {
     await git('git', [...commit, '--quiet', '-am', 'break the server'], { cwd: work });
     await git('git', ['push', '--quiet', 'origin', 'main'], { cwd: work });
 
+    // The second port keeps serving the old release all along.
+    let deploying = true;
+    const secondPort: number[] = [];
+    const watch = (async () => {
+      while (deploying) {
+        secondPort.push(await health(p2).catch(() => 0));
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    })();
     const second = await deploy();
+    deploying = false;
+    await watch;
     expect(second.code, await explain(second)).toBe(1);
+    expect(second.stderr).toContain(`port ${p1} not healthy`);
     expect(second.stderr).toMatch(/is not healthy; rolling back to/);
     expect(second.stderr).toContain(`rolled back to ${path.basename(release1)}, which is healthy`);
     expect(await readlink(path.join(home, 'current'))).toBe(release1);
-    expect(await health()).toBe(200);
-    const pid2 = await serverPid();
-    expect(pid2).not.toBe(pid1);
-    expect(await realpath(`/proc/${pid2}/cwd`)).toBe(release1);
+    expect(secondPort.length).toBeGreaterThan(10);
+    expect(secondPort.every((status) => status === 200)).toBe(true);
+    expect(await serverPid(p2)).toBe(pids1[1]);
+    expect(await health(p1)).toBe(200);
+    const pid = await serverPid(p1);
+    expect(pid).not.toBe(pids1[0]);
+    expect(await realpath(`/proc/${pid}/cwd`)).toBe(release1);
     // The broken release stays on disk for a look, but nothing runs it.
     const releases = await readdir(path.join(home, 'releases'));
     expect(releases.filter((r) => !r.startsWith('.'))).toHaveLength(2);

@@ -1,5 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
-import { copyFile, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { chmod, copyFile, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -75,6 +75,35 @@ describe('preflight.sh --check', () => {
     }
   });
 
+  test('accepts firewall rules added by hand next to 22, 80 and 443 (a fake ufw)', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'niteos-ufw-'));
+    const status = [
+      'Status: active',
+      'Default: deny (incoming), allow (outgoing), disabled (routed)',
+      '',
+      'To                         Action      From',
+      '--                         ------      ----',
+      '22/tcp                     ALLOW IN    Anywhere',
+      '80/tcp                     ALLOW IN    Anywhere',
+      '443/tcp                    ALLOW IN    Anywhere',
+      '9100/tcp                   ALLOW IN    10.0.0.0/8',
+      '2222/tcp                   ALLOW IN    Anywhere',
+      '22/tcp (v6)                ALLOW IN    Anywhere (v6)',
+    ].join('\n');
+    await writeFile(path.join(dir, 'ufw'), `#!/bin/sh\ncat <<'STATUS'\n${status}\nSTATUS\n`);
+    await chmod(path.join(dir, 'ufw'), 0o755);
+    try {
+      const result = await runScript('preflight.sh', ['--check'], {
+        PATH: `${dir}:${process.env.PATH ?? '/usr/bin:/bin'}`,
+      });
+      const { ok } = findings(result.stdout);
+      expect(ok).toContain('firewall (ufw) denies in, allows 22, 80, 443');
+      expect(ok).toContain('firewall also allows, added by hand: 2222/tcp 9100/tcp');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   test('refuses unknown arguments', async () => {
     const result = await runScript('preflight.sh', ['--fix-everything'], {});
     expect(result.code).toBe(2);
@@ -92,7 +121,14 @@ describe('infra shell scripts', () => {
       console.warn('shellcheck not installed: scripts not linted');
       return;
     }
-    const scripts = ['preflight.sh', 'deploy.sh', 'backup.sh', 'restore.sh', 'nginx/render.sh'];
+    const scripts = [
+      'preflight.sh',
+      'deploy.sh',
+      'backup.sh',
+      'restore.sh',
+      'env-file.sh',
+      'nginx/render.sh',
+    ];
     const { stdout } = await run(
       'shellcheck',
       scripts.map((s) => path.join(REPO_ROOT, 'infra', s)),

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, test } from 'vitest';
+import { ConfigError, readConfig } from '../../apps/server/src/env.ts';
 import { REPO_ROOT } from '../../apps/server/test/support/server-process.ts';
 
 const run = promisify(execFile);
@@ -71,7 +72,15 @@ describe.skipIf(skip !== null)(`systemd units${skip ? ` (skipped: ${skip})` : ''
     expect(settings.get('Environment')).toContain('HOST=127.0.0.1');
     expect(one('EnvironmentFile')).toBe('/etc/niteos/niteos.env');
     expect(one('Restart')).toBe('on-failure');
-    expect(Number.parseInt(one('TimeoutStopSec') ?? '0', 10)).toBeGreaterThanOrEqual(30);
+    // systemd SIGKILLs a process still draining after TimeoutStopSec: the server
+    // must refuse any drain time that would not end (plus 2 s for connections
+    // and some for closing the pools) before that.
+    const stopSec = /^(\d+)s$/.exec(one('TimeoutStopSec') ?? '')?.[1];
+    expect(stopSec, 'TimeoutStopSec in seconds').toBeDefined();
+    const tooLongMs = Number(stopSec) * 1000 - 10_000 + 1;
+    expect(() => readConfig({ NITEOS_SHUTDOWN_TIMEOUT_MS: String(tooLongMs) })).toThrow(
+      ConfigError,
+    );
     for (const [key, value] of Object.entries({
       NoNewPrivileges: 'yes',
       ProtectSystem: 'strict',

@@ -1,0 +1,188 @@
+import { execFile } from 'node:child_process';
+import { chmod, mkdir, mkdtemp, readFile, readlink, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, test } from 'vitest';
+import { runScript } from './support/scripts.ts';
+
+const git = promisify(execFile);
+
+/**
+ * infra/deploy.sh's rolling restart, with systemctl, curl and pnpm replaced on
+ * PATH by scripts that write down what they are asked. The fake systemctl
+ * notes which release a port now runs; the fake curl answers a port's
+ * /api/health 503 on its first poll after a restart (node is still booting),
+ * then 200, unless the release it runs has a file BROKEN that names the port
+ * (the release crashes there at start): it never answers 200 then.
+ */
+const FAKES = {
+  systemctl: `#!/usr/bin/env bash
+set -euo pipefail
+[[ $1 == restart ]] || exit 2
+port="\${2#niteos@}"; port="\${port%.service}"
+release="$(readlink -f "$NITEOS_HOME/current")"
+echo "$release" >"$FAKE_STATE/$port.release"
+echo 0 >"$FAKE_STATE/$port.polls"
+echo "restart $port $(basename "$release")" >>"$FAKE_STATE/log"
+`,
+  curl: `#!/usr/bin/env bash
+set -euo pipefail
+url="\${*: -1}"; port="\${url#http://127.0.0.1:}"; port="\${port%%/*}"
+polls=$(($(cat "$FAKE_STATE/$port.polls") + 1))
+echo "$polls" >"$FAKE_STATE/$port.polls"
+release="$(cat "$FAKE_STATE/$port.release")"
+if ((polls >= 2)) && ! grep -qx "$port" "$release/BROKEN" 2>/dev/null; then
+  echo "health $port ok" >>"$FAKE_STATE/log"
+else
+  echo "health $port down" >>"$FAKE_STATE/log"
+  exit 22
+fi
+`,
+  pnpm: `#!/usr/bin/env bash
+set -euo pipefail
+if [[ $1 == db:migrate ]]; then
+  printf '%s' "$NITEOS_BOOTSTRAP_ADMIN_PASSWORD" >"$FAKE_STATE/migrate-password"
+  printf '%s' "$NITEOS_JWT_SECRET" >"$FAKE_STATE/migrate-secret"
+fi
+`,
+};
+
+/** A fresh host and origin with one good commit; `deploy` runs deploy.sh there. */
+async function createHost(cleanup: string[]) {
+  const dir = await mkdtemp(path.join(tmpdir(), 'niteos-rolling-'));
+  cleanup.push(dir);
+  const home = path.join(dir, 'niteos');
+  const state = path.join(dir, 'state');
+  const work = path.join(dir, 'work');
+  const bin = path.join(dir, 'bin');
+  const origin = path.join(dir, 'origin.git');
+  await mkdir(state);
+  await mkdir(bin);
+  for (const [name, text] of Object.entries(FAKES)) {
+    await writeFile(path.join(bin, name), text);
+    await chmod(path.join(bin, name), 0o755);
+  }
+  await git('git', ['init', '--quiet', '--bare', '--initial-branch=main', origin]);
+  await git('git', ['clone', '--quiet', origin, work]);
+  const commit = async (file: string, text: string) => {
+    await writeFile(path.join(work, file), text);
+    await git('git', ['add', file], { cwd: work });
+    const who = ['-c', 'user.name=test', '-c', 'user.email=test@niteos.test'];
+    await git('git', [...who, 'commit', '--quiet', '-m', `add ${file}`], { cwd: work });
+    await git('git', ['push', '--quiet', 'origin', 'main'], { cwd: work });
+  };
+  await commit('README', 'a release');
+  // Values systemd reads as one value each; sourced by bash, the first runs `long`.
+  const envFile = path.join(dir, 'niteos.env');
+  await writeFile(
+    envFile,
+    [
+      '# as an operator would add the first admin',
+      "NITEOS_BOOTSTRAP_ADMIN_PASSWORD='a long one'",
+      'NITEOS_JWT_SECRET=$(touch pwned) and `touch pwned`',
+      '',
+    ].join('\n'),
+  );
+  const env = {
+    PATH: `${bin}:${process.env.PATH ?? '/usr/bin:/bin'}`,
+    FAKE_STATE: state,
+    NITEOS_REPO: origin,
+    NITEOS_HOME: home,
+    NITEOS_ENV_FILE: envFile,
+    NITEOS_PORTS: `${P1} ${P2}`,
+    NITEOS_HEALTH_TIMEOUT: '3',
+  };
+  return {
+    state,
+    commit,
+    deploy: () => runScript('deploy.sh', [], env),
+    current: async () => path.basename(await readlink(path.join(home, 'current'))),
+    /** What the fakes saw since the last call; repeated polls of one state count once. */
+    async takeLog(): Promise<string[]> {
+      const file = path.join(state, 'log');
+      const lines = (await readFile(file, 'utf8').catch(() => '')).split('\n').filter(Boolean);
+      await writeFile(file, '');
+      return lines.filter((l, i) => l !== lines[i - 1]);
+    },
+  };
+}
+
+const [P1, P2] = ['18081', '18082'];
+
+describe('deploy.sh restarts one port at a time (systemctl, curl, pnpm faked)', () => {
+  const cleanup: string[] = [];
+  afterAll(async () => {
+    for (const dir of cleanup) await rm(dir, { recursive: true, force: true });
+  });
+
+  test('restarts the second port only once the first answers healthy', async () => {
+    const host = await createHost(cleanup);
+    const run = await host.deploy();
+    expect(run.code, `${run.stdout}\n${run.stderr}`).toBe(0);
+    const r1 = await host.current();
+    expect(await host.takeLog()).toEqual([
+      `restart ${P1} ${r1}`,
+      `health ${P1} down`,
+      `health ${P1} ok`,
+      `restart ${P2} ${r1}`,
+      `health ${P2} down`,
+      `health ${P2} ok`,
+    ]);
+    // The migration saw the settings as systemd does: spaces kept, nothing run.
+    expect(await readFile(path.join(host.state, 'migrate-password'), 'utf8')).toBe('a long one');
+    expect(await readFile(path.join(host.state, 'migrate-secret'), 'utf8')).toBe(
+      '$(touch pwned) and `touch pwned`',
+    );
+  });
+
+  test('a release that fails on the first port never touches the second', async () => {
+    const host = await createHost(cleanup);
+    expect((await host.deploy()).code).toBe(0);
+    const r1 = await host.current();
+    await host.takeLog();
+    await host.commit('BROKEN', `${P1}\n`);
+    const run = await host.deploy();
+    expect(run.code, `${run.stdout}\n${run.stderr}`).toBe(1);
+    expect(run.stderr).toContain(`port ${P1} not healthy after 3s`);
+    expect(run.stderr).toContain(`rolled back to ${r1}, which is healthy`);
+    const log = await host.takeLog();
+    const r2 = log[0]?.split(' ')[2];
+    expect(r2).not.toBe(r1);
+    expect(log).toEqual([
+      `restart ${P1} ${r2}`,
+      `health ${P1} down`,
+      `restart ${P1} ${r1}`,
+      `health ${P1} down`,
+      `health ${P1} ok`,
+    ]);
+    expect(await host.current()).toBe(r1);
+  });
+
+  test('a release that fails on the second port rolls both back, the failed one first', async () => {
+    const host = await createHost(cleanup);
+    expect((await host.deploy()).code).toBe(0);
+    const r1 = await host.current();
+    await host.takeLog();
+    await host.commit('BROKEN', `${P2}\n`);
+    const run = await host.deploy();
+    expect(run.code, `${run.stdout}\n${run.stderr}`).toBe(1);
+    const log = await host.takeLog();
+    const r2 = log[0]?.split(' ')[2];
+    expect(r2).not.toBe(r1);
+    expect(log).toEqual([
+      `restart ${P1} ${r2}`,
+      `health ${P1} down`,
+      `health ${P1} ok`,
+      `restart ${P2} ${r2}`,
+      `health ${P2} down`,
+      `restart ${P2} ${r1}`,
+      `health ${P2} down`,
+      `health ${P2} ok`,
+      `restart ${P1} ${r1}`,
+      `health ${P1} down`,
+      `health ${P1} ok`,
+    ]);
+    expect(await host.current()).toBe(r1);
+  });
+});
