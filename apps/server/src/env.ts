@@ -7,8 +7,20 @@ import { z } from 'zod';
  * Configuration, read and validated once at start-up. This is the only
  * file that reads `process.env`; everything else receives a `Config`.
  */
+/**
+ * A whole number from the environment. Not `z.coerce.number()`: that reads
+ * an empty value (`PORT=`) as 0, a random port, or `NITEOS_VERIFY_THREADS=`
+ * as "no threads", without a word.
+ */
+const wholeNumber = (min: number, max = Number.MAX_SAFE_INTEGER) =>
+  z
+    .string()
+    .regex(/^\d+$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));
+
 const envSchema = z.object({
-  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  PORT: wholeNumber(0, 65535).default(8080),
   HOST: z.string().default('0.0.0.0'),
   DATABASE_URL: z.url().optional(),
   REDIS_URL: z.url().optional(),
@@ -16,8 +28,8 @@ const envSchema = z.object({
     .string()
     .regex(/^mongodb(\+srv)?:\/\//, 'a mongodb:// or mongodb+srv:// URL')
     .optional(),
-  NITEOS_SILENT_TILL_SECONDS: z.coerce.number().int().min(30).default(600),
-  NITEOS_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
+  NITEOS_SILENT_TILL_SECONDS: wholeNumber(30).default(600),
+  NITEOS_SHUTDOWN_TIMEOUT_MS: wholeNumber(0, 120_000).default(10_000),
   NITEOS_DATA_DIR: z.string().optional(),
   INIT_CWD: z.string().optional(),
   NITEOS_JWT_SECRET: z.string().min(32).optional(),
@@ -27,10 +39,10 @@ const envSchema = z.object({
   NITEOS_PUBLIC_URL: z.url().optional(),
   NITEOS_POS_DIR: z.string().optional(),
   NITEOS_GUEST_DIR: z.string().optional(),
-  DB_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
-  NITEOS_VERIFY_THREADS: z.coerce.number().int().min(0).max(64).optional(),
-  NITEOS_PUSH_TRANSACTIONS: z.coerce.number().int().min(1).max(64).optional(),
-  NITEOS_ANALYTICS_KEEP_DAYS: z.coerce.number().int().min(1).max(3650).default(7),
+  DB_POOL_SIZE: wholeNumber(1, 100).default(10),
+  NITEOS_VERIFY_THREADS: wholeNumber(0, 64).optional(),
+  NITEOS_PUSH_TRANSACTIONS: wholeNumber(1, 64).optional(),
+  NITEOS_ANALYTICS_KEEP_DAYS: wholeNumber(1, 3650).default(7),
 });
 
 export interface Config {
