@@ -7,7 +7,7 @@ import { reportAdminRoutes } from './admin/reports.ts';
 import { staffAdminRoutes } from './admin/staff.ts';
 import { venueAdminExtraRoutes } from './admin/venue-settings.ts';
 import { walletAdminRoutes } from './admin/wallets.ts';
-import { pendingEvents } from './analytics/outbox.ts';
+import { outboxBacklog } from './analytics/outbox.ts';
 import { analyticsAdminRoutes } from './analytics/routes.ts';
 import { authRoutes } from './auth/routes.ts';
 import { conflictAdminRoutes } from './conflicts/routes.ts';
@@ -31,7 +31,7 @@ export function createApp(input: AppDeps) {
   const metrics: Metrics = input.metrics ?? createMetrics();
   const drain = input.drain ?? createDrain();
   const deps: AppDeps = { ...input, metrics, drain };
-  if (deps.analytics) metrics.trackOutbox(() => pendingEvents(deps.database.db));
+  if (deps.analytics) metrics.trackOutbox(() => outboxBacklog(deps.database.db));
   const app = new Hono<AppEnv>();
   app.use(async (c, next) => {
     const started = performance.now();

@@ -1,4 +1,5 @@
 import type { Role } from '@niteos/schema/wire';
+import type { ShippingStatus } from './analytics/shipper.ts';
 import type { AnalyticsStore } from './analytics/store.ts';
 import type { Database } from './db/database.ts';
 import type { KvStore } from './kv/store.ts';
@@ -28,6 +29,8 @@ export interface AppDeps {
   kv: KvStore;
   /** MongoDB event store when `ANALYTICS_MONGO_URL` is set; analytics stay in PostgreSQL otherwise. */
   analytics?: AnalyticsStore | null;
+  /** This process's outbox shipper (with `analytics`): health reports its failing batches. */
+  shipping?: ShippingStatus | null;
   /** Shutdown state of the push path; a fresh one when not given. */
   drain?: Drain;
   /** The health page flags an active till silent after this long (default 600 s). */

@@ -48,6 +48,7 @@ async function main() {
     database,
     kv,
     analytics,
+    shipping: shipper,
     metrics,
     drain,
     silentTillSeconds: config.silentTillSeconds,

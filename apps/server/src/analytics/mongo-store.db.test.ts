@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createMetrics } from '../metrics/metrics.ts';
 import { startTestServer, type TestServer } from '../test-support/test-server.ts';
 import { createMongoStore } from './mongo-store.ts';
+import { MAX_REFUSALS, outboxBacklog } from './outbox.ts';
 import { pgSnapshot } from './pg-snapshot.ts';
 import { createShipper } from './shipper.ts';
 import type { AnalyticsStore } from './store.ts';
@@ -60,7 +61,7 @@ suite(`analytics on a real MongoDB${mongoUrl ? '' : ` (skipped: ${SKIP_REASON})`
     expect(outbox).toHaveLength(31);
     const metrics = createMetrics();
     const shipper = createShipper({ db, store, log: () => {}, metrics, batchSize: 8 });
-    while ((await shipper.shipBatch()) > 0) {}
+    while ((await shipper.shipBatch()).claimed > 0) {}
     const events = client.db().collection('events');
     const stored = await events.find({ venueId }).toArray();
     expect(stored.map((d) => String(d._id)).sort()).toEqual(outbox.map((e) => e.id).sort());
@@ -70,7 +71,7 @@ suite(`analytics on a real MongoDB${mongoUrl ? '' : ` (skipped: ${SKIP_REASON})`
       .update(analyticsOutbox)
       .set({ shippedAt: null })
       .where(eq(analyticsOutbox.venueId, venueId));
-    while ((await shipper.shipBatch()) > 0) {}
+    while ((await shipper.shipBatch()).claimed > 0) {}
     expect(await events.countDocuments({ venueId })).toBe(31);
     expect(
       await metrics.registry.getSingleMetricAsString('niteos_analytics_shipped_total'),
@@ -81,5 +82,46 @@ suite(`analytics on a real MongoDB${mongoUrl ? '' : ` (skipped: ${SKIP_REASON})`
     expect(await store.snapshot(venueId, from, to)).toEqual(
       await pgSnapshot(db, venueId, from, to),
     );
+  });
+
+  test('a document MongoDB refuses (a validation rule) is reported per document: the rest ship, it is parked', async () => {
+    const venueId = await server.createVenue();
+    const till = await server.enrollTill(venueId);
+    const ops = [];
+    for (let i = 0; i < 6; i++)
+      ops.push(await till.topup(`beef${String(i).padStart(6, '0')}`, 100 + i));
+    await till.push(server.send, ops);
+    const bad = `op:${ops[2]?.envelope.id}`;
+    const db = server.database.db;
+    const events = client.db().collection('events');
+    // Ensure the collection exists before a validator can be set on it.
+    await client
+      .db()
+      .createCollection('events')
+      .catch(() => {});
+    await client.db().command({
+      collMod: 'events',
+      validator: { _id: { $ne: bad } },
+      validationLevel: 'strict',
+      validationAction: 'error',
+    });
+    try {
+      const shipper = createShipper({ db, store, log: () => {}, refusalRetryMs: 1 });
+      for (let round = 0; round < 50 && (await outboxBacklog(db)).parked === 0; round++) {
+        await shipper.shipBatch();
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    } finally {
+      await client.db().command({ collMod: 'events', validator: {} });
+    }
+    const stored = await events.find({ venueId }).toArray();
+    expect(stored.map((d) => String(d._id)).sort()).toEqual(
+      ops
+        .map((o) => `op:${o.envelope.id}`)
+        .filter((id) => id !== bad)
+        .sort(),
+    );
+    const [row] = await db.select().from(analyticsOutbox).where(eq(analyticsOutbox.id, bad));
+    expect(row).toMatchObject({ shippedAt: null, attempts: MAX_REFUSALS });
   });
 });

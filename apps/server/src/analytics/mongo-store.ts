@@ -1,6 +1,12 @@
 import { MongoBulkWriteError, MongoClient } from 'mongodb';
 import { BUSINESS_DAY_START_HOUR_UTC } from '../counters/business-day.ts';
-import type { AnalyticsEvent, AnalyticsStore, SnapshotFigures } from './store.ts';
+import type {
+  AnalyticsEvent,
+  AnalyticsStore,
+  InsertResult,
+  Refusal,
+  SnapshotFigures,
+} from './store.ts';
 import { TOP_ITEMS } from './store.ts';
 
 interface EventDoc {
@@ -13,6 +19,33 @@ interface EventDoc {
 }
 
 const DUPLICATE_KEY = 11000;
+
+/**
+ * Reads an unordered insertMany's per-document errors as a verdict on
+ * each event. Unordered: every document was tried, so each one is either
+ * stored or has its own write error. A duplicate id is a delivery from an
+ * earlier attempt whose acknowledgement was lost; any other write error is
+ * the store refusing that document. Rethrows what is no such verdict: a
+ * write concern error (nothing is known durable) or counts that do not add
+ * up (a part of the batch never got an answer).
+ */
+function verdictOf(err: MongoBulkWriteError, docs: EventDoc[]): InsertResult {
+  const errors = [err.writeErrors].flat();
+  if (err.result.getWriteConcernError() || err.insertedCount + errors.length !== docs.length)
+    throw err;
+  const refused: Refusal[] = [];
+  for (const e of errors) {
+    if (e.code === DUPLICATE_KEY) continue;
+    const doc = docs[e.index];
+    if (!doc) throw err;
+    refused.push({ id: doc._id, reason: `${e.code}: ${e.errmsg}` });
+  }
+  return {
+    inserted: err.insertedCount,
+    duplicates: errors.length - refused.length,
+    refused,
+  };
+}
 
 /**
  * The event log in MongoDB (official driver), database from the URL's
@@ -57,18 +90,10 @@ export function createMongoStore(url: string, timeoutMs = 5000): AnalyticsStore 
       const docs = batch.map(({ id, ...rest }: AnalyticsEvent) => ({ _id: id, ...rest }));
       try {
         const result = await events.insertMany(docs, { ordered: false });
-        return { inserted: result.insertedCount, duplicates: 0 };
+        return { inserted: result.insertedCount, duplicates: 0, refused: [] };
       } catch (err) {
-        // Unordered: every document was tried. Ids already stored are
-        // deliveries from an earlier attempt whose acknowledgement was lost.
         if (!(err instanceof MongoBulkWriteError)) throw err;
-        const errors = [err.writeErrors].flat();
-        const delivered =
-          errors.every((e) => e.code === DUPLICATE_KEY) &&
-          !err.result.getWriteConcernError() &&
-          err.insertedCount + errors.length === docs.length;
-        if (!delivered) throw err;
-        return { inserted: err.insertedCount, duplicates: errors.length };
+        return verdictOf(err, docs);
       }
     },
     async snapshot(venueId, from, to): Promise<SnapshotFigures> {

@@ -1,15 +1,16 @@
 import { analyticsOutbox, ops } from '@niteos/schema/tables';
 import { type AnalyticsSnapshot, analyticsSnapshotSchema } from '@niteos/schema/wire';
-import { eq, inArray, like } from 'drizzle-orm';
+import { eq, inArray, like, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { rowsOf } from '../db/database.ts';
 import { createMetrics } from '../metrics/metrics.ts';
 import { closedPort } from '../test-support/closed-port.ts';
 import { describeDb } from '../test-support/describe-db.ts';
 import { startTestServer, type TestServer } from '../test-support/test-server.ts';
+import { fakeStore } from './fake-store.ts';
 import { createMongoStore } from './mongo-store.ts';
-import { pendingEvents } from './outbox.ts';
+import { MAX_REFUSALS, outboxBacklog } from './outbox.ts';
 import { createShipper, type ShipperOptions } from './shipper.ts';
-import type { AnalyticsEvent, AnalyticsStore } from './store.ts';
 
 let server: TestServer;
 let tagCounter = 0;
@@ -24,6 +25,7 @@ afterAll(async () => {
 
 const eventsOf = (ids: string[]) =>
   server.database.db.select().from(analyticsOutbox).where(inArray(analyticsOutbox.id, ids));
+const pendingEvents = async () => (await outboxBacklog(server.database.db)).pending;
 
 describeDb('analytics outbox: written with the change', () => {
   test('every applied op, conflict, resolution and sign-in leaves one event; rejects and replays none', async () => {
@@ -215,32 +217,6 @@ describeDb('analytics snapshots from PostgreSQL', () => {
   });
 });
 
-/**
- * Stands in for MongoDB's unique _id: a second insert of an id is a
- * duplicate, not a second copy. `afterWrite` runs once the events are
- * stored; it may throw, as a lost acknowledgement would.
- */
-function fakeStore(afterWrite: () => void = () => {}) {
-  const stored = new Map<string, AnalyticsEvent>();
-  const store: AnalyticsStore = {
-    kind: 'mongo',
-    async insert(events) {
-      let inserted = 0;
-      for (const e of events) {
-        if (stored.has(e.id)) continue;
-        stored.set(e.id, e);
-        inserted += 1;
-      }
-      afterWrite();
-      return { inserted, duplicates: events.length - inserted };
-    },
-    snapshot: () => Promise.reject(new Error('unused')),
-    ping: async () => {},
-    close: async () => {},
-  };
-  return { stored, store };
-}
-
 /** A shipper on the test server's database whose metrics and log lines the test can read. */
 function watchedShipper(options: Omit<ShipperOptions, 'db' | 'log' | 'metrics'>) {
   const metrics = createMetrics();
@@ -254,6 +230,24 @@ function watchedShipper(options: Omit<ShipperOptions, 'db' | 'log' | 'metrics'>)
   return { shipper, metrics, logs };
 }
 
+/** Outbox state of `ids`, read raw: a parked event's endless lease is no Date. */
+async function outboxState(ids: string[]) {
+  const result = await server.database.db.execute(sql`
+    select id, attempts, shipped_at is not null as shipped,
+      claimed_until = 'infinity'::timestamptz as parked,
+      coalesce(claimed_until > now(), false) as leased
+    from analytics_outbox
+    where id in (select jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb))
+    order by id`);
+  return rowsOf<{
+    id: string;
+    attempts: number;
+    shipped: boolean;
+    parked: boolean;
+    leased: boolean;
+  }>(result);
+}
+
 /** Pushes `count` topups from a new till of a new venue: one outbox event each. */
 async function pushedTopups(count: number) {
   const till = await server.enrollTill(await server.createVenue());
@@ -264,12 +258,12 @@ async function pushedTopups(count: number) {
 }
 
 describeDb('analytics shipper', () => {
-  test('with MongoDB unreachable (real driver, closed port) events stay queued and are retried', async () => {
+  test('with MongoDB unreachable (real driver, closed port) events stay queued, are retried, and are never parked', async () => {
     const venueId = await server.createVenue();
     const till = await server.enrollTill(venueId);
     await till.push(server.send, [await till.topup(newTag(), 1000)]);
     const db = server.database.db;
-    const before = await pendingEvents(db);
+    const before = await pendingEvents();
     expect(before).toBeGreaterThan(0);
 
     const store = createMongoStore(`mongodb://127.0.0.1:${await closedPort()}/niteos_test`, 300);
@@ -277,20 +271,22 @@ describeDb('analytics shipper', () => {
     try {
       await expect(shipper.shipBatch()).rejects.toThrow();
       shipper.start();
-      await expect.poll(() => shipper.failures, { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
+      // More failed batches than refusals park an event: an outage must never park one.
+      await expect.poll(() => shipper.failures, { timeout: 20_000 }).toBeGreaterThan(MAX_REFUSALS);
       const stopped = await shipper.stop(500);
       expect(stopped.complete).toBe(false);
     } finally {
       await store.close();
     }
-    expect(await pendingEvents(db)).toBe(before);
+    expect(await pendingEvents()).toBe(before);
+    expect((await outboxBacklog(db)).parked).toBe(0);
     const rows = await db
       .select()
       .from(analyticsOutbox)
       .where(eq(analyticsOutbox.venueId, venueId));
-    // Released, not leased: the next attempt can take them at once.
+    // Released, not leased: the next attempt can take them at once. No refusal counted.
     expect(
-      rows.every((r) => r.shippedAt === null && r.claimedUntil === null && r.attempts >= 2),
+      rows.every((r) => r.shippedAt === null && r.claimedUntil === null && r.attempts === 0),
     ).toBe(true);
     expect(logs.some((l) => l.msg === 'analytics shipping failed; events stay queued')).toBe(true);
     expect(
@@ -306,25 +302,30 @@ describeDb('analytics shipper', () => {
 
     let attempts = 0;
     let lostAck = false;
-    const { stored, store } = fakeStore(() => {
-      attempts += 1;
-      if (!lostAck) {
-        lostAck = true;
-        throw new Error('connection reset after the write (acknowledgement lost)');
-      }
+    const { stored, store } = fakeStore({
+      after: () => {
+        attempts += 1;
+        if (!lostAck) {
+          lostAck = true;
+          throw new Error('connection reset after the write (acknowledgement lost)');
+        }
+      },
     });
     const shippers = [1, 2, 3].map(() =>
       createShipper({ db, store, log: () => {}, batchSize: 7, backoffMs: 10 }),
     );
-    const pending = await pendingEvents(db);
+    const pending = await pendingEvents();
     const drain = async (s: (typeof shippers)[number]) => {
       for (let round = 0; round < 200; round++) {
-        const n = await s.shipBatch().catch(() => -1);
+        const n = await s.shipBatch().then(
+          (b) => b.claimed,
+          () => -1,
+        );
         if (n === 0) return;
       }
     };
     await Promise.all(shippers.map(drain));
-    expect(await pendingEvents(db)).toBe(0);
+    expect(await pendingEvents()).toBe(0);
     expect(stored.size).toBe(pending);
     for (const e of batch) expect(stored.has(`op:${e.envelope.id}`)).toBe(true);
     expect(attempts).toBeGreaterThanOrEqual(Math.ceil(pending / 7));
@@ -338,7 +339,7 @@ describeDb('analytics shipper', () => {
 
     const { store } = fakeStore();
     const drainOnce = createShipper({ db, store, log: () => {} });
-    while ((await drainOnce.shipBatch()) > 0);
+    while ((await drainOnce.shipBatch()).claimed > 0);
     const day = 24 * 3600_000;
     await db
       .update(analyticsOutbox)
@@ -371,5 +372,112 @@ describeDb('analytics shipper', () => {
     expect(await metrics.registry.getSingleMetricAsString('niteos_analytics_pruned_total')).toMatch(
       new RegExp(`niteos_analytics_pruned_total ${old.length}$`, 'm'),
     );
+  });
+
+  test('(fake in-memory store) one event the store refuses holds up nothing: the rest ship, it is retried, then parked and kept', async () => {
+    const db = server.database.db;
+    const ids = (await pushedTopups(20)).map((o) => `op:${o.envelope.id}`);
+    const bad = ids[3] as string;
+    const { stored, tried, store } = fakeStore({
+      refuses: (e) => (e.id === bad ? 'Document failed validation' : null),
+    });
+    const { shipper, metrics, logs } = watchedShipper({
+      store,
+      batchSize: 7,
+      // Long enough to see the event held back after a refusal; 4 s in all until it is parked.
+      refusalRetryMs: 250,
+    });
+
+    // Earlier tests may have left events queued ahead of these: ship until it was tried.
+    while (!tried.has(bad)) expect((await shipper.shipBatch()).claimed).toBeGreaterThan(0);
+    // Given back for a later try, not released: the next batch moves on past it.
+    expect(await outboxState([bad])).toEqual([
+      { id: bad, attempts: 1, shipped: false, parked: false, leased: true },
+    ]);
+    await expect
+      .poll(
+        async () => {
+          await shipper.shipBatch();
+          return (await outboxState([bad]))[0]?.parked;
+        },
+        { timeout: 10_000, interval: 5 },
+      )
+      .toBe(true);
+    while ((await shipper.shipBatch()).claimed > 0);
+
+    const others = ids.filter((id) => id !== bad);
+    expect((await outboxState(others)).every((r) => r.shipped && r.attempts === 0)).toBe(true);
+    for (const id of others) expect(stored.has(id)).toBe(true);
+    // Parked: kept unshipped in PostgreSQL, never claimed again, counted.
+    expect(stored.has(bad)).toBe(false);
+    expect(tried.get(bad)).toBe(MAX_REFUSALS);
+    expect(await outboxState([bad])).toEqual([
+      { id: bad, attempts: MAX_REFUSALS, shipped: false, parked: true, leased: true },
+    ]);
+    expect((await outboxBacklog(db)).parked).toBe(1);
+    const refused = await metrics.registry.getSingleMetricAsString(
+      'niteos_analytics_refused_total',
+    );
+    expect(refused).toContain(`niteos_analytics_refused_total{parked="false"} ${MAX_REFUSALS - 1}`);
+    expect(refused).toContain('niteos_analytics_refused_total{parked="true"} 1');
+    expect(logs).toContainEqual(
+      expect.objectContaining({
+        level: 'error',
+        refusals: [{ id: bad, reason: 'Document failed validation' }],
+      }),
+    );
+
+    // Ops repaired what the store refused and re-queued it (README): it ships.
+    await db.execute(sql`
+      update analytics_outbox set claimed_until = null, attempts = 0
+      where shipped_at is null and claimed_until = 'infinity'`);
+    const { store: fixed } = fakeStore();
+    expect(await createShipper({ db, store: fixed, log: () => {} }).shipBatch()).toMatchObject({
+      claimed: 1,
+      shipped: 1,
+    });
+    expect((await outboxBacklog(db)).parked).toBe(0);
+    expect(await outboxState([bad])).toMatchObject([{ shipped: true }]);
+  });
+
+  test('(fake store that hangs) stop honours its deadline with a batch in flight; the batch keeps its lease and ships once after it', async () => {
+    const db = server.database.db;
+    const ids = (await pushedTopups(5)).map((o) => `op:${o.envelope.id}`);
+    let inserts = 0;
+    let abandon = () => {};
+    const hung = fakeStore({
+      before: () =>
+        new Promise<void>((_, reject) => {
+          inserts += 1;
+          abandon = () => reject(new Error('client closed'));
+        }),
+    });
+    const { shipper } = watchedShipper({ store: hung.store, leaseSeconds: 1 });
+    shipper.start();
+    await expect.poll(() => inserts).toBe(1);
+
+    const started = performance.now();
+    expect(await shipper.stop(300)).toEqual({ flushed: 0, complete: false });
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect((await outboxState(ids)).every((r) => !r.shipped && r.leased)).toBe(true);
+
+    // Once the lease has run out the next shipper takes the batch.
+    const next = fakeStore();
+    const later = createShipper({ db, store: next.store, log: () => {} });
+    await expect
+      .poll(
+        async () => {
+          await later.shipBatch();
+          return (await outboxState(ids)).every((r) => r.shipped);
+        },
+        { timeout: 5000, interval: 100 },
+      )
+      .toBe(true);
+    // The abandoned insert finally fails: that undoes nothing, and nothing was stored twice.
+    abandon();
+    await expect.poll(() => shipper.failures).toBe(1);
+    expect((await outboxState(ids)).every((r) => r.shipped)).toBe(true);
+    expect(hung.stored.size).toBe(0);
+    for (const id of ids) expect(next.tried.get(id)).toBe(1);
   });
 });

@@ -3,10 +3,29 @@ import { type Db, rowsOf } from '../db/database.ts';
 import type { AnalyticsEvent } from './store.ts';
 
 /**
+ * Refusals after which an event is parked. A refusal is the store's verdict
+ * on that one document while it is up (outages and abandoned batches never
+ * count), so it nearly always repeats (a validation rule, a size limit);
+ * five, spaced by `refuse`'s doubling delay over more than a minute, still
+ * outlast a passing one (a validator being replaced, say), while a poison
+ * event costs only five tries. One constant, not an option: every process
+ * must agree on what is parked.
+ */
+export const MAX_REFUSALS = 5;
+
+/**
+ * A parked event's lease never runs out, so no claim takes it again; it
+ * stays unshipped in the outbox (so it is never pruned) until ops re-queue
+ * it (README, "Analytics outbox").
+ */
+const PARKED = sql`'infinity'::timestamptz`;
+
+/**
  * Leases up to `limit` unshipped events, oldest first, for `leaseSeconds`.
  * SKIP LOCKED: several server processes take disjoint batches instead of
  * waiting on each other or shipping the same rows; a process that dies
- * holding a lease only delays its rows until the lease runs out.
+ * holding a lease only delays its rows until the lease runs out. Parked
+ * events hold an endless lease and are never taken.
  */
 export async function claimBatch(
   db: Db,
@@ -15,7 +34,7 @@ export async function claimBatch(
 ): Promise<AnalyticsEvent[]> {
   const result = await db.execute(sql`
     update analytics_outbox o
-    set claimed_until = now() + make_interval(secs => ${leaseSeconds}), attempts = o.attempts + 1
+    set claimed_until = now() + make_interval(secs => ${leaseSeconds})
     where o.id in (
       select id from analytics_outbox
       where shipped_at is null and (claimed_until is null or claimed_until < now())
@@ -51,7 +70,11 @@ export async function markShipped(db: Db, ids: string[]): Promise<void> {
     where id in ${idList(ids)}`);
 }
 
-/** Gives a failed batch back at once, so the retry after backoff need not wait for the lease. */
+/**
+ * Gives a failed batch back at once, so the retry after backoff need not
+ * wait for the lease. Not a refusal: a store that did not answer for the
+ * batch says nothing about its events, so `attempts` stays as it is.
+ */
 export async function releaseClaim(db: Db, ids: string[]): Promise<void> {
   if (ids.length === 0) return;
   await db.execute(sql`
@@ -59,12 +82,47 @@ export async function releaseClaim(db: Db, ids: string[]): Promise<void> {
     where id in ${idList(ids)} and shipped_at is null`);
 }
 
-/** Events not yet shipped (all of them when no analytics store is configured). */
-export async function pendingEvents(db: Db): Promise<number> {
-  const result = await db.execute(
-    sql`select count(*)::int as n from analytics_outbox where shipped_at is null`,
-  );
-  return rowsOf<{ n: number }>(result)[0]?.n ?? 0;
+/**
+ * Gives back events the store refused, counting the refusal in `attempts`:
+ * each may be tried again after `retrySeconds`, doubling per refusal, and
+ * the `MAX_REFUSALS`th parks it. Returns the ids it parked.
+ */
+export async function refuse(db: Db, ids: string[], retrySeconds: number): Promise<string[]> {
+  if (ids.length === 0) return [];
+  const result = await db.execute(sql`
+    update analytics_outbox set
+      attempts = attempts + 1,
+      claimed_until = case when attempts + 1 >= ${MAX_REFUSALS} then ${PARKED}
+        else now() + make_interval(secs => ${retrySeconds}::float8 * power(2, attempts)) end
+    where id in ${idList(ids)} and shipped_at is null
+    returning id, claimed_until = ${PARKED} as parked`);
+  return rowsOf<{ id: string; parked: boolean }>(result)
+    .filter((r) => r.parked)
+    .map((r) => r.id);
+}
+
+/** Unshipped events: queued for shipping (oldest one's age in seconds), and parked. */
+export interface OutboxBacklog {
+  pending: number;
+  oldestPendingSeconds: number | null;
+  parked: number;
+}
+
+/** The unshipped events (all of them when no analytics store is configured). */
+export async function outboxBacklog(db: Db): Promise<OutboxBacklog> {
+  const result = await db.execute(sql`
+    select
+      count(*) filter (where claimed_until is distinct from ${PARKED})::int as pending,
+      extract(epoch from now() - min(created_at) filter (
+        where claimed_until is distinct from ${PARKED}))::float8 as oldest,
+      count(*) filter (where claimed_until = ${PARKED})::int as parked
+    from analytics_outbox where shipped_at is null`);
+  const row = rowsOf<{ pending: number; oldest: number | null; parked: number }>(result)[0];
+  return {
+    pending: row?.pending ?? 0,
+    oldestPendingSeconds: row?.oldest ?? null,
+    parked: row?.parked ?? 0,
+  };
 }
 
 /**

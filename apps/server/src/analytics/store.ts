@@ -16,14 +16,30 @@ export type SnapshotFigures = Omit<
   'venueId' | 'from' | 'to' | 'source' | 'topItems'
 > & { topItems: { itemId: string; qty: number; amountNc: number }[] };
 
+/** An event the store answered for and would not take (a validation rule, say), and why. */
+export interface Refusal {
+  id: string;
+  reason: string;
+}
+
+/** The store's verdict on every event of a batch: each one is stored or refused. */
+export interface InsertResult {
+  inserted: number;
+  /** Already stored by an earlier attempt whose acknowledgement was lost: delivered. */
+  duplicates: number;
+  refused: Refusal[];
+}
+
 /** The analytics event store (MongoDB): the outbox shipper's target. */
 export interface AnalyticsStore {
   readonly kind: 'mongo';
   /**
    * Stores events idempotently by id: one already stored counts as
-   * delivered. Resolves only when every event is durably stored.
+   * delivered. Resolves only with a durable verdict on every event; throws
+   * when it has none for the batch as a whole (store down, timeout, write
+   * concern not met), in which case the events may or may not be stored.
    */
-  insert(events: AnalyticsEvent[]): Promise<{ inserted: number; duplicates: number }>;
+  insert(events: AnalyticsEvent[]): Promise<InsertResult>;
   snapshot(venueId: string, from: Date, to: Date): Promise<SnapshotFigures>;
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -1,5 +1,9 @@
+import { sql } from 'drizzle-orm';
 import { afterAll, expect, test, vi } from 'vitest';
+import { fakeStore } from '../analytics/fake-store.ts';
 import { createMongoStore } from '../analytics/mongo-store.ts';
+import { createShipper, type Shipper, type ShippingStatus } from '../analytics/shipper.ts';
+import type { AnalyticsStore } from '../analytics/store.ts';
 import { createDrain } from '../lifecycle/drain.ts';
 import { closedPort } from '../test-support/closed-port.ts';
 import { describeDb } from '../test-support/describe-db.ts';
@@ -13,6 +17,33 @@ async function start(deps: Parameters<typeof startTestServer>[0] = {}) {
   const server = await startTestServer(deps);
   servers.push(server);
   return server;
+}
+
+/**
+ * A server with `store` as its analytics store and a shipper on its
+ * database (built after the server, which opens the database) reported to
+ * health as the server's own, as index.ts wires them.
+ */
+async function startShipping(store: AnalyticsStore) {
+  let shipper: Shipper | undefined;
+  const shipping: ShippingStatus = {
+    get failures() {
+      return shipper?.failures ?? 0;
+    },
+    get lastFailure() {
+      return shipper?.lastFailure ?? null;
+    },
+  };
+  const server = await start({ deps: { analytics: store, shipping } });
+  shipper = createShipper({
+    db: server.database.db,
+    store,
+    log: () => {},
+    backoffMs: 5,
+    maxBackoffMs: 20,
+    refusalRetryMs: 1,
+  });
+  return { server, shipper };
 }
 
 describeDb('readiness: /api/health', () => {
@@ -52,6 +83,86 @@ describeDb('readiness: /api/health', () => {
     } finally {
       await analytics.close();
     }
+  });
+
+  test('(fake store: pings answer, every insert fails) degraded once batches keep failing, saying why; still 200', async () => {
+    const store = fakeStore({
+      before: () => {
+        throw new Error('not authorized on niteos to execute command { insert: "events" }');
+      },
+    }).store;
+    const { server, shipper } = await startShipping(store);
+    const till = await server.enrollTill(await server.createVenue());
+    await till.push(server.send, [await till.topup('fa110001', 100)]);
+    // The ping alone says nothing about shipping.
+    expect((await server.json('GET', '/api/health')).body.status).toBe('ok');
+
+    shipper.start();
+    await vi.waitFor(() => expect(shipper.failures).toBeGreaterThanOrEqual(3), { timeout: 5000 });
+    await shipper.stop(0);
+    const res = await server.json('GET', '/api/health');
+    expect(res.status).toBe(200);
+    expect(res.body.status).toBe('degraded');
+    expect(res.body.checks.analytics).toMatchObject({
+      status: 'degraded',
+      kind: 'mongo',
+      outboxPending: expect.any(Number),
+      outboxParked: 0,
+    });
+    expect(res.body.checks.analytics.reason).toMatch(
+      /the last \d+ batches failed to ship, events stay queued: not authorized/,
+    );
+    const page = await (await server.send('/health')).text();
+    expect(page).toMatch(/<span id="status" class="degraded">DEGRADED<\/span>/);
+    expect(page).toMatch(/<tr class="degraded">\s*<th>Analytics store<\/th>/);
+    expect(page).toContain('batches failed to ship');
+  });
+
+  test('(fake store refusing one event) degraded while an event is parked or the oldest queued one is old, saying why', async () => {
+    const refused = new Set<string>();
+    const { server, shipper } = await startShipping(
+      fakeStore({ refuses: (e) => (refused.has(e.id) ? 'Document failed validation' : null) })
+        .store,
+    );
+    const till = await server.enrollTill(await server.createVenue());
+    const ok = await till.topup('fa110002', 100);
+    const bad = await till.topup('fa110003', 100);
+    refused.add(`op:${bad.envelope.id}`);
+    await till.push(server.send, [ok, bad]);
+    await vi.waitFor(
+      async () => {
+        await shipper.shipBatch();
+        expect((await server.json('GET', '/api/health')).body.checks.analytics.outboxParked).toBe(
+          1,
+        );
+      },
+      { timeout: 5000, interval: 5 },
+    );
+    const parked = await server.json('GET', '/api/health');
+    expect(parked.status).toBe(200);
+    expect(parked.body.status).toBe('degraded');
+    expect(parked.body.checks.analytics).toMatchObject({
+      status: 'degraded',
+      outboxPending: 0,
+      outboxParked: 1,
+      reason: expect.stringContaining('1 events parked after 5 refusals by the store'),
+    });
+    expect(await (await server.send('/health')).text()).toContain(
+      '0 events queued in the outbox, 1 parked',
+    );
+    expect(await (await server.send('/metrics')).text()).toMatch(
+      /^niteos_analytics_outbox_parked 1$/m,
+    );
+
+    // Re-queued by ops (README) while the store still refuses it: queued and old, so still degraded.
+    await server.database.db.execute(sql`
+      update analytics_outbox set claimed_until = null, attempts = 0,
+        created_at = now() - interval '10 minutes'
+      where shipped_at is null and claimed_until = 'infinity'`);
+    const behind = await server.json('GET', '/api/health');
+    expect(behind.body.status).toBe('degraded');
+    expect(behind.body.checks.analytics).toMatchObject({ outboxPending: 1, outboxParked: 0 });
+    expect(behind.body.checks.analytics.reason).toBe('the oldest queued event has waited 10 min');
   });
 
   test('while draining: new pushes 503 with Retry-After, the one in flight commits, readiness 503', async () => {

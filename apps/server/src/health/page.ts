@@ -26,11 +26,27 @@ const money = (minor: number) => (minor / 100).toFixed(2);
 const duration = (seconds: number) =>
   `${Math.floor(seconds / 86400)}d ${Math.floor((seconds % 86400) / 3600)}h ${Math.floor((seconds % 3600) / 60)}m`;
 
+const checkDetail = (check: Check) =>
+  check.status === 'up'
+    ? `${check.latencyMs} ms`
+    : check.status === 'degraded'
+      ? `${check.latencyMs} ms; ${check.reason}`
+      : check.error;
+
+type AnalyticsReport = Awaited<ReturnType<typeof runChecks>>['checks']['analytics'];
+
+function outboxText(a: AnalyticsReport): string {
+  if (a.kind === 'postgres') return 'events kept in PostgreSQL';
+  if (a.outboxPending === null) return '';
+  const parked = a.outboxParked ? `, ${a.outboxParked} parked` : '';
+  return `${a.outboxPending} events queued in the outbox${parked}`;
+}
+
 function checkRow(name: string, check: Check, extra = ''): Html {
   return html`<tr class="${check.status}">
     <th>${name}</th><td>${check.kind}</td>
     <td><strong>${check.status.toUpperCase()}</strong></td>
-    <td>${check.status === 'up' ? `${check.latencyMs} ms` : check.error}</td><td>${extra}</td>
+    <td>${checkDetail(check)}</td><td>${extra}</td>
   </tr>`;
 }
 
@@ -98,7 +114,7 @@ ${checkRow('Database', checks.database)}
 <tr class="${checks.migrations.status}"><th>Migrations</th><td></td><td><strong>${checks.migrations.status.toUpperCase()}</strong></td>
 <td>${checks.migrations.applied} of ${checks.migrations.expected} applied</td><td></td></tr>
 ${checkRow('Redis', checks.redis)}
-${checkRow('Analytics store', checks.analytics, checks.analytics.kind === 'postgres' ? 'events kept in PostgreSQL' : checks.analytics.outboxPending === null ? '' : `${checks.analytics.outboxPending} events queued in the outbox`)}
+${checkRow('Analytics store', checks.analytics, outboxText(checks.analytics))}
 <tr class="${checks.pushes.status === 'draining' ? 'draining' : 'ok'}"><th>Pushes</th><td></td><td><strong>${checks.pushes.status.toUpperCase()}</strong></td>
 <td>${pushes ? `${pushes.perMinute.toFixed(1)} / min over the last 5 min` : ''}</td>
 <td>${pushes?.p50Ms != null ? `latency p50 ${Math.round(pushes.p50Ms)} ms, p95 ${Math.round(pushes.p95Ms ?? 0)} ms` : 'no pushes lately'}</td></tr>

@@ -58,13 +58,19 @@ export function createMetrics() {
     help: 'Analytics batches that failed and were left queued for a retry',
     registers: [registry],
   });
+  const refused = new Counter({
+    name: 'niteos_analytics_refused_total',
+    help: 'Analytics events the store refused (parked: refused too often, no longer shipped)',
+    labelNames: ['parked'] as const,
+    registers: [registry],
+  });
   const pruned = new Counter({
     name: 'niteos_analytics_pruned_total',
     help: 'Shipped analytics events deleted from the outbox past their retention',
     registers: [registry],
   });
-  // Set by `trackOutbox`, with the gauge it feeds.
-  let outboxSource: (() => Promise<number>) | null = null;
+  // Set by `trackOutbox`, with the gauges it feeds.
+  let outboxSource: (() => Promise<{ pending: number; parked: number }>) | null = null;
   // The last pushes, for the health page's rate and latency (Prometheus
   // histograms cannot answer "the last five minutes" in process).
   const recent: { at: number; ms: number }[] = [];
@@ -73,22 +79,39 @@ export function createMetrics() {
     requests,
     pushes,
     /**
-     * Adds the outbox gauge, read from `count` at each scrape. Only with an
-     * analytics store: without one nothing ships, and the count would be
+     * Adds the outbox gauges, read from `backlog` at each scrape. Only with
+     * an analytics store: without one nothing ships, and the count would be
      * every event ever written.
      */
-    trackOutbox(count: () => Promise<number>) {
+    trackOutbox(backlog: () => Promise<{ pending: number; parked: number }>) {
       if (!outboxSource) {
-        new Gauge({
-          name: 'niteos_analytics_outbox_pending',
-          help: 'Analytics events in the outbox not yet shipped to the analytics store',
-          registers: [registry],
-          async collect() {
-            if (outboxSource) this.set(await outboxSource().catch(() => Number.NaN));
-          },
-        });
+        const gauge = (name: string, help: string, field: 'pending' | 'parked') =>
+          new Gauge({
+            name,
+            help,
+            registers: [registry],
+            async collect() {
+              if (!outboxSource) return;
+              this.set(
+                await outboxSource().then(
+                  (b) => b[field],
+                  () => Number.NaN,
+                ),
+              );
+            },
+          });
+        gauge(
+          'niteos_analytics_outbox_pending',
+          'Analytics events in the outbox queued for the analytics store',
+          'pending',
+        );
+        gauge(
+          'niteos_analytics_outbox_parked',
+          'Analytics events in the outbox the store refused too often: kept, no longer shipped',
+          'parked',
+        );
       }
-      outboxSource = count;
+      outboxSource = backlog;
     },
     analyticsShipped(inserted: number, duplicates: number) {
       shipped.inc({ duplicate: 'false' }, inserted);
@@ -96,6 +119,11 @@ export function createMetrics() {
     },
     analyticsShipFailed() {
       shipFailures.inc();
+    },
+    /** Refused events: given back for another try, or parked. */
+    analyticsRefused(retried: number, parked: number) {
+      refused.inc({ parked: 'false' }, retried);
+      refused.inc({ parked: 'true' }, parked);
     },
     analyticsPruned(events: number) {
       pruned.inc(events);
