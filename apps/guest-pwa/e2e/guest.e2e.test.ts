@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import type { LoginResponse } from '@niteos/schema/wire';
 import {
   buildPwa,
   createStorage,
@@ -21,6 +22,7 @@ const skip = chromiumUnavailable() ?? postgresSkipReason;
 const MANAGER = { email: 'manager@demo.niteos.app', password: 'demo-manager' };
 const STAFF = { name: 'Demo bartender', pin: '1234' };
 const TAG = '0e0e5e5e0001';
+const SESSION_KEY = 'niteos.guest.session';
 const STREAM_DIR = fileURLToPath(new URL('./fixtures/radio', import.meta.url));
 
 let storage: Storage;
@@ -31,6 +33,12 @@ let managerToken: string;
 const contexts: BrowserContext[] = [];
 
 const base = () => `http://127.0.0.1:${server.port}`;
+
+const storedSession = (page: Page) =>
+  page.evaluate(
+    (key) => JSON.parse(localStorage.getItem(key) ?? 'null'),
+    SESSION_KEY,
+  ) as Promise<LoginResponse>;
 
 async function phone(): Promise<Page> {
   const context = await browser.newContext({
@@ -210,16 +218,65 @@ suite(`guest app in Chromium against the real server on PostgreSQL${skip ? ` (sk
   test('a guest cannot read another guest wallet', async () => {
     const page = await phone();
     await registerInApp(page, 'nosy-e2e@niteos.test');
-    const peek = await page.evaluate(async (tag) => {
-      const session = JSON.parse(localStorage.getItem('niteos.guest.session') ?? '{}');
-      const headers = { authorization: `Bearer ${session.accessToken}` };
-      return Promise.all(
-        [`/api/wallets/${tag}`, `/api/me/wallets/${tag}/activity`].map((p) =>
-          fetch(p, { headers }).then((r) => r.status),
-        ),
-      );
-    }, TAG);
+    const { accessToken } = await storedSession(page);
+    const peek = await page.evaluate(
+      async ([tag, token]) => {
+        const headers = { authorization: `Bearer ${token}` };
+        return Promise.all(
+          [`/api/wallets/${tag}`, `/api/me/wallets/${tag}/activity`].map((p) =>
+            fetch(p, { headers }).then((r) => r.status),
+          ),
+        );
+      },
+      [TAG, accessToken],
+    );
     expect(peek).toEqual([404, 404]);
+  });
+
+  test('two tabs share one session: both outlive an expired access token, and sign out together', async () => {
+    const first = await phone();
+    await registerInApp(first, 'two-tabs-e2e@niteos.test');
+    const second = await first.context().newPage();
+    const before = await storedSession(first);
+    // The server's tokens last 15 minutes; one it refuses gets the app the same 401 as one expired.
+    const refused = `${before.accessToken}x`;
+    expect((await server.json('GET', '/api/me/wallets', refused)).status).toBe(401);
+    await first.evaluate(({ key, value }) => localStorage.setItem(key, value), {
+      key: SESSION_KEY,
+      value: JSON.stringify({ ...before, accessToken: refused }),
+    });
+    const refreshes: number[] = [];
+    first.context().on('response', (r) => {
+      if (r.url().endsWith('/api/auth/refresh')) refreshes.push(r.status());
+    });
+    // Both tabs open with the refused token in memory, so each needs a refresh.
+    for (const tab of [first, second]) await tab.goto(`${base()}/account`);
+
+    await Promise.all(
+      [first, second].map(async (tab) => {
+        const wallets = tab.waitForResponse(
+          (r) => r.url().endsWith('/api/me/wallets') && r.status() === 200,
+        );
+        await tab.getByRole('link', { name: 'Wallet' }).click();
+        await wallets;
+      }),
+    );
+    for (const tab of [first, second]) await tab.getByText('No wristband yet').waitFor();
+    // One tab traded the refresh token; the other took the pair it stored instead of
+    // spending the same token again, which the server would take for theft.
+    expect(refreshes).toEqual([200]);
+    const after = await storedSession(second);
+    expect(after.refreshToken).not.toBe(before.refreshToken);
+    expect((await server.json('GET', '/api/me/wallets', after.accessToken)).status).toBe(200);
+
+    await first.getByRole('link', { name: 'Account' }).click();
+    await first.getByRole('button', { name: 'Sign out' }).click();
+    await second.getByRole('link', { name: 'Sign in or create an account' }).waitFor();
+    expect(await storedSession(second)).toBeNull();
+    const reuse = await server.json('POST', '/api/auth/refresh', null, {
+      refreshToken: after.refreshToken,
+    });
+    expect(reuse.status).toBe(401);
   });
 
   test('Chromium finds nothing that stops the guest app from being installed', async () => {

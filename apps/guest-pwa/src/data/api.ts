@@ -1,5 +1,7 @@
 import type { LoginResponse } from '@niteos/schema/wire';
-import { session, setSession } from './session.ts';
+import { recordRefresh, successorOf } from './refresh-handoff.ts';
+import { session, setSession, syncSession } from './session.ts';
+import { withTabLock } from './tab-lock.ts';
 
 /** A failed call: `status` 0 means the network, not the server, said no. */
 export class ApiError extends Error {
@@ -49,21 +51,36 @@ async function read<T>(res: Response): Promise<T> {
   return parsed;
 }
 
+/**
+ * Trades the refresh token for a new pair unless another tab already did:
+ * the server takes a spent refresh token for a stolen one and signs the
+ * whole login out. Runs under a lock shared by every tab, and first looks
+ * for what the previous holder left. `rejected` is the access token the
+ * server refused.
+ */
+async function renew(rejected: string | null): Promise<boolean> {
+  const spent = syncSession();
+  if (!spent) return false;
+  if (spent.accessToken !== rejected) return true;
+  const successor = await successorOf(spent.refreshToken);
+  if (successor) {
+    setSession(successor);
+    return true;
+  }
+  const res = await send('POST', '/auth/refresh', null, { refreshToken: spent.refreshToken });
+  const renewed = res.status === 401 || res.status === 400 ? null : await read<LoginResponse>(res);
+  // A sign-out or a new sign-in in another tab while this ran wins: never bring a login back.
+  if (syncSession()?.refreshToken !== spent.refreshToken) return session() !== null;
+  if (renewed) await recordRefresh(spent.refreshToken, renewed);
+  setSession(renewed);
+  return renewed !== null;
+}
+
 let refreshing: Promise<boolean> | null = null;
 
-/** Trades the refresh token once for everyone waiting; false means sign in again. */
-function refreshSession(): Promise<boolean> {
-  refreshing ??= (async () => {
-    const current = session();
-    if (!current) return false;
-    const res = await send('POST', '/auth/refresh', null, { refreshToken: current.refreshToken });
-    if (res.status === 401 || res.status === 400) {
-      setSession(null);
-      return false;
-    }
-    setSession(await read<LoginResponse>(res));
-    return true;
-  })().finally(() => {
+/** Renews once for every call of this tab waiting on it; false means sign in again. */
+function refreshSession(rejected: string | null): Promise<boolean> {
+  refreshing ??= withTabLock('niteos.guest.refresh', () => renew(rejected)).finally(() => {
     refreshing = null;
   });
   return refreshing;
@@ -76,8 +93,9 @@ export async function api<T>(
 ): Promise<T> {
   const method = init.method ?? 'GET';
   const token = () => (init.auth ? (session()?.accessToken ?? null) : null);
-  let res = await send(method, path, token(), init.body);
-  if (res.status === 401 && init.auth && (await refreshSession())) {
+  const sent = token();
+  let res = await send(method, path, sent, init.body);
+  if (res.status === 401 && init.auth && (await refreshSession(sent))) {
     res = await send(method, path, token(), init.body);
   }
   return read<T>(res);

@@ -1,4 +1,4 @@
-import { createEffect, createSignal, on, onCleanup } from 'solid-js';
+import { createEffect, createMemo, createSignal, on, onCleanup } from 'solid-js';
 import { ApiError } from './api.ts';
 import { readSnapshot, type Snapshot, writeSnapshot } from './last-known.ts';
 
@@ -16,13 +16,16 @@ export interface Live<T> {
  * Data a screen shows: the last-known copy at once, then the network's
  * answer. When the network fails the copy stays, marked stale with its
  * age; a screen never waits on a spinner with nothing else to show.
- * `key` null means nothing to load (e.g. no venue chosen yet).
+ * `keyOf` returning null means nothing to load (e.g. no venue chosen yet).
  */
 export function createLive<T>(
-  key: () => string | null,
+  keyOf: () => string | null,
   fetcher: (key: string) => Promise<T>,
   options: { everyMs?: number } = {},
 ): Live<T> {
+  // Loads again only when the key itself changes, not whenever what it is computed from
+  // does: tokens renewed (in this tab or another) leave `me.wallets.<user>` as it was.
+  const key = createMemo(keyOf);
   const [snapshot, setSnapshot] = createSignal<Snapshot<T> | null>(null);
   const [freshness, setFreshness] = createSignal<Freshness>('loading');
   const [error, setError] = createSignal<string | null>(null);

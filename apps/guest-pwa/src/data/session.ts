@@ -1,24 +1,63 @@
 import type { LoginResponse } from '@niteos/schema/wire';
 import { createSignal } from 'solid-js';
+import { forgetRefresh } from './refresh-handoff.ts';
 
 const KEY = 'niteos.guest.session';
 
-function load(): LoginResponse | null {
+function readRaw(): string | null {
   try {
-    const raw = localStorage.getItem(KEY);
+    return localStorage.getItem(KEY);
+  } catch {
+    return null;
+  }
+}
+
+function parse(raw: string | null): LoginResponse | null {
+  try {
     return raw ? (JSON.parse(raw) as LoginResponse) : null;
   } catch {
     return null;
   }
 }
 
-const [current, setCurrent] = createSignal<LoginResponse | null>(load());
+/** What this tab last read or wrote, so re-reading an unchanged session does not wake every screen. */
+let known = readRaw();
+const [current, setCurrent] = createSignal<LoginResponse | null>(parse(known));
 
-/** The signed-in guest, kept across reloads so the wallet opens offline. */
+/**
+ * The signed-in guest, kept across reloads so the wallet opens offline, and
+ * shared by every tab of the app: one login, one refresh-token chain.
+ */
 export const session = current;
 
+/**
+ * Re-reads the stored session. Another tab may have renewed the tokens or
+ * signed out since this tab last looked; its storage event may not have
+ * arrived yet, so a tab about to spend the refresh token asks storage first.
+ */
+export function syncSession(): LoginResponse | null {
+  const latest = readRaw();
+  if (latest !== known) {
+    known = latest;
+    setCurrent(parse(latest));
+  }
+  return current();
+}
+
 export function setSession(next: LoginResponse | null) {
-  if (next) localStorage.setItem(KEY, JSON.stringify(next));
-  else localStorage.removeItem(KEY);
+  known = next ? JSON.stringify(next) : null;
+  if (known) {
+    localStorage.setItem(KEY, known);
+  } else {
+    localStorage.removeItem(KEY);
+    void forgetRefresh();
+  }
   setCurrent(next);
 }
+
+// Tokens renewed, a sign-in or a sign-out in another tab (`key` null: storage cleared).
+window.addEventListener('storage', (event) => {
+  if (event.storageArea === localStorage && (event.key === KEY || event.key === null)) {
+    syncSession();
+  }
+});
