@@ -36,6 +36,21 @@ function degradedBy(check: Check, problems: string[]): Check {
   return { ...check, status: 'degraded', reason: problems.join('; ') };
 }
 
+type MigrationCheck =
+  | { status: 'current' | 'pending'; expected: number; applied: number }
+  | { status: 'unknown'; error: string };
+
+/** Whether the schema is current; `unknown`, saying why, when that cannot be asked or answered. */
+async function migrationCheck(deps: AppDeps, database: Check): Promise<MigrationCheck> {
+  if (database.status === 'down') return { status: 'unknown', error: 'the database is down' };
+  try {
+    const m = await withTimeout(migrationStatus(deps.database.db), CHECK_TIMEOUT_MS, 'migrations');
+    return { status: m.applied >= m.expected ? 'current' : 'pending', ...m };
+  } catch (err) {
+    return { status: 'unknown', error: err instanceof Error ? err.message : String(err) };
+  }
+}
+
 /**
  * Every dependency, checked at once. Ready means pushes can be taken:
  * database up, migrations current, not shutting down. Redis or the
@@ -44,19 +59,16 @@ function degradedBy(check: Check, problems: string[]): Check {
  * keeps selling.
  */
 export async function runChecks(deps: AppDeps, draining: boolean) {
-  const [database, redis, store] = await Promise.all([
+  const [database, redis, ping] = await Promise.all([
     timed(deps.database.kind, () => deps.database.db.execute(sql`select 1`)),
     timed(deps.kv.kind, () => deps.kv.ping()),
     deps.analytics
       ? timed(deps.analytics.kind, () => deps.analytics?.ping() ?? Promise.resolve())
-      : Promise.resolve<Check>({ status: 'up', kind: 'postgres', latencyMs: 0 }),
+      : null,
   ]);
-  const migrations =
-    database.status === 'up'
-      ? await withTimeout(migrationStatus(deps.database.db), CHECK_TIMEOUT_MS, 'migrations').catch(
-          () => ({ expected: 0, applied: 0 }),
-        )
-      : { expected: 0, applied: 0 };
+  // Without MongoDB the events stay in PostgreSQL: that store is the database.
+  const store = ping ?? { ...database, kind: 'postgres' };
+  const migrations = await migrationCheck(deps, database);
   // Without an analytics store nothing ships: every event stays, and
   // counting them all on each check would only grow with the table.
   const backlog =
@@ -66,15 +78,15 @@ export async function runChecks(deps: AppDeps, draining: boolean) {
         )
       : null;
   const analytics = degradedBy(store, shippingProblems(deps.shipping, backlog));
-  const current = database.status === 'up' && migrations.applied >= migrations.expected;
-  const ready = current && !draining;
+  // Ready only when the schema is known to be current: not when the question went unanswered.
+  const ready = database.status === 'up' && migrations.status === 'current' && !draining;
   const degraded = redis.status === 'down' || analytics.status !== 'up';
   return {
     status: !ready ? ('down' as const) : degraded ? ('degraded' as const) : ('ok' as const),
     ready,
     checks: {
       database,
-      migrations: { status: current ? ('current' as const) : ('pending' as const), ...migrations },
+      migrations,
       redis,
       analytics: {
         ...analytics,

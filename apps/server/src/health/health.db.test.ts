@@ -64,6 +64,27 @@ describeDb('readiness: /api/health', () => {
     });
   });
 
+  test('database gone: 503, migrations unknown (not "current"), the PostgreSQL analytics store down too', async () => {
+    const server = await startTestServer();
+    try {
+      await server.database.close();
+      const res = await server.json('GET', '/api/health');
+      expect(res.status).toBe(503);
+      expect(res.body).toMatchObject({
+        status: 'down',
+        checks: {
+          database: { status: 'down' },
+          migrations: { status: 'unknown', error: 'the database is down' },
+          analytics: { status: 'down', kind: 'postgres' },
+        },
+      });
+      const page = await server.send('/health');
+      expect(await page.text()).toContain('UNKNOWN');
+    } finally {
+      await server.dispose().catch(() => {});
+    }
+  });
+
   // A stopped Redis is covered through a real server process and Chromium
   // (test/health-page.test.ts): sign-in needs Redis, so this in-process server cannot start without it.
   test('MongoDB unreachable (real driver, closed port): still 200, pushes go on, status degraded', async () => {

@@ -103,7 +103,7 @@ export function healthPageRoute(deps: AppDeps, drain: Drain) {
 <style>
 body{font:14px/1.4 system-ui,sans-serif;margin:1rem 2rem;background:#111;color:#eee}
 table{border-collapse:collapse;margin:.5rem 0 1.5rem}th,td{padding:.25rem .75rem;text-align:left;border-bottom:1px solid #333}
-.up,.ok,.current{color:#6d6}.down,.silent{color:#f66}.degraded,.pending,.draining{color:#fc4}h1 span{font-size:1rem}
+.up,.ok,.current{color:#6d6}.down,.silent{color:#f66}.degraded,.pending,.draining,.unknown{color:#fc4}h1 span{font-size:1rem}
 </style></head>
 <body>
 <h1>NiteOS health <span id="status" class="${report.status}">${report.status.toUpperCase()}</span></h1>
@@ -112,7 +112,7 @@ table{border-collapse:collapse;margin:.5rem 0 1.5rem}th,td{padding:.25rem .75rem
 <table id="checks"><tr><th></th><th>kind</th><th>status</th><th>latency / error</th><th></th></tr>
 ${checkRow('Database', checks.database)}
 <tr class="${checks.migrations.status}"><th>Migrations</th><td></td><td><strong>${checks.migrations.status.toUpperCase()}</strong></td>
-<td>${checks.migrations.applied} of ${checks.migrations.expected} applied</td><td></td></tr>
+<td>${'error' in checks.migrations ? checks.migrations.error : `${checks.migrations.applied} of ${checks.migrations.expected} applied`}</td><td></td></tr>
 ${checkRow('Redis', checks.redis)}
 ${checkRow('Analytics store', checks.analytics, outboxText(checks.analytics))}
 <tr class="${checks.pushes.status === 'draining' ? 'draining' : 'ok'}"><th>Pushes</th><td></td><td><strong>${checks.pushes.status.toUpperCase()}</strong></td>
