@@ -271,6 +271,8 @@ describeDb('the /health page', () => {
     expect(page).toMatch(/<td>3<\/td>\s*<td>1 · 15.00 NC<\/td>/);
     expect(page).toMatch(/<tr class="degraded"><td>&lt;script&gt;[^<]*<\/td><td>1<\/td><\/tr>/);
     expect(page).toContain('Version test');
+    // Several processes serve the page in turn: it says which one answered.
+    expect(page).toContain(`process ${process.pid}`);
     expect(page).toMatch(/latency p50 \d+ ms/);
     expect(quiet.tillId).not.toBe(till.tillId);
   });

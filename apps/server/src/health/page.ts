@@ -103,11 +103,12 @@ export function healthPageRoute(deps: AppDeps, drain: Drain) {
 <style>
 body{font:14px/1.4 system-ui,sans-serif;margin:1rem 2rem;background:#111;color:#eee}
 table{border-collapse:collapse;margin:.5rem 0 1.5rem}th,td{padding:.25rem .75rem;text-align:left;border-bottom:1px solid #333}
-.up,.ok,.current{color:#6d6}.down,.silent{color:#f66}.degraded,.pending,.draining,.unknown{color:#fc4}h1 span{font-size:1rem}
+.up,.ok,.current{color:#6d6}.down,.silent{color:#f66}.degraded,.pending,.draining,.unknown{color:#fc4}.muted{color:#999}h1 span{font-size:1rem}
 </style></head>
 <body>
 <h1>NiteOS health <span id="status" class="${report.status}">${report.status.toUpperCase()}</span></h1>
-<p>Version ${deps.version} · up ${duration(uptime)} · ${now.toISOString()} · refreshes every ${REFRESH_SECONDS} s</p>
+<p>Version ${deps.version} · process ${process.pid}, up ${duration(uptime)} · ${now.toISOString()} · refreshes every ${REFRESH_SECONDS} s</p>
+<p class="muted">Push rate, latency, uptime and draining are this process's own: behind nginx each refresh may come from another.</p>
 <h2>Dependencies</h2>
 <table id="checks"><tr><th></th><th>kind</th><th>status</th><th>latency / error</th><th></th></tr>
 ${checkRow('Database', checks.database)}
