@@ -458,6 +458,12 @@ describeDb('pull', () => {
     }
     expect(more).toEqual([true, true, false]);
     expect(seen.sort()).toEqual(tags);
+    // A page cursor whose time is not one PostgreSQL wrote is refused, not cast.
+    const forged = Buffer.from(
+      JSON.stringify({ v: 1, since: null, after: { at: '1', tag: 'beef100000' } }),
+    ).toString('base64url');
+    const res = await server.json('GET', `/api/sync/pull?cursor=${forged}`, till.deviceToken);
+    expect(res.status).toBe(400);
   });
 
   test('a cursor the server did not issue is 400; no device token is 401', async () => {

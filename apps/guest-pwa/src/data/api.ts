@@ -71,8 +71,14 @@ async function renew(rejected: string | null): Promise<boolean> {
   const renewed = res.status === 401 || res.status === 400 ? null : await read<LoginResponse>(res);
   // A sign-out or a new sign-in in another tab while this ran wins: never bring a login back.
   if (syncSession()?.refreshToken !== spent.refreshToken) return session() !== null;
-  if (renewed) await recordRefresh(spent.refreshToken, renewed);
+  // Stored before anything else can fail: losing the new pair would leave the
+  // spent token to be sent again, which the server takes for theft.
   setSession(renewed);
+  if (renewed) {
+    await recordRefresh(spent.refreshToken, renewed).catch((err: unknown) =>
+      console.warn('refresh hand-off not kept', err),
+    );
+  }
   return renewed !== null;
 }
 

@@ -154,6 +154,17 @@ describe('charge on a fake IndexedDB', () => {
     expect(rest.op.envelope.basis).toEqual({ balanceNc: null, asOf: null, pendingNc: cap - 500 });
   });
 
+  test("a voided sale gives its NC back to an unknown wallet's cap", async () => {
+    const cap = DEFAULT_POLICY.unknownWalletCapNc;
+    const first = await charge(db, sale('11223345', cap), ctx());
+    if (!first.ok) throw new Error('first sale refused');
+    await answer(first.op, 'held', 'unknown_wallet');
+    expect(await charge(db, sale('11223345', 100), ctx())).toMatchObject({ ok: false });
+    const voided = await charge(db, { kind: 'void', sale: first.op.envelope }, ctx());
+    expect(voided.ok).toBe(true);
+    expect((await charge(db, sale('11223345', 100), ctx())).ok).toBe(true);
+  });
+
   test("an unknown wallet's rejected sales and its cash sales do not use up its cap", async () => {
     const cap = DEFAULT_POLICY.unknownWalletCapNc;
     const refused = await charge(db, sale('11223344', cap), ctx());

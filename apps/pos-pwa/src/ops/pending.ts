@@ -13,7 +13,8 @@ import type { TillDb } from '../db/database.ts';
  *
  * With none, the server has never given this till a balance for the wallet,
  * and its answers about it (`held`, `unknown_wallet`) carry none either. So
- * every NC debit the server did not reject (queued, applied or held) counts,
+ * every NC debit the server did not reject (queued, applied or held) and
+ * no void took back counts,
  * not only the queued ones: otherwise each push would reset the count and
  * the unknown-wallet cap would only bite offline.
  */
@@ -36,7 +37,10 @@ export async function pendingNcFor(
     .where('envelope.nitetapId')
     .equals(nitetapId)
     .each((row) => {
-      if (row.status !== 'rejected' && isNcDebit(row.envelope)) pending += row.envelope.amountNc;
+      // A voided sale gave its NC back: it no longer counts against the cap.
+      if (row.status !== 'rejected' && !row.voidedBy && isNcDebit(row.envelope)) {
+        pending += row.envelope.amountNc;
+      }
     });
   return pending;
 }

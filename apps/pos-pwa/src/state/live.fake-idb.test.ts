@@ -38,6 +38,8 @@ describe('a live query with a Solid input', () => {
       await expect.poll(balance).toBe(900);
       // The old input's query is gone: writes to it no longer reach the signal.
       await db.wallets.update('aabbccdd', { balanceNc: 100 });
+      await new Promise((r) => setTimeout(r, 50));
+      expect(balance()).toBe(900);
       await db.wallets.update('11223344', { balanceNc: 800 });
       await expect.poll(balance).toBe(800);
       dispose();

@@ -214,7 +214,7 @@ describe('sync engine with a scripted server on a fake IndexedDB', () => {
     sync.stop();
   });
 
-  test('a 413 sends the batch again in halves; an op too large alone goes to the attention list', async () => {
+  test('a 413 sends the batch again in halves, growing back after; an op too large alone goes to the attention list', async () => {
     await queueSales(7);
     const tooLarge = new Response('{"error":{"code":"payload_too_large","message":"too big"}}', {
       status: 413,
@@ -229,11 +229,13 @@ describe('sync engine with a scripted server on a fake IndexedDB', () => {
     expect(requests.map((r) => r.ops.map((o) => o.envelope.seq))).toEqual([
       [1, 2, 3, 4],
       [1, 2],
+      // Each batch that went through lets the next one grow again.
+      [3, 4, 5, 6],
       [3, 4],
-      [5, 6],
+      [5, 6, 7],
       [5],
-      [6],
-      [7],
+      // After the op that never fits, full batches again.
+      [6, 7],
     ]);
     expect(await db.queue.count()).toBe(0);
     const [refused] = await db.attention.toArray();

@@ -106,11 +106,17 @@ export function createSyncEngine(options: SyncEngineOptions) {
               throw err;
             });
           if (reply === null) {
-            if (batch.length === 1) await refuseUnsendable(db, batch);
-            else limit = Math.floor(batch.length / 2);
+            // Halve until it fits; one op too large even alone is handed to
+            // staff, and the batches after it start full again.
+            if (batch.length === 1) {
+              await refuseUnsendable(db, batch);
+              limit = batchSize;
+            } else limit = Math.floor(batch.length / 2);
             continue;
           }
           await applyPushReply(db, batch, reply, now());
+          // One large op must not leave a night's backlog going up a few at a time.
+          limit = Math.min(batchSize, limit * 2);
           failures = 0;
           Object.assign(status, {
             online: true,

@@ -1,9 +1,9 @@
 import { claimCode } from '@niteos/ledger-core';
 import { wallets } from '@niteos/schema/tables';
-import { eq, sql } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { rowsOf } from '../db/database.ts';
 import { describeDb } from '../test-support/describe-db.ts';
+import { lockWaiters } from '../test-support/lock-waiters.ts';
 import { startTestServer, type TestServer } from '../test-support/test-server.ts';
 
 let server: TestServer;
@@ -19,14 +19,6 @@ async function register(email: string): Promise<string> {
   });
   expect(res.status).toBe(201);
   return res.body.accessToken;
-}
-
-/** Backends of this database waiting on a row lock. */
-async function lockWaiters(): Promise<number> {
-  const result = await server.database.db.execute(sql`
-    select count(*)::int as n from pg_stat_activity
-    where datname = current_database() and wait_event_type = 'Lock'`);
-  return rowsOf<{ n: number }>(result)[0]?.n ?? 0;
 }
 
 describeDb('claiming a wristband, concurrently', () => {
@@ -48,7 +40,8 @@ describeDb('claiming a wristband, concurrently', () => {
           server.json('POST', '/api/wallets/claim', token, { nitetapId: tag, code }),
         ),
       );
-      while ((await lockWaiters()) < 2) await new Promise((r) => setTimeout(r, 10));
+      while ((await lockWaiters(server.database.db)) < 2)
+        await new Promise((r) => setTimeout(r, 10));
     });
     const claims = await pending;
 

@@ -8,8 +8,9 @@ import type { Tx } from '../db/database.ts';
 /**
  * Ledger reads and writes shared by push replay and conflict resolution.
  * Lock order, everywhere: the till (advisory), then wallets sorted by
- * NiteTap id, then venue accounts sorted by id. Keeping one order is what
- * makes concurrent pushes deadlock-free.
+ * NiteTap id, then the sales voids name sorted by op id, then venue
+ * accounts sorted by id. Keeping one order is what makes concurrent pushes
+ * deadlock-free.
  */
 
 /** A locked wallet as the rules see it, plus whether it exists yet. */
@@ -216,7 +217,7 @@ export async function loadVoidTargets(tx: Tx, ids: string[]): Promise<Map<string
  * twice, or refund a sale an admin had just accepted without a refund.
  */
 export function voidTargetLockStatement(tx: Tx, ids: string[]) {
-  return voidTargetQuery(tx, ids).for('update');
+  return voidTargetQuery(tx, ids).orderBy(asc(ops.id)).for('update');
 }
 
 export function voidTargetOf(row: {

@@ -1,6 +1,9 @@
 import type { OpResult } from '@niteos/schema/wire';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
+/** Gauges collected within this long of each other belong to one scrape. */
+const SCRAPE_MS = 1000;
+
 /** How far back the health page looks for push rate and latency. */
 export const RECENT_PUSH_WINDOW_MS = 5 * 60_000;
 
@@ -111,7 +114,15 @@ export function createMetrics() {
           'parked',
         );
       }
-      outboxSource = backlog;
+      // Both gauges are collected in one scrape: they share one count, so
+      // they agree and the outbox is aggregated once.
+      let last: { at: number; counted: ReturnType<typeof backlog> } | null = null;
+      outboxSource = () => {
+        if (!last || performance.now() - last.at > SCRAPE_MS) {
+          last = { at: performance.now(), counted: backlog() };
+        }
+        return last.counted;
+      };
     },
     analyticsShipped(inserted: number, duplicates: number) {
       shipped.inc({ duplicate: 'false' }, inserted);

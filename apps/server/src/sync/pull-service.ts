@@ -39,6 +39,9 @@ function encodeCursor(cursor: Cursor): string {
   return Buffer.from(JSON.stringify(body)).toString('base64url');
 }
 
+/** A timestamptz as PostgreSQL writes it as text (`after.at`), and nothing its cast could refuse. */
+const PG_TIMESTAMP = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(?:\.\d{1,6})?[+-]\d{2}(?::\d{2}){0,2}$/;
+
 function decodeCursor(raw: string | undefined): Cursor {
   if (raw === undefined || raw === '') return { since: null, after: null };
   try {
@@ -56,7 +59,7 @@ function decodeCursor(raw: string | undefined): Cursor {
     if (
       parsed.v === 1 &&
       (parsed.since === null || (since && !Number.isNaN(since.getTime()))) &&
-      (after == null || (page && !Number.isNaN(new Date(page.at).getTime())))
+      (after == null || (page && PG_TIMESTAMP.test(page.at)))
     ) {
       return { since, after: page };
     }

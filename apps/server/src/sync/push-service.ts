@@ -30,7 +30,8 @@ const anyTime: TransactionSlot = (transaction) => transaction();
  * event loop when `prepare` is the pool. Inside it, `load` takes the till's
  * lock and reads; `sequence` settles duplicates and the chain; the rows no
  * wallet decides and the ops and ledger lines as decided on the unlocked
- * wallets go out in the round trip that ends by locking the wallets; then
+ * wallets go out in the round trip that ends by locking the wallets (and
+ * the sales its voids name, read again under their locks); then
  * `decide` runs again on the locked wallets and `write` sends balances,
  * corrections and venue accounts in one pipeline. The shared wallet locks
  * are held for that round trip and the COMMIT. Everything the reply

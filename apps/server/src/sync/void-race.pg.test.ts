@@ -1,8 +1,8 @@
 import { wallets } from '@niteos/schema/tables';
-import { eq, sql } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { rowsOf } from '../db/database.ts';
 import { describeDb } from '../test-support/describe-db.ts';
+import { lockWaiters } from '../test-support/lock-waiters.ts';
 import { startTestServer, type TestServer } from '../test-support/test-server.ts';
 
 let server: TestServer;
@@ -10,14 +10,6 @@ beforeAll(async () => {
   server = await startTestServer();
 });
 afterAll(() => server.disposeBalanced());
-
-/** Backends of this database waiting on a row lock. */
-async function lockWaiters(): Promise<number> {
-  const result = await server.database.db.execute(sql`
-    select count(*)::int as n from pg_stat_activity
-    where datname = current_database() and wait_event_type = 'Lock'`);
-  return rowsOf<{ n: number }>(result)[0]?.n ?? 0;
-}
 
 /**
  * Starts each of `racers` while the wallet's row is locked by another
@@ -31,7 +23,8 @@ async function queuedOnWallet<T>(tag: string, racers: (() => Promise<T>)[]): Pro
     await tx.select().from(wallets).where(eq(wallets.nitetapId, tag)).for('update');
     for (const racer of racers) {
       started.push(racer());
-      while ((await lockWaiters()) < started.length) await new Promise((r) => setTimeout(r, 10));
+      while ((await lockWaiters(server.database.db)) < started.length)
+        await new Promise((r) => setTimeout(r, 10));
     }
   });
   return Promise.all(started);
