@@ -1,11 +1,5 @@
 import { config } from '../config.ts';
-import { ApiError } from '../sync/api.ts';
-
-/**
- * Long enough for a week of analytics, short enough that venue Wi-Fi which
- * takes the request and never answers ends in an error, not a spinner.
- */
-const TIMEOUT_MS = 20_000;
+import { ApiError, createJsonCall } from '../sync/api.ts';
 
 /** `token` is sent as the bearer; `body` as JSON. */
 interface CallInit {
@@ -16,48 +10,15 @@ interface CallInit {
 /** One JSON call. Every failure is an ApiError. */
 export type Request = <T>(method: string, path: string, init?: CallInit) => Promise<T>;
 
-/** The back office's HTTP: status 0 on the ApiError means no answer from the server. */
+/** The back office's HTTP, the till's JSON call: status 0 on the ApiError means no answer from the server. */
 export function createRequest(
   base = config.apiBase,
   fetchImpl: typeof fetch = (...a) => fetch(...a),
 ): Request {
-  return async <T>(method: string, path: string, init: CallInit = {}) => {
-    let res: Response;
-    let text: string;
-    try {
-      res = await fetchImpl(`${base}${path}`, {
-        method,
-        headers: {
-          ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
-          ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
-        },
-        body: init.body === undefined ? undefined : JSON.stringify(init.body),
-        signal: AbortSignal.timeout(TIMEOUT_MS),
-      });
-      text = await res.text();
-    } catch (err) {
-      throw new ApiError(0, 'network', err instanceof Error ? err.message : 'network error');
-    }
-    if (res.status === 204) return undefined as T;
-    const parsed = readJson(text) as { error?: { code: string; message: string } } | null;
-    if (!res.ok)
-      throw new ApiError(
-        res.status,
-        parsed?.error?.code ?? 'http',
-        parsed?.error?.message ?? `HTTP ${res.status}`,
-      );
-    if (parsed === null) throw new ApiError(502, 'bad_reply', 'The server sent no data.');
-    return parsed as T;
-  };
-}
-
-/** The JSON of a body, or null: a proxy's error page is HTML, and its status says enough. */
-function readJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return null;
-  }
+  // The till's timeout: long enough for a week of analytics too, and venue
+  // Wi-Fi that swallows a request ends in an error, not a spinner.
+  const call = createJsonCall(base, { timeoutMs: config.requestTimeoutMs, fetch: fetchImpl });
+  return (method, path, init = {}) => call(method, path, init.token ?? null, init.body);
 }
 
 /** What a person reads about a failed call: the server's own message, or that the network is gone. */

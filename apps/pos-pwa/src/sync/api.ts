@@ -35,7 +35,12 @@ export interface ApiOptions {
   fetch?: typeof fetch;
 }
 
-export function createApi(base: string, options: ApiOptions) {
+/**
+ * One JSON call to the API: the bearer `token`, `body` as JSON, the answer
+ * parsed; every failure an `ApiError` (status 0: no answer, or none in
+ * `timeoutMs`). The till's calls and the back office's share it.
+ */
+export function createJsonCall(base: string, options: ApiOptions) {
   const fetchImpl = options.fetch ?? ((...a) => fetch(...a));
   const { timeoutMs } = options;
 
@@ -58,7 +63,7 @@ export function createApi(base: string, options: ApiOptions) {
     }
   }
 
-  async function call<T>(
+  return async function call<T>(
     method: string,
     path: string,
     token: string | null,
@@ -73,6 +78,8 @@ export function createApi(base: string, options: ApiOptions) {
       body: body === undefined ? undefined : JSON.stringify(body),
       cache: 'no-store',
     });
+    if (res.status === 204) return undefined as T;
+    // A proxy's error page is HTML: then the status says enough.
     let parsed: unknown = null;
     try {
       parsed = text ? JSON.parse(text) : null;
@@ -90,7 +97,11 @@ export function createApi(base: string, options: ApiOptions) {
     }
     if (parsed === null) throw new ApiError(502, 'bad_reply', 'the server sent no JSON');
     return parsed as T;
-  }
+  };
+}
+
+export function createApi(base: string, options: ApiOptions) {
+  const call = createJsonCall(base, options);
 
   return {
     login: (email: string, password: string) =>
