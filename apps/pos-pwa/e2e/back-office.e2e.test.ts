@@ -172,6 +172,10 @@ suite(`back office in Chromium against the real server${skip ? ` (skipped: ${ski
     await expect
       .poll(() => page.getByTestId('load-error').textContent())
       .toContain('from must be before to');
+    await page.getByTestId('report-to').fill('');
+    await expect
+      .poll(() => page.getByTestId('load-error').textContent())
+      .toContain('Choose a date and time for both "from" and "to".');
     await page.getByTestId('report-to').fill('2099-01-01T00:00');
     await page.getByTestId('expected-cash').first().waitFor();
 
@@ -183,5 +187,18 @@ suite(`back office in Chromium against the real server${skip ? ` (skipped: ${ski
     await page.context().setOffline(false);
     await page.getByTestId('load-retry').click();
     await page.getByText('Lager 0.33').waitFor();
+  });
+
+  test('Sign out ends the session on the server too: its refresh token no longer renews', async () => {
+    const page = await backOffice(MANAGER);
+    const { refreshToken } = await storedSession(page);
+    const told = page.waitForResponse((r) => r.url().endsWith('/api/auth/logout'));
+    await page.getByTestId('admin-signout').click();
+    expect((await told).status()).toBe(204);
+    await page.getByTestId('admin-email').waitFor();
+    expect(await storedSession(page)).toBeNull();
+    expect((await server.json('POST', '/api/auth/refresh', null, { refreshToken })).status).toBe(
+      401,
+    );
   });
 });

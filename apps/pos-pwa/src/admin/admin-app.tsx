@@ -75,7 +75,12 @@ export function AdminApp() {
             >
               <For each={venueList()}>{(v) => <option value={v.id}>{v.name}</option>}</For>
             </select>
-            <button type="button" class="secondary small" onClick={() => session.end()}>
+            <button
+              type="button"
+              class="secondary small"
+              onClick={() => session.signOut()}
+              data-testid="admin-signout"
+            >
               Sign out
             </button>
           </Show>

@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, test } from 'vitest';
 import { ApiError } from '../sync/api.ts';
 import { createAdminApi } from './admin-api.ts';
 import { createRequest } from './admin-http.ts';
-import { createAdminSession, SESSION_EXPIRED } from './admin-session.ts';
+import { createAdminSession, SESSION_EXPIRED, SIGN_OUT_UNCONFIRMED } from './admin-session.ts';
 
 // The server is scripted here so that the races (two calls refused at once,
 // a refusal arriving after another call renewed) happen on cue. It rotates
@@ -20,6 +20,10 @@ let server: {
   refreshUnreachable: boolean;
   /** Requests to this path wait for it before they are answered. */
   gate: { path: string; open: Promise<void> } | null;
+  /** Refresh tokens the server has revoked through /auth/logout. */
+  revoked: string[];
+  /** /auth/logout gets no answer. */
+  logoutUnreachable: boolean;
 };
 let stored: Map<string, string>;
 
@@ -35,6 +39,11 @@ const fakeFetch: typeof fetch = async (url, init) => {
     server.refreshToken = `refresh-${server.refreshes}`;
     return json(200, { ...server, user: USER });
   }
+  if (path === '/auth/logout') {
+    if (server.logoutUnreachable) throw new TypeError('Failed to fetch');
+    server.revoked.push(JSON.parse(String(init?.body)).refreshToken);
+    return new Response(null, { status: 204 });
+  }
   const sentWith = new Headers(init?.headers).get('authorization');
   if (server.gate?.path === path) await server.gate.open;
   if (sentWith !== `Bearer ${server.accessToken}`)
@@ -42,21 +51,29 @@ const fakeFetch: typeof fetch = async (url, init) => {
   return json(200, { venues: [], staff: [] });
 };
 
+const storage = {
+  getItem: (k: string) => stored.get(k) ?? null,
+  setItem: (k: string, v: string) => void stored.set(k, v),
+  removeItem: (k: string) => void stored.delete(k),
+};
+
+/** The back office opened in a tab (sessionStorage and localStorage both kept in `stored`). */
+function openBackOffice() {
+  const request = createRequest('/api', fakeFetch);
+  const session = createAdminSession(request, storage, storage);
+  return { session, api: createAdminApi(session, request) };
+}
+
 /** A back office opened with a session whose access token the server no longer takes. */
 function openWithExpiredToken() {
-  const storage = {
-    getItem: (k: string) => stored.get(k) ?? null,
-    setItem: (k: string, v: string) => void stored.set(k, v),
-    removeItem: (k: string) => void stored.delete(k),
-  };
   storage.setItem(
     'niteos-admin-session',
     JSON.stringify({ accessToken: 'expired', refreshToken: 'refresh-0', user: USER }),
   );
-  const request = createRequest('/api', fakeFetch);
-  const session = createAdminSession(request, storage);
-  return { session, api: createAdminApi(session, request) };
+  return openBackOffice();
 }
+
+const settled = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 beforeEach(() => {
   server = {
@@ -66,6 +83,8 @@ beforeEach(() => {
     refuseRefresh: false,
     refreshUnreachable: false,
     gate: null,
+    revoked: [],
+    logoutUnreachable: false,
   };
   stored = new Map();
 });
@@ -113,5 +132,34 @@ describe('admin session', () => {
     server.refreshUnreachable = false;
     await expect(api.venues()).resolves.toEqual(expect.objectContaining({ venues: [] }));
     expect(server.refreshes).toBe(1);
+  });
+
+  test('signing out has the server revoke the refresh token, not just this tab forget it', async () => {
+    const { session } = openWithExpiredToken();
+    await session.signOut();
+    expect(session.current()).toBeNull();
+    expect(session.notice()).toBeNull();
+    expect(server.revoked).toEqual(['refresh-0']);
+    expect([...stored.keys()]).toEqual([]);
+  });
+
+  test('a sign-out the server did not hear says so and is told on the next opening', async () => {
+    const { session } = openWithExpiredToken();
+    server.logoutUnreachable = true;
+    await session.signOut();
+    expect(session.current()).toBeNull();
+    expect(session.notice()).toBe(SIGN_OUT_UNCONFIRMED);
+    expect(server.revoked).toEqual([]);
+
+    // Opened again, still offline: kept for later.
+    openBackOffice();
+    await settled();
+    expect(stored.get('niteos-admin-pending-logout')).toBe('refresh-0');
+
+    server.logoutUnreachable = false;
+    openBackOffice();
+    await settled();
+    expect(server.revoked).toEqual(['refresh-0']);
+    expect(stored.has('niteos-admin-pending-logout')).toBe(false);
   });
 });

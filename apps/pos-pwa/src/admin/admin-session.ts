@@ -7,6 +7,14 @@ const SESSION_KEY = 'niteos-admin-session';
 
 export const SESSION_EXPIRED = 'Your session has expired: sign in again.';
 
+type KeyValue = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
+
+const PENDING_LOGOUT_KEY = 'niteos-admin-pending-logout';
+
+export const SIGN_OUT_UNCONFIRMED =
+  'Signed out on this device. The server was not reached: it is told the next time ' +
+  'this page opens or someone signs in here.';
+
 /**
  * The admin's login, kept for this tab only (sessionStorage). Access tokens
  * last 15 minutes; `renew` trades the refresh token for a new pair. The
@@ -17,7 +25,9 @@ export const SESSION_EXPIRED = 'Your session has expired: sign in again.';
  */
 export function createAdminSession(
   request: Request,
-  storage: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'> = sessionStorage,
+  storage: KeyValue = sessionStorage,
+  /** Outlives the tab: a sign-out the server missed is retried from any tab, later. */
+  lasting: KeyValue = localStorage,
 ) {
   const saved = storage.getItem(SESSION_KEY);
   const [current, setCurrent] = createSignal<LoginResponse | null>(
@@ -26,6 +36,7 @@ export function createAdminSession(
   /** Why the admin is back at the sign-in screen, if not by choice. */
   const [notice, setNotice] = createSignal<string | null>(null);
   let renewing: Promise<boolean> | null = null;
+  void tellLogout();
 
   function keep(next: LoginResponse | null) {
     if (next) storage.setItem(SESSION_KEY, JSON.stringify(next));
@@ -35,10 +46,39 @@ export function createAdminSession(
   function start(login: LoginResponse) {
     setNotice(null);
     keep(login);
+    void tellLogout();
   }
   function end(why: string | null = null) {
     keep(null);
     setNotice(why);
+  }
+
+  /**
+   * Signs out here at once, then has the server revoke the refresh token:
+   * dropping it from this tab alone would leave it valid for days to
+   * whoever copied it. Says so when the server could not be told.
+   */
+  async function signOut() {
+    const held = current();
+    end();
+    if (!held) return;
+    lasting.setItem(PENDING_LOGOUT_KEY, held.refreshToken);
+    if (!(await tellLogout()) && current() === null) setNotice(SIGN_OUT_UNCONFIRMED);
+  }
+
+  /** Has the server revoke a signed-out refresh token it was not told of yet. True once it has. */
+  async function tellLogout(): Promise<boolean> {
+    const refreshToken = lasting.getItem(PENDING_LOGOUT_KEY);
+    if (!refreshToken) return true;
+    try {
+      await request('POST', '/auth/logout', { body: { refreshToken } });
+    } catch (err) {
+      // 4xx: the server will never take it (malformed); anything else is tried again later.
+      if (!(err instanceof ApiError && err.status >= 400 && err.status < 500)) return false;
+    }
+    if (lasting.getItem(PENDING_LOGOUT_KEY) === refreshToken)
+      lasting.removeItem(PENDING_LOGOUT_KEY);
+    return true;
   }
 
   /**
@@ -75,7 +115,7 @@ export function createAdminSession(
     return renewing;
   }
 
-  return { current, notice, start, end, renew };
+  return { current, notice, start, end, signOut, renew };
 }
 
 export type AdminSession = ReturnType<typeof createAdminSession>;

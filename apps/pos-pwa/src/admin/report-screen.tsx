@@ -72,8 +72,12 @@ export function ReportScreen(props: { api: AdminApi; venueId: string }) {
   const [report, { refetch }] = createResource(
     () => [props.venueId, from(), to()] as const,
     async ([venueId, f, t]) => {
+      const [start, end] = [new Date(f), new Date(t)];
+      // A cleared field is '' and an Invalid Date, whose toISOString throws "Invalid time value".
+      if (Number.isNaN(start.getTime()) || Number.isNaN(end.getTime()))
+        throw new Error('Choose a date and time for both "from" and "to".');
       const [night, { tills }] = await Promise.all([
-        props.api.report(venueId, new Date(f).toISOString(), new Date(t).toISOString()),
+        props.api.report(venueId, start.toISOString(), end.toISOString()),
         props.api.tills(venueId),
       ]);
       return { night, tillNames: new Map(tills.map((till) => [till.tillId, till.name])) };
