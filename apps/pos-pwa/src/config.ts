@@ -4,8 +4,10 @@ export const config = {
   apiBase: (import.meta.env.VITE_API_BASE as string | undefined) ?? '/api',
   pushBatchSize: 100,
   /**
-   * A call still unanswered after this long is abandoned and retried with
-   * backoff. A push of a full batch is a small body and one server
+   * A call whose server stays silent this long (before answering, or in
+   * the middle of its answer) is abandoned and retried with backoff; an
+   * answer still arriving, such as a first pull of thousands of balances,
+   * is read to the end. A push of a full batch is a small body and one server
    * transaction, so a healthy server answers it in seconds at most; 20 s
    * leaves room for a struggling server behind weak venue Wi-Fi, and bounds
    * what a request the network swallowed costs to about one push interval

@@ -30,36 +30,49 @@ function retryAfter(res: Response): number | null {
 }
 
 export interface ApiOptions {
-  /** How long a call may take, answer body included, before it counts as no answer. */
+  /**
+   * How long the server may stay silent: before its answer starts, and then
+   * between any two pieces of it. Not a bound on the whole call: a first pull
+   * of thousands of balances over weak venue Wi-Fi may take longer, and
+   * finishes as long as it keeps arriving.
+   */
   timeoutMs: number;
   fetch?: typeof fetch;
 }
 
 /**
  * One JSON call to the API: the bearer `token`, `body` as JSON, the answer
- * parsed; every failure an `ApiError` (status 0: no answer, or none in
+ * parsed; every failure an `ApiError` (status 0: no answer, or silence for
  * `timeoutMs`). The till's calls and the back office's share it.
  */
 export function createJsonCall(base: string, options: ApiOptions) {
   const fetchImpl = options.fetch ?? ((...a) => fetch(...a));
   const { timeoutMs } = options;
 
-  /** Sends and reads the answer; a dead network or no answer in time is a retryable `ApiError`. */
+  /** Sends and reads the answer; a dead network or a silent server is a retryable `ApiError`. */
   async function exchange(
     url: string,
     init: RequestInit,
   ): Promise<{ res: Response; text: string }> {
     // A request the network swallows would otherwise never settle, and the
     // sync engine, which sends one push at a time, would wait on it forever.
-    const signal = AbortSignal.timeout(timeoutMs);
+    const controller = new AbortController();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const rearm = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => controller.abort(), timeoutMs);
+    };
+    rearm();
     try {
-      const res = await fetchImpl(url, { ...init, signal });
-      return { res, text: await res.text() };
+      const res = await fetchImpl(url, { ...init, signal: controller.signal });
+      return { res, text: await readText(res, rearm) };
     } catch (err) {
-      if (signal.aborted) {
+      if (controller.signal.aborted) {
         throw new ApiError(0, 'timeout', `no answer from the server in ${timeoutMs / 1000} s`);
       }
       throw new ApiError(0, 'network', err instanceof Error ? err.message : 'network error');
+    } finally {
+      clearTimeout(timer);
     }
   }
 
@@ -98,6 +111,20 @@ export function createJsonCall(base: string, options: ApiOptions) {
     if (parsed === null) throw new ApiError(502, 'bad_reply', 'the server sent no JSON');
     return parsed as T;
   };
+}
+
+/** The body as text, calling `progress` as each piece of it arrives. */
+async function readText(res: Response, progress: () => void): Promise<string> {
+  if (!res.body) return res.text();
+  const reader = res.body.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return text + decoder.decode();
+    progress();
+    text += decoder.decode(value, { stream: true });
+  }
 }
 
 export function createApi(base: string, options: ApiOptions) {
