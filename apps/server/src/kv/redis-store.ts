@@ -17,9 +17,17 @@ export function createRedisStore(url: string, prefix = 'niteos:'): KvStore {
     kind: 'redis',
     async hit(key, windowSeconds) {
       const k = prefix + key;
-      const replies = await redis.multi().incr(k).expire(k, windowSeconds, 'NX').ttl(k).exec();
+      // SET … NX starts the window with its expiry and INCR keeps it: the
+      // same as `EXPIRE … NX`, which needs Redis 7 (Debian 11 and Ubuntu
+      // 22.04 ship 6).
+      const replies = await redis
+        .multi()
+        .set(k, 0, 'EX', windowSeconds, 'NX')
+        .incr(k)
+        .ttl(k)
+        .exec();
       if (!replies) throw new Error('redis transaction aborted');
-      const count = Number(replies[0]?.[1]);
+      const count = Number(replies[1]?.[1]);
       const ttl = Number(replies[2]?.[1]);
       return { count, resetSeconds: Math.max(1, ttl) };
     },

@@ -26,6 +26,16 @@ describeEachKvStore('kv store', (store) => {
     expect((await s.hit('short', 1)).count).toBe(1);
   });
 
+  test('later hits do not push the window back: it ends when the first hit said', async () => {
+    const s = store();
+    await s.hit('fixed', 2);
+    await wait(1100);
+    const later = await s.hit('fixed', 2);
+    expect(later).toMatchObject({ count: 2, resetSeconds: 1 });
+    await wait(1000);
+    expect((await s.hit('fixed', 2)).count).toBe(1);
+  });
+
   test('values expire after their ttl', async () => {
     const s = store();
     await s.set('revoked:u1', '1700000000', 1);
