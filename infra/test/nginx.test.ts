@@ -231,6 +231,26 @@ if (nginxSkip) {
             });
             await page.close();
           }
+          // The server-rendered pages style themselves inline.
+          for (const p of ['/health', '/api/docs']) {
+            const page = await context.newPage();
+            const res = await page.goto(`https://localhost:${nginx.site.httpsPort}${p}`);
+            expect(res?.status(), p).toBe(200);
+            await page.waitForLoadState('networkidle');
+            const background = await page.evaluate(
+              () => getComputedStyle(document.body).backgroundColor,
+            );
+            const violations = await page.evaluate(
+              () => (window as unknown as { cspViolations: string[] }).cspViolations,
+            );
+            // Unstyled, the body would be transparent (rgba(0, 0, 0, 0)).
+            expect({ path: p, violations, styled: background !== 'rgba(0, 0, 0, 0)' }).toEqual({
+              path: p,
+              violations: [],
+              styled: true,
+            });
+            await page.close();
+          }
         } finally {
           await browser.close();
         }
