@@ -42,12 +42,22 @@ restart_port() {
 }
 
 # The unit is Type=exec: `systemctl restart` returns once node runs, not once it
-# listens, so only /api/health (readiness) says the port serves again.
+# listens, so only /api/health (readiness) says the port serves again. It must
+# also name the release `current` points at (the server reads its RELEASE
+# file): a process of the old release still on the port is not the new one
+# being ready. Releases from before RELEASE files are taken on readiness alone.
 ready() {
-  local port="$1" deadline=$((SECONDS + health_timeout))
-  until curl --silent --fail --max-time 3 --output /dev/null "http://127.0.0.1:$port/api/health"; do
+  local port="$1" deadline=$((SECONDS + health_timeout)) want="" body late
+  want="$(cat "$NITEOS_HOME/current/RELEASE" 2>/dev/null || true)"
+  while :; do
+    if body="$(curl --silent --fail --max-time 3 "http://127.0.0.1:$port/api/health")"; then
+      [[ -z "$want" || "$body" == *"\"version\":\""*"+$want\""* ]] && return 0
+      late="port $port is ready but does not run $want (an old process still on the port?)"
+    else
+      late="port $port not healthy after ${health_timeout}s"
+    fi
     if ((SECONDS >= deadline)); then
-      echo "deploy.sh: port $port not healthy after ${health_timeout}s" >&2
+      echo "deploy.sh: $late" >&2
       return 1
     fi
     sleep 1
@@ -93,6 +103,8 @@ git clone --quiet --depth 1 --branch "$ref" "$NITEOS_REPO" "$staging"
 commit="$(git -C "$staging" rev-parse --short=12 HEAD)"
 release="$NITEOS_HOME/releases/$(date -u +%Y%m%dT%H%M%SZ)-$commit"
 mv "$staging" "$release"
+# Read by the server at start: /api/health names the release a process runs.
+basename "$release" >"$release/RELEASE"
 trap - EXIT
 step "release $release"
 

@@ -13,8 +13,11 @@ const git = promisify(execFile);
  * PATH by scripts that write down what they are asked. The fake systemctl
  * notes which release a port now runs; the fake curl answers a port's
  * /api/health 503 on its first poll after a restart (node is still booting),
- * then 200, unless the release it runs has a file BROKEN that names the port
- * (the release crashes there at start): it never answers 200 then.
+ * then 200 with the version the server reports (naming the release's RELEASE
+ * file), unless the release it runs has a file BROKEN that names the port
+ * (the release crashes there at start): it never answers 200 then. A file
+ * STUCK in the release naming the port leaves the old process on it: the
+ * restart changes nothing there.
  */
 const FAKES = {
   systemctl: `#!/usr/bin/env bash
@@ -22,7 +25,7 @@ set -euo pipefail
 [[ $1 == restart ]] || exit 2
 port="\${2#niteos@}"; port="\${port%.service}"
 release="$(readlink -f "$NITEOS_HOME/current")"
-echo "$release" >"$FAKE_STATE/$port.release"
+grep -qx "$port" "$release/STUCK" 2>/dev/null || echo "$release" >"$FAKE_STATE/$port.release"
 echo 0 >"$FAKE_STATE/$port.polls"
 echo "restart $port $(basename "$release")" >>"$FAKE_STATE/log"
 `,
@@ -34,6 +37,7 @@ echo "$polls" >"$FAKE_STATE/$port.polls"
 release="$(cat "$FAKE_STATE/$port.release")"
 if ((polls >= 2)) && ! grep -qx "$port" "$release/BROKEN" 2>/dev/null; then
   echo "health $port ok" >>"$FAKE_STATE/log"
+  printf '{"status":"ok","version":"0.1.0+%s"}' "$(cat "$release/RELEASE")"
 else
   echo "health $port down" >>"$FAKE_STATE/log"
   exit 22
@@ -183,6 +187,23 @@ describe('deploy.sh restarts one port at a time (systemctl, curl, pnpm faked)', 
       `health ${P1} down`,
       `health ${P1} ok`,
     ]);
+    expect(await host.current()).toBe(r1);
+  });
+
+  test('a port still answering from the old release is not taken for the new one', async () => {
+    const host = await createHost(cleanup);
+    expect((await host.deploy()).code).toBe(0);
+    const r1 = await host.current();
+    await host.takeLog();
+    await host.commit('STUCK', `${P1}\n`);
+    const run = await host.deploy();
+    expect(run.code, `${run.stdout}\n${run.stderr}`).toBe(1);
+    const r2 = (await host.takeLog())[0]?.split(' ')[2];
+    expect(r2).not.toBe(r1);
+    expect(run.stderr).toContain(
+      `port ${P1} is ready but does not run ${r2} (an old process still on the port?)`,
+    );
+    expect(run.stderr).toContain(`rolled back to ${r1}, which is healthy`);
     expect(await host.current()).toBe(r1);
   });
 });

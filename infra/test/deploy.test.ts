@@ -102,6 +102,9 @@ describeWithServers('postgres', 'deploy.sh with a local bare repo', (suite) => {
     for (const [i, port] of ports.entries()) {
       expect(await health(port)).toBe(200);
       expect(await realpath(`/proc/${pids1[i]}/cwd`)).toBe(release1);
+      // What deploy.sh waited for: the process names the release it runs.
+      const { version } = await fetch(`http://127.0.0.1:${port}/api/health`).then((r) => r.json());
+      expect(version).toMatch(new RegExp(`^\\d+\\.\\d+\\.\\d+\\+${path.basename(release1)}$`));
     }
 
     // The next commit crashes at start: the first port's check fails and undoes the switch.

@@ -8,6 +8,7 @@ import { ConfigError, readConfig } from './env.ts';
 import { createMemoryStore } from './kv/memory-store.ts';
 import { createRedisStore } from './kv/redis-store.ts';
 import { createDrain } from './lifecycle/drain.ts';
+import { serverVersion } from './lifecycle/version.ts';
 import { jsonLogger } from './logger.ts';
 import { createMetrics } from './metrics/metrics.ts';
 import { seedDemo } from './seed/demo.ts';
@@ -16,7 +17,7 @@ import { createPreparePool } from './sync/prepare-pool.ts';
 
 /** With no admin configured, the embedded demo gets this one (printed at start). */
 const DEMO_ADMIN = { email: 'admin@demo.niteos.app', password: 'demo-admin' };
-const VERSION = process.env.npm_package_version ?? '0.1.0';
+const VERSION = serverVersion();
 
 async function main() {
   const config = readConfig();
