@@ -1,6 +1,6 @@
 import type { AnalyticsSnapshot, LiveCounters } from '@niteos/schema/wire';
 import { createResource, onCleanup, onMount, Show } from 'solid-js';
-import { chf, nc } from '../ui/format.ts';
+import { chf, nc } from '../format.ts';
 import type { AdminApi } from './admin-api.ts';
 import { Loaded } from './loaded.tsx';
 

@@ -1,6 +1,6 @@
 import type { ConflictView } from '@niteos/schema/wire';
 import { createResource, createSignal, For, Show } from 'solid-js';
-import { chf, nc } from '../ui/format.ts';
+import { chf, nc } from '../format.ts';
 import type { AdminApi } from './admin-api.ts';
 import { Loaded } from './loaded.tsx';
 import { createAction } from './use-action.ts';

@@ -1,5 +1,5 @@
 import { createResource, createSignal, For } from 'solid-js';
-import { chf, nc } from '../ui/format.ts';
+import { chf, nc } from '../format.ts';
 import type { AdminApi, Figures } from './admin-api.ts';
 import { Loaded } from './loaded.tsx';
 

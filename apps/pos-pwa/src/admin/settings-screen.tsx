@@ -1,5 +1,5 @@
 import { createSignal, Show } from 'solid-js';
-import { nc } from '../ui/format.ts';
+import { nc } from '../format.ts';
 import type { AdminApi } from './admin-api.ts';
 import { createAction } from './use-action.ts';
 

@@ -1,6 +1,6 @@
 import type { TillRefusal } from '@niteos/ledger-core';
 import type { Policy } from '@niteos/schema/wire';
-import { nc } from '../ui/format.ts';
+import { nc } from '../format.ts';
 
 export type ChargeRefusal =
   | TillRefusal

@@ -1,9 +1,9 @@
 import { For, Show } from 'solid-js';
 import type { AttentionRow } from '../db/database.ts';
+import { chf, nc } from '../format.ts';
 import { createLiveQuery } from '../state/live.ts';
 import { useTill } from '../state/till-store.tsx';
 import { TOO_LARGE } from '../sync/apply.ts';
-import { chf, nc } from './format.ts';
 
 const REASON_TEXT: Record<string, string> = {
   schema: 'the op was malformed (a till bug: tell the manager)',

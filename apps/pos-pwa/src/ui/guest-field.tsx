@@ -1,8 +1,8 @@
 import { createSignal, Show } from 'solid-js';
+import { nc } from '../format.ts';
 import { pendingNcFor } from '../ops/pending.ts';
 import { createLiveQueryOf } from '../state/live.ts';
 import { useTill } from '../state/till-store.tsx';
-import { nc } from './format.ts';
 
 interface NdefReaderLike {
   scan(): Promise<void>;

@@ -1,9 +1,9 @@
 import { claimCode } from '@niteos/ledger-core';
 import { createSignal, For, Show } from 'solid-js';
+import { nc } from '../format.ts';
 import { useTill } from '../state/till-store.tsx';
 import { createChargeAction } from './charge-action.ts';
 import { createFeedback } from './feedback.tsx';
-import { nc } from './format.ts';
 import { GuestField } from './guest-field.tsx';
 
 const QUICK = [2000, 5000, 10_000];

@@ -1,10 +1,10 @@
 import { For, Show } from 'solid-js';
 import type { HistoryRow } from '../db/database.ts';
+import { chf, nc } from '../format.ts';
 import { createLiveQuery } from '../state/live.ts';
 import { useTill } from '../state/till-store.tsx';
 import { createChargeAction } from './charge-action.ts';
 import { createFeedback } from './feedback.tsx';
-import { chf, nc } from './format.ts';
 
 const STATUS_TEXT: Record<HistoryRow['status'], string> = {
   queued: 'waiting to sync',

@@ -1,10 +1,10 @@
 import type { CatalogItem, OpLine } from '@niteos/schema/wire';
 import { createMemo, createSignal, For, Show } from 'solid-js';
+import { chf, nc } from '../format.ts';
 import { createLiveQuery } from '../state/live.ts';
 import { useTill } from '../state/till-store.tsx';
 import { createChargeAction } from './charge-action.ts';
 import { createFeedback } from './feedback.tsx';
-import { chf, nc } from './format.ts';
 import { GuestField } from './guest-field.tsx';
 
 /** Item grid by category, cart, guest, tender: the screen staff live in. */

@@ -1,7 +1,7 @@
 import { createSignal, onCleanup, Show } from 'solid-js';
 import { config } from '../config.ts';
+import { ago } from '../format.ts';
 import { useTill } from '../state/till-store.tsx';
-import { ago } from './format.ts';
 
 /** Always in view: online or not, ops waiting and how old, last sync, last error, revocation. */
 export function StatusBar() {
