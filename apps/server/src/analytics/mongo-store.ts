@@ -21,30 +21,46 @@ interface EventDoc {
 const DUPLICATE_KEY = 11000;
 
 /**
- * Reads an unordered insertMany's per-document errors as a verdict on
- * each event. Unordered: every document was tried, so each one is either
- * stored or has its own write error. A duplicate id is a delivery from an
- * earlier attempt whose acknowledgement was lost; any other write error is
- * the store refusing that document. Rethrows what is no such verdict: a
- * write concern error (nothing is known durable) or counts that do not add
- * up (a part of the batch never got an answer).
+ * Per-document errors that say the server could not take the write just
+ * then (failover, shutdown, network, time limits, write conflicts, a
+ * provider's rate limit: the retryable codes of MongoDB's retryable-writes
+ * spec and a few more), not that it refuses the document. Counted as
+ * refusals they would park events after a failover of a few seconds.
  */
-function verdictOf(err: MongoBulkWriteError, docs: EventDoc[]): InsertResult {
-  const errors = [err.writeErrors].flat();
-  if (err.result.getWriteConcernError() || err.insertedCount + errors.length !== docs.length)
-    throw err;
+const TRANSIENT_CODES = new Set([
+  6, 7, 50, 89, 91, 112, 134, 189, 262, 9001, 10107, 11600, 11602, 13435, 13436, 16500,
+]);
+
+/** One per-document error of an unordered insertMany. */
+export interface DocumentError {
+  index: number;
+  code: number;
+  errmsg?: string;
+}
+
+/**
+ * The store's verdict on each document of an unordered insertMany that
+ * failed in part, or null when there is none to give and the whole batch
+ * must be tried again later. Unordered: every document was tried, so each
+ * one is either stored or has its own error. A duplicate id is a delivery
+ * from an earlier attempt whose acknowledgement was lost; a transient error
+ * is no verdict; any other error is the store refusing that document.
+ */
+export function verdictOf(
+  ids: string[],
+  insertedCount: number,
+  errors: DocumentError[],
+): InsertResult | null {
+  if (insertedCount + errors.length !== ids.length) return null;
+  if (errors.some((e) => TRANSIENT_CODES.has(e.code))) return null;
   const refused: Refusal[] = [];
   for (const e of errors) {
     if (e.code === DUPLICATE_KEY) continue;
-    const doc = docs[e.index];
-    if (!doc) throw err;
-    refused.push({ id: doc._id, reason: `${e.code}: ${e.errmsg}` });
+    const id = ids[e.index];
+    if (id === undefined) return null;
+    refused.push({ id, reason: `${e.code}: ${e.errmsg ?? 'refused'}` });
   }
-  return {
-    inserted: err.insertedCount,
-    duplicates: errors.length - refused.length,
-    refused,
-  };
+  return { inserted: insertedCount, duplicates: errors.length - refused.length, refused };
 }
 
 /**
@@ -92,8 +108,16 @@ export function createMongoStore(url: string, timeoutMs = 5000): AnalyticsStore 
         const result = await events.insertMany(docs, { ordered: false });
         return { inserted: result.insertedCount, duplicates: 0, refused: [] };
       } catch (err) {
-        if (!(err instanceof MongoBulkWriteError)) throw err;
-        return verdictOf(err, docs);
+        // A write concern error: nothing is known durable. No verdict: the
+        // batch fails and is tried again, the stored part then as duplicates.
+        if (!(err instanceof MongoBulkWriteError) || err.result.getWriteConcernError()) throw err;
+        const verdict = verdictOf(
+          docs.map((d) => d._id),
+          err.insertedCount,
+          [err.writeErrors].flat(),
+        );
+        if (!verdict) throw err;
+        return verdict;
       }
     },
     async snapshot(venueId, from, to): Promise<SnapshotFigures> {
