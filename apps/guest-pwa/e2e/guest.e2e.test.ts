@@ -152,6 +152,50 @@ suite(`guest app in Chromium against the real server on PostgreSQL${skip ? ` (sk
     await page.context().setOffline(false);
   });
 
+  test('a guest with two wristbands keeps the one picked when a sale reorders the list', async () => {
+    const [bandA, bandB] = ['0e0e5e5e00a1', '0e0e5e5e00b2'];
+    const tillContext = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+    contexts.push(tillContext);
+    const till = new TillPage(await tillContext.newPage());
+    await till.page.goto(`${base()}/pos/`);
+    await till.enroll(MANAGER.email, MANAGER.password, 'Two bands bar');
+    await till.signIn(STAFF.name, STAFF.pin);
+    const codes: string[] = [];
+    for (const band of [bandA, bandB]) {
+      await till.topup(band, 2000);
+      codes.push(
+        /([0-9A-Z]{4}-[0-9A-Z]{4})/.exec(
+          (await till.page.getByTestId('claim-code').textContent()) ?? '',
+        )?.[1] ?? '',
+      );
+    }
+    await till.waitForQueue(0);
+
+    const page = await phone();
+    await registerInApp(page, 'two-bands@niteos.test');
+    for (const [i, band] of [bandA, bandB].entries()) {
+      await page.goto(`${base()}/claim`);
+      await page.getByLabel('Tag id').fill(band);
+      await page.getByLabel('Claim code').fill(codes[i] ?? '');
+      await page.getByRole('button', { name: 'Add wristband' }).click();
+      await page.getByTestId('balance').waitFor();
+    }
+    await page.getByRole('link', { name: 'NiteTap' }).click();
+    await page.getByRole('tab', { name: bandB.toUpperCase() }).click();
+    await expect(page.getByTestId('nitetap-qr').getAttribute('data-nitetap')).resolves.toBe(bandB);
+
+    // The bar charges the band shown; its row changes, and PostgreSQL may list it elsewhere now.
+    expect(await till.sell('Beer', 'Lager 0.33', 1, bandB, 'nc')).toBe('Paid 7.00 NC');
+    await till.waitForQueue(0);
+    await page.getByRole('link', { name: 'Wallet' }).click();
+    await expect.poll(() => page.getByTestId('balance').textContent()).toBe('13.00 NC');
+    expect(
+      await page.getByRole('tab', { name: bandB.toUpperCase() }).getAttribute('aria-selected'),
+    ).toBe('true');
+    await page.getByRole('link', { name: 'NiteTap' }).click();
+    await expect(page.getByTestId('nitetap-qr').getAttribute('data-nitetap')).resolves.toBe(bandB);
+  });
+
   test('the guest service worker leaves the till, the API and /health to the network', async () => {
     const page = await phone();
     await page.goto(`${base()}/`);

@@ -4,7 +4,7 @@ import { createMyWallets } from '../data/my-wallets.ts';
 import { session } from '../data/session.ts';
 import { Link } from '../router.tsx';
 import { Freshness } from './freshness.tsx';
-import { WalletChips } from './wallet-chips.tsx';
+import { createWalletChoice, WalletChips } from './wallet-chips.tsx';
 
 /**
  * Keeps the screen on while the QR is shown, where the browser allows it,
@@ -39,9 +39,9 @@ function useWakeLock() {
 export default function TapScreen() {
   const live = createMyWallets();
   const awake = useWakeLock();
-  const [selected, setSelected] = createSignal(0);
   const wallets = () => live.data()?.wallets.filter((w) => w.status === 'active') ?? [];
-  const tag = () => wallets()[Math.min(selected(), wallets().length - 1)]?.nitetapId;
+  const { chosen, pick } = createWalletChoice(wallets);
+  const tag = () => chosen()?.nitetapId;
   return (
     <Show
       when={session()}
@@ -91,7 +91,7 @@ export default function TapScreen() {
           </section>
         )}
       </Show>
-      <WalletChips wallets={wallets()} selected={selected()} onSelect={setSelected} />
+      <WalletChips wallets={wallets()} selected={tag()} onSelect={pick} />
       <p>
         <Link href="/claim">Add another wristband</Link>
       </p>

@@ -1,22 +1,36 @@
 import type { GuestWallet } from '@niteos/schema/wire';
-import { For, Show } from 'solid-js';
+import { createSignal, For, Show } from 'solid-js';
+
+// Shared by the wallet and NiteTap screens: the band picked on one is the
+// band shown on the other.
+const [picked, setPicked] = createSignal<string | null>(null);
+
+/**
+ * The wristband the guest picked, kept by its tag: the list refreshes every
+ * few seconds, and a position in it could come to mean another band, whose
+ * QR the bar would then charge. The first one until the guest picks.
+ */
+export function createWalletChoice(wallets: () => GuestWallet[]) {
+  const chosen = () => wallets().find((w) => w.nitetapId === picked()) ?? wallets()[0];
+  return { chosen, pick: setPicked };
+}
 
 /** Picks one of several wristbands; hidden when the guest has only one. */
 export function WalletChips(props: {
   wallets: GuestWallet[];
-  selected: number;
-  onSelect: (index: number) => void;
+  selected: string | undefined;
+  onSelect: (nitetapId: string) => void;
 }) {
   return (
     <Show when={props.wallets.length > 1}>
       <div class="chips" role="tablist" aria-label="Your wristbands">
         <For each={props.wallets}>
-          {(w, i) => (
+          {(w) => (
             <button
               type="button"
               role="tab"
-              aria-selected={i() === props.selected}
-              onClick={() => props.onSelect(i())}
+              aria-selected={w.nitetapId === props.selected}
+              onClick={() => props.onSelect(w.nitetapId)}
             >
               {w.nitetapId.toUpperCase()}
             </button>

@@ -1,6 +1,6 @@
 import { levelForXp, xpForLevel } from '@niteos/ledger-core';
 import type { ActivityEntry, GuestWallet, WalletActivity } from '@niteos/schema/wire';
-import { createSignal, For, Show } from 'solid-js';
+import { For, Show } from 'solid-js';
 import { api } from '../data/api.ts';
 import { createLive } from '../data/live.ts';
 import { createMyWallets } from '../data/my-wallets.ts';
@@ -8,7 +8,7 @@ import { session } from '../data/session.ts';
 import { nc, when } from '../format.ts';
 import { Link } from '../router.tsx';
 import { Freshness } from './freshness.tsx';
-import { WalletChips } from './wallet-chips.tsx';
+import { createWalletChoice, WalletChips } from './wallet-chips.tsx';
 
 const KIND_LABEL: Record<ActivityEntry['kind'], string> = {
   sale: 'Purchase',
@@ -103,8 +103,7 @@ function Activity(props: { nitetapId: string }) {
 export function WalletScreen() {
   const live = createMyWallets();
   const wallets = () => live.data()?.wallets ?? [];
-  const [selected, setSelected] = createSignal(0);
-  const wallet = () => wallets()[Math.min(selected(), wallets().length - 1)];
+  const { chosen: wallet, pick } = createWalletChoice(wallets);
   return (
     <Show
       when={session()}
@@ -130,7 +129,7 @@ export function WalletScreen() {
           </Link>
         </section>
       </Show>
-      <WalletChips wallets={wallets()} selected={selected()} onSelect={setSelected} />
+      <WalletChips wallets={wallets()} selected={wallet()?.nitetapId} onSelect={pick} />
       <Show when={wallet()}>
         {(w) => (
           <>

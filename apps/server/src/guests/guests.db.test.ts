@@ -59,6 +59,25 @@ describeDb('guests claim their wristbands', () => {
     expect((await server.json('GET', `/api/wallets/${tag}`, thief)).status).toBe(404);
   });
 
+  test("a guest's wristbands keep their order (first added first) as sales change them", async () => {
+    const token = await register('two-bands@niteos.test');
+    const tags = ['b0b0000001', 'a0a0000002', 'c0c0000003'];
+    for (const tag of tags) {
+      const topup = await till.topup(tag, 5000);
+      await till.push(server.send, [topup]);
+      const code = claimCode(topup.sig);
+      expect(
+        (await server.json('POST', '/api/wallets/claim', token, { nitetapId: tag, code })).status,
+      ).toBe(200);
+    }
+    // Each sale rewrites its wallet's rows, which moves them in the table.
+    for (const tag of [tags[0], tags[1], tags[0]] as string[]) {
+      await till.push(server.send, [await till.sale(tag, 100)]);
+      const listed = (await server.json('GET', '/api/me/wallets', token)).body.wallets;
+      expect(listed.map((w: { nitetapId: string }) => w.nitetapId)).toEqual(tags);
+    }
+  });
+
   test('guessing codes for one tag is cut off after a few tries, whoever guesses', async () => {
     const tag = 'c1a1c1a1c2';
     await till.push(server.send, [await till.topup(tag, 100)]);

@@ -7,7 +7,7 @@ import {
   Role,
   type WalletActivity,
 } from '@niteos/schema/wire';
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import { hashSecret } from '../auth/passwords.ts';
 import { login } from '../auth/service.ts';
 import type { AuthUser } from '../context.ts';
@@ -89,7 +89,9 @@ export async function myWallets(db: Db, guest: AuthUser) {
     })
     .from(wallets)
     .innerJoin(accounts, eq(accounts.id, wallets.accountId))
-    .where(eq(wallets.guestUserId, guest.id));
+    .where(eq(wallets.guestUserId, guest.id))
+    // A stable order: PostgreSQL returns rows in whatever order an update left them.
+    .orderBy(asc(wallets.createdAt), asc(wallets.nitetapId));
   return { wallets: rows };
 }
 
