@@ -51,7 +51,9 @@ function FiguresTable(props: { title: string; f: Figures }) {
         <tr>
           <td>Held (not counted above)</td>
           <td>{props.f.held.count}</td>
-          <td>{nc(props.f.held.nc)}</td>
+          <td data-testid="held">
+            {nc(props.f.held.nc)} · cash {chf(props.f.held.cashChf)}
+          </td>
         </tr>
         <tr class="strong">
           <td>Expected cash in drawer</td>

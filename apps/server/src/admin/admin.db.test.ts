@@ -353,7 +353,7 @@ describeDb('admin: end-of-night report and audit log', () => {
       topupsCard: { count: 0, chf: 0, nc: 0 },
       cashouts: { count: 1, chf: 1000, nc: 1000 },
       voids: { count: 1, nc: 0, chf: 900 },
-      held: { count: 0, nc: 0 },
+      held: { count: 0, nc: 0, cashChf: 0 },
       expectedCashChf: 900 + 5000 - 1000 - 900,
     });
     expect(res.body.tills).toEqual([
@@ -364,6 +364,32 @@ describeDb('admin: end-of-night report and audit log', () => {
       (await server.json('GET', `/api/admin/venues/${venue}/reports/night?from=yesterday`, admin))
         .status,
     ).toBe(400);
+  });
+
+  test('a held sale voided at the till counts nowhere; held cash is shown apart from the drawer', async () => {
+    const venue = await server.createVenue();
+    const admin = (await server.userToken(Role.venueAdmin, venue)).token;
+    const till = await server.enrollTill(venue);
+    const statuses = async (ops: unknown[]) =>
+      (await till.push(server.send, ops)).body.results.map((r) => [r.status, r.reason]);
+    expect(await statuses([await till.sale(null, 1000, 'cash')])).toEqual([['applied', null]]);
+    till.breakChain();
+    const held = await till.sale(null, 700, 'cash');
+    expect(await statuses([held])).toEqual([['held', 'chain_break']]);
+    // The bartender gives the 700 back: the void settles the held sale.
+    expect(await statuses([await till.voidOf(held)])).toEqual([['applied', null]]);
+    till.breakChain();
+    expect(await statuses([await till.topup('b1b1b1b1b1', 2000, 'cash')])).toEqual([
+      ['held', 'chain_break'],
+    ]);
+
+    const res = await server.json('GET', `/api/admin/venues/${venue}/reports/night`, admin);
+    expect(res.body.total).toMatchObject({
+      salesCash: { count: 1, chf: 1000 },
+      voids: { count: 0, nc: 0, chf: 0 },
+      held: { count: 1, nc: 2000, cashChf: 2000 },
+      expectedCashChf: 1000,
+    });
   });
 
   test('admin actions are in the audit log, readable by Nitecore admins', async () => {

@@ -14,7 +14,7 @@ const empty = (): NightFigures => ({
   topupsCard: { count: 0, chf: 0, nc: 0 },
   cashouts: { count: 0, chf: 0, nc: 0 },
   voids: { count: 0, nc: 0, chf: 0 },
-  held: { count: 0, nc: 0 },
+  held: { count: 0, nc: 0, cashChf: 0 },
   expectedCashChf: 0,
 });
 
@@ -29,10 +29,19 @@ interface Row {
   chf: number;
 }
 
+/** Cash into the drawer (negative: out of it) of the ops of one row. */
+function cashIn(r: Row): number {
+  if ((r.kind === 'sale' || r.kind === 'topup') && r.tender === 'cash') return r.chf;
+  if (r.kind === 'cashout') return -r.chf;
+  if (r.kind === 'void' && r.tender === 'cash') return -r.chf;
+  return 0;
+}
+
 function add(f: NightFigures, r: Row) {
   if (r.standing === 'held') {
     f.held.count += r.n;
     f.held.nc += r.nc;
+    f.held.cashChf += cashIn(r);
     return;
   }
   if (r.kind === 'sale' && r.tender === 'nc')
@@ -56,18 +65,14 @@ function add(f: NightFigures, r: Row) {
       nc: f.voids.nc + r.nc,
       chf: f.voids.chf + r.chf,
     });
-  const cashVoid = r.kind === 'void' && r.tender === 'cash' ? r.chf : 0;
-  f.expectedCashChf +=
-    (r.kind === 'sale' && r.tender === 'cash' ? r.chf : 0) +
-    (r.kind === 'topup' && r.tender === 'cash' ? r.chf : 0) -
-    (r.kind === 'cashout' ? r.chf : 0) -
-    cashVoid;
+  f.expectedCashChf += cashIn(r);
 }
 
 /**
  * End-of-night figures per till and per staff member for ops whose till
  * time falls in [from, to). Ops that stand count; held ones are listed
- * apart; rejected ones never moved money.
+ * apart; rejected ones never moved money, and neither did a void of one (a
+ * till's void that settled a held sale: the sale and its refund cancel out).
  */
 export async function nightReport(
   db: Db,
@@ -79,10 +84,12 @@ export async function nightReport(
     await db.execute(sql`
       select till_id, staff_id, kind, tender, standing, count(*)::int as n,
              coalesce(sum(amount_nc), 0)::bigint as nc, coalesce(sum(amount_chf), 0)::bigint as chf
-      from ops
+      from ops o
       where venue_id = ${venueId} and standing <> 'rejected'
         and till_at::timestamptz >= ${from.toISOString()}::timestamptz
         and till_at::timestamptz < ${to.toISOString()}::timestamptz
+        and not (kind = 'void' and exists (
+          select 1 from ops t where t.id = o.voids and t.standing = 'rejected'))
       group by till_id, staff_id, kind, tender, standing`),
   ).map((r) => ({ ...r, n: Number(r.n), nc: Number(r.nc), chf: Number(r.chf) }) as Row);
   const total = empty();

@@ -19,6 +19,18 @@ function tillTime(at: string, fallback: Date): Date {
   return Number.isNaN(parsed.getTime()) ? fallback : parsed;
 }
 
+/**
+ * Whether an op that now stands gets an `op` event, which the sales figures
+ * add up: every one but a void that settled a held sale, since that sale
+ * never counted (it got no event while held).
+ */
+export function countsInFigures(
+  envelope: Pick<Envelope, 'op'>,
+  voidTarget: { status: string } | null,
+): boolean {
+  return !(envelope.op === 'void' && voidTarget?.status === 'held');
+}
+
 /** The events of one push: one per op it applied and one per conflict it opened. */
 export function pushEvents(
   applied: Envelope[],

@@ -68,6 +68,8 @@ describeDb('analytics outbox: written with the change', () => {
         `op:${topup.envelope.id}`,
         `op:${sale.envelope.id}`,
         `conflict:${conflictId}`,
+        // Accepted, the held sale stands: it counts from its resolution on.
+        `op:${held.envelope.id}`,
         `resolution:${conflictId}`,
       ].sort(),
     );
@@ -214,6 +216,57 @@ describeDb('analytics snapshots from PostgreSQL', () => {
     );
     expect(bad.status).toBe(400);
     expect(bad.body.error.code).toBe('bad_request');
+  });
+
+  test('held sales count once they stand: an accepted one counts, one voided at the till never does', async () => {
+    const venueId = await server.createVenue();
+    const till = await server.enrollTill(venueId);
+    const tag = newTag();
+    await till.push(server.send, [await till.topup(tag, 5000)]);
+    const heldSale = async (nc: number) => {
+      till.breakChain();
+      const sale = await till.sale(tag, nc);
+      const { body } = await till.push(server.send, [sale]);
+      expect(body.results[0]).toMatchObject({ status: 'held', reason: 'chain_break' });
+      return sale;
+    };
+    const accepted = await heldSale(900);
+    const voided = await heldSale(400);
+    const { body } = await till.push(server.send, [await till.voidOf(voided)]);
+    expect(body.results[0]).toMatchObject({ status: 'applied' });
+    const open = await server.json(
+      'GET',
+      `/api/admin/conflicts?status=open&venueId=${venueId}`,
+      server.rootToken,
+    );
+    const conflict = open.body.conflicts.find(
+      (c: { opId: string }) => c.opId === accepted.envelope.id,
+    );
+    const resolved = await server.json(
+      'POST',
+      `/api/admin/conflicts/${conflict.id}/resolve`,
+      server.rootToken,
+      { resolution: 'accept', note: 'the guest paid' },
+    );
+    expect(resolved.status).toBe(200);
+
+    const res = await server.json(
+      'GET',
+      `/api/admin/venues/${venueId}/analytics?from=${new Date(Date.now() - 3600_000).toISOString()}&to=${new Date(Date.now() + 3600_000).toISOString()}`,
+      server.rootToken,
+    );
+    const snap: AnalyticsSnapshot = analyticsSnapshotSchema.parse(res.body);
+    expect(snap.tenderMix).toEqual([{ tender: 'nc', count: 1, amountNc: 900, amountChf: 0 }]);
+    const report = await server.json(
+      'GET',
+      `/api/admin/venues/${venueId}/reports/night`,
+      server.rootToken,
+    );
+    // The night report agrees.
+    expect(report.body.total).toMatchObject({
+      salesNc: { count: 1, nc: 900 },
+      voids: { count: 0, nc: 0, chf: 0 },
+    });
   });
 });
 

@@ -2,7 +2,7 @@ import { applyEffect, type ResolutionRefusal, resolutionEffect } from '@niteos/l
 import { analyticsOutbox, conflicts, ops, tills } from '@niteos/schema/tables';
 import type { ConflictView, Resolution } from '@niteos/schema/wire';
 import { and, asc, desc, eq, type SQL } from 'drizzle-orm';
-import { resolutionEvent } from '../analytics/events.ts';
+import { countsInFigures, pushEvents, resolutionEvent } from '../analytics/events.ts';
 import { audit } from '../audit/audit.ts';
 import { assertVenueAccess } from '../auth/guard.ts';
 import type { AuthUser } from '../context.ts';
@@ -153,7 +153,11 @@ export async function resolveConflict(
       .where(eq(conflicts.id, row.id))
       .returning();
     if (!resolved) throw new Error('conflict vanished inside its own lock');
-    await tx.insert(analyticsOutbox).values(
+    // An op accepted or written off stands now: the sales figures count it
+    // from here, as they count ops applied at push (held ones had no event).
+    const stands = input.resolution !== 'reject' && countsInFigures(envelope, target);
+    await tx.insert(analyticsOutbox).values([
+      ...(stands ? pushEvents([envelope], [], resolved.resolvedAt ?? new Date()) : []),
       resolutionEvent({
         conflictId: row.id,
         opId: op.id,
@@ -163,7 +167,7 @@ export async function resolveConflict(
         resolvedBy: user.id,
         at: resolved.resolvedAt ?? new Date(),
       }),
-    );
+    ]);
     await audit(tx, {
       actor: user,
       action: 'conflict.resolve',

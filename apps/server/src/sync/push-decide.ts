@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { applyEffect, decideReplay, levelForXp, type Posting } from '@niteos/ledger-core';
 import type { conflicts, ops } from '@niteos/schema/tables';
 import { type Envelope, type OpResult, RejectReason } from '@niteos/schema/wire';
+import { countsInFigures } from '../analytics/events.ts';
 import type { AuthedTill } from '../context.ts';
 import type { LockedWallet } from '../ledger/queries.ts';
 import { rejectedResult } from './prepare-op.ts';
@@ -11,7 +12,7 @@ import type { Sequenced } from './push-sequence.ts';
 /** Everything one push writes once its wallets are locked. */
 export interface Writes {
   opRows: (typeof ops.$inferInsert)[];
-  /** The envelopes applied, in order, for their analytics events. */
+  /** The envelopes applied, in order, that get an analytics event (`countsInFigures`). */
   applied: Envelope[];
   conflictRows: (typeof conflicts.$inferInsert)[];
   postings: { opId: string; conflictId: null; posting: Posting }[];
@@ -94,7 +95,7 @@ export function decide(
       }
       xpGranted = e.op === 'sale' ? effect.xpDelta : 0;
       walletDelta = effect.walletDeltaNc;
-      w.applied.push(e);
+      if (countsInFigures(e, target)) w.applied.push(e);
     } else if (decision.status === 'held') {
       w.conflictRows.push({
         id: randomUUID(),

@@ -66,6 +66,14 @@ export class TestTill {
     return { envelope: signed.envelope, sig: signed.sig };
   }
 
+  /** Makes the next op's `prev` name no op of this till: the server holds it, `chain_break`. */
+  breakChain() {
+    this.chain = {
+      ...this.chain,
+      prev: this.chain.prev.replace(/^./, (c) => (c === 'A' ? 'B' : 'A')),
+    };
+  }
+
   topup(nitetapId: string, amountNc: number, tender: 'cash' | 'card' = 'cash') {
     return this.sign({ op: 'topup', nitetapId, tender, amountNc, amountChf: amountNc });
   }

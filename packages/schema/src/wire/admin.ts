@@ -115,8 +115,11 @@ export interface NightFigures {
   topupsCard: { count: number; chf: number; nc: number };
   cashouts: { count: number; chf: number; nc: number };
   voids: { count: number; nc: number; chf: number };
-  /** Held ops, not counted in the lines above. */
-  held: { count: number; nc: number };
+  /**
+   * Held ops, not counted in the lines above. `cashChf`: the cash they took
+   * in (less cash paid out), which is in the drawer but not in `expectedCashChf`.
+   */
+  held: { count: number; nc: number; cashChf: number };
   /** Cash that should be in the drawer: cash sales and topups in, cashouts and cash voids out. */
   expectedCashChf: number;
 }
