@@ -175,6 +175,41 @@ describeDb('admin: market, staff, settings, tills', () => {
     expect(badPin.status).toBe(400);
   });
 
+  test("an admin's password reset signs that person out everywhere", async () => {
+    const venue = await server.createVenue();
+    const resetter = (await server.userToken(Role.venueAdmin, venue)).token;
+    const other = await server.userToken(Role.venueAdmin, venue);
+    const session = (
+      await server.json('POST', '/api/auth/login', null, {
+        email: other.email,
+        password: other.password,
+      })
+    ).body;
+    const patched = await server.json('PATCH', `/api/admin/staff/${other.userId}`, resetter, {
+      password: 'a-new-password-1',
+    });
+    expect(patched.status).toBe(200);
+    expect(
+      (await server.json('POST', '/api/auth/refresh', null, { refreshToken: session.refreshToken }))
+        .status,
+    ).toBe(401);
+    expect((await server.json('GET', `/api/admin/venues/${venue}/staff`, other.token)).status).toBe(
+      401,
+    );
+    // The new password signs in; the resetter stays signed in.
+    expect(
+      (
+        await server.json('POST', '/api/auth/login', null, {
+          email: other.email,
+          password: 'a-new-password-1',
+        })
+      ).status,
+    ).toBe(200);
+    expect((await server.json('GET', `/api/admin/venues/${venue}/staff`, resetter)).status).toBe(
+      200,
+    );
+  });
+
   test('venue settings change the policy tills get', async () => {
     const res = await server.json('PATCH', `/api/admin/venues/${venueA}`, adminA, {
       radioUrl: 'https://radio.example/live.m3u8',

@@ -6,6 +6,7 @@ import { Hono } from 'hono';
 import { audit } from '../audit/audit.ts';
 import { ADMINS, assertVenueAccess, requireRole } from '../auth/guard.ts';
 import { hashSecret } from '../auth/passwords.ts';
+import { logoutEverywhere } from '../auth/service.ts';
 import type { AppDeps, AppEnv } from '../context.ts';
 import { conflict, notFound } from '../errors.ts';
 import { clientIp } from '../http/client-ip.ts';
@@ -57,8 +58,9 @@ export function staffAdminRoutes(deps: AppDeps) {
           .from(users)
           .where(eq(sql`lower(${users.email})`, values.email));
         if (existing) throw conflict('a user with this email exists already');
-        const [inserted] = await tx.insert(users).values(values).returning();
-        if (!inserted) throw new Error('insert returned nothing');
+        // Another admin's insert of the same email can commit between the read and here.
+        const [inserted] = await tx.insert(users).values(values).onConflictDoNothing().returning();
+        if (!inserted) throw conflict('a user with this email exists already');
         await audit(tx, {
           actor: c.get('user'),
           action: 'staff.create',
@@ -107,6 +109,10 @@ export function staffAdminRoutes(deps: AppDeps) {
         });
         return updated;
       });
+      // A new password is a reset, often because the old one leaked or its
+      // holder left: whoever is signed in with it is signed out everywhere.
+      if (body.password !== undefined)
+        await logoutEverywhere(db, deps.kv, before.id, Math.floor(Date.now() / 1000));
       return c.json(view(row));
     });
 }
