@@ -16,6 +16,7 @@ import { errorResponse } from './errors.ts';
 import { guestRoutes } from './guests/routes.ts';
 import { healthPageRoute } from './health/page.ts';
 import { healthRoutes } from './health/routes.ts';
+import { urlText } from './http/url-text.ts';
 import { createDrain } from './lifecycle/drain.ts';
 import { createMetrics, type Metrics } from './metrics/metrics.ts';
 import { mountOpenApi } from './openapi/routes.ts';
@@ -54,6 +55,7 @@ export function createApp(input: AppDeps) {
       });
     }
   });
+  app.use(urlText);
   app.onError((err, c) => errorResponse(err, c, deps.log));
   app.notFound((c) =>
     c.json(

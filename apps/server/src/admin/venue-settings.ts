@@ -3,13 +3,20 @@ import { auditLog, feedPosts, seqGaps, tills, venues } from '@niteos/schema/tabl
 import { feedPostInputSchema, Role, venueSettingsSchema } from '@niteos/schema/wire';
 import { asc, count, desc, eq, isNull } from 'drizzle-orm';
 import { Hono } from 'hono';
+import { z } from 'zod';
 import { audit } from '../audit/audit.ts';
 import { ADMINS, assertVenueAccess, requireRole } from '../auth/guard.ts';
 import type { AppDeps, AppEnv } from '../context.ts';
 import { notFound } from '../errors.ts';
 import { clientIp } from '../http/client-ip.ts';
-import { parseJson } from '../http/validate.ts';
+import { parseJson, parseQuery } from '../http/validate.ts';
 import { getVenue, venueView } from '../venues/service.ts';
+
+/** `/audit`: one venue's entries or all, the newest `limit` (at most 500). */
+const auditQuery = z.strictObject({
+  venueId: z.string().min(1).optional(),
+  limit: z.coerce.number().int().min(1).max(500).optional(),
+});
 
 /**
  * Venue settings (name, city, radio URL, offline policy), its tills with
@@ -132,8 +139,7 @@ export function venueAdminExtraRoutes(deps: AppDeps) {
       return c.body(null, 204);
     })
     .get('/audit', requireRole(deps, Role.nitecoreAdmin), async (c) => {
-      const venueId = c.req.query('venueId');
-      const limit = Math.min(500, Math.max(1, Number(c.req.query('limit') ?? 100) || 100));
+      const { venueId, limit = 100 } = parseQuery(c.req.query(), auditQuery);
       const rows = await db
         .select()
         .from(auditLog)

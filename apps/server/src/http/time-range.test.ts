@@ -30,6 +30,8 @@ test.each([
   [{ to: '2026-11-21T06:00:00' }, /to/],
   [{ from: '2026-11-21T06:00:00Z', to: '2026-11-21T06:00:00Z' }, /from must be before to/],
   [{ from: '2026-11-20T00:00:00Z', extra: '1' }, /extra/],
+  [{ from: '0000-01-01T00:00:00Z' }, /years 0001 to 9999/],
+  [{ from: '9999-12-31T00:00:00Z', to: '9999-12-31T23:00:00-05:00' }, /years 0001 to 9999/],
 ])('%o is a 400', (query, message) => {
   let caught: unknown;
   try {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { badRequest } from '../errors.ts';
-import { describeIssues } from './validate.ts';
+import { parseQuery } from './validate.ts';
 
 const rangeQuery = z.strictObject({
   from: z.iso.datetime({ offset: true }).optional(),
@@ -16,12 +16,15 @@ export function readTimeRange(
   query: Record<string, string>,
   defaultSpanMs: number,
 ): { from: Date; to: Date } {
-  const parsed = rangeQuery.safeParse(query);
-  if (!parsed.success) throw badRequest(describeIssues(parsed.error));
-  const to = parsed.data.to ? new Date(parsed.data.to) : new Date();
-  const from = parsed.data.from
-    ? new Date(parsed.data.from)
-    : new Date(to.getTime() - defaultSpanMs);
+  const range = parseQuery(query, rangeQuery);
+  const to = range.to ? new Date(range.to) : new Date();
+  const from = range.from ? new Date(range.from) : new Date(to.getTime() - defaultSpanMs);
+  // Year 0 and years past 9999 (toISOString writes "+010000") are no PostgreSQL time.
+  for (const d of [from, to]) {
+    const year = d.getUTCFullYear();
+    if (year < 1 || year > 9999)
+      throw badRequest('from and to must fall in the years 0001 to 9999');
+  }
   if (from >= to) throw badRequest('from must be before to');
   return { from, to };
 }

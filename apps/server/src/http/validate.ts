@@ -26,3 +26,13 @@ export async function parseJson<S extends z.ZodType>(c: Context, schema: S): Pro
   if (unstorableText(parsed.data)) throw badRequest(UNSTORABLE_TEXT);
   return parsed.data;
 }
+
+/** Reads and validates a route's query parameters: 400 with the first problem. */
+export function parseQuery<S extends z.ZodType>(
+  query: Record<string, string>,
+  schema: S,
+): z.infer<S> {
+  const parsed = schema.safeParse(query);
+  if (!parsed.success) throw badRequest(describeIssues(parsed.error));
+  return parsed.data;
+}
