@@ -1,8 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { accounts, ledgerLines, marketItems, ops, wallets } from '@niteos/schema/tables';
+import {
+  accounts,
+  ledgerLines,
+  marketItems,
+  ops,
+  refreshTokens,
+  wallets,
+} from '@niteos/schema/tables';
 import { Role } from '@niteos/schema/wire';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { REFRESH_RETRY_SECONDS } from './auth/service.ts';
+import { hashToken } from './auth/tokens.ts';
 import { pull } from './sync/pull-service.ts';
 import { describeDb } from './test-support/describe-db.ts';
 import { ROOT_ADMIN, startTestServer, type TestServer } from './test-support/test-server.ts';
@@ -48,18 +57,49 @@ describeDb('auth', () => {
     expect(res.body.error.code).toBe('bad_request');
   });
 
-  test('a refresh token rotates; reusing a spent one signs the whole family out', async () => {
+  test('a refresh token rotates; a spent one used again after its replacement was signs the whole family out', async () => {
     const login = await server.json('POST', '/api/auth/login', null, ROOT_ADMIN);
     const first = login.body.refreshToken;
     const rotated = await server.json('POST', '/api/auth/refresh', null, { refreshToken: first });
     expect(rotated.status).toBe(200);
     expect(rotated.body.refreshToken).not.toBe(first);
+    const again = await server.json('POST', '/api/auth/refresh', null, {
+      refreshToken: rotated.body.refreshToken,
+    });
+    expect(again.status).toBe(200);
     const reused = await server.json('POST', '/api/auth/refresh', null, { refreshToken: first });
     expect(reused.status).toBe(401);
     const afterTheft = await server.json('POST', '/api/auth/refresh', null, {
-      refreshToken: rotated.body.refreshToken,
+      refreshToken: again.body.refreshToken,
     });
     expect(afterTheft.status).toBe(401);
+  });
+
+  test('a refresh whose answer was lost can be sent again and gets the same replacement, for a while', async () => {
+    const refreshWith = (refreshToken: string) =>
+      server.json('POST', '/api/auth/refresh', null, { refreshToken });
+    const first = (await server.json('POST', '/api/auth/login', null, ROOT_ADMIN)).body
+      .refreshToken;
+    const lost = await refreshWith(first);
+    expect(lost.status).toBe(200);
+    const retried = await refreshWith(first);
+    expect(retried.status).toBe(200);
+    expect(retried.body.refreshToken).toBe(lost.body.refreshToken);
+    expect((await server.json('GET', '/api/admin/venues', retried.body.accessToken)).status).toBe(
+      200,
+    );
+    expect((await refreshWith(retried.body.refreshToken)).status).toBe(200);
+
+    // Past the retry window the same lost answer is not given again: taken for theft.
+    const second = (await server.json('POST', '/api/auth/login', null, ROOT_ADMIN)).body
+      .refreshToken;
+    const unanswered = await refreshWith(second);
+    await server.database.db
+      .update(refreshTokens)
+      .set({ usedAt: new Date(Date.now() - (REFRESH_RETRY_SECONDS + 5) * 1000) })
+      .where(eq(refreshTokens.tokenHash, hashToken(second)));
+    expect((await refreshWith(second)).status).toBe(401);
+    expect((await refreshWith(unanswered.body.refreshToken)).status).toBe(401);
   });
 });
 

@@ -15,38 +15,33 @@ import {
   REFRESH_TOKEN_SECONDS,
   revokedBeforeKey,
   signAccessToken,
+  successorToken,
 } from './tokens.ts';
 
 /** Spent on unknown emails too, so response time does not reveal which exist. */
 const DUMMY_HASH = hashSecret('not-a-real-password');
 
-/** A new login (a sign-in event in the same transaction) or a refresh of one. */
-async function issueTokens(
-  db: Db,
-  user: AuthUser,
-  secret: string,
-  login: { familyId: string; isNew: boolean },
-): Promise<LoginResponse> {
+/** A new login: its first refresh token and a sign-in event, in one transaction. */
+async function issueTokens(db: Db, user: AuthUser, secret: string): Promise<LoginResponse> {
   const now = Math.floor(Date.now() / 1000);
+  const familyId = randomUUID();
   const refreshToken = newOpaqueToken();
   await db.transaction(async (tx) => {
     await tx.insert(refreshTokens).values({
       tokenHash: hashToken(refreshToken),
       userId: user.id,
-      familyId: login.familyId,
+      familyId,
       expiresAt: new Date((now + REFRESH_TOKEN_SECONDS) * 1000),
     });
-    if (login.isNew) {
-      await tx.insert(analyticsOutbox).values(
-        signInEvent({
-          id: login.familyId,
-          userId: user.id,
-          role: user.role,
-          venueId: user.venueId,
-          at: new Date(now * 1000),
-        }),
-      );
-    }
+    await tx.insert(analyticsOutbox).values(
+      signInEvent({
+        id: familyId,
+        userId: user.id,
+        role: user.role,
+        venueId: user.venueId,
+        at: new Date(now * 1000),
+      }),
+    );
   });
   return {
     accessToken: await signAccessToken(user, secret, now),
@@ -68,12 +63,23 @@ export async function login(
   const ok = await verifySecret(password, row?.passwordHash ?? (await DUMMY_HASH));
   if (!row || !ok) throw unauthorized('wrong email or password');
   const user = { id: row.id, role: row.role as Role, venueId: row.venueId };
-  return issueTokens(db, user, secret, { familyId: randomUUID(), isNew: true });
+  return issueTokens(db, user, secret);
 }
 
 /**
+ * How long after a refresh token was spent the same token may be sent again
+ * and get the same replacement, as long as that replacement was never used:
+ * the reply to the first try was lost (venue Wi-Fi), and the client tries
+ * again with what it has. Past this, or once the replacement was used, a
+ * second use of a token is taken for theft.
+ */
+export const REFRESH_RETRY_SECONDS = 10 * 60;
+
+/**
  * Trades a refresh token for a new pair. A token used twice means it was
- * stolen: the whole family (every token of that login) is revoked.
+ * stolen: the whole family (every token of that login) is revoked, unless
+ * it is the retry of a refresh whose answer never arrived (see
+ * `REFRESH_RETRY_SECONDS`).
  */
 export async function refresh(db: Db, secret: string, token: string): Promise<LoginResponse> {
   const tokenHash = hashToken(token);
@@ -84,12 +90,26 @@ export async function refresh(db: Db, secret: string, token: string): Promise<Lo
     .where(eq(refreshTokens.tokenHash, tokenHash));
   if (!row || row.t.revokedAt || row.t.expiresAt < new Date())
     throw unauthorized('refresh token invalid');
-  const spent = await db
-    .update(refreshTokens)
-    .set({ usedAt: new Date() })
-    .where(and(eq(refreshTokens.tokenHash, tokenHash), isNull(refreshTokens.usedAt)))
-    .returning({ tokenHash: refreshTokens.tokenHash });
-  if (spent.length === 0) {
+  const next = successorToken(token, secret);
+  const now = Math.floor(Date.now() / 1000);
+  // Spent and replaced in one transaction: a second try that finds the
+  // token spent also finds its replacement.
+  const spentNow = await db.transaction(async (tx) => {
+    const spent = await tx
+      .update(refreshTokens)
+      .set({ usedAt: new Date(now * 1000) })
+      .where(and(eq(refreshTokens.tokenHash, tokenHash), isNull(refreshTokens.usedAt)))
+      .returning({ tokenHash: refreshTokens.tokenHash });
+    if (spent.length === 0) return false;
+    await tx.insert(refreshTokens).values({
+      tokenHash: hashToken(next),
+      userId: row.u.id,
+      familyId: row.t.familyId,
+      expiresAt: new Date((now + REFRESH_TOKEN_SECONDS) * 1000),
+    });
+    return true;
+  });
+  if (!spentNow && !(await isUnansweredRetry(db, row.t.usedAt, next, now))) {
     await db
       .update(refreshTokens)
       .set({ revokedAt: new Date() })
@@ -97,7 +117,30 @@ export async function refresh(db: Db, secret: string, token: string): Promise<Lo
     throw unauthorized('refresh token reused: every session of this login is signed out');
   }
   const user = { id: row.u.id, role: row.u.role as Role, venueId: row.u.venueId };
-  return issueTokens(db, user, secret, { familyId: row.t.familyId, isNew: false });
+  return {
+    accessToken: await signAccessToken(user, secret, now),
+    refreshToken: next,
+    user: { id: user.id, role: user.role, venueId: user.venueId },
+  };
+}
+
+/**
+ * Whether a spent token sent again is a retry whose answer was lost: spent
+ * lately (or by a try running alongside, when it read the row unspent),
+ * and its replacement never used nor revoked.
+ */
+async function isUnansweredRetry(
+  db: Db,
+  usedAt: Date | null,
+  next: string,
+  nowSeconds: number,
+): Promise<boolean> {
+  if (usedAt && usedAt.getTime() < (nowSeconds - REFRESH_RETRY_SECONDS) * 1000) return false;
+  const [replacement] = await db
+    .select({ usedAt: refreshTokens.usedAt, revokedAt: refreshTokens.revokedAt })
+    .from(refreshTokens)
+    .where(eq(refreshTokens.tokenHash, hashToken(next)));
+  return replacement !== undefined && !replacement.usedAt && !replacement.revokedAt;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { type Role, roleSchema } from '@niteos/schema/wire';
 import { sign, verify } from 'hono/jwt';
 import { z } from 'zod';
@@ -54,6 +54,17 @@ export async function readAccessToken(
 
 /** KV key: access tokens of this user issued before its value (epoch seconds) are void. */
 export const revokedBeforeKey = (userId: string) => `revoked-before:${userId}`;
+
+/**
+ * The refresh token that replaces `token`: derived from it, not random, so
+ * a client whose refresh reply was lost and who sends `token` again can be
+ * given the same replacement (see `refresh`). 32 bytes, base64url.
+ */
+export function successorToken(token: string, secret: string): string {
+  return createHmac('sha256', secret)
+    .update(`niteos/refresh-successor\n${token}`)
+    .digest('base64url');
+}
 
 /** A random bearer secret (device tokens, refresh tokens): 32 bytes, base64url. */
 export function newOpaqueToken(): string {
