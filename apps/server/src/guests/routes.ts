@@ -6,32 +6,36 @@ import { parseJson } from '../http/validate.ts';
 import { enforceRate, perIp, rateLimit } from '../kv/rate-limit.ts';
 import { claimWallet, myWallets, registerGuest, walletActivity } from './service.ts';
 
+/** Claim-code guesses on one tag: by one account, and by everyone. */
+const CLAIM_PER_ACCOUNT = { name: 'claim-tag-account', limit: 5, windowSeconds: 3600 };
+const CLAIM_PER_TAG = { name: 'claim-tag', limit: 50, windowSeconds: 3600 };
+
 /** Guest sign-up, wristband claims and the guest's own wallets. */
 export function guestRoutes(deps: AppDeps) {
   const db = deps.database.db;
   return new Hono<AppEnv>()
-    .post('/auth/register', rateLimit(deps.kv, perIp('register-ip', 300, 3600)), async (c) => {
+    .post('/auth/register', rateLimit(deps.kv, perIp('register-ip', 3000, 3600)), async (c) => {
       const body = await parseJson(c, registerGuestSchema);
       return c.json(await registerGuest(db, deps.jwtSecret, body), 201);
     })
     .post(
       '/wallets/claim',
       requireRole(deps, Role.guest),
-      rateLimit(deps.kv, perIp('claim-ip', 300, 3600)),
+      rateLimit(deps.kv, perIp('claim-ip', 3000, 3600)),
       async (c) => {
         const body = await parseJson(c, claimWalletSchema);
-        // Per tag, whoever asks: 40 bits of code must not be guessable by many accounts.
-        await enforceRate(
-          deps.kv,
-          {
-            name: 'claim-tag',
-            limit: 5,
-            windowSeconds: 3600,
-            key: () => body.nitetapId.toLowerCase(),
-          },
-          c,
-        );
-        return c.json(await claimWallet(db, c.get('user'), body.nitetapId, body.code));
+        const tag = body.nitetapId.toLowerCase();
+        const guesses = async () => {
+          // One account guessing, then all accounts together: a 40-bit code
+          // stays out of reach, and one stranger's tries cannot lock the owner out.
+          await enforceRate(
+            deps.kv,
+            { ...CLAIM_PER_ACCOUNT, key: () => `${tag}:${c.get('user').id}` },
+            c,
+          );
+          await enforceRate(deps.kv, { ...CLAIM_PER_TAG, key: () => tag }, c);
+        };
+        return c.json(await claimWallet(db, c.get('user'), tag, body.code, guesses));
       },
     )
     .get('/me/wallets', requireRole(deps, Role.guest), async (c) =>

@@ -43,9 +43,18 @@ const CLAIMABLE_TOPUPS = 20;
 /**
  * Binds a wallet to the guest who shows a claim code from one of its
  * topups. Knowing the tag id alone is not enough. Idempotent for the same
- * guest; a wallet already bound to someone else is 409.
+ * guest; a wallet already bound to someone else is 409. `beforeGuess`
+ * runs (and may refuse) only once there is a code to guess: a tag with no
+ * topup on the server yet, most often because the till that sold it has not
+ * synced, says so and costs no attempt.
  */
-export async function claimWallet(db: Db, guest: AuthUser, rawTag: string, typedCode: string) {
+export async function claimWallet(
+  db: Db,
+  guest: AuthUser,
+  rawTag: string,
+  typedCode: string,
+  beforeGuess: () => Promise<void>,
+) {
   const tag = rawTag.toLowerCase();
   const code = normalizeClaimCode(typedCode);
   const [wallet] = await db.select().from(wallets).where(eq(wallets.nitetapId, tag));
@@ -57,7 +66,14 @@ export async function claimWallet(db: Db, guest: AuthUser, rawTag: string, typed
         .orderBy(desc(ops.receivedAt))
         .limit(CLAIMABLE_TOPUPS)
     : [];
-  if (!wallet || !topups.some((t) => claimCode(t.sig) === code)) {
+  if (!wallet || topups.length === 0) {
+    throw notFound(
+      'wristband with a top-up: if it was topped up just now, the bar has not synced it ' +
+        'yet; try again in a few minutes',
+    );
+  }
+  await beforeGuess();
+  if (!topups.some((t) => claimCode(t.sig) === code)) {
     throw notFound('wallet with this tag and claim code');
   }
   if (wallet.guestUserId && wallet.guestUserId !== guest.id)

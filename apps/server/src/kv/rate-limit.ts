@@ -23,7 +23,7 @@ export async function enforceRate(kv: KvStore, rule: RateRule, c: Context<AppEnv
     throw new AppError(
       429,
       ErrorCode.rateLimited,
-      `too many attempts: try again in ${resetSeconds} s`,
+      `too many attempts: try again in ${resetSeconds >= 120 ? `${Math.ceil(resetSeconds / 60)} min` : `${resetSeconds} s`}`,
       {
         'Retry-After': String(resetSeconds),
       },
