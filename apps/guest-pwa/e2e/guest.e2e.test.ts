@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import type { LoginResponse } from '@niteos/schema/wire';
 import {
+  ADMIN,
   buildPwa,
   createStorage,
   postgresSkipReason,
@@ -239,6 +240,27 @@ suite(`guest app in Chromium against the real server on PostgreSQL${skip ? ` (sk
       .toMatch(/Playing · 0:0[1-9]/);
     const metadata = await page.evaluate(() => navigator.mediaSession.metadata?.title);
     expect(metadata).toBe('Demo Club radio');
+
+    // Another venue, with its own stream: its radio screen is not Demo Club's.
+    const root = (await server.json('POST', '/api/auth/login', null, ADMIN)).body.accessToken;
+    const second = await server.json('POST', '/api/admin/venues', root, {
+      name: 'Second Bar',
+      slug: 'second-bar',
+      city: 'Basel',
+    });
+    await server.json('PATCH', `/api/admin/venues/${second.body.id}`, root, {
+      radioUrl: stream.url('stream.m3u8?venue=second'),
+    });
+    await page.getByRole('link', { name: 'demo-club' }).click();
+    await page.getByRole('button', { name: 'Second Bar' }).click();
+    await page.getByRole('link', { name: 'Radio' }).click();
+    await expect
+      .poll(() => page.getByTestId('radio-status').textContent())
+      .toBe('Demo Club radio is on: press play to switch to this one.');
+    expect(await page.getByTestId('radio-toggle').textContent()).toBe('Play');
+    await page.getByRole('link', { name: 'second-bar' }).click();
+    await page.getByRole('button', { name: 'Demo Club' }).click();
+    await page.getByRole('link', { name: 'Radio' }).click();
     await page.getByTestId('radio-toggle').click();
     await expect.poll(() => page.getByTestId('radio-status').textContent()).toBe('Paused');
 

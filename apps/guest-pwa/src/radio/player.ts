@@ -10,7 +10,8 @@ const [problem, setProblem] = createSignal<string | null>(null);
 const audio = new Audio();
 audio.preload = 'none';
 let detach: (() => void) | null = null;
-let currentUrl: string | null = null;
+/** The stream the audio element holds, and whose venue it is. */
+const [current, setCurrent] = createSignal<{ url: string; venueName: string } | null>(null);
 
 audio.addEventListener('playing', () => setState('playing'));
 audio.addEventListener('pause', () => state() !== 'down' && setState('paused'));
@@ -26,7 +27,7 @@ function fail(message: string) {
 function stop() {
   detach?.();
   detach = null;
-  currentUrl = null;
+  setCurrent(null);
   audio.pause();
   audio.removeAttribute('src');
   audio.load();
@@ -75,7 +76,7 @@ export const radio = {
   state,
   elapsed,
   problem,
-  url: () => currentUrl,
+  current,
   async play(url: string, venueName: string) {
     setProblem(null);
     if (!navigator.onLine) {
@@ -83,10 +84,10 @@ export const radio = {
       setState('down');
       return;
     }
-    if (currentUrl !== url) {
+    if (current()?.url !== url) {
       stop();
       setState('connecting');
-      currentUrl = url;
+      setCurrent({ url, venueName });
       try {
         detach = await attach(url);
       } catch (err) {

@@ -19,7 +19,6 @@ export default function RadioScreen() {
     (key) => api(`/public/venues/${encodeURIComponent(key.slice('venue.'.length))}`),
   );
   const venue = () => live.data();
-  const playing = () => radio.state() === 'playing' || radio.state() === 'connecting';
   return (
     <Show when={venueSlug()} fallback={<ChooseVenue what="radio" />}>
       <h1>Radio{venue() ? ` · ${venue()?.name}` : ''}</h1>
@@ -30,33 +29,49 @@ export default function RadioScreen() {
             when={v().radioUrl}
             fallback={<p class="card muted">{v().name} has no radio stream yet.</p>}
           >
-            {(url) => (
-              <section class="card radio">
-                <button
-                  type="button"
-                  class="primary big"
-                  data-testid="radio-toggle"
-                  aria-pressed={playing()}
-                  onClick={() => (playing() ? radio.pause() : void radio.play(url(), v().name))}
-                >
-                  {playing() ? 'Pause' : 'Play'}
-                </button>
-                <p role="status" data-testid="radio-status" data-state={radio.state()}>
-                  <Switch>
-                    <Match when={radio.state() === 'connecting'}>Connecting to the stream…</Match>
-                    <Match when={radio.state() === 'playing'}>
-                      Playing · {clock(radio.elapsed())}
-                    </Match>
-                    <Match when={radio.state() === 'paused'}>Paused</Match>
-                    <Match when={radio.state() === 'down'}>{radio.problem()}</Match>
-                    <Match when={radio.state() === 'idle'}>Press play to listen.</Match>
-                  </Switch>
-                </p>
-              </section>
-            )}
+            {(url) => <Player url={url()} venueName={v().name} />}
           </Show>
         )}
       </Show>
     </Show>
+  );
+}
+
+/**
+ * Play and pause for one venue's stream. The one audio element may hold
+ * another venue's stream (played before switching venue): this screen then
+ * offers Play and says what is on, instead of showing that stream's state.
+ */
+function Player(props: { url: string; venueName: string }) {
+  const other = () => {
+    const on = radio.current();
+    return on && on.url !== props.url ? on : null;
+  };
+  const state = () => (other() ? 'idle' : radio.state());
+  const playing = () => state() === 'playing' || state() === 'connecting';
+  return (
+    <section class="card radio">
+      <button
+        type="button"
+        class="primary big"
+        data-testid="radio-toggle"
+        aria-pressed={playing()}
+        onClick={() => (playing() ? radio.pause() : void radio.play(props.url, props.venueName))}
+      >
+        {playing() ? 'Pause' : 'Play'}
+      </button>
+      <p role="status" data-testid="radio-status" data-state={state()}>
+        <Switch>
+          <Match when={state() === 'connecting'}>Connecting to the stream…</Match>
+          <Match when={state() === 'playing'}>Playing · {clock(radio.elapsed())}</Match>
+          <Match when={state() === 'paused'}>Paused</Match>
+          <Match when={state() === 'down'}>{radio.problem()}</Match>
+          <Match when={other()}>
+            {(on) => `${on().venueName} radio is on: press play to switch to this one.`}
+          </Match>
+          <Match when={state() === 'idle'}>Press play to listen.</Match>
+        </Switch>
+      </p>
+    </section>
   );
 }
