@@ -115,6 +115,23 @@ describeDb('admin routes: the 401/403 matrix, generated from the route table', (
     expect(failures).toEqual([]);
   });
 
+  test('every route of one venue: a venue that does not exist is 404 for a Nitecore admin', async () => {
+    const failures: string[] = [];
+    for (const route of adminRoutes().filter((r) => r.path.includes(':venueId'))) {
+      const url = fill(route.path).replace(fixtures.venueId as string, randomUUID());
+      const body = route.method === 'GET' || route.method === 'DELETE' ? undefined : {};
+      const res = await server.json(route.method, url, server.rootToken, body);
+      if (res.status !== 404) failures.push(`${route.method} ${route.path}: ${res.status}`);
+    }
+    const list = await server.json(
+      'GET',
+      `/api/admin/conflicts?venueId=${randomUUID()}`,
+      server.rootToken,
+    );
+    if (list.status !== 404) failures.push(`GET /api/admin/conflicts?venueId=: ${list.status}`);
+    expect(failures).toEqual([]);
+  });
+
   test('Nitecore-only routes refuse venue admins', async () => {
     expect((await server.json('GET', '/api/admin/audit', adminA)).status).toBe(403);
     expect(

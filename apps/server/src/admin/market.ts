@@ -9,7 +9,7 @@ import type { AppDeps, AppEnv } from '../context.ts';
 import { notFound } from '../errors.ts';
 import { clientIp } from '../http/client-ip.ts';
 import { parseJson } from '../http/validate.ts';
-import { getVenue } from '../venues/service.ts';
+import { venueForAdmin } from '../venues/service.ts';
 
 type ItemRow = typeof marketItems.$inferSelect;
 const view = (i: ItemRow) => ({
@@ -30,7 +30,7 @@ export function marketAdminRoutes(deps: AppDeps) {
   return new Hono<AppEnv>()
     .get('/venues/:venueId/market-items', requireRole(deps, ...ADMINS), async (c) => {
       const venueId = c.req.param('venueId');
-      assertVenueAccess(c.get('user'), venueId);
+      await venueForAdmin(db, c.get('user'), venueId);
       const rows = await db
         .select()
         .from(marketItems)
@@ -40,8 +40,7 @@ export function marketAdminRoutes(deps: AppDeps) {
     })
     .post('/venues/:venueId/market-items', requireRole(deps, ...ADMINS), async (c) => {
       const venueId = c.req.param('venueId');
-      assertVenueAccess(c.get('user'), venueId);
-      await getVenue(db, venueId);
+      await venueForAdmin(db, c.get('user'), venueId);
       const body = await parseJson(c, marketItemInputSchema);
       const item = await db.transaction(async (tx) => {
         const [row] = await tx

@@ -1,10 +1,11 @@
 import type { NightFigures, NightReport } from '@niteos/schema/wire';
 import { sql } from 'drizzle-orm';
 import { Hono } from 'hono';
-import { ADMINS, assertVenueAccess, requireRole } from '../auth/guard.ts';
+import { ADMINS, requireRole } from '../auth/guard.ts';
 import type { AppDeps, AppEnv } from '../context.ts';
 import { type Db, rowsOf } from '../db/database.ts';
 import { readTimeRange } from '../http/time-range.ts';
+import { venueForAdmin } from '../venues/service.ts';
 
 const empty = (): NightFigures => ({
   salesNc: { count: 0, nc: 0 },
@@ -122,7 +123,7 @@ export function reportAdminRoutes(deps: AppDeps) {
     requireRole(deps, ...ADMINS),
     async (c) => {
       const venueId = c.req.param('venueId');
-      assertVenueAccess(c.get('user'), venueId);
+      await venueForAdmin(deps.database.db, c.get('user'), venueId);
       const { from, to } = readTimeRange(c.req.query(), 24 * 3600_000);
       return c.json(await nightReport(deps.database.db, venueId, from, to));
     },

@@ -11,7 +11,7 @@ import type { AppDeps, AppEnv } from '../context.ts';
 import { conflict, notFound } from '../errors.ts';
 import { clientIp } from '../http/client-ip.ts';
 import { parseJson } from '../http/validate.ts';
-import { getVenue } from '../venues/service.ts';
+import { venueForAdmin } from '../venues/service.ts';
 
 type UserRow = typeof users.$inferSelect;
 /** Never the hashes: whether a PIN is set is all an admin needs to see. */
@@ -30,7 +30,7 @@ export function staffAdminRoutes(deps: AppDeps) {
   return new Hono<AppEnv>()
     .get('/venues/:venueId/staff', requireRole(deps, ...ADMINS), async (c) => {
       const venueId = c.req.param('venueId');
-      assertVenueAccess(c.get('user'), venueId);
+      await venueForAdmin(db, c.get('user'), venueId);
       const rows = await db
         .select()
         .from(users)
@@ -40,8 +40,7 @@ export function staffAdminRoutes(deps: AppDeps) {
     })
     .post('/venues/:venueId/staff', requireRole(deps, ...ADMINS), async (c) => {
       const venueId = c.req.param('venueId');
-      assertVenueAccess(c.get('user'), venueId);
-      await getVenue(db, venueId);
+      await venueForAdmin(db, c.get('user'), venueId);
       const body = await parseJson(c, staffInputSchema);
       const values = {
         id: randomUUID(),

@@ -10,7 +10,7 @@ import type { AppDeps, AppEnv } from '../context.ts';
 import { notFound } from '../errors.ts';
 import { clientIp } from '../http/client-ip.ts';
 import { parseJson, parseQuery } from '../http/validate.ts';
-import { getVenue, venueView } from '../venues/service.ts';
+import { venueForAdmin, venueView } from '../venues/service.ts';
 
 /** `/audit`: one venue's entries or all, the newest `limit` (at most 500). */
 const auditQuery = z.strictObject({
@@ -27,8 +27,7 @@ export function venueAdminExtraRoutes(deps: AppDeps) {
   return new Hono<AppEnv>()
     .patch('/venues/:venueId', requireRole(deps, ...ADMINS), async (c) => {
       const venueId = c.req.param('venueId');
-      assertVenueAccess(c.get('user'), venueId);
-      const before = await getVenue(db, venueId);
+      const before = await venueForAdmin(db, c.get('user'), venueId);
       const body = await parseJson(c, venueSettingsSchema);
       const venue = await db.transaction(async (tx) => {
         const [row] = await tx
@@ -57,7 +56,7 @@ export function venueAdminExtraRoutes(deps: AppDeps) {
     })
     .get('/venues/:venueId/tills', requireRole(deps, ...ADMINS), async (c) => {
       const venueId = c.req.param('venueId');
-      assertVenueAccess(c.get('user'), venueId);
+      await venueForAdmin(db, c.get('user'), venueId);
       const gaps = db
         .select({ tillId: seqGaps.tillId, open: count().as('open') })
         .from(seqGaps)
@@ -86,7 +85,7 @@ export function venueAdminExtraRoutes(deps: AppDeps) {
     })
     .get('/venues/:venueId/feed', requireRole(deps, ...ADMINS), async (c) => {
       const venueId = c.req.param('venueId');
-      assertVenueAccess(c.get('user'), venueId);
+      await venueForAdmin(db, c.get('user'), venueId);
       const rows = await db
         .select()
         .from(feedPosts)
@@ -97,8 +96,7 @@ export function venueAdminExtraRoutes(deps: AppDeps) {
     })
     .post('/venues/:venueId/feed', requireRole(deps, ...ADMINS), async (c) => {
       const venueId = c.req.param('venueId');
-      assertVenueAccess(c.get('user'), venueId);
-      await getVenue(db, venueId);
+      await venueForAdmin(db, c.get('user'), venueId);
       const body = await parseJson(c, feedPostInputSchema);
       const post = await db.transaction(async (tx) => {
         const [row] = await tx

@@ -19,6 +19,7 @@ import {
   voidTargetsOf,
   writePostings,
 } from '../ledger/queries.ts';
+import { venueForAdmin } from '../venues/service.ts';
 
 type ConflictRow = typeof conflicts.$inferSelect;
 
@@ -47,7 +48,7 @@ export async function listConflicts(
   const where: SQL[] = [];
   if (user.role !== 'nitecore_admin' && !user.venueId) throw forbidden();
   const venueId = user.role === 'nitecore_admin' ? filter.venueId : user.venueId;
-  if (filter.venueId && venueId !== filter.venueId) assertVenueAccess(user, filter.venueId);
+  if (filter.venueId) await venueForAdmin(db, user, filter.venueId);
   if (venueId) where.push(eq(conflicts.venueId, venueId));
   if (filter.status) where.push(eq(conflicts.status, filter.status));
   const rows = await db

@@ -4,6 +4,7 @@ import { ADMINS, assertVenueAccess, requireRole } from '../auth/guard.ts';
 import type { AppDeps, AppEnv } from '../context.ts';
 import { clientIp } from '../http/client-ip.ts';
 import { parseJson } from '../http/validate.ts';
+import { venueForAdmin } from '../venues/service.ts';
 import { enrollTill, getTill, revokeTill } from './service.ts';
 
 /** `/api/admin/...` till enrollment and revocation (admins of the venue). */
@@ -12,7 +13,7 @@ export function tillAdminRoutes(deps: AppDeps) {
   return new Hono<AppEnv>()
     .post('/venues/:venueId/tills', requireRole(deps, ...ADMINS), async (c) => {
       const venueId = c.req.param('venueId');
-      assertVenueAccess(c.get('user'), venueId);
+      await venueForAdmin(db, c.get('user'), venueId);
       const body = await parseJson(c, enrollTillSchema);
       return c.json(await enrollTill(db, { venueId, ...body }, c.get('user'), clientIp(c)), 201);
     })

@@ -4,6 +4,7 @@ import { accounts, venues } from '@niteos/schema/tables';
 import type { Policy } from '@niteos/schema/wire';
 import { asc, eq } from 'drizzle-orm';
 import { audit } from '../audit/audit.ts';
+import { assertVenueAccess } from '../auth/guard.ts';
 import type { AuthUser } from '../context.ts';
 import type { Db, Tx } from '../db/database.ts';
 import { conflict, notFound } from '../errors.ts';
@@ -87,4 +88,14 @@ export async function getVenue(db: Db, venueId: string): Promise<VenueRow> {
   const [venue] = await db.select().from(venues).where(eq(venues.id, venueId));
   if (!venue) throw notFound('venue');
   return venue;
+}
+
+/**
+ * The venue an admin route names, when this admin may act in it: 403 for
+ * another venue's, 404 for one that does not exist. Without the 404 a
+ * Nitecore admin's typo read as an empty venue, a quiet night.
+ */
+export async function venueForAdmin(db: Db, user: AuthUser, venueId: string): Promise<VenueRow> {
+  assertVenueAccess(user, venueId);
+  return getVenue(db, venueId);
 }
