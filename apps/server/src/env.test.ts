@@ -21,3 +21,16 @@ test.each([
 ])('%s=%j is refused with its name, not read as a number', (name, value) => {
   expect(() => readConfig({ [name]: value })).toThrow(new RegExp(`${name}: `));
 });
+
+test('in production, no DATABASE_URL is refused unless embedded is asked for by name', () => {
+  // A misspelt DATABASE_URL, as an env file might have it.
+  const production = { NODE_ENV: 'production', DATABSE_URL: 'postgres://db/niteos' };
+  expect(() => readConfig(production)).toThrow(/NODE_ENV=production needs DATABASE_URL/);
+  expect(
+    readConfig({ ...production, NITEOS_EMBEDDED_IN_PRODUCTION: 'yes' }).databaseUrl,
+  ).toBeNull();
+  expect(
+    readConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://db/niteos' }).databaseUrl,
+  ).toBe('postgres://db/niteos');
+  expect(readConfig({}).databaseUrl).toBeNull();
+});

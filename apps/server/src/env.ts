@@ -43,6 +43,8 @@ const envSchema = z.object({
   NITEOS_VERIFY_THREADS: wholeNumber(0, 64).optional(),
   NITEOS_PUSH_TRANSACTIONS: wholeNumber(1, 64).optional(),
   NITEOS_ANALYTICS_KEEP_DAYS: wholeNumber(1, 3650).default(7),
+  NODE_ENV: z.string().optional(),
+  NITEOS_EMBEDDED_IN_PRODUCTION: z.enum(['yes']).optional(),
 });
 
 export interface Config {
@@ -95,6 +97,16 @@ export function readConfig(env: Record<string, string | undefined> = process.env
   if (Boolean(e.NITEOS_BOOTSTRAP_ADMIN_EMAIL) !== Boolean(e.NITEOS_BOOTSTRAP_ADMIN_PASSWORD)) {
     throw new ConfigError(
       'invalid configuration: set both NITEOS_BOOTSTRAP_ADMIN_EMAIL and NITEOS_BOOTSTRAP_ADMIN_PASSWORD, or neither',
+    );
+  }
+  // A misspelt DATABASE_URL must not quietly become an embedded database:
+  // PGlite never flushes to disk (a power cut can lose acknowledged sales)
+  // and serves one process only.
+  if (e.NODE_ENV === 'production' && !e.DATABASE_URL && !e.NITEOS_EMBEDDED_IN_PRODUCTION) {
+    throw new ConfigError(
+      'invalid configuration: NODE_ENV=production needs DATABASE_URL (check its spelling). ' +
+        'The embedded database is for trying NiteOS: it does not flush to disk, so a power cut ' +
+        'can lose acknowledged sales. Set NITEOS_EMBEDDED_IN_PRODUCTION=yes to run it anyway.',
     );
   }
   return {
