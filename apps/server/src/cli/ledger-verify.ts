@@ -6,7 +6,8 @@ import { runCli } from './run.ts';
 /** `pnpm ledger:verify`: exit 0 when the books balance, 1 with what differs, 2 when it cannot tell. */
 runCli(async () => {
   const config = readConfig();
-  const database = await openDatabase(config);
+  // Reading only: a mistyped NITEOS_DATA_DIR must not create an empty database that "balances".
+  const database = await openDatabase(config, { create: false });
   try {
     const status = await migrationStatus(database.db);
     if (status.applied < status.expected) {

@@ -1,4 +1,14 @@
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
@@ -91,34 +101,100 @@ function processAlive(pid: number): boolean {
 }
 
 /**
+ * Holds a lock the kernel drops when this process dies: an abstract Unix
+ * socket named after the folder (Linux). Null when another process holds
+ * it. A pid file alone cannot be taken over atomically: two processes that
+ * found the same stale one both took it. Elsewhere, the pid file only.
+ */
+async function holdKernelLock(dir: string): Promise<(() => void) | null> {
+  if (process.platform !== 'linux') return () => {};
+  const id = createHash('sha256').update(realpathSync(dir)).digest('hex').slice(0, 40);
+  const server = createServer();
+  server.unref();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(`\0niteos-pglite-${id}`, resolve);
+    });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') return null;
+    throw err;
+  }
+  return () => server.close();
+}
+
+/**
  * PGlite is single-process: a second process on the same files corrupts
  * them. A pid file says who has the folder; a stale one (its process
- * died, e.g. SIGKILL) is taken over. Returns the release function.
+ * died, e.g. SIGKILL) is taken over, under the kernel lock so that only one
+ * of two processes starting together can. Returns the release function.
  */
-function lockDataDir(dir: string): () => void {
+async function lockDataDir(dir: string): Promise<() => void> {
   const lockPath = path.join(dir, 'niteos.pid');
+  const inUse = (holder: number | string) =>
+    new Error(
+      `the embedded database in ${dir} is in use by process ${holder}: stop it first (PGlite allows one process; set DATABASE_URL to run several)`,
+    );
+  const releaseKernel = await holdKernelLock(dir);
+  if (!releaseKernel) {
+    const holder = existsSync(lockPath) ? readFileSync(lockPath, 'utf8').trim() : 'unknown';
+    throw inUse(holder || 'unknown');
+  }
   try {
     writeFileSync(lockPath, String(process.pid), { flag: 'wx' });
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') {
+      releaseKernel();
+      throw err;
+    }
     const holder = Number(readFileSync(lockPath, 'utf8'));
     if (holder && holder !== process.pid && processAlive(holder)) {
-      throw new Error(
-        `the embedded database in ${dir} is in use by process ${holder}: stop it first (PGlite allows one process; set DATABASE_URL to run several)`,
-      );
+      releaseKernel();
+      throw inUse(holder);
     }
     writeFileSync(lockPath, String(process.pid));
   }
-  return () => rmSync(lockPath, { force: true });
+  return () => {
+    rmSync(lockPath, { force: true });
+    releaseKernel();
+  };
 }
 
-/** Opens embedded PGlite in `dataDir` (created if missing), or in memory for `memory://`. */
-export async function openPglite(dataDir: string): Promise<Database> {
+/**
+ * A folder that holds files but no PGlite database (no PG_VERSION) is
+ * damaged or is not ours: PGlite would quietly create a new, empty
+ * database over it, and the server seed demo data there.
+ */
+function checkDataFolder(where: string, create: boolean) {
+  const entries = existsSync(where) ? readdirSync(where) : [];
+  if (entries.length > 0 && !entries.includes('PG_VERSION')) {
+    throw new Error(
+      `${where} holds files but no embedded database (PG_VERSION is missing): it may be damaged; move it aside or restore it rather than start a new database over it`,
+    );
+  }
+  if (!create && entries.length === 0) {
+    throw new Error(
+      `there is no embedded database in ${where}: check NITEOS_DATA_DIR, or set DATABASE_URL`,
+    );
+  }
+}
+
+/**
+ * Opens embedded PGlite in `dataDir`, or in memory for `memory://`. Created
+ * when missing unless `create` is false (tools that only read it).
+ */
+export async function openPglite(dataDir: string, { create = true } = {}): Promise<Database> {
   const inMemory = dataDir.startsWith('memory://');
   const where = inMemory ? dataDir : path.resolve(dataDir, 'pglite');
-  if (!inMemory) mkdirSync(where, { recursive: true });
-  const release = inMemory ? () => {} : lockDataDir(path.dirname(where));
-  const client = await PGlite.create(where);
+  if (!inMemory) {
+    checkDataFolder(where, create);
+    mkdirSync(where, { recursive: true });
+  }
+  const release = inMemory ? () => {} : await lockDataDir(path.dirname(where));
+  const client = await PGlite.create(where).catch((err: unknown) => {
+    release();
+    throw err;
+  });
   const db = drizzlePglite(client, { schema: tables });
   return {
     db: db as unknown as Db,
@@ -129,13 +205,16 @@ export async function openPglite(dataDir: string): Promise<Database> {
   };
 }
 
-/** PostgreSQL when a URL is configured, embedded PGlite otherwise. */
-export function openDatabase(config: {
-  databaseUrl: string | null;
-  dataDir: string;
-  dbPoolSize: number;
-}): Promise<Database> {
+/** PostgreSQL when a URL is configured, embedded PGlite otherwise (see `openPglite` for `create`). */
+export function openDatabase(
+  config: {
+    databaseUrl: string | null;
+    dataDir: string;
+    dbPoolSize: number;
+  },
+  options: { create?: boolean } = {},
+): Promise<Database> {
   return config.databaseUrl
     ? Promise.resolve(openPostgres(config.databaseUrl, config.dbPoolSize))
-    : openPglite(config.dataDir);
+    : openPglite(config.dataDir, options);
 }
