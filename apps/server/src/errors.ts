@@ -1,6 +1,7 @@
 import { ErrorCode } from '@niteos/schema/wire';
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { causes } from './db/pg-error.ts';
 import type { Logger } from './logger.ts';
 
 /**
@@ -42,7 +43,7 @@ export function errorResponse(err: unknown, c: Context, log: Logger): Response {
     msg: 'unhandled error',
     requestId,
     path: c.req.path,
-    error: err instanceof Error ? (err.stack ?? err.message) : String(err),
+    ...describeFailure(err),
   });
   return c.json(
     { error: { code: ErrorCode.internal, message: `internal error (request ${requestId})` } },
@@ -53,3 +54,23 @@ export function errorResponse(err: unknown, c: Context, log: Logger): Response {
 /** The server cannot take this now (e.g. shutting down); the client retries after `retryAfterSeconds`. */
 export const unavailable = (message: string, retryAfterSeconds: number) =>
   new AppError(503, ErrorCode.unavailable, message, { 'retry-after': String(retryAfterSeconds) });
+
+/**
+ * What a log may say about an unexpected error: the innermost cause (the
+ * database's own message and SQLSTATE, e.g. 53100 disk full), its stack,
+ * and the SQL of a failed query, never its parameters: drizzle's wrapper
+ * message lists them all, signed envelopes and tokens included.
+ */
+export function describeFailure(err: unknown): Record<string, unknown> {
+  const chain = causes(err);
+  const root = chain.at(-1);
+  const query = chain.find(
+    (e): e is { query: string } => typeof (e as { query?: unknown })?.query === 'string',
+  );
+  const code = (root as { code?: unknown } | undefined)?.code;
+  return {
+    error: root instanceof Error ? (root.stack ?? root.message) : String(root),
+    ...(typeof code === 'string' ? { code } : {}),
+    ...(query ? { query: query.query.slice(0, 300) } : {}),
+  };
+}

@@ -4,6 +4,7 @@ import { createShipper } from './analytics/shipper.ts';
 import { createApp } from './app.ts';
 import { bootstrapAdmin } from './auth/service.ts';
 import { openDatabase } from './db/database.ts';
+import { causes } from './db/pg-error.ts';
 import { ConfigError, readConfig } from './env.ts';
 import { createMemoryStore } from './kv/memory-store.ts';
 import { createRedisStore } from './kv/redis-store.ts';
@@ -68,7 +69,6 @@ async function main() {
       '',
       `NiteOS server ${VERSION} on ${database.kind} (${database.location}), ${kv.kind === 'redis' ? 'Redis' : 'in-process'} sessions, rate limits and counters, analytics ${analytics ? 'shipped to MongoDB' : 'kept in PostgreSQL'}`,
       `  Guest:   ${base}/`,
-      `  API:     ${base}/api`,
       `  Health:  ${base}/health (JSON: ${base}/api/health, Prometheus: ${base}/metrics)`,
       `  Till:    ${base}/pos/`,
       `  Admin:   ${base}/pos/admin`,
@@ -88,6 +88,8 @@ async function main() {
     }
     process.stdout.write(`${lines.join('\n')}\n\n`);
   });
+  // A port in use or an address this host lacks: one line, not an unhandled 'error' event.
+  server.on('error', cannotStart);
 
   let stopping = false;
   /**
@@ -102,7 +104,14 @@ async function main() {
     log({ level: 'info', msg: 'shutting down', signal, inFlightPushes: drain.inFlight });
     const drained = await drain.start(config.shutdownTimeoutMs);
     const flush = shipper ? await shipper.stop(Math.max(0, deadline - Date.now())) : null;
-    log({ level: 'info', msg: 'pushes drained, outbox flushed', drained, flush });
+    log({
+      level: drained ? 'info' : 'warn',
+      msg: drained
+        ? 'pushes drained, outbox flushed'
+        : `shutdown timeout: ${drain.inFlight} pushes still in flight are cut off (their tills retry them)`,
+      drained,
+      flush,
+    });
     await new Promise<void>((resolve) => {
       server.close(() => resolve());
       // Keep-alive clients could hold the close open: idle ones go now, the rest after a grace period.
@@ -119,9 +128,23 @@ async function main() {
   process.on('SIGINT', () => void shutdown('SIGINT'));
 }
 
-main().catch((err) => {
-  process.stderr.write(
-    `${err instanceof ConfigError ? err.message : (err?.stack ?? String(err))}\n`,
-  );
+main().catch(cannotStart);
+
+/**
+ * One line for what stops the start (a database that cannot be reached, a
+ * data folder in use, a port taken), with the stack only for what looks
+ * like a bug.
+ */
+function cannotStart(err: unknown): never {
+  const root = causes(err).at(-1);
+  const bug =
+    root instanceof TypeError || root instanceof ReferenceError || root instanceof SyntaxError;
+  const text =
+    err instanceof ConfigError
+      ? err.message
+      : bug
+        ? String((root as Error).stack)
+        : `NiteOS cannot start: ${root instanceof Error ? root.message : String(root)}`;
+  process.stderr.write(`${text}\n`);
   process.exit(1);
-});
+}

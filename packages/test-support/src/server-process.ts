@@ -263,6 +263,19 @@ export function runCaptured(
   });
 }
 
+/** Starts the server on `storage` and waits for it to exit: for starts that must fail. */
+export function runFailingStart(
+  storage: Storage,
+  extra: Record<string, string>,
+  timeoutMs = 60_000,
+): Promise<Captured> {
+  return runCaptured(process.execPath, ['--import', 'tsx', SERVER_ENTRY], {
+    cwd: REPO_ROOT,
+    env: childEnv({ ...storage.env, ...extra }),
+    timeoutMs,
+  });
+}
+
 /** Runs `pnpm ledger:verify`'s entry point on `storage` (no server may hold a PGlite dir). */
 export function runLedgerVerify(storage: Storage): Promise<Captured> {
   return runCaptured(process.execPath, ['--import', 'tsx', LEDGER_VERIFY_ENTRY], {

@@ -1,4 +1,5 @@
 import type { Db } from '../db/database.ts';
+import { causes } from '../db/pg-error.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import { claimBatch, markShipped, pruneShipped, refuse, releaseClaim } from './outbox.ts';
@@ -64,7 +65,11 @@ const partition = <T>(items: T[], test: (item: T) => boolean): [T[], T[]] => [
   items.filter((item) => !test(item)),
 ];
 
-const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
+/** The innermost cause: a failed query's own message lists every parameter. */
+const errorText = (err: unknown) => {
+  const root = causes(err).at(-1);
+  return root instanceof Error ? root.message : String(root);
+};
 
 const sleepUnless = (ms: number, wake: { fn: () => void }) =>
   new Promise<void>((resolve) => {
