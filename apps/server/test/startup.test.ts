@@ -1,5 +1,13 @@
+import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
-import { createStorage, runFailingStart, type Storage } from '@niteos/test-support';
+import {
+  childEnv,
+  createStorage,
+  REPO_ROOT,
+  runFailingStart,
+  type Storage,
+  sleep,
+} from '@niteos/test-support';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { closedPort } from '../src/test-support/closed-port.ts';
 
@@ -35,4 +43,29 @@ test('a database that cannot be reached stops the start with one line that says 
     DATABASE_URL: `postgres://postgres@127.0.0.1:${await closedPort()}/niteos`,
   });
   expectOneLine(run, /^NiteOS cannot start: .*ECONNREFUSED/);
+});
+
+test('SIGTERM to `pnpm start`, as a process supervisor sends it, reaches the server, which drains and exits', async () => {
+  const port = await closedPort();
+  // The server's own script: `pnpm start` execs it after building the apps.
+  const pnpm = spawn('pnpm', ['--filter', '@niteos/server', 'start'], {
+    cwd: REPO_ROOT,
+    env: childEnv({ ...storage.env, PORT: String(port), HOST: '127.0.0.1' }),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  pnpm.stdout.on('data', (d: Buffer) => (output += d.toString()));
+  pnpm.stderr.on('data', (d: Buffer) => (output += d.toString()));
+  const exited = new Promise((resolve) => pnpm.once('exit', resolve));
+  const health = () =>
+    fetch(`http://127.0.0.1:${port}/api/health`).then(
+      (r) => r.status,
+      () => 0,
+    );
+  while ((await health()) !== 200) await sleep(250);
+
+  pnpm.kill('SIGTERM');
+  await exited;
+  await expect.poll(health, { timeout: 15_000 }).toBe(0);
+  expect(output).toContain('"msg":"shutting down"');
 });

@@ -60,7 +60,7 @@ export async function createStorage(mode: StorageMode): Promise<Storage> {
 const SERVER_KEYS =
   /^(PORT|HOST|DATABASE_URL|REDIS_URL|ANALYTICS_MONGO_URL|DB_POOL_SIZE|INIT_CWD|NITEOS_.*)$/;
 
-function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+export function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) if (!SERVER_KEYS.test(k)) env[k] = v;
   return { ...env, ...extra };
