@@ -61,14 +61,22 @@ export function marketAdminRoutes(deps: AppDeps) {
       return c.json(view(item), 201);
     })
     .patch('/market-items/:itemId', requireRole(deps, ...ADMINS), async (c) => {
-      const [before] = await db
-        .select()
+      const itemId = c.req.param('itemId');
+      const [found] = await db
+        .select({ venueId: marketItems.venueId })
         .from(marketItems)
-        .where(eq(marketItems.id, c.req.param('itemId')));
-      if (!before) throw notFound('market item');
-      assertVenueAccess(c.get('user'), before.venueId);
+        .where(eq(marketItems.id, itemId));
+      if (!found) throw notFound('market item');
+      assertVenueAccess(c.get('user'), found.venueId);
       const body = await parseJson(c, marketItemPatchSchema);
       const item = await db.transaction(async (tx) => {
+        // Under the row lock, so the audit's "before" is what this edit changed.
+        const [before] = await tx
+          .select()
+          .from(marketItems)
+          .where(eq(marketItems.id, itemId))
+          .for('update');
+        if (!before) throw notFound('market item');
         const [row] = await tx
           .update(marketItems)
           .set({ ...body, updatedAt: new Date() })

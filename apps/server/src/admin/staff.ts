@@ -73,13 +73,12 @@ export function staffAdminRoutes(deps: AppDeps) {
       return c.json(view(row), 201);
     })
     .patch('/staff/:userId', requireRole(deps, ...ADMINS), async (c) => {
-      const [before] = await db
-        .select()
-        .from(users)
-        .where(eq(users.id, c.req.param('userId')));
-      if (!before?.venueId || !['staff', 'venue_admin'].includes(before.role))
+      const userId = c.req.param('userId');
+      const [found] = await db.select().from(users).where(eq(users.id, userId));
+      if (!found?.venueId || !['staff', 'venue_admin'].includes(found.role))
         throw notFound('staff member');
-      assertVenueAccess(c.get('user'), before.venueId);
+      const venueId = found.venueId;
+      assertVenueAccess(c.get('user'), venueId);
       const body = await parseJson(c, staffPatchSchema);
       const changes: Partial<UserRow> = {};
       if (body.displayName !== undefined) changes.displayName = body.displayName;
@@ -87,17 +86,20 @@ export function staffAdminRoutes(deps: AppDeps) {
       if (body.pin !== undefined)
         changes.pinHash = body.pin === null ? null : await hashSecret(body.pin);
       const row = await db.transaction(async (tx) => {
+        // Under the row lock, so the audit's "before" is what this edit changed.
+        const [before] = await tx.select().from(users).where(eq(users.id, userId)).for('update');
+        if (!before) throw notFound('staff member');
         const [updated] = await tx
           .update(users)
           .set(changes)
-          .where(eq(users.id, before.id))
+          .where(eq(users.id, userId))
           .returning();
         if (!updated) throw notFound('staff member');
         await audit(tx, {
           actor: c.get('user'),
           action: 'staff.update',
-          venueId: before.venueId,
-          target: before.id,
+          venueId,
+          target: userId,
           before: view(before),
           after: {
             ...view(updated),
@@ -111,7 +113,7 @@ export function staffAdminRoutes(deps: AppDeps) {
       // A new password is a reset, often because the old one leaked or its
       // holder left: whoever is signed in with it is signed out everywhere.
       if (body.password !== undefined)
-        await logoutEverywhere(db, deps.kv, before.id, Math.floor(Date.now() / 1000));
+        await logoutEverywhere(db, deps.kv, userId, Math.floor(Date.now() / 1000));
       return c.json(view(row));
     });
 }

@@ -27,9 +27,13 @@ export function venueAdminExtraRoutes(deps: AppDeps) {
   return new Hono<AppEnv>()
     .patch('/venues/:venueId', requireRole(deps, ...ADMINS), async (c) => {
       const venueId = c.req.param('venueId');
-      const before = await venueForAdmin(db, c.get('user'), venueId);
+      await venueForAdmin(db, c.get('user'), venueId);
       const body = await parseJson(c, venueSettingsSchema);
       const venue = await db.transaction(async (tx) => {
+        // Read under the row lock: another admin's edit committing in between
+        // would otherwise be recorded as part of this one.
+        const [before] = await tx.select().from(venues).where(eq(venues.id, venueId)).for('update');
+        if (!before) throw notFound('venue');
         const [row] = await tx
           .update(venues)
           .set({
