@@ -63,7 +63,7 @@ export async function startServerProcess(
     child.stdout?.on('data', (chunk: string) => {
       // Keep draining stdout for the whole run; only the start banner matters.
       if (out.length < 64_000) out += chunk;
-      const m = /API:\s+http:\/\/[^:\s]+:(\d+)\/api/.exec(out);
+      const m = /Health:\s+http:\/\/[^:\s]+:(\d+)\/health/.exec(out);
       if (m?.[1]) {
         clearTimeout(timer);
         resolve(Number(m[1]));

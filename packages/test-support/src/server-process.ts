@@ -114,7 +114,7 @@ export class ServerProcess {
   }
 
   /**
-   * Spawns the server on `storage` and resolves once it prints its API URL.
+   * Spawns the server on `storage` and resolves once it prints its health URL.
    * `port` pins the port (a restart that clients must find again); any free one otherwise.
    * `env` adds server configuration (e.g. REDIS_URL).
    */
@@ -149,7 +149,7 @@ export class ServerProcess {
       let seen = '';
       const onData = (chunk: Buffer | string) => {
         seen += chunk.toString();
-        const m = /API:\s+http:\/\/[^\s/]+:(\d+)\/api/.exec(seen);
+        const m = /Health:\s+http:\/\/[^\s/]+:(\d+)\/health/.exec(seen);
         if (m) {
           done();
           resolve(Number(m[1]));
