@@ -201,4 +201,25 @@ suite(`back office in Chromium against the real server${skip ? ` (skipped: ${ski
       401,
     );
   });
+
+  test('the audit log shows the newest 200 entries and older ones on request', async () => {
+    const root = (await server.json('POST', '/api/auth/login', null, ADMIN)).body.accessToken;
+    const created = await server.json('POST', '/api/admin/venues', root, {
+      name: 'Audited venue',
+      slug: 'audited-venue',
+      city: 'Bern',
+    });
+    const venue = created.body.id as string;
+    for (let i = 0; i < 204; i++) {
+      await server.json('PATCH', `/api/admin/venues/${venue}`, root, { city: `Bern ${i}` });
+    }
+    const page = await backOffice(ADMIN);
+    await page.getByTestId('admin-venue').selectOption(venue);
+    await page.getByTestId('admin-tab-audit').click();
+    await expect.poll(() => page.getByTestId('audit-entry').count()).toBe(200);
+    await page.getByTestId('audit-older').click();
+    // 204 updates and the creation.
+    await expect.poll(() => page.getByTestId('audit-entry').count()).toBe(205);
+    expect(await page.getByTestId('audit-older').count()).toBe(0);
+  });
 });

@@ -12,6 +12,7 @@ import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { REFRESH_RETRY_SECONDS } from './auth/service.ts';
 import { hashToken } from './auth/tokens.ts';
+import { LIST_LIMIT } from './conflicts/service.ts';
 import { pull } from './sync/pull-service.ts';
 import { describeDb } from './test-support/describe-db.ts';
 import { ROOT_ADMIN, startTestServer, type TestServer } from './test-support/test-server.ts';
@@ -360,6 +361,31 @@ describeDb('conflicts', () => {
     expect(again.body.resolution).toBe('reject');
     expect((await resolve(conflict.id, 'accept')).status).toBe(409);
     expect(await balance(tag)).toBe(1000);
+  });
+
+  test('a list cut at its limit says there are more', async () => {
+    const venueId = await server.createVenue();
+    // More held ops than one list holds, written straight to the tables.
+    await server.database.db.execute(sql`
+      with held as (
+        insert into ops (id, till_id, venue_id, seq, kind, tender, staff_id, amount_nc,
+          amount_chf, canon_hash, sig, status, standing, till_at)
+        select 'bulk-' || g, 'till-x', ${venueId}, g, 'sale', 'nc', 's', 100, 0, 'h', 's',
+          'held', 'held', '2026-11-24T00:00:00Z'
+        from generate_series(1, ${LIST_LIMIT + 1}) g
+        returning id)
+      insert into conflicts (id, op_id, venue_id, till_id, reason, amount_nc)
+      select 'c-' || id, id, ${venueId}, 'till-x', 'chain_break', 100 from held`);
+    const list = (status: string) =>
+      server.json(
+        'GET',
+        `/api/admin/conflicts?status=${status}&venueId=${venueId}`,
+        server.rootToken,
+      );
+    const open = await list('open');
+    expect(open.body.conflicts).toHaveLength(LIST_LIMIT);
+    expect(open.body.more).toBe(true);
+    expect((await list('resolved')).body).toEqual({ conflicts: [], more: false });
   });
 
   test('open conflicts list oldest first, resolved ones newest first; no venue, no list', async () => {

@@ -42,7 +42,7 @@ export function createAdminApi(session: AdminSession, request: Request) {
         }[];
       }>('GET', '/admin/venues'),
     conflicts: (status: 'open' | 'resolved', venueId: string) =>
-      call<{ conflicts: ConflictView[] }>(
+      call<{ conflicts: ConflictView[]; more: boolean }>(
         'GET',
         `/admin/conflicts?status=${status}&venueId=${encodeURIComponent(venueId)}`,
       ),
@@ -87,10 +87,11 @@ export function createAdminApi(session: AdminSession, request: Request) {
         'GET',
         `/admin/venues/${venueId}/reports/night?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`,
       ),
-    audit: (venueId: string) =>
-      call<{ entries: AuditEntry[] }>(
+    /** The newest 200 entries, or the 200 before entry `before`; `more`: there are older ones. */
+    audit: (venueId: string, before?: number) =>
+      call<{ entries: AuditEntry[]; more: boolean }>(
         'GET',
-        `/admin/audit?venueId=${encodeURIComponent(venueId)}&limit=200`,
+        `/admin/audit?venueId=${encodeURIComponent(venueId)}&limit=200${before ? `&before=${before}` : ''}`,
       ),
   };
 }

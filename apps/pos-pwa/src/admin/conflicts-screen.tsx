@@ -65,16 +65,25 @@ export function ConflictsScreen(props: { api: AdminApi; venueId: string }) {
       </div>
       <Loaded resource={list} retry={refetch}>
         {(l) => (
-          <Show
-            when={shown(l().conflicts).length > 0}
-            fallback={<p class="muted">No conflicts here.</p>}
-          >
-            <ul class="list">
-              <For each={shown(l().conflicts)}>
-                {(c) => <ConflictRow api={props.api} conflict={c} onDone={() => refetch()} />}
-              </For>
-            </ul>
-          </Show>
+          <>
+            <Show when={l().more}>
+              <p class="banner" data-testid="conflicts-more">
+                {status() === 'open'
+                  ? `Showing the oldest ${l().conflicts.length} open conflicts: settle some to see the rest.`
+                  : `Showing the latest ${l().conflicts.length} settled conflicts.`}
+              </p>
+            </Show>
+            <Show
+              when={shown(l().conflicts).length > 0}
+              fallback={<p class="muted">No conflicts here.</p>}
+            >
+              <ul class="list">
+                <For each={shown(l().conflicts)}>
+                  {(c) => <ConflictRow api={props.api} conflict={c} onDone={() => refetch()} />}
+                </For>
+              </ul>
+            </Show>
+          </>
         )}
       </Loaded>
     </section>

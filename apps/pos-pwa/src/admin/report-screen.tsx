@@ -1,7 +1,8 @@
-import { createResource, createSignal, For } from 'solid-js';
+import { createResource, createSignal, For, Show } from 'solid-js';
 import { chf, nc } from '../format.ts';
-import type { AdminApi, Figures } from './admin-api.ts';
+import type { AdminApi, AuditEntry, Figures } from './admin-api.ts';
 import { Loaded } from './loaded.tsx';
+import { createAction } from './use-action.ts';
 
 const local = (d: Date) =>
   new Date(d.getTime() - d.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
@@ -129,41 +130,60 @@ export function ReportScreen(props: { api: AdminApi; venueId: string }) {
   );
 }
 
-/** The audit log of the venue, for Nitecore admins. */
+/** The audit log of the venue, for Nitecore admins: newest first, older pages on request. */
 export function AuditScreen(props: { api: AdminApi; venueId: string }) {
-  const [log, { refetch }] = createResource(
+  const [log, { refetch, mutate }] = createResource(
     () => props.venueId,
     (id) => props.api.audit(id),
   );
+  const older = createAction();
+  async function loadOlder(shown: { entries: AuditEntry[] }) {
+    const page = await older.run(() => props.api.audit(props.venueId, shown.entries.at(-1)?.id));
+    if (page) mutate({ entries: [...shown.entries, ...page.entries], more: page.more });
+  }
   return (
     <section data-testid="admin-audit">
       <h2>Audit log</h2>
       <Loaded resource={log} retry={refetch}>
         {(loaded) => (
-          <table class="table">
-            <thead>
-              <tr>
-                <th>when</th>
-                <th>who</th>
-                <th>what</th>
-                <th>target</th>
-                <th>from</th>
-              </tr>
-            </thead>
-            <tbody>
-              <For each={loaded().entries}>
-                {(e) => (
-                  <tr>
-                    <td>{new Date(e.createdAt).toLocaleString()}</td>
-                    <td>{e.actorRole}</td>
-                    <td>{e.action}</td>
-                    <td>{e.target}</td>
-                    <td>{e.ip}</td>
-                  </tr>
-                )}
-              </For>
-            </tbody>
-          </table>
+          <>
+            <table class="table">
+              <thead>
+                <tr>
+                  <th>when</th>
+                  <th>who</th>
+                  <th>what</th>
+                  <th>target</th>
+                  <th>from</th>
+                </tr>
+              </thead>
+              <tbody>
+                <For each={loaded().entries}>
+                  {(e) => (
+                    <tr data-testid="audit-entry">
+                      <td>{new Date(e.createdAt).toLocaleString()}</td>
+                      <td>{e.actorRole}</td>
+                      <td>{e.action}</td>
+                      <td>{e.target}</td>
+                      <td>{e.ip}</td>
+                    </tr>
+                  )}
+                </For>
+              </tbody>
+            </table>
+            <Show when={loaded().more}>
+              <button
+                type="button"
+                class="secondary"
+                disabled={older.busy()}
+                onClick={() => loadOlder(loaded())}
+                data-testid="audit-older"
+              >
+                Older entries
+              </button>
+            </Show>
+            <Show when={older.message()}>{(m) => <p class="error">{m().text}</p>}</Show>
+          </>
         )}
       </Loaded>
     </section>

@@ -468,4 +468,27 @@ describeDb('admin: end-of-night report and audit log', () => {
       target: 'facade0001',
     });
   });
+
+  test('the audit log pages back to its first entry, none twice, none left out', async () => {
+    const all = await server.json(
+      'GET',
+      `/api/admin/audit?venueId=${venueA}&limit=500`,
+      server.rootToken,
+    );
+    expect(all.body.more).toBe(false);
+    const paged: number[] = [];
+    let before = '';
+    for (;;) {
+      const page = await server.json(
+        'GET',
+        `/api/admin/audit?venueId=${venueA}&limit=2${before}`,
+        server.rootToken,
+      );
+      paged.push(...page.body.entries.map((e: { id: number }) => e.id));
+      if (!page.body.more) break;
+      before = `&before=${paged.at(-1)}`;
+    }
+    expect(paged.length).toBeGreaterThan(2);
+    expect(paged).toEqual(all.body.entries.map((e: { id: number }) => e.id));
+  });
 });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { auditLog, feedPosts, seqGaps, tills, venues } from '@niteos/schema/tables';
 import { feedPostInputSchema, Role, venueSettingsSchema } from '@niteos/schema/wire';
-import { asc, count, desc, eq, isNull } from 'drizzle-orm';
+import { and, asc, count, desc, eq, isNull, lt } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { audit } from '../audit/audit.ts';
@@ -12,10 +12,15 @@ import { clientIp } from '../http/client-ip.ts';
 import { parseJson, parseQuery } from '../http/validate.ts';
 import { venueForAdmin, venueView } from '../venues/service.ts';
 
-/** `/audit`: one venue's entries or all, the newest `limit` (at most 500). */
+/**
+ * `/audit`: one venue's entries or all, newest first, `limit` at a time (at
+ * most 500); `before` (an entry id) pages to older ones, and `more` says
+ * whether there are.
+ */
 const auditQuery = z.strictObject({
   venueId: z.string().min(1).optional(),
   limit: z.coerce.number().int().min(1).max(500).optional(),
+  before: z.coerce.number().int().positive().optional(),
 });
 
 /**
@@ -141,13 +146,18 @@ export function venueAdminExtraRoutes(deps: AppDeps) {
       return c.body(null, 204);
     })
     .get('/audit', requireRole(deps, Role.nitecoreAdmin), async (c) => {
-      const { venueId, limit = 100 } = parseQuery(c.req.query(), auditQuery);
+      const { venueId, limit = 100, before } = parseQuery(c.req.query(), auditQuery);
       const rows = await db
         .select()
         .from(auditLog)
-        .where(venueId ? eq(auditLog.venueId, venueId) : undefined)
+        .where(
+          and(
+            venueId ? eq(auditLog.venueId, venueId) : undefined,
+            before ? lt(auditLog.id, before) : undefined,
+          ),
+        )
         .orderBy(desc(auditLog.id))
-        .limit(limit);
-      return c.json({ entries: rows });
+        .limit(limit + 1);
+      return c.json({ entries: rows.slice(0, limit), more: rows.length > limit });
     });
 }

@@ -20,7 +20,7 @@ export function conflictAdminRoutes(deps: AppDeps) {
     .get('/', requireRole(deps, ...ADMINS), async (c) => {
       const query = listQuery.safeParse(c.req.query());
       if (!query.success) throw badRequest(describeIssues(query.error));
-      return c.json({ conflicts: await listConflicts(db, c.get('user'), query.data) });
+      return c.json(await listConflicts(db, c.get('user'), query.data));
     })
     .get('/:conflictId', requireRole(deps, ...ADMINS), async (c) =>
       c.json(await conflictDetail(db, c.get('user'), c.req.param('conflictId'))),

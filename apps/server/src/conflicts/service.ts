@@ -37,14 +37,17 @@ export function conflictView(row: ConflictRow): ConflictView {
   };
 }
 
-const LIST_LIMIT = 1000;
+export const LIST_LIMIT = 1000;
 
-/** Conflicts a user may see: their venue's, or any (optionally one venue's) for Nitecore admins. */
+/**
+ * Conflicts a user may see: their venue's, or any (optionally one venue's)
+ * for Nitecore admins; at most `LIST_LIMIT`, and `more` when there are more.
+ */
 export async function listConflicts(
   db: Db,
   user: AuthUser,
   filter: { status?: 'open' | 'resolved'; venueId?: string },
-): Promise<ConflictView[]> {
+): Promise<{ conflicts: ConflictView[]; more: boolean }> {
   const where: SQL[] = [];
   if (user.role !== 'nitecore_admin' && !user.venueId) throw forbidden();
   const venueId = user.role === 'nitecore_admin' ? filter.venueId : user.venueId;
@@ -57,8 +60,8 @@ export async function listConflicts(
     .where(and(...where))
     // Open ones are a work queue, oldest first; settled ones a history, newest first.
     .orderBy(filter.status === 'open' ? asc(conflicts.createdAt) : desc(conflicts.createdAt))
-    .limit(LIST_LIMIT);
-  return rows.map(conflictView);
+    .limit(LIST_LIMIT + 1);
+  return { conflicts: rows.slice(0, LIST_LIMIT).map(conflictView), more: rows.length > LIST_LIMIT };
 }
 
 export async function getConflict(db: Db, conflictId: string): Promise<ConflictRow> {

@@ -34,7 +34,7 @@ describeDb('URLs no route can use are 400, before any route runs', () => {
     ]) {
       expect((await server.json('GET', night + query, server.rootToken)).status, query).toBe(400);
     }
-    for (const query of ['?limit=1.5', '?limit=0', '?before=1']) {
+    for (const query of ['?limit=1.5', '?limit=0', '?before=x', '?since=1']) {
       expect((await server.json('GET', `/api/admin/audit${query}`, server.rootToken)).status).toBe(
         400,
       );
