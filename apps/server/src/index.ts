@@ -6,6 +6,7 @@ import { bootstrapAdmin } from './auth/service.ts';
 import { openDatabase } from './db/database.ts';
 import { causes } from './db/pg-error.ts';
 import { ConfigError, readConfig } from './env.ts';
+import { describeFailure } from './errors.ts';
 import { createMemoryStore } from './kv/memory-store.ts';
 import { createRedisStore } from './kv/redis-store.ts';
 import { createDrain } from './lifecycle/drain.ts';
@@ -88,8 +89,16 @@ async function main() {
     }
     process.stdout.write(`${lines.join('\n')}\n\n`);
   });
-  // A port in use or an address this host lacks: one line, not an unhandled 'error' event.
+  // A port in use or an address this host lacks: one line, not an unhandled
+  // 'error' event. Once listening, a server error (say, no file descriptor
+  // left to accept with) is logged, and the process goes on.
   server.on('error', cannotStart);
+  server.once('listening', () => {
+    server.off('error', cannotStart);
+    server.on('error', (err) =>
+      log({ level: 'error', msg: 'server error', ...describeFailure(err) }),
+    );
+  });
 
   let stopping = false;
   /**

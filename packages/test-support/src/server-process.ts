@@ -58,7 +58,7 @@ export async function createStorage(mode: StorageMode): Promise<Storage> {
 
 /** Server settings inherited from the environment running the tests must not leak in. */
 const SERVER_KEYS =
-  /^(PORT|HOST|DATABASE_URL|REDIS_URL|ANALYTICS_MONGO_URL|DB_POOL_SIZE|INIT_CWD|NITEOS_.*)$/;
+  /^(PORT|HOST|DATABASE_URL|REDIS_URL|ANALYTICS_MONGO_URL|DB_POOL_SIZE|INIT_CWD|NODE_ENV|NITEOS_.*)$/;
 
 export function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};

@@ -154,12 +154,23 @@ describe('admin session', () => {
     // Opened again, still offline: kept for later.
     openBackOffice();
     await settled();
-    expect(stored.get('niteos-admin-pending-logout')).toBe('refresh-0');
+    expect(JSON.parse(stored.get('niteos-admin-pending-logout') ?? '[]')).toEqual(['refresh-0']);
+
+    // A second sign-out the server missed, from a later session: both are kept.
+    stored.set(
+      'niteos-admin-session',
+      JSON.stringify({ accessToken: 'a', refreshToken: 'refresh-9', user: USER }),
+    );
+    await openBackOffice().session.signOut();
+    expect(JSON.parse(stored.get('niteos-admin-pending-logout') ?? '[]')).toEqual([
+      'refresh-0',
+      'refresh-9',
+    ]);
 
     server.logoutUnreachable = false;
     openBackOffice();
     await settled();
-    expect(server.revoked).toEqual(['refresh-0']);
+    expect(server.revoked).toEqual(['refresh-0', 'refresh-9']);
     expect(stored.has('niteos-admin-pending-logout')).toBe(false);
   });
 });

@@ -16,7 +16,8 @@ export const SIGN_OUT_UNCONFIRMED =
   'this page opens or someone signs in here.';
 
 /**
- * The admin's login, kept for this tab only (sessionStorage). Access tokens
+ * The admin's login, kept for this tab only (sessionStorage; only a
+ * sign-out the server missed outlives the tab, in localStorage). Access tokens
  * last 15 minutes; `renew` trades the refresh token for a new pair. The
  * server rotates refresh tokens and takes a second use of one for theft
  * (the whole login is signed out), so a renewal is shared by every call
@@ -62,23 +63,39 @@ export function createAdminSession(
     const held = current();
     end();
     if (!held) return;
-    lasting.setItem(PENDING_LOGOUT_KEY, held.refreshToken);
+    pending(() => [...pending(), held.refreshToken]);
     if (!(await tellLogout()) && current() === null) setNotice(SIGN_OUT_UNCONFIRMED);
   }
 
-  /** Has the server revoke a signed-out refresh token it was not told of yet. True once it has. */
-  async function tellLogout(): Promise<boolean> {
-    const refreshToken = lasting.getItem(PENDING_LOGOUT_KEY);
-    if (!refreshToken) return true;
-    try {
-      await request('POST', '/auth/logout', { body: { refreshToken } });
-    } catch (err) {
-      // 4xx: the server will never take it (malformed); anything else is tried again later.
-      if (!(err instanceof ApiError && err.status >= 400 && err.status < 500)) return false;
+  /** Refresh tokens signed out here that the server was not told of yet (all tabs). */
+  function pending(update?: () => string[]): string[] {
+    if (update) {
+      const next = update();
+      if (next.length > 0) lasting.setItem(PENDING_LOGOUT_KEY, JSON.stringify(next));
+      else lasting.removeItem(PENDING_LOGOUT_KEY);
+      return next;
     }
-    if (lasting.getItem(PENDING_LOGOUT_KEY) === refreshToken)
-      lasting.removeItem(PENDING_LOGOUT_KEY);
-    return true;
+    try {
+      const saved: unknown = JSON.parse(lasting.getItem(PENDING_LOGOUT_KEY) ?? '[]');
+      return Array.isArray(saved) ? saved.filter((t) => typeof t === 'string') : [];
+    } catch {
+      return [];
+    }
+  }
+
+  /** Has the server revoke each pending token. True once none is left. */
+  async function tellLogout(): Promise<boolean> {
+    for (const refreshToken of pending()) {
+      try {
+        await request('POST', '/auth/logout', { body: { refreshToken } });
+      } catch (err) {
+        // 400/401: the server will never take it; anything else (no answer,
+        // 429, 5xx) is tried again later.
+        if (!(err instanceof ApiError && (err.status === 400 || err.status === 401))) continue;
+      }
+      pending(() => pending().filter((t) => t !== refreshToken));
+    }
+    return pending().length === 0;
   }
 
   /**

@@ -65,6 +65,7 @@ export function createJsonCall(base: string, options: ApiOptions) {
     rearm();
     try {
       const res = await fetchImpl(url, { ...init, signal: controller.signal });
+      rearm();
       return { res, text: await readText(res, rearm) };
     } catch (err) {
       if (controller.signal.aborted) {

@@ -71,9 +71,11 @@ export async function login(
  * and get the same replacement, as long as that replacement was never used:
  * the reply to the first try was lost (venue Wi-Fi), and the client tries
  * again with what it has. Past this, or once the replacement was used, a
- * second use of a token is taken for theft.
+ * second use of a token is taken for theft. Short on purpose: within it, a
+ * thief holding the same token gets the same replacement instead of
+ * setting off the theft check.
  */
-export const REFRESH_RETRY_SECONDS = 10 * 60;
+export const REFRESH_RETRY_SECONDS = 60;
 
 /**
  * Trades a refresh token for a new pair. A token used twice means it was
@@ -98,7 +100,14 @@ export async function refresh(db: Db, secret: string, token: string): Promise<Lo
     const spent = await tx
       .update(refreshTokens)
       .set({ usedAt: new Date(now * 1000) })
-      .where(and(eq(refreshTokens.tokenHash, tokenHash), isNull(refreshTokens.usedAt)))
+      .where(
+        and(
+          eq(refreshTokens.tokenHash, tokenHash),
+          isNull(refreshTokens.usedAt),
+          // A sign-out that landed since the read above wins.
+          isNull(refreshTokens.revokedAt),
+        ),
+      )
       .returning({ tokenHash: refreshTokens.tokenHash });
     if (spent.length === 0) return false;
     await tx.insert(refreshTokens).values({

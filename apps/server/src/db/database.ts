@@ -137,7 +137,12 @@ async function lockDataDir(dir: string): Promise<() => void> {
     );
   const releaseKernel = await holdKernelLock(dir);
   if (!releaseKernel) {
-    const holder = existsSync(lockPath) ? readFileSync(lockPath, 'utf8').trim() : 'unknown';
+    let holder = '';
+    try {
+      holder = readFileSync(lockPath, 'utf8').trim();
+    } catch {
+      // Gone between its holder's start and here: the message names no pid.
+    }
     throw inUse(holder || 'unknown');
   }
   try {
@@ -172,12 +177,13 @@ function checkDataFolder(where: string, create: boolean) {
       `${where} holds files but no embedded database (PG_VERSION is missing): it may be damaged; move it aside or restore it rather than start a new database over it`,
     );
   }
-  if (!create && entries.length === 0) {
-    throw new Error(
-      `there is no embedded database in ${where}: check NITEOS_DATA_DIR, or set DATABASE_URL`,
-    );
-  }
+  if (!create && entries.length === 0) throw noDatabase(where);
 }
+
+const noDatabase = (where: string) =>
+  new Error(
+    `there is no embedded database in ${where}: check NITEOS_DATA_DIR, or set DATABASE_URL`,
+  );
 
 /**
  * Opens embedded PGlite in `dataDir`, or in memory for `memory://`. Created
@@ -186,11 +192,20 @@ function checkDataFolder(where: string, create: boolean) {
 export async function openPglite(dataDir: string, { create = true } = {}): Promise<Database> {
   const inMemory = dataDir.startsWith('memory://');
   const where = inMemory ? dataDir : path.resolve(dataDir, 'pglite');
+  let release = () => {};
   if (!inMemory) {
-    checkDataFolder(where, create);
+    if (!create && !existsSync(where)) throw noDatabase(where);
+    // Locked before it is looked at: a process creating the database there
+    // leaves it without PG_VERSION for a moment.
     mkdirSync(where, { recursive: true });
+    release = await lockDataDir(path.dirname(where));
+    try {
+      checkDataFolder(where, create);
+    } catch (err) {
+      release();
+      throw err;
+    }
   }
-  const release = inMemory ? () => {} : await lockDataDir(path.dirname(where));
   const client = await PGlite.create(where).catch((err: unknown) => {
     release();
     throw err;

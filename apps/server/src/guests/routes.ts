@@ -8,7 +8,10 @@ import { claimWallet, myWallets, registerGuest, walletActivity } from './service
 
 /** Claim-code guesses on one tag: by one account, and by everyone. */
 const CLAIM_PER_ACCOUNT = { name: 'claim-tag-account', limit: 5, windowSeconds: 3600 };
-const CLAIM_PER_TAG = { name: 'claim-tag', limit: 50, windowSeconds: 3600 };
+// Shared by all accounts: high enough that locking an owner out takes a
+// crowd of accounts, while 1,000 tries an hour leave a 40-bit code at odds
+// of one in a billion.
+const CLAIM_PER_TAG = { name: 'claim-tag', limit: 1000, windowSeconds: 3600 };
 
 /** Guest sign-up, wristband claims and the guest's own wallets. */
 export function guestRoutes(deps: AppDeps) {
@@ -26,8 +29,8 @@ export function guestRoutes(deps: AppDeps) {
         const body = await parseJson(c, claimWalletSchema);
         const tag = body.nitetapId.toLowerCase();
         const guesses = async () => {
-          // One account guessing, then all accounts together: a 40-bit code
-          // stays out of reach, and one stranger's tries cannot lock the owner out.
+          // One account guessing, then all accounts together: a stranger's
+          // few tries do not lock the owner out.
           await enforceRate(
             deps.kv,
             { ...CLAIM_PER_ACCOUNT, key: () => `${tag}:${c.get('user').id}` },
