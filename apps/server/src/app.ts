@@ -12,6 +12,7 @@ import { analyticsAdminRoutes } from './analytics/routes.ts';
 import { authRoutes } from './auth/routes.ts';
 import { conflictAdminRoutes } from './conflicts/routes.ts';
 import type { AppDeps, AppEnv } from './context.ts';
+import { causes } from './db/pg-error.ts';
 import { errorResponse } from './errors.ts';
 import { guestRoutes } from './guests/routes.ts';
 import { healthPageRoute } from './health/page.ts';
@@ -56,7 +57,12 @@ export function createApp(input: AppDeps) {
     }
   });
   app.use(urlText);
-  app.onError((err, c) => errorResponse(err, c, deps.log));
+  app.onError((err, c) => {
+    const root = causes(err).at(-1) as { code?: unknown; message?: unknown } | undefined;
+    if (typeof root?.code === 'string' && /^5[38]/.test(root.code))
+      metrics.noteWriteFailure(root.code, String(root.message));
+    return errorResponse(err, c, deps.log);
+  });
   app.notFound((c) =>
     c.json(
       {

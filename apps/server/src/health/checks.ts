@@ -59,13 +59,19 @@ async function migrationCheck(deps: AppDeps, database: Check): Promise<Migration
  * keeps selling.
  */
 export async function runChecks(deps: AppDeps, draining: boolean) {
-  const [database, redis, ping] = await Promise.all([
+  const [answering, redis, ping] = await Promise.all([
     timed(deps.database.kind, () => deps.database.db.execute(sql`select 1`)),
     timed(deps.kv.kind, () => deps.kv.ping()),
     deps.analytics
       ? timed(deps.analytics.kind, () => deps.analytics?.ping() ?? Promise.resolve())
       : null,
   ]);
+  // Answering is not enough: a database that refuses writes takes no push.
+  const writeFailure = deps.metrics?.recentWriteFailure() ?? null;
+  const database: Check =
+    answering.status !== 'down' && writeFailure
+      ? { status: 'down', kind: answering.kind, error: writeFailure }
+      : answering;
   // Without MongoDB the events stay in PostgreSQL: that store is the database.
   const store = ping ?? { ...database, kind: 'postgres' };
   const migrations = await migrationCheck(deps, database);

@@ -87,6 +87,29 @@ describeDb('readiness: /api/health', () => {
 
   // A stopped Redis is covered through a real server process and Chromium
   // (test/health-page.test.ts): sign-in needs Redis, so this in-process server cannot start without it.
+  test('a database that answers but refuses writes (disk full): pushes 500 and readiness says why', async () => {
+    const server = await start();
+    const till = await server.enrollTill(await server.createVenue());
+    // What a full disk answers an insert: SQLSTATE 53100, from the real database.
+    await server.database.db.execute(sql`
+      create function refuse_writes() returns trigger language plpgsql as $$
+      begin raise exception 'could not extend file: No space left on device'
+        using errcode = '53100'; end $$`);
+    await server.database.db.execute(sql`
+      create trigger disk_full before insert on ops for each row execute function refuse_writes()`);
+    expect((await server.json('GET', '/api/health')).status).toBe(200);
+
+    const pushed = await till.push(server.send, [await till.topup('d15cf011', 100)]);
+    expect(pushed.status).toBe(500);
+    const res = await server.json('GET', '/api/health');
+    expect(res.status).toBe(503);
+    expect(res.body.checks.database).toMatchObject({
+      status: 'down',
+      error: expect.stringContaining('SQLSTATE 53100'),
+    });
+    expect(res.body.checks.database.error).toContain('No space left on device');
+  });
+
   test('MongoDB unreachable (real driver, closed port): still 200, pushes go on, status degraded', async () => {
     const analytics = createMongoStore(`mongodb://127.0.0.1:${await closedPort()}/x`, 300);
     const server = await start({ deps: { analytics } });

@@ -4,6 +4,9 @@ import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom
 /** Gauges collected within this long of each other belong to one scrape. */
 const SCRAPE_MS = 1000;
 
+/** How long one database write failure keeps readiness down. */
+export const WRITE_FAILURE_WINDOW_MS = 60_000;
+
 /** How far back the health page looks for push rate and latency. */
 export const RECENT_PUSH_WINDOW_MS = 5 * 60_000;
 
@@ -77,6 +80,7 @@ export function createMetrics() {
   // The last pushes, for the health page's rate and latency (Prometheus
   // histograms cannot answer "the last five minutes" in process).
   const recent: { at: number; ms: number }[] = [];
+  let writeFailure: { at: number; text: string } | null = null;
   return {
     registry,
     requests,
@@ -154,6 +158,20 @@ export function createMetrics() {
         p50Ms: pct(0.5),
         p95Ms: pct(0.95),
       };
+    },
+    /**
+     * A request failed because the database could not write (SQLSTATE
+     * class 53, e.g. a full disk, or 58, an I/O error): `select 1` still
+     * answers, so health would otherwise stay green while pushes fail.
+     */
+    noteWriteFailure(code: string, message: string, now = Date.now()) {
+      writeFailure = { at: now, text: `writes fail: SQLSTATE ${code}, ${message}` };
+    },
+    /** The database's last write failure, if within `WRITE_FAILURE_WINDOW_MS`. */
+    recentWriteFailure(now = Date.now()): string | null {
+      return writeFailure && now - writeFailure.at <= WRITE_FAILURE_WINDOW_MS
+        ? writeFailure.text
+        : null;
     },
     /** Records one answered push. */
     observePush(seconds: number, results: OpResult[]) {
