@@ -2,7 +2,7 @@ import { auditLog, venues } from '@niteos/schema/tables';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { describeDb } from '../test-support/describe-db.ts';
-import { lockWaiters } from '../test-support/lock-waiters.ts';
+import { queuedBehind } from '../test-support/lock-waiters.ts';
 import { startTestServer, type TestServer } from '../test-support/test-server.ts';
 
 let server: TestServer;
@@ -17,18 +17,15 @@ describeDb('two admins editing one venue at once', () => {
     const edits = [{ name: 'Renamed by A' }, { city: 'Moved by B' }];
 
     // Both edits read and queue while the row is held, then run one after the other.
-    let pending!: Promise<{ status: number }[]>;
-    await server.database.db.transaction(async (tx) => {
-      await tx.select().from(venues).where(eq(venues.id, venueId)).for('update');
-      pending = Promise.all(
-        edits.map((edit) =>
+    const replies = await queuedBehind(
+      server.database.db,
+      (tx) => tx.select().from(venues).where(eq(venues.id, venueId)).for('update'),
+      edits.map(
+        (edit) => () =>
           server.json('PATCH', `/api/admin/venues/${venueId}`, server.rootToken, edit),
-        ),
-      );
-      while ((await lockWaiters(server.database.db)) < 2)
-        await new Promise((r) => setTimeout(r, 10));
-    });
-    expect((await pending).map((r) => r.status)).toEqual([200, 200]);
+      ),
+    );
+    expect(replies.map((r) => r.status)).toEqual([200, 200]);
 
     const entries = await server.database.db
       .select()

@@ -3,7 +3,7 @@ import { users } from '@niteos/schema/tables';
 import { Role } from '@niteos/schema/wire';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { describeDb } from '../test-support/describe-db.ts';
-import { lockWaiters } from '../test-support/lock-waiters.ts';
+import { queuedBehind } from '../test-support/lock-waiters.ts';
 import { startTestServer, type TestServer } from '../test-support/test-server.ts';
 
 let server: TestServer;
@@ -20,26 +20,27 @@ describeDb('adding staff, concurrently', () => {
 
     // The other admin's insert is made but not committed: this request reads
     // no such user, then queues on the email's unique key behind it.
-    let pending!: Promise<{ status: number; body: { error?: { code: string } } }>;
-    await server.database.db.transaction(async (tx) => {
-      await tx.insert(users).values({
-        id: randomUUID(),
-        email,
-        passwordHash: 'x',
-        role: 'staff',
-        venueId: venue,
-      });
-      pending = server.json('POST', `/api/admin/venues/${venue}/staff`, admin, {
-        email,
-        displayName: 'Second',
-        password: 'password-123',
-        role: 'staff',
-      });
-      while ((await lockWaiters(server.database.db)) < 1)
-        await new Promise((r) => setTimeout(r, 10));
-    });
-    const res = await pending;
-    expect(res.status).toBe(409);
-    expect(res.body.error?.code).toBe('conflict');
+    const [res] = await queuedBehind(
+      server.database.db,
+      (tx) =>
+        tx.insert(users).values({
+          id: randomUUID(),
+          email,
+          passwordHash: 'x',
+          role: 'staff',
+          venueId: venue,
+        }),
+      [
+        () =>
+          server.json('POST', `/api/admin/venues/${venue}/staff`, admin, {
+            email,
+            displayName: 'Second',
+            password: 'password-123',
+            role: 'staff',
+          }),
+      ],
+    );
+    expect(res?.status).toBe(409);
+    expect(res?.body.error.code).toBe('conflict');
   });
 });

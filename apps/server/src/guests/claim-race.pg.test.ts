@@ -3,7 +3,7 @@ import { wallets } from '@niteos/schema/tables';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { describeDb } from '../test-support/describe-db.ts';
-import { lockWaiters } from '../test-support/lock-waiters.ts';
+import { queuedBehind } from '../test-support/lock-waiters.ts';
 import { startTestServer, type TestServer } from '../test-support/test-server.ts';
 
 let server: TestServer;
@@ -32,18 +32,13 @@ describeDb('claiming a wristband, concurrently', () => {
 
     // Hold the wallet row so both claims read it unclaimed and then queue on
     // their UPDATEs; release once both wait, and the second finds it taken.
-    let pending: Promise<{ status: number }[]> = Promise.resolve([]);
-    await server.database.db.transaction(async (tx) => {
-      await tx.select().from(wallets).where(eq(wallets.nitetapId, tag)).for('update');
-      pending = Promise.all(
-        guests.map((token) =>
-          server.json('POST', '/api/wallets/claim', token, { nitetapId: tag, code }),
-        ),
-      );
-      while ((await lockWaiters(server.database.db)) < 2)
-        await new Promise((r) => setTimeout(r, 10));
-    });
-    const claims = await pending;
+    const claims = await queuedBehind(
+      server.database.db,
+      (tx) => tx.select().from(wallets).where(eq(wallets.nitetapId, tag)).for('update'),
+      guests.map(
+        (token) => () => server.json('POST', '/api/wallets/claim', token, { nitetapId: tag, code }),
+      ),
+    );
 
     expect(claims.map((c) => c.status).sort()).toEqual([200, 409]);
     const loser = guests[claims.findIndex((c) => c.status === 409)] as string;

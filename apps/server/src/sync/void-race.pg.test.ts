@@ -2,7 +2,7 @@ import { wallets } from '@niteos/schema/tables';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { describeDb } from '../test-support/describe-db.ts';
-import { lockWaiters } from '../test-support/lock-waiters.ts';
+import { queuedBehind } from '../test-support/lock-waiters.ts';
 import { startTestServer, type TestServer } from '../test-support/test-server.ts';
 
 let server: TestServer;
@@ -11,24 +11,13 @@ beforeAll(async () => {
 });
 afterAll(() => server.disposeBalanced());
 
-/**
- * Starts each of `racers` while the wallet's row is locked by another
- * transaction, the next once the one before waits on a lock, and lets the
- * row go once all wait: they get it in that order, and whatever each read
- * before its locks is stale for all but the first.
- */
-async function queuedOnWallet<T>(tag: string, racers: (() => Promise<T>)[]): Promise<T[]> {
-  const started: Promise<T>[] = [];
-  await server.database.db.transaction(async (tx) => {
-    await tx.select().from(wallets).where(eq(wallets.nitetapId, tag)).for('update');
-    for (const racer of racers) {
-      started.push(racer());
-      while ((await lockWaiters(server.database.db)) < started.length)
-        await new Promise((r) => setTimeout(r, 10));
-    }
-  });
-  return Promise.all(started);
-}
+/** `racers` queued on the wallet's row, in order (see `queuedBehind`). */
+const queuedOnWallet = <T>(tag: string, racers: (() => Promise<T>)[]) =>
+  queuedBehind(
+    server.database.db,
+    (tx) => tx.select().from(wallets).where(eq(wallets.nitetapId, tag)).for('update'),
+    racers,
+  );
 
 describeDb('voids racing for the same sale', () => {
   test('two tills void one NC sale at once: the guest is refunded once', async () => {
