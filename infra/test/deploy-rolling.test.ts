@@ -140,19 +140,29 @@ describe('deploy.sh restarts one port at a time (systemctl, curl, pnpm faked)', 
     );
   });
 
-  test('a release that fails on the first port never touches the second', async () => {
+  /**
+   * A host running one good release r1, then a deploy of the next commit,
+   * which adds `file` naming `port` (BROKEN, STUCK: see FAKES); it fails. r2
+   * is the new release, as the fakes logged it.
+   */
+  async function failedDeploy(file: string, port: string) {
     const host = await createHost(cleanup);
     expect((await host.deploy()).code).toBe(0);
     const r1 = await host.current();
     await host.takeLog();
-    await host.commit('BROKEN', `${P1}\n`);
+    await host.commit(file, `${port}\n`);
     const run = await host.deploy();
     expect(run.code, `${run.stdout}\n${run.stderr}`).toBe(1);
-    expect(run.stderr).toContain(`port ${P1} not healthy after 3s`);
-    expect(run.stderr).toContain(`rolled back to ${r1}, which is healthy`);
     const log = await host.takeLog();
     const r2 = log[0]?.split(' ')[2];
     expect(r2).not.toBe(r1);
+    return { host, run, log, r1, r2 };
+  }
+
+  test('a release that fails on the first port never touches the second', async () => {
+    const { host, run, log, r1, r2 } = await failedDeploy('BROKEN', P1);
+    expect(run.stderr).toContain(`port ${P1} not healthy after 3s`);
+    expect(run.stderr).toContain(`rolled back to ${r1}, which is healthy`);
     expect(log).toEqual([
       `restart ${P1} ${r2}`,
       `health ${P1} down`,
@@ -164,16 +174,7 @@ describe('deploy.sh restarts one port at a time (systemctl, curl, pnpm faked)', 
   });
 
   test('a release that fails on the second port rolls both back, the failed one first', async () => {
-    const host = await createHost(cleanup);
-    expect((await host.deploy()).code).toBe(0);
-    const r1 = await host.current();
-    await host.takeLog();
-    await host.commit('BROKEN', `${P2}\n`);
-    const run = await host.deploy();
-    expect(run.code, `${run.stdout}\n${run.stderr}`).toBe(1);
-    const log = await host.takeLog();
-    const r2 = log[0]?.split(' ')[2];
-    expect(r2).not.toBe(r1);
+    const { host, log, r1, r2 } = await failedDeploy('BROKEN', P2);
     expect(log).toEqual([
       `restart ${P1} ${r2}`,
       `health ${P1} down`,
@@ -191,15 +192,7 @@ describe('deploy.sh restarts one port at a time (systemctl, curl, pnpm faked)', 
   });
 
   test('a port still answering from the old release is not taken for the new one', async () => {
-    const host = await createHost(cleanup);
-    expect((await host.deploy()).code).toBe(0);
-    const r1 = await host.current();
-    await host.takeLog();
-    await host.commit('STUCK', `${P1}\n`);
-    const run = await host.deploy();
-    expect(run.code, `${run.stdout}\n${run.stderr}`).toBe(1);
-    const r2 = (await host.takeLog())[0]?.split(' ')[2];
-    expect(r2).not.toBe(r1);
+    const { host, run, r1, r2 } = await failedDeploy('STUCK', P1);
     expect(run.stderr).toContain(
       `port ${P1} is ready but does not run ${r2} (an old process still on the port?)`,
     );
