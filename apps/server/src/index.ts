@@ -4,7 +4,7 @@ import { createShipper } from './analytics/shipper.ts';
 import { createApp } from './app.ts';
 import { bootstrapAdmin } from './auth/service.ts';
 import { openDatabase } from './db/database.ts';
-import { causes } from './db/pg-error.ts';
+import { causes, rootMessage } from './db/pg-error.ts';
 import { ConfigError, readConfig } from './env.ts';
 import { describeFailure } from './errors.ts';
 import { createMemoryStore } from './kv/memory-store.ts';
@@ -153,7 +153,7 @@ function cannotStart(err: unknown): never {
       ? err.message
       : bug
         ? String((root as Error).stack)
-        : `NiteOS cannot start: ${root instanceof Error ? root.message : String(root)}`;
+        : `NiteOS cannot start: ${rootMessage(err)}`;
   process.stderr.write(`${text}\n`);
   process.exit(1);
 }

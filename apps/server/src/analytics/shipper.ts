@@ -1,5 +1,5 @@
 import type { Db } from '../db/database.ts';
-import { causes } from '../db/pg-error.ts';
+import { rootMessage } from '../db/pg-error.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import { claimBatch, markShipped, pruneShipped, refuse, releaseClaim } from './outbox.ts';
@@ -64,12 +64,6 @@ const partition = <T>(items: T[], test: (item: T) => boolean): [T[], T[]] => [
   items.filter(test),
   items.filter((item) => !test(item)),
 ];
-
-/** The innermost cause: a failed query's own message lists every parameter. */
-const errorText = (err: unknown) => {
-  const root = causes(err).at(-1);
-  return root instanceof Error ? root.message : String(root);
-};
 
 const sleepUnless = (ms: number, wake: { fn: () => void }) =>
   new Promise<void>((resolve) => {
@@ -179,7 +173,7 @@ export function createShipper(options: ShipperOptions) {
       log({
         level: 'warn',
         msg: 'pruning shipped analytics events failed; retrying later',
-        error: errorText(err),
+        error: rootMessage(err),
       }),
     );
   }
@@ -195,7 +189,7 @@ export function createShipper(options: ShipperOptions) {
         else await pruneIfDue();
       } catch (err) {
         failures += 1;
-        lastFailure = errorText(err);
+        lastFailure = rootMessage(err);
         metrics?.analyticsShipFailed();
         wait = Math.min(maxBackoffMs, backoffMs * 2 ** (failures - 1)) * (0.5 + Math.random() / 2);
         log({
@@ -237,7 +231,7 @@ export function createShipper(options: ShipperOptions) {
       let flushed = 0;
       while (Date.now() < deadline) {
         const outcome = await beforeDeadline(shipBatch(), deadline).catch((err: unknown) => {
-          log({ level: 'warn', msg: 'analytics flush failed', error: errorText(err) });
+          log({ level: 'warn', msg: 'analytics flush failed', error: rootMessage(err) });
           return null;
         });
         if (outcome === TIMED_OUT || outcome === null) return { flushed, complete: false };

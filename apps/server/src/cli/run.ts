@@ -1,4 +1,4 @@
-import { causes } from '../db/pg-error.ts';
+import { rootMessage } from '../db/pg-error.ts';
 
 /**
  * Runs a command-line entry point: its failure is printed as one clear
@@ -24,10 +24,7 @@ export function runCli(usage: string, main: () => Promise<number>): void {
       process.exitCode = code;
     },
     (err: unknown) => {
-      // The innermost cause says what went wrong ("connect ECONNREFUSED",
-      // "database … does not exist"); drizzle's wrapper only names the query.
-      const cause = causes(err).at(-1);
-      process.stderr.write(`${cause instanceof Error ? cause.message : String(cause)}\n`);
+      process.stderr.write(`${rootMessage(err)}\n`);
       process.exitCode = 2;
     },
   );
