@@ -63,18 +63,12 @@ export function createAdminSession(
     const held = current();
     end();
     if (!held) return;
-    pending(() => [...pending(), held.refreshToken]);
+    writePending([...readPending(), held.refreshToken]);
     if (!(await tellLogout()) && current() === null) setNotice(SIGN_OUT_UNCONFIRMED);
   }
 
   /** Refresh tokens signed out here that the server was not told of yet (all tabs). */
-  function pending(update?: () => string[]): string[] {
-    if (update) {
-      const next = update();
-      if (next.length > 0) lasting.setItem(PENDING_LOGOUT_KEY, JSON.stringify(next));
-      else lasting.removeItem(PENDING_LOGOUT_KEY);
-      return next;
-    }
+  function readPending(): string[] {
     try {
       const saved: unknown = JSON.parse(lasting.getItem(PENDING_LOGOUT_KEY) ?? '[]');
       return Array.isArray(saved) ? saved.filter((t) => typeof t === 'string') : [];
@@ -82,10 +76,14 @@ export function createAdminSession(
       return [];
     }
   }
+  function writePending(tokens: string[]) {
+    if (tokens.length > 0) lasting.setItem(PENDING_LOGOUT_KEY, JSON.stringify(tokens));
+    else lasting.removeItem(PENDING_LOGOUT_KEY);
+  }
 
   /** Has the server revoke each pending token. True once none is left. */
   async function tellLogout(): Promise<boolean> {
-    for (const refreshToken of pending()) {
+    for (const refreshToken of readPending()) {
       try {
         await request('POST', '/auth/logout', { body: { refreshToken } });
       } catch (err) {
@@ -93,9 +91,9 @@ export function createAdminSession(
         // 429, 5xx) is tried again later.
         if (!(err instanceof ApiError && (err.status === 400 || err.status === 401))) continue;
       }
-      pending(() => pending().filter((t) => t !== refreshToken));
+      writePending(readPending().filter((t) => t !== refreshToken));
     }
-    return pending().length === 0;
+    return readPending().length === 0;
   }
 
   /**
