@@ -480,6 +480,40 @@ describeDb('pull', () => {
     expect((await pull(future)).body.blockedTags).toContain(tag);
   });
 
+  test("tells the till which of its seqs the server holds: up to the last, less each gap's range", async () => {
+    const till = await server.enrollTill(venueId);
+    const chain = async () =>
+      (await server.json('GET', '/api/sync/pull', till.deviceToken)).body.chain;
+    expect(await chain()).toEqual({ lastSeq: 0, missing: [] });
+    const ops: unknown[] = [];
+    for (let seq = 1; seq <= 8; seq++) ops.push(await till.topup('beef000003', 100));
+    const pushSeqs = async (...seqs: number[]) => {
+      const res = await till.push(
+        server.send,
+        seqs.map((seq) => ops[seq - 1]),
+      );
+      expect(res.status).toBe(200);
+    };
+    await pushSeqs(1, 2, 3, 6, 8);
+    expect(await chain()).toEqual({
+      lastSeq: 8,
+      missing: [
+        { after: 3, before: 6 },
+        { after: 6, before: 8 },
+      ],
+    });
+    await pushSeqs(5);
+    expect(await chain()).toEqual({
+      lastSeq: 8,
+      missing: [
+        { after: 3, before: 5 },
+        { after: 6, before: 8 },
+      ],
+    });
+    await pushSeqs(4, 7);
+    expect(await chain()).toEqual({ lastSeq: 8, missing: [] });
+  });
+
   test('a wallet first seen at this venue comes with the next pull, even if its row did not change', async () => {
     const tag = 'beef000002';
     const elsewhere = await server.enrollTill(await server.createVenue());

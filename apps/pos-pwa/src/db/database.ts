@@ -1,3 +1,4 @@
+import { isNcDebit } from '@niteos/ledger-core';
 import type { CatalogItem, Envelope, OpResult, Policy, StaffCredential } from '@niteos/schema/wire';
 import { Dexie, type EntityTable } from 'dexie';
 
@@ -30,6 +31,19 @@ export interface QueuedOp {
   createdAt: number;
 }
 
+/** The queue entry of a signed op, stamped with the till-clock ms it was (re)queued at. */
+export function queuedOp(envelope: Envelope, sig: string, createdAt: number): QueuedOp {
+  return {
+    seq: envelope.seq,
+    id: envelope.id,
+    envelope,
+    sig,
+    nitetapId: envelope.nitetapId ?? '',
+    debitNc: isNcDebit(envelope) ? envelope.amountNc : 0,
+    createdAt,
+  };
+}
+
 /** A till op the server answered `rejected`: shown to staff until dismissed. */
 export interface AttentionRow {
   id: string;
@@ -47,6 +61,14 @@ export interface HistoryRow {
   reason: string | null;
   voidedBy: string | null;
   at: number;
+  /**
+   * The op's signature, kept after it leaves the queue so that it can be
+   * sent again if the server loses it (a restore from a backup). Absent on
+   * ops signed before tills kept it.
+   */
+  sig?: string;
+  /** Till-clock ms when the server's answer took the op out of the queue. */
+  settledAt?: number;
 }
 
 /** The last server figure for a wallet and when it was true. */
@@ -100,6 +122,18 @@ export function openTillDb(name = 'niteos-till'): TillDb {
 export const LAST_SYNC_AT = 'lastSyncAt';
 /** Meta key: true while the server holds this till's ops because the till was revoked. */
 export const REVOKED = 'revoked';
+/**
+ * Meta key: the ops last queued again because the server had lost them
+ * (`Resent`), shown to staff while any of them still waits.
+ */
+export const RESENT = 'resent';
+
+export interface Resent {
+  count: number;
+  /** The highest seq among them: they wait while the queue's oldest seq is at most this. */
+  maxSeq: number;
+  at: number;
+}
 
 export async function getMeta<T>(db: TillDb, key: string): Promise<T | undefined> {
   return (await db.meta.get(key))?.value as T | undefined;

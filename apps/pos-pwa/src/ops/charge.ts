@@ -10,7 +10,7 @@ import {
 } from '@niteos/ledger-core';
 import type { Envelope, OpLine, Policy } from '@niteos/schema/wire';
 import { signSync } from '../crypto/ed25519.ts';
-import { getMeta, type QueuedOp, type TillDb } from '../db/database.ts';
+import { getMeta, type QueuedOp, queuedOp, type TillDb } from '../db/database.ts';
 import { pendingNcFor } from './pending.ts';
 import {
   type CapRefusal,
@@ -194,16 +194,7 @@ export function charge(db: TillDb, request: Charge, ctx: ChargeContext): Promise
           },
         };
         const signature = signSync(signingMessage(canonicalEnvelope(envelope)), device.secretKey);
-        const debit = debits ? envelope.amountNc : 0;
-        const op: QueuedOp = {
-          seq: envelope.seq,
-          id: envelope.id,
-          envelope,
-          sig: toBase64Url(signature),
-          nitetapId: tag ?? '',
-          debitNc: debit,
-          createdAt: ctx.now.getTime(),
-        };
+        const op = queuedOp(envelope, toBase64Url(signature), ctx.now.getTime());
         await db.queue.add(op);
         await db.device.update('device', { seq: envelope.seq, prev: chainHash(signature) });
         await db.history.put({
@@ -214,6 +205,7 @@ export function charge(db: TillDb, request: Charge, ctx: ChargeContext): Promise
           reason: null,
           voidedBy: null,
           at: op.createdAt,
+          sig: op.sig,
         });
         if (request.kind === 'void')
           await db.history.update(request.sale.id, { voidedBy: envelope.id });

@@ -1,7 +1,15 @@
 import type { StaffCredential } from '@niteos/schema/wire';
 import { createContext, createSignal, type JSX, useContext } from 'solid-js';
 import { config } from '../config.ts';
-import { type DeviceRow, getMeta, LAST_SYNC_AT, REVOKED, type TillDb } from '../db/database.ts';
+import {
+  type DeviceRow,
+  getMeta,
+  LAST_SYNC_AT,
+  RESENT,
+  REVOKED,
+  type Resent,
+  type TillDb,
+} from '../db/database.ts';
 import { type Charge, type ChargeOutcome, charge } from '../ops/charge.ts';
 import type { Api } from '../sync/api.ts';
 import { createSyncEngine, type SyncEngine, type SyncStatus } from '../sync/engine.ts';
@@ -28,17 +36,25 @@ export function createTillStore(db: TillDb, api: Api) {
     undefined,
   );
   const queue = createLiveQuery(
-    async () => ({
-      count: await db.queue.count(),
-      oldest: (await db.queue.orderBy('seq').first())?.createdAt ?? null,
-    }),
-    { count: 0, oldest: null as number | null },
+    async () => {
+      const first = await db.queue.orderBy('seq').first();
+      return {
+        count: await db.queue.count(),
+        oldest: first?.createdAt ?? null,
+        oldestSeq: first?.seq ?? null,
+      };
+    },
+    { count: 0, oldest: null as number | null, oldestSeq: null as number | null },
   );
   const attentionCount = createLiveQuery(() => db.attention.count(), 0);
   // Kept in IndexedDB, not in the engine: both must survive a reload.
   const lastSyncAt = createLiveQuery(
     async () => (await getMeta<number>(db, LAST_SYNC_AT)) ?? null,
     null as number | null,
+  );
+  const resent = createLiveQuery(
+    async () => (await getMeta<Resent>(db, RESENT)) ?? null,
+    null as Resent | null,
   );
   const revoked = createLiveQuery(
     async () => (await getMeta<boolean>(db, REVOKED)) ?? false,
@@ -73,6 +89,7 @@ export function createTillStore(db: TillDb, api: Api) {
     queue,
     attentionCount,
     lastSyncAt,
+    resent,
     revoked,
     staff,
     setStaff,

@@ -1,10 +1,11 @@
 import 'fake-indexeddb/auto';
-import type { OpResult, PushResponse } from '@niteos/schema/wire';
+import { DEFAULT_POLICY } from '@niteos/ledger-core';
+import type { OpResult, PullResponse, PushResponse, TillChainState } from '@niteos/schema/wire';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { getMeta, type QueuedOp, REVOKED, type TillDb } from '../db/database.ts';
+import { getMeta, type QueuedOp, RESENT, REVOKED, setMeta, type TillDb } from '../db/database.ts';
 import { type Charge, charge } from '../ops/charge.ts';
 import { openEnrolledTill } from '../test-support/enrolled-till.ts';
-import { applyPushReply } from './apply.ts';
+import { applyPull, applyPushReply } from './apply.ts';
 
 // Replies are written by hand here, to produce on cue what a real server
 // does only after a lost reply (duplicates) or an admin's action (revocation).
@@ -168,5 +169,90 @@ describe('applying push replies on a fake IndexedDB', () => {
       0,
     );
     expect(await getMeta(db, REVOKED)).toBe(false);
+  });
+});
+
+describe('ops the server lost are queued again on a fake IndexedDB', () => {
+  const pullWith = (chain: TillChainState | undefined): PullResponse => ({
+    cursor: 'next',
+    more: false,
+    catalog: [],
+    blockedTags: [],
+    wallets: [],
+    policy: DEFAULT_POLICY,
+    staff: [],
+    venueName: 'Club',
+    ...(chain ? { chain } : {}),
+    serverTime: '2026-11-24T01:00:00.000Z',
+  });
+  /** Ops 1–5 answered at till-clock 1000 (applied, held, rejected, applied, applied); op 6 still queued. */
+  async function answeredNight() {
+    const ops = [];
+    for (let i = 0; i < 6; i++) ops.push(await sellNc(100 + i));
+    const [one, two, three, four, five, six] = ops as [QueuedOp, ...QueuedOp[]];
+    await applyPushReply(
+      db,
+      [one, two, three, four, five] as QueuedOp[],
+      reply(
+        '2026-11-23T23:30:00.000Z',
+        result(one, {}),
+        result(two as QueuedOp, { status: 'held', reason: 'insufficient_funds' }),
+        result(three as QueuedOp, { status: 'rejected', reason: 'void_mismatch' }),
+        result(four as QueuedOp, {}),
+        result(five as QueuedOp, {}),
+      ),
+      1000,
+    );
+    await setMeta(db, 'cursor', 'before');
+    return { ops, six: six as QueuedOp };
+  }
+  const queuedSeqs = async () => (await db.queue.orderBy('seq').toArray()).map((op) => op.seq);
+
+  test("every op answered applied or held past the server's last seq goes back in the queue, signed as before", async () => {
+    const { ops } = await answeredNight();
+    expect(await applyPull(db, pullWith({ lastSeq: 1, missing: [] }), 2000, 2100)).toBe(3);
+
+    expect(await queuedSeqs()).toEqual([2, 4, 5, 6]);
+    for (const seq of [2, 4, 5]) {
+      const original = ops[seq - 1] as QueuedOp;
+      expect(await db.queue.get(seq)).toEqual({ ...original, createdAt: 2100 });
+      expect(await db.history.get(original.id)).toMatchObject({ status: 'queued' });
+    }
+    expect(await db.history.get((ops[2] as QueuedOp).id)).toMatchObject({ status: 'rejected' });
+    expect(await getMeta(db, RESENT)).toEqual({ count: 3, maxSeq: 5, at: 2100 });
+    // The till's wallet figures included the lost ops: the next pull fetches them all.
+    expect(await getMeta(db, 'cursor')).toBeUndefined();
+  });
+
+  test('a gap the server reports brings back only the ops inside it', async () => {
+    await answeredNight();
+    const chain = { lastSeq: 5, missing: [{ after: 1, before: 4 }] };
+    expect(await applyPull(db, pullWith(chain), 2000, 2100)).toBe(1);
+    expect(await queuedSeqs()).toEqual([2, 6]);
+  });
+
+  test('nothing goes back when the server holds every op, answered after the pull was asked, or sends no chain', async () => {
+    await answeredNight();
+    expect(await applyPull(db, pullWith({ lastSeq: 5, missing: [] }), 2000, 2100)).toBe(0);
+    // A push answered while the pull was on its way: the pull's figures predate it.
+    expect(await applyPull(db, pullWith({ lastSeq: 1, missing: [] }), 900, 2100)).toBe(0);
+    expect(await applyPull(db, pullWith(undefined), 2000, 2100)).toBe(0);
+    expect(await queuedSeqs()).toEqual([6]);
+    expect(await getMeta(db, 'cursor')).toBe('next');
+    expect(await getMeta(db, RESENT)).toBeUndefined();
+  });
+
+  test('an op whose signature the till did not keep cannot be sent again', async () => {
+    const { ops } = await answeredNight();
+    await db.history.update((ops[3] as QueuedOp).id, { sig: undefined });
+    expect(await applyPull(db, pullWith({ lastSeq: 1, missing: [] }), 2000, 2100)).toBe(2);
+    expect(await queuedSeqs()).toEqual([2, 5, 6]);
+  });
+
+  test('ops sent again are not queued twice by the pulls that follow', async () => {
+    await answeredNight();
+    expect(await applyPull(db, pullWith({ lastSeq: 1, missing: [] }), 2000, 2100)).toBe(3);
+    expect(await applyPull(db, pullWith({ lastSeq: 1, missing: [] }), 3000, 3100)).toBe(0);
+    expect(await queuedSeqs()).toEqual([2, 4, 5, 6]);
   });
 });

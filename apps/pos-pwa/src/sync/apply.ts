@@ -4,13 +4,17 @@ import {
   type PullResponse,
   type PushResponse,
   RejectReason,
+  type TillChainState,
 } from '@niteos/schema/wire';
 import {
   type AttentionRow,
   type HistoryRow,
   LAST_SYNC_AT,
   type QueuedOp,
+  queuedOp,
+  RESENT,
   REVOKED,
+  type Resent,
   setMeta,
   type TillDb,
   type WalletRow,
@@ -77,7 +81,11 @@ function settle(
         const op = byId.get(result.id);
         if (!op) continue;
         done.push(op.seq);
-        history.set(op.id, { status: result.status, reason: result.reason });
+        history.set(op.id, {
+          status: result.status,
+          reason: result.reason,
+          settledAt: reply?.syncedAt,
+        });
         if (result.status === 'rejected') {
           attention.push({
             id: op.id,
@@ -146,11 +154,22 @@ export function refuseUnsendable(db: TillDb, ops: QueuedOp[]): Promise<number> {
 }
 
 /**
- * Stores what a pull received at `syncedAt` brought: catalog and wallets
- * merge; blocked tags, staff and policy replace.
+ * Stores what a pull requested at `requestedAt` and received at `syncedAt`
+ * (till clock, ms) brought: catalog and wallets merge; blocked tags, staff
+ * and policy replace. Ops the server had answered `applied` or `held`
+ * before the pull was requested, but no longer holds (`chain`), go back in
+ * the queue with their signatures, and the next pull fetches every wallet
+ * afresh: the server lost them, most likely restored from a backup.
+ * Returns how many ops went back in the queue.
  */
-export function applyPull(db: TillDb, pull: PullResponse, syncedAt: number): Promise<void> {
-  return db.transaction('rw', [db.catalog, db.wallets, db.blocked, db.staff, db.meta], async () => {
+export function applyPull(
+  db: TillDb,
+  pull: PullResponse,
+  requestedAt: number,
+  syncedAt: number,
+): Promise<number> {
+  const tables = [db.catalog, db.wallets, db.blocked, db.staff, db.meta, db.queue, db.history];
+  return db.transaction('rw', tables, async () => {
     await db.catalog.bulkPut(pull.catalog);
     for (const w of pull.wallets) await putSnapshot(db, w.nitetapId, w.balanceNc, w.asOf);
     await db.blocked.clear();
@@ -158,8 +177,60 @@ export function applyPull(db: TillDb, pull: PullResponse, syncedAt: number): Pro
     await db.staff.clear();
     await db.staff.bulkPut(pull.staff);
     await setMeta(db, 'policy', pull.policy);
-    await setMeta(db, 'cursor', pull.cursor);
     await setMeta(db, 'venueName', pull.venueName);
     await setMeta(db, LAST_SYNC_AT, syncedAt);
+    const lost = isChainState(pull.chain) ? await lostOps(db, pull.chain, requestedAt) : [];
+    if (lost.length === 0) {
+      await setMeta(db, 'cursor', pull.cursor);
+      return 0;
+    }
+    await db.queue.bulkPut(lost.map((row) => queuedOp(row.envelope, row.sig, syncedAt)));
+    await db.history.bulkUpdate(
+      lost.map((row) => ({ key: row.id, changes: { status: 'queued', settledAt: undefined } })),
+    );
+    const resent: Resent = {
+      count: lost.length,
+      maxSeq: Math.max(...lost.map((r) => r.seq)),
+      at: syncedAt,
+    };
+    await setMeta(db, RESENT, resent);
+    // The wallets this till knows were figured with the lost ops in them.
+    await db.meta.delete('cursor');
+    return lost.length;
   });
+}
+
+/** `chain` as a server of protocol 3 or later sends it; older servers send none. */
+function isChainState(chain: unknown): chain is TillChainState {
+  const c = chain as TillChainState | null | undefined;
+  return (
+    typeof c?.lastSeq === 'number' &&
+    Array.isArray(c.missing) &&
+    c.missing.every((r) => typeof r?.after === 'number' && typeof r.before === 'number')
+  );
+}
+
+/**
+ * The ops this till was told the server took (`applied` or `held`) before
+ * `requestedAt`, whose seq the server says it does not hold, and whose
+ * signature the till kept. Ops settled after the pull was requested are
+ * left alone: the server's answer may predate them.
+ */
+async function lostOps(
+  db: TillDb,
+  chain: TillChainState,
+  requestedAt: number,
+): Promise<(HistoryRow & { sig: string })[]> {
+  const ranges = [
+    ...chain.missing.map((r) => db.history.where('seq').between(r.after, r.before, false, false)),
+    db.history.where('seq').above(chain.lastSeq),
+  ];
+  const rows = (await Promise.all(ranges.map((r) => r.toArray()))).flat();
+  const lost = new Map<string, HistoryRow & { sig: string }>();
+  for (const row of rows) {
+    const taken = row.status === 'applied' || row.status === 'held';
+    if (taken && row.sig && row.settledAt !== undefined && row.settledAt < requestedAt)
+      lost.set(row.id, { ...row, sig: row.sig });
+  }
+  return [...lost.values()].sort((a, b) => a.seq - b.seq);
 }

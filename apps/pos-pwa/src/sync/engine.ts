@@ -143,23 +143,29 @@ export function createSyncEngine(options: SyncEngineOptions) {
   /**
    * Fetches catalog, wallets, blocked tags, staff and policy changed since
    * the last pull, page after page while the server says more wallets follow
-   * (each page's cursor is stored with it, so a failure resumes there).
+   * (each page's cursor is stored with it, so a failure resumes there). Ops
+   * the server turns out to have lost go back in the queue and are pushed.
    */
   async function pull(): Promise<boolean> {
     const device = await db.device.get('device');
     if (!device) return false;
     try {
+      let resent = 0;
       for (let page = 0; page < MAX_PULL_PAGES; page++) {
+        const requestedAt = now();
         const reply = await api.pull(
           device.deviceToken,
           (await getMeta<string>(db, 'cursor')) ?? null,
         );
-        await applyPull(db, reply, now());
-        if (!reply.more) break;
+        const lost = await applyPull(db, reply, requestedAt, now());
+        resent += lost;
+        // Ops sent again drop the cursor: the next page starts a full pull.
+        if (!reply.more && lost === 0) break;
       }
       status.online = true;
       if (status.lastError?.startsWith('refresh')) status.lastError = null;
       emit();
+      if (resent > 0) requestPush();
       return true;
     } catch (err) {
       recordFailure(err, 'refresh');

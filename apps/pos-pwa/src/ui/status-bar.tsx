@@ -10,6 +10,12 @@ export function StatusBar() {
   const tick = setInterval(() => setNow(Date.now()), 5000);
   onCleanup(() => clearInterval(tick));
   const online = () => till.sync().online && (typeof navigator === 'undefined' || navigator.onLine);
+  /** Ops the server had lost, queued again, of which some still wait. */
+  const resending = () => {
+    const resent = till.resent();
+    const oldestSeq = till.queue().oldestSeq;
+    return resent !== null && oldestSeq !== null && oldestSeq <= resent.maxSeq ? resent : null;
+  };
   const stale = () => {
     const oldest = till.queue().oldest;
     return oldest !== null && now() - oldest > config.staleQueueMs;
@@ -41,6 +47,14 @@ export function StatusBar() {
           This till has been revoked. Sales still record here, but the server holds every one of
           them: none is credited until an admin settles it. Call a manager.
         </div>
+      </Show>
+      <Show when={resending()}>
+        {(resent) => (
+          <div class="banner" role="status" data-testid="status-resent">
+            The server no longer had {resent().count} of this till's ops (restored from a backup?):
+            they are being sent again. Selling goes on.
+          </div>
+        )}
       </Show>
       <Show when={till.sync().lastError}>
         <div class="status-error" data-testid="status-error">

@@ -98,7 +98,8 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
     body: pushRequestSchema,
   },
   'GET /api/sync/pull': {
-    summary: 'What a till needs offline (sync protocol §5); 403 once the till is revoked',
+    summary:
+      'What a till needs offline (sync protocol §5), and which of its seqs the server holds (`chain`); 403 once the till is revoked',
     tag: 'sync',
     access: 'device',
   },

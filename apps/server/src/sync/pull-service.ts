@@ -1,14 +1,16 @@
 import {
   accounts,
   marketItems,
+  seqGaps,
+  tillChain,
   tills,
   users,
   venues,
   wallets,
   walletVenues,
 } from '@niteos/schema/tables';
-import type { PullResponse, StaffCredential } from '@niteos/schema/wire';
-import { and, asc, eq, gt, inArray, isNotNull, sql } from 'drizzle-orm';
+import type { PullResponse, StaffCredential, TillChainState } from '@niteos/schema/wire';
+import { and, asc, eq, gt, inArray, isNotNull, isNull, lt, max, sql } from 'drizzle-orm';
 import type { AuthedTill } from '../context.ts';
 import { type Db, rowsOf } from '../db/database.ts';
 import { badRequest, forbidden } from '../errors.ts';
@@ -23,6 +25,8 @@ const WALLET_SNAPSHOT_LIMIT = 5000;
  * start time) are sent again next pull instead of being missed.
  */
 const CURSOR_OVERLAP_SECONDS = 60;
+/** Most ranges of missing seqs one pull reports; the rest come once these are filled. */
+const MISSING_RANGES_LIMIT = 100;
 
 /**
  * Where a till's last pull left off: `since` for everything, and `after`
@@ -157,6 +161,7 @@ export async function pull(
   const last = page.at(-1);
 
   await db.update(tills).set({ lastSeenAt: now }).where(eq(tills.id, till.id));
+  const chain = await chainState(db, till.id);
 
   return {
     cursor: encodeCursor(
@@ -189,6 +194,35 @@ export async function pull(
       pinHash: s.pinHash ?? '',
     })),
     venueName: venue.name,
+    chain,
     serverTime: now.toISOString(),
+  };
+}
+
+/**
+ * Which of the till's seqs the server holds: up to the highest, less the
+ * open gaps, each reported as the range between the op before it that the
+ * server has and the op that opened it. A till that was told an op in one
+ * of these was applied or held sends it again: the server lost it (most
+ * likely restored from a backup taken before it arrived).
+ */
+async function chainState(db: Db, tillId: string): Promise<TillChainState> {
+  const [last] = await db
+    .select({ seq: max(tillChain.seq) })
+    .from(tillChain)
+    .where(eq(tillChain.tillId, tillId));
+  const below = db
+    .select({ seq: max(tillChain.seq) })
+    .from(tillChain)
+    .where(and(eq(tillChain.tillId, tillId), lt(tillChain.seq, seqGaps.seq)));
+  const gaps = await db
+    .select({ before: seqGaps.seq, after: sql<number | string | null>`(${below})` })
+    .from(seqGaps)
+    .where(and(eq(seqGaps.tillId, tillId), isNull(seqGaps.closedAt)))
+    .orderBy(asc(seqGaps.seq))
+    .limit(MISSING_RANGES_LIMIT);
+  return {
+    lastSeq: Number(last?.seq ?? 0),
+    missing: gaps.map((g) => ({ after: Number(g.after ?? 0), before: g.before })),
   };
 }

@@ -5,10 +5,12 @@ import { z } from 'zod';
  * History: 1 — first version: envelope v1, push, pull.
  * 2 — times may end in "+00:00" as well as "Z" (both RFC 3339 UTC), and
  * not be in year 0000; a till of version 1 is still understood.
+ * 3 — pull carries `chain`: the till's seqs the server holds, so a till
+ * sends again the ops a restored server lost; older tills ignore it.
  * Bump it with any change to the wire schemas in this folder; the wire
  * snapshot test fails until you do.
  */
-export const SYNC_PROTOCOL_VERSION = 2;
+export const SYNC_PROTOCOL_VERSION = 3;
 
 /** Most ops one push may carry, and most bytes its body may have. */
 export const PUSH_MAX_OPS = 500;

@@ -89,5 +89,24 @@ export interface PullResponse {
   /** Extra to the contract: the venue's staff who may sign in at a till. */
   staff: StaffCredential[];
   venueName: string;
+  /**
+   * Extra to the contract (protocol 3): which of this till's ops the server
+   * holds, so a till can send again those it lost (see TillChainState);
+   * absent from servers before protocol 3.
+   */
+  chain?: TillChainState;
   serverTime: string;
+}
+
+/**
+ * The seqs of one till's ops the server holds: every seq up to `lastSeq`
+ * except those in `missing`, ranges of seqs `s` with `after < s < before`
+ * (at most 100 ranges; more come once these are filled). An op the till
+ * was told was `applied` or `held` that is not among them was lost by the
+ * server, most likely restored from a backup: the till sends it again,
+ * which is always safe (§4, step 4).
+ */
+export interface TillChainState {
+  lastSeq: number;
+  missing: { after: number; before: number }[];
 }

@@ -26,6 +26,7 @@ import { envelopeSchema, pushRequestSchema, SYNC_PROTOCOL_VERSION } from './inde
 const WIRE_HASHES: Record<number, string> = {
   1: '384e74280620bb4ae0879175181aa9f03015c85800fa01cb5707f2dfaeb58d3a',
   2: '1e62c4edd0e37671d693a406d8d2b25f9e08aa5af22349528d94af12f8a38bbd',
+  3: 'f90180e71e98efec95a9c564a304fdd8b6dd1416be6721452fba06eaa9eec721',
 };
 
 /** Every exported schema as JSON Schema, and every exported constant, by name. */

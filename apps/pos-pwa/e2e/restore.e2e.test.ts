@@ -1,0 +1,130 @@
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import {
+  buildPwa,
+  createPostgresDatabase,
+  createStorage,
+  postgresSkipReason,
+  REPO_ROOT,
+  runCaptured,
+  runLedgerVerify,
+  ServerProcess,
+  type Storage,
+} from '@niteos/test-support';
+import { chromiumUnavailable, launchChromium, TillPage } from '@niteos/test-support/browser';
+import type { Browser } from 'playwright-core';
+import { afterAll, describe, expect, test } from 'vitest';
+
+const skip = chromiumUnavailable() ?? postgresSkipReason;
+const MANAGER = { email: 'manager@demo.niteos.app', password: 'demo-manager' };
+const STAFF = { name: 'Demo bartender', pin: '1234' };
+const GUEST_A = '04a1b2c3d4e5f6'; // 100 NC in the demo data
+const GUEST_D = 'dd00000000000002';
+
+/** infra/backup.sh or restore.sh, run as an operator would. */
+async function infraScript(script: string, args: string[], env: Record<string, string>) {
+  const run = await runCaptured('bash', [path.join(REPO_ROOT, 'infra', script), ...args], {
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/root', ...env },
+    timeoutMs: 120_000,
+  });
+  expect(run.code, `${script}: ${run.stdout}${run.stderr}`).toBe(0);
+}
+
+const cleanup: (() => Promise<unknown>)[] = [];
+let browser: Browser | undefined;
+afterAll(async () => {
+  await browser?.close();
+  for (const c of cleanup.reverse()) await c().catch(() => {});
+});
+
+const suite = skip ? describe.skip : describe;
+suite(`a till and a server restored from a backup${skip ? ` (skipped: ${skip})` : ''}`, () => {
+  test('the till sends again every op the restored server lost, and the books end whole', async () => {
+    buildPwa('pos-pwa');
+    const storage: Storage = await createStorage('postgres');
+    storage.env.NITEOS_DEMO_SEED = 'auto';
+    cleanup.push(() => storage.dispose());
+    const first = await ServerProcess.start(storage, 'before the restore');
+    cleanup.push(() => first.stop());
+    const tokens = new Map<ServerProcess, string>();
+    const balance = async (server: ServerProcess, tag: string) => {
+      if (!tokens.has(server)) {
+        const login = await server.json('POST', '/api/auth/login', null, MANAGER);
+        expect(login.status, 'manager login').toBe(200);
+        tokens.set(server, login.body.accessToken);
+      }
+      const res = await server.json('GET', `/api/wallets/${tag}`, tokens.get(server));
+      expect(res.status, `wallet ${tag}`).toBe(200);
+      return res.body.balanceNc as number;
+    };
+
+    browser = await launchChromium();
+    const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+    const page = await context.newPage();
+    await page.goto(`http://127.0.0.1:${first.port}/pos/`);
+    const till = new TillPage(page);
+    await till.enroll(MANAGER.email, MANAGER.password, 'Bar');
+    await till.signIn(STAFF.name, STAFF.pin);
+    await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
+
+    expect(await till.topup(GUEST_D, 10_000)).toContain('Topped up 100.00 NC');
+    expect(await till.sell('Beer', 'Lager 0.33', 1, GUEST_A, 'nc')).toBe('Paid 7.00 NC');
+    await till.waitForQueue(0);
+
+    const backups = await mkdtemp(path.join(tmpdir(), 'niteos-restore-e2e-'));
+    cleanup.push(() => rm(backups, { recursive: true, force: true }));
+    await infraScript('backup.sh', [], {
+      DATABASE_URL: storage.env.DATABASE_URL as string,
+      NITEOS_BACKUP_DIR: backups,
+      NITEOS_ENV_FILE: '/nonexistent',
+    });
+
+    // The rest of the night, acknowledged by the server and gone from the queue.
+    for (let i = 0; i < 3; i++)
+      expect(await till.sell('Beer', 'Lager 0.33', 1, GUEST_A, 'nc')).toBe('Paid 7.00 NC');
+    expect(await till.topup(GUEST_D, 5_000)).toContain('Topped up 50.00 NC');
+    await till.waitForQueue(0);
+    expect(await balance(first, GUEST_A)).toBe(10_000 - 4 * 700);
+    expect(await balance(first, GUEST_D)).toBe(15_000);
+
+    // The database is lost; the operator restores last backup into a new one.
+    await context.setOffline(true);
+    await first.stop();
+    const target = await createPostgresDatabase();
+    cleanup.push(() => target.drop());
+    const [dump] = await readdir(backups);
+    await infraScript('restore.sh', [path.join(backups, dump as string), target.url], {});
+    const restored: Storage = {
+      ...storage,
+      env: { ...storage.env, DATABASE_URL: target.url },
+      dispose: () => target.drop(),
+    };
+    const second = await ServerProcess.start(restored, 'restored', { port: first.port });
+    cleanup.push(() => second.stop());
+    expect(await balance(second, GUEST_A)).toBe(10_000 - 700);
+    expect(await balance(second, GUEST_D)).toBe(10_000);
+
+    // Back online, the till's next pull learns what the server lacks.
+    await context.setOffline(false);
+    await expect.poll(() => balance(second, GUEST_A), { timeout: 60_000 }).toBe(10_000 - 4 * 700);
+    expect(await balance(second, GUEST_D)).toBe(15_000);
+    await till.waitForQueue(0);
+    const resent = await page.evaluate(
+      () =>
+        new Promise((resolve, reject) => {
+          const open = indexedDB.open('niteos-till');
+          open.onerror = () => reject(open.error);
+          open.onsuccess = () => {
+            const get = open.result.transaction('meta').objectStore('meta').get('resent');
+            get.onsuccess = () => resolve(get.result?.value);
+            get.onerror = () => reject(get.error);
+          };
+        }),
+    );
+    expect(resent).toMatchObject({ count: 4 });
+    await second.stop();
+    const verify = await runLedgerVerify(restored);
+    expect(verify.code, verify.stdout + verify.stderr).toBe(0);
+  });
+});
