@@ -107,15 +107,19 @@ export function decide(
         nitetapId: tag,
       });
     }
-    if (tag && after) w.touchedTags.add(tag);
+    // A revoked till is a lost or stolen device: like its pull, its push
+    // tells it no wallet's balance, and its ops (all held) do not make a
+    // wallet one of its venue's, which would open it to that venue's admins.
+    const shown = loaded.revoked ? null : after;
+    if (tag && shown) w.touchedTags.add(tag);
 
     const result: StoredResult = {
       id: e.id,
       status: decision.status,
       reason: decision.status === 'applied' ? null : decision.reason,
-      balanceNc: after?.balanceNc ?? null,
-      xp: after?.xp ?? null,
-      level: after ? levelForXp(after.xp) : null,
+      balanceNc: shown?.balanceNc ?? null,
+      xp: shown?.xp ?? null,
+      level: shown ? levelForXp(shown.xp) : null,
     };
     results.set(c.index, { ...result, duplicate: false });
     stored.set(e.id, result);

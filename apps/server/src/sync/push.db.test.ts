@@ -227,7 +227,7 @@ describeDb('push: statuses and reasons of the contract', () => {
     expect(body.results[0]).toMatchObject({
       status: 'held',
       reason: 'revoked_till',
-      balanceNc: 5000,
+      balanceNc: null,
     });
     const open = await server.json('GET', '/api/admin/conflicts?status=open', server.rootToken);
     expect(
@@ -235,6 +235,35 @@ describeDb('push: statuses and reasons of the contract', () => {
     ).toEqual([
       expect.objectContaining({ reason: 'revoked_till', venueId, amountNc: 1000, nitetapId: tag }),
     ]);
+  });
+
+  test("a revoked till learns no wallet's balance from its pushes, nor makes it a wallet of its venue", async () => {
+    // A wallet only ever used at another venue, and a revoked (lost or stolen) till.
+    const elsewhere = await server.enrollTill(await server.createVenue());
+    const tag = newTag();
+    await elsewhere.push(server.send, [await elsewhere.topup(tag, 7000)]);
+    const stolen = await freshTill();
+    await server.json('POST', `/api/admin/tills/${stolen.tillId}/revoke`, server.rootToken);
+
+    const { body } = await stolen.push(server.send, [
+      await stolen.sale(tag, 100),
+      await stolen.topup(tag, 100),
+    ]);
+    for (const result of body.results) {
+      expect(result).toMatchObject({
+        status: 'held',
+        reason: 'revoked_till',
+        balanceNc: null,
+        xp: null,
+        level: null,
+      });
+    }
+    // Not "used at" the revoked till's venue: its admins still cannot see, block or move it.
+    const seenAt = await server.database.db
+      .select({ venueId: walletVenues.venueId })
+      .from(walletVenues)
+      .where(eq(walletVenues.nitetapId, tag));
+    expect(seenAt.map((r) => r.venueId)).not.toContain(venueId);
   });
 
   test('a second op with a used seq is held chain_fork', async () => {
