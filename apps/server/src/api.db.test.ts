@@ -262,6 +262,20 @@ describeDb('wallets', () => {
     expect((await server.json('GET', `/api/wallets/${tag}`, null)).status).toBe(401);
     expect((await server.json('GET', '/api/wallets/not-hex!', staff)).status).toBe(400);
   });
+
+  test('looking one tag up again and again is cut off for the one asking, not for its staff', async () => {
+    const till = await server.enrollTill(venueId);
+    const tag = 'feedc0de02';
+    await till.push(server.send, [await till.topup(tag, 100)]);
+    const stranger = await server.userToken(Role.guest, null);
+    const statuses: number[] = [];
+    for (let i = 0; i < 125; i++) {
+      statuses.push((await server.json('GET', `/api/wallets/${tag}`, stranger.token)).status);
+    }
+    expect(statuses.slice(0, 120)).toEqual(Array(120).fill(404));
+    expect(statuses.slice(120)).toEqual(Array(5).fill(429));
+    expect((await server.json('GET', `/api/wallets/${tag}`, staff)).status).toBe(200);
+  });
 });
 
 describeDb('conflicts', () => {

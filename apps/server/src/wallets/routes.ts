@@ -11,12 +11,14 @@ export function walletRoutes(deps: AppDeps) {
   return new Hono<AppEnv>().get(
     '/:nitetapId',
     requireRole(deps, ...ALL_ROLES),
-    // Per tag too: looking one wallet up again and again is probing, whoever asks.
+    // Per tag and asker too: looking one wallet up again and again is
+    // probing. Not per tag alone: then any account's look-ups would lock the
+    // venue's staff out of that guest's wallet.
     rateLimit(deps.kv, perIp('wallet-ip', 1200, 60), {
       name: 'wallet-tag',
       limit: 120,
       windowSeconds: 60,
-      key: (c) => c.req.param('nitetapId')?.toLowerCase() ?? null,
+      key: (c) => `${c.req.param('nitetapId')?.toLowerCase()}:${c.get('user').id}`,
     }),
     async (c) => {
       const tag = c.req.param('nitetapId');
