@@ -21,5 +21,12 @@ export const config = {
   staleQueueMs: 10 * 60_000,
   idleSignOutMs: 5 * 60_000,
   pinMaxFailures: 5,
+  /**
+   * The first lockout after `pinMaxFailures` wrong PINs; each one after it
+   * without a right PIN in between lasts twice as long, up to the max. A
+   * 4-digit PIN then takes weeks to guess at an unattended till rather than
+   * hours, while a slip of the fingers still costs staff a minute.
+   */
   pinLockoutMs: 60_000,
+  pinLockoutMaxMs: 15 * 60_000,
 };

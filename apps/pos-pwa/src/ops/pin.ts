@@ -25,6 +25,8 @@ export async function pinMatches(pin: string, stored: string): Promise<boolean> 
 interface PinLock {
   failures: number;
   lockedUntil: number;
+  /** Lockouts in a row since the last right PIN (absent on locks from before it was counted). */
+  lockouts?: number;
 }
 
 export type PinOutcome =
@@ -33,7 +35,8 @@ export type PinOutcome =
 
 /**
  * Signs a staff member in with their PIN, offline. After repeated wrong PINs
- * the till locks for a while; the count survives a reload.
+ * the till locks for a while, longer each time until a right PIN; the count
+ * survives a reload.
  */
 export async function signInWithPin(
   db: TillDb,
@@ -45,16 +48,20 @@ export async function signInWithPin(
   if (lock.lockedUntil > now) return { ok: false, reason: 'locked', retryAt: lock.lockedUntil };
   const staff = await db.staff.get(staffId);
   if (staff && (await pinMatches(pin, staff.pinHash))) {
-    await setMeta(db, 'pinLock', { failures: 0, lockedUntil: 0 });
+    await setMeta(db, 'pinLock', { failures: 0, lockedUntil: 0, lockouts: 0 });
     return { ok: true, staff };
   }
   const failures = lock.failures + 1;
-  const locked = failures >= config.pinMaxFailures;
+  const lockouts = lock.lockouts ?? 0;
+  if (failures < config.pinMaxFailures) {
+    await setMeta(db, 'pinLock', { failures, lockedUntil: 0, lockouts });
+    return { ok: false, reason: 'wrong_pin', left: config.pinMaxFailures - failures };
+  }
+  const lockedFor = Math.min(config.pinLockoutMaxMs, config.pinLockoutMs * 2 ** lockouts);
   await setMeta(db, 'pinLock', {
-    failures: locked ? 0 : failures,
-    lockedUntil: locked ? now + config.pinLockoutMs : 0,
+    failures: 0,
+    lockedUntil: now + lockedFor,
+    lockouts: lockouts + 1,
   });
-  return locked
-    ? { ok: false, reason: 'locked', retryAt: now + config.pinLockoutMs }
-    : { ok: false, reason: 'wrong_pin', left: config.pinMaxFailures - failures };
+  return { ok: false, reason: 'locked', retryAt: now + lockedFor };
 }

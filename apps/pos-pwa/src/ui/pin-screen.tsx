@@ -24,7 +24,8 @@ export function PinScreen() {
       setMessage(null);
     } else if (outcome.reason === 'locked') {
       const seconds = Math.ceil(((outcome.retryAt ?? Date.now()) - Date.now()) / 1000);
-      setMessage(`Too many wrong PINs: locked for ${seconds} s.`);
+      const wait = seconds >= 120 ? `${Math.ceil(seconds / 60)} min` : `${seconds} s`;
+      setMessage(`Too many wrong PINs: locked for ${wait}.`);
     } else {
       setMessage(`Wrong PIN (${outcome.left} tries left).`);
     }
