@@ -1,10 +1,10 @@
 import 'fake-indexeddb/auto';
-import { DEFAULT_POLICY } from '@niteos/ledger-core';
-import type { OpResult, PullResponse, PushResponse, TillChainState } from '@niteos/schema/wire';
+import type { OpResult, PushResponse, TillChainState } from '@niteos/schema/wire';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { getMeta, type QueuedOp, RESENT, REVOKED, setMeta, type TillDb } from '../db/database.ts';
 import { type Charge, charge } from '../ops/charge.ts';
 import { openEnrolledTill } from '../test-support/enrolled-till.ts';
+import { pullReply } from '../test-support/pull-reply.ts';
 import { applyPull, applyPushReply } from './apply.ts';
 
 // Replies are written by hand here, to produce on cue what a real server
@@ -173,18 +173,8 @@ describe('applying push replies on a fake IndexedDB', () => {
 });
 
 describe('ops the server lost are queued again on a fake IndexedDB', () => {
-  const pullWith = (chain: TillChainState | undefined): PullResponse => ({
-    cursor: 'next',
-    more: false,
-    catalog: [],
-    blockedTags: [],
-    wallets: [],
-    policy: DEFAULT_POLICY,
-    staff: [],
-    venueName: 'Club',
-    ...(chain ? { chain } : {}),
-    serverTime: '2026-11-24T01:00:00.000Z',
-  });
+  const pullWith = (chain: TillChainState | undefined) =>
+    pullReply({ cursor: 'next', ...(chain ? { chain } : {}) });
   /** Ops 1–5 answered at till-clock 1000 (applied, held, rejected, applied, applied); op 6 still queued. */
   async function answeredNight() {
     const ops = [];

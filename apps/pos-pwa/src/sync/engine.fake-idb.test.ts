@@ -1,10 +1,10 @@
 import 'fake-indexeddb/auto';
-import { DEFAULT_POLICY } from '@niteos/ledger-core';
 import type { PullResponse, PushResponse } from '@niteos/schema/wire';
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { getMeta, LAST_SYNC_AT, type TillDb } from '../db/database.ts';
 import { charge } from '../ops/charge.ts';
 import { openEnrolledTill } from '../test-support/enrolled-till.ts';
+import { pullReply } from '../test-support/pull-reply.ts';
 import { createApi } from './api.ts';
 import { createSyncEngine } from './engine.ts';
 
@@ -27,7 +27,7 @@ const pulled: string[] = [];
 const fakeFetch: typeof fetch = async (url, init) => {
   if (String(url).includes('/sync/pull')) {
     pulled.push(String(url));
-    return new Response(JSON.stringify(pullPages.shift() ?? emptyPull()));
+    return new Response(JSON.stringify(pullPages.shift() ?? pullReply()));
   }
   const body = JSON.parse(String(init?.body ?? '{}'));
   requests.push(body);
@@ -41,17 +41,6 @@ const fakeFetch: typeof fetch = async (url, init) => {
   }
   return out;
 };
-const emptyPull = (): PullResponse => ({
-  cursor: 'c1',
-  more: false,
-  catalog: [],
-  blockedTags: [],
-  wallets: [],
-  policy: DEFAULT_POLICY,
-  staff: [],
-  venueName: 'Club',
-  serverTime: new Date().toISOString(),
-});
 const applied = (body: Parameters<Script>[0]): Response => {
   const reply: PushResponse = {
     results: body.ops.map((op) => ({
@@ -256,8 +245,8 @@ describe('sync engine with a scripted server on a fake IndexedDB', () => {
       asOf: '2026-01-01T00:00:00.000Z',
     });
     pullPages.push(
-      { ...emptyPull(), cursor: 'page-1', more: true, wallets: [wallet('aaaaaaaa01')] },
-      { ...emptyPull(), cursor: 'page-2', more: false, wallets: [wallet('aaaaaaaa02')] },
+      { ...pullReply(), cursor: 'page-1', more: true, wallets: [wallet('aaaaaaaa01')] },
+      { ...pullReply(), cursor: 'page-2', more: false, wallets: [wallet('aaaaaaaa02')] },
     );
     const sync = engine();
     expect(await sync.pull()).toBe(true);
