@@ -349,6 +349,31 @@ describeDb('push: statuses and reasons of the contract', () => {
     expect(await balanceOf(tag)).toBe(2000);
   });
 
+  test('ops of one push chain to each other: no gap alert, and a broken or reused link in it is held', async () => {
+    const till = await freshTill();
+    const tag = newTag();
+    const first = await till.topup(tag, 1000);
+    const second = await till.topup(tag, 1000);
+    till.breakChain();
+    const broken = await till.topup(tag, 1000);
+    till.chain = { seq: 1, prev: 'A'.repeat(43) };
+    const fork = await till.topup(tag, 1000);
+    const { status, body } = await till.push(server.send, [first, second, broken, fork]);
+    expect(status).toBe(200);
+    expect(body.results.map((r) => [r.status, r.reason])).toEqual([
+      ['applied', null],
+      ['applied', null],
+      ['held', 'chain_break'],
+      ['held', 'chain_fork'],
+    ]);
+    const gaps = await server.database.db
+      .select()
+      .from(seqGaps)
+      .where(eq(seqGaps.tillId, till.tillId));
+    expect(gaps).toEqual([]);
+    expect(await balanceOf(tag)).toBe(2000);
+  });
+
   test('ops are replayed in seq order whatever order the request lists them in', async () => {
     const till = await freshTill();
     const tag = newTag();
@@ -482,6 +507,24 @@ describeDb('push: statuses and reasons of the contract', () => {
       .select()
       .from(conflicts)
       .where(eq(conflicts.id, conflict.id));
+    expect(row).toMatchObject({ status: 'resolved', resolution: 'reject' });
+  });
+
+  test('a held sale and its void in the same push move nothing', async () => {
+    const till = await freshTill();
+    const tag = newTag();
+    await till.push(server.send, [await till.topup(tag, 100)]);
+    const sale = await till.sale(tag, 900);
+    const { body } = await till.push(server.send, [sale, await till.voidOf(sale)]);
+    expect(body.results.map((r) => [r.status, r.reason, r.balanceNc])).toEqual([
+      ['held', 'insufficient_funds', 100],
+      ['applied', null, 100],
+    ]);
+    expect(await balanceOf(tag)).toBe(100);
+    const [row] = await server.database.db
+      .select()
+      .from(conflicts)
+      .where(eq(conflicts.opId, sale.envelope.id));
     expect(row).toMatchObject({ status: 'resolved', resolution: 'reject' });
   });
 
