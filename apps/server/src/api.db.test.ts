@@ -6,10 +6,11 @@ import {
   ops,
   refreshTokens,
   wallets,
+  walletVenues,
 } from '@niteos/schema/tables';
 import { Role } from '@niteos/schema/wire';
 import { eq, sql } from 'drizzle-orm';
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { afterAll, beforeAll, expect, test, vi } from 'vitest';
 import { REFRESH_RETRY_SECONDS } from './auth/service.ts';
 import { hashToken } from './auth/tokens.ts';
 import { LIST_LIMIT } from './conflicts/service.ts';
@@ -47,6 +48,31 @@ describeDb('auth', () => {
     expect(bad.body).toEqual({
       error: { code: 'unauthorized', message: 'wrong email or password' },
     });
+  });
+
+  test('an access token stops working 15 minutes after login', async () => {
+    const { accessToken } = (await server.json('POST', '/api/auth/login', null, ROOT_ADMIN)).body;
+    const at = (minutes: number) =>
+      vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + minutes * 60_000 });
+    try {
+      at(14);
+      expect((await server.json('GET', '/api/admin/venues', accessToken)).status).toBe(200);
+      vi.useRealTimers();
+      at(16);
+      expect((await server.json('GET', '/api/admin/venues', accessToken)).status).toBe(401);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  test('an expired refresh token is refused', async () => {
+    const { refreshToken } = (await server.json('POST', '/api/auth/login', null, ROOT_ADMIN)).body;
+    await server.database.db
+      .update(refreshTokens)
+      .set({ expiresAt: new Date(Date.now() - 1000) })
+      .where(eq(refreshTokens.tokenHash, hashToken(refreshToken)));
+    const res = await server.json('POST', '/api/auth/refresh', null, { refreshToken });
+    expect(res.status).toBe(401);
   });
 
   test('a login body that is not an email and password is 400', async () => {
@@ -422,12 +448,29 @@ describeDb('conflicts', () => {
     expect((await server.json('GET', '/api/admin/conflicts', homeless)).status).toBe(403);
   });
 
-  test('a voided accepted sale refunds the guest', async () => {
+  test('a voided accepted sale refunds the guest and takes back its XP', async () => {
     const { tag, conflict, sale, till } = await heldSale(1500);
     await resolve(conflict.id, 'accept');
     const { body } = await till.push(server.send, [await till.voidOf(sale)]);
+    expect(body.results[0]).toMatchObject({ status: 'applied', balanceNc: 1000, xp: 0 });
+    expect(await balance(tag)).toBe(1000);
+  });
+
+  test('a voided written-off sale gives the NC back to the write-off account, not the guest', async () => {
+    const { tag, conflict, sale, till } = await heldSale(1500);
+    expect((await resolve(conflict.id, 'write_off')).status).toBe(200);
+    const writeOffBalance = async () =>
+      (
+        await server.database.db
+          .select()
+          .from(accounts)
+          .where(eq(accounts.id, `v:${venueId}:write_off`))
+      )[0]?.balanceNc;
+    const before = await writeOffBalance();
+    const { body } = await till.push(server.send, [await till.voidOf(sale)]);
     expect(body.results[0]).toMatchObject({ status: 'applied', balanceNc: 1000 });
     expect(await balance(tag)).toBe(1000);
+    expect(await writeOffBalance()).toBe((before ?? 0) + 1500);
   });
 
   test('another venue cannot list or resolve them; a bad resolution is 400; an unknown id 404', async () => {
@@ -550,6 +593,20 @@ describeDb('pull', () => {
     expect(res.body.wallets).toContainEqual(
       expect.objectContaining({ nitetapId: tag, balanceNc: 700 }),
     );
+  });
+
+  test('a wallet not seen at the venue for over 14 days is no longer sent', async () => {
+    const till = await server.enrollTill(venueId);
+    const [stale, fresh] = ['beef000003', 'beef000004'];
+    await till.push(server.send, [await till.topup(stale, 100), await till.topup(fresh, 100)]);
+    await server.database.db
+      .update(walletVenues)
+      .set({ lastSeenAt: new Date(Date.now() - 15 * 86_400_000) })
+      .where(eq(walletVenues.nitetapId, stale));
+    const res = await server.json('GET', '/api/sync/pull', till.deviceToken);
+    const sent = res.body.wallets.map((w: { nitetapId: string }) => w.nitetapId);
+    expect(sent).toContain(fresh);
+    expect(sent).not.toContain(stale);
   });
 
   test('wallet snapshots beyond one page come page by page, each exactly once', async () => {
