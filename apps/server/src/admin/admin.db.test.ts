@@ -295,6 +295,18 @@ describeDb('admin: market, staff, settings, tills', () => {
       }),
     );
   });
+
+  test("an op that arrives late does not take the till's last seq back", async () => {
+    const till = await server.enrollTill(venueA);
+    await till.topup('aa11bb22cd', 100);
+    const late = await till.topup('aa11bb22cd', 100);
+    await till.push(server.send, [await till.topup('aa11bb22cd', 100)]);
+    await till.push(server.send, [late]);
+    const res = await server.json('GET', `/api/admin/venues/${venueA}/tills`, adminA);
+    expect(res.body.tills).toContainEqual(
+      expect.objectContaining({ tillId: till.tillId, lastSeq: 3, openSeqGaps: 1 }),
+    );
+  });
 });
 
 describeDb('admin: lost wristbands', () => {
@@ -442,6 +454,34 @@ describeDb('admin: end-of-night report and audit log', () => {
       held: { count: 1, nc: 2000, cashChf: 2000 },
       expectedCashChf: 1000,
     });
+  });
+
+  test('a night covers ops from its start up to, not including, its end', async () => {
+    const venue = await server.createVenue();
+    const admin = (await server.userToken(Role.venueAdmin, venue)).token;
+    const till = await server.enrollTill(venue);
+    const cashSaleAt = (at: string, chf: number) =>
+      till.sign({
+        op: 'sale',
+        tender: 'cash',
+        amountChf: chf,
+        lines: [{ itemId: 'item-1', qty: 1, unitNc: chf, unitChf: chf }],
+        at,
+      });
+    const [from, to] = ['2026-11-20T18:00:00.000Z', '2026-11-21T06:00:00.000Z'];
+    await till.push(server.send, [
+      await cashSaleAt('2026-11-20T17:59:59.999Z', 100),
+      await cashSaleAt(from, 200),
+      await cashSaleAt('2026-11-21T05:59:59.999Z', 400),
+      await cashSaleAt(to, 800),
+    ]);
+    const res = await server.json(
+      'GET',
+      `/api/admin/venues/${venue}/reports/night?from=${from}&to=${to}`,
+      admin,
+    );
+    expect(res.status).toBe(200);
+    expect(res.body.total.salesCash).toEqual({ count: 2, chf: 600 });
   });
 
   test('admin actions are in the audit log, readable by Nitecore admins', async () => {
