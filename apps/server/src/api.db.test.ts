@@ -170,6 +170,26 @@ describeDb('sessions and rate limits', () => {
     ).toBe(401);
   });
 
+  test('a sign-in in the second after sign out everywhere works', async () => {
+    const user = await server.userToken(Role.venueAdmin, venueId);
+    const second = Math.floor(Date.now() / 1000) * 1000;
+    try {
+      vi.useFakeTimers({ toFake: ['Date'], now: second + 500 });
+      expect((await server.json('POST', '/api/auth/logout-everywhere', user.token)).status).toBe(
+        204,
+      );
+      vi.setSystemTime(second + 1000);
+      const login = await server.json('POST', '/api/auth/login', null, {
+        email: user.email,
+        password: user.password,
+      });
+      const res = await server.json('GET', '/api/admin/conflicts', login.body.accessToken);
+      expect(res.status).toBe(200);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   test('repeated wrong passwords for one account are 429 with Retry-After', async () => {
     const user = await server.userToken(Role.staff, venueId);
     const statuses: number[] = [];
