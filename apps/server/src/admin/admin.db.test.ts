@@ -192,6 +192,22 @@ describeDb('admin: market, staff, settings, tills', () => {
     expect(badPin.status).toBe(400);
   });
 
+  test("a till gets the PINs of its own venue's staff, never another venue's", async () => {
+    const staffOf = async (venue: string, admin: string, displayName: string) =>
+      server.json('POST', `/api/admin/venues/${venue}/staff`, admin, {
+        email: `pin-${randomUUID().slice(0, 8)}@niteos.test`,
+        displayName,
+        password: 'long-password-1',
+        pin: '2468',
+      });
+    expect((await staffOf(venueA, adminA, 'Barman of A')).status).toBe(201);
+    expect((await staffOf(venueB, adminB, 'Barman of B')).status).toBe(201);
+    const pull = await server.json('GET', '/api/sync/pull', tillA.deviceToken);
+    const names = pull.body.staff.map((s: { name: string }) => s.name);
+    expect(names).toContain('Barman of A');
+    expect(names).not.toContain('Barman of B');
+  });
+
   test("an admin's password reset signs that person out everywhere", async () => {
     const venue = await server.createVenue();
     const resetter = (await server.userToken(Role.venueAdmin, venue)).token;
@@ -347,6 +363,27 @@ describeDb('admin: lost wristbands', () => {
       ).status,
     ).toBe(404);
   });
+  test('a wristband is never replaced into a blocked tag', async () => {
+    const mine = 'facade00c1';
+    const blocked = 'facade00c2';
+    await tillA.push(server.send, [await tillA.topup(mine, 400), await tillA.topup(blocked, 100)]);
+    expect((await server.json('POST', `/api/admin/wallets/${blocked}/block`, adminA)).status).toBe(
+      200,
+    );
+    const res = await server.json('POST', `/api/admin/wallets/${mine}/replace`, adminA, {
+      newNitetapId: blocked,
+    });
+    expect(res.status).toBe(409);
+    expect((await server.json('GET', `/api/wallets/${mine}`, adminA)).body).toMatchObject({
+      balanceNc: 400,
+      status: 'active',
+    });
+    expect((await server.json('GET', `/api/wallets/${blocked}`, adminA)).body).toMatchObject({
+      balanceNc: 100,
+      status: 'blocked',
+    });
+  });
+
   test("replacing into an existing tag needs the right to act on it, and never takes another guest's wallet", async () => {
     const tillB = await server.enrollTill(venueB);
     const victim = 'facade00b1';
