@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   accounts,
+  analyticsOutbox,
   ledgerLines,
   marketItems,
   ops,
@@ -9,7 +10,7 @@ import {
   walletVenues,
 } from '@niteos/schema/tables';
 import { Role } from '@niteos/schema/wire';
-import { eq, sql } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, test, vi } from 'vitest';
 import { REFRESH_RETRY_SECONDS } from './auth/service.ts';
 import { hashToken } from './auth/tokens.ts';
@@ -146,6 +147,21 @@ describeDb('sessions and rate limits', () => {
           refreshToken: login.body.refreshToken,
         })
       ).status,
+    ).toBe(401);
+  });
+
+  test('logout with a token whose refresh answer was lost still ends that login', async () => {
+    const first = (await server.json('POST', '/api/auth/login', null, ROOT_ADMIN)).body
+      .refreshToken;
+    // The server rotated the token, but the client never saw the replacement.
+    const replacement = (
+      await server.json('POST', '/api/auth/refresh', null, { refreshToken: first })
+    ).body.refreshToken;
+    expect(
+      (await server.json('POST', '/api/auth/logout', null, { refreshToken: first })).status,
+    ).toBe(204);
+    expect(
+      (await server.json('POST', '/api/auth/refresh', null, { refreshToken: replacement })).status,
     ).toBe(401);
   });
 
@@ -421,6 +437,26 @@ describeDb('conflicts', () => {
     expect(again.body.resolution).toBe('reject');
     expect((await resolve(conflict.id, 'accept')).status).toBe(409);
     expect(await balance(tag)).toBe(1000);
+  });
+
+  test('a rejected held sale never reaches the sales figures; an accepted one does', async () => {
+    const rejected = await heldSale(1500);
+    const accepted = await heldSale(1500);
+    expect((await resolve(rejected.conflict.id, 'reject')).status).toBe(200);
+    expect((await resolve(accepted.conflict.id, 'accept')).status).toBe(200);
+    const events = await server.database.db
+      .select({ id: analyticsOutbox.id })
+      .from(analyticsOutbox)
+      .where(
+        inArray(analyticsOutbox.id, [
+          `op:${rejected.sale.envelope.id}`,
+          `op:${accepted.sale.envelope.id}`,
+          `resolution:${rejected.conflict.id}`,
+        ]),
+      );
+    expect(events.map((e) => e.id).sort()).toEqual(
+      [`op:${accepted.sale.envelope.id}`, `resolution:${rejected.conflict.id}`].sort(),
+    );
   });
 
   test('a list cut at its limit says there are more', async () => {
