@@ -504,12 +504,18 @@ describeDb('conflicts', () => {
     expect((await server.json('GET', '/api/admin/conflicts', homeless)).status).toBe(403);
   });
 
-  test('a voided accepted sale refunds the guest and takes back its XP', async () => {
+  test("a voided accepted sale refunds the guest and its XP; the admin's decision stays on record", async () => {
     const { tag, conflict, sale, till } = await heldSale(1500);
     await resolve(conflict.id, 'accept');
     const { body } = await till.push(server.send, [await till.voidOf(sale)]);
     expect(body.results[0]).toMatchObject({ status: 'applied', balanceNc: 1000, xp: 0 });
     expect(await balance(tag)).toBe(1000);
+    // The admin's decision stays on record: the void does not rewrite it.
+    const settled = await server.json('GET', `/api/admin/conflicts/${conflict.id}`, admin);
+    expect(settled.body.conflict).toMatchObject({
+      resolution: 'accept',
+      note: 'checked the camera',
+    });
   });
 
   test('a voided written-off sale gives the NC back to the write-off account, not the guest', async () => {

@@ -494,6 +494,28 @@ describeDb('push: statuses and reasons of the contract', () => {
     expect(await balanceOf(tag)).toBe(5000);
   });
 
+  test('a void an admin accepted voids its sale: another void of it is already_voided', async () => {
+    const saleTill = await freshTill();
+    const voidTill = await freshTill();
+    const tag = newTag();
+    await saleTill.push(server.send, [await saleTill.topup(tag, 5000)]);
+    const sale = await saleTill.sale(tag, 1500);
+    const voidOp = await voidTill.voidOf(sale);
+    await voidTill.push(server.send, [voidOp]);
+    await saleTill.push(server.send, [sale]);
+    const conflict = await findConflict(voidOp.envelope.id);
+    const resolved = await server.json(
+      'POST',
+      `/api/admin/conflicts/${conflict.id}/resolve`,
+      server.rootToken,
+      { resolution: 'accept', note: 'sale arrived later' },
+    );
+    expect(resolved.status).toBe(200);
+    const { body } = await saleTill.push(server.send, [await saleTill.voidOf(sale)]);
+    expect(body.results[0]).toMatchObject({ status: 'rejected', reason: 'already_voided' });
+    expect(await balanceOf(tag)).toBe(5000);
+  });
+
   test('a void of a held sale moves nothing and closes the sale conflict', async () => {
     const till = await freshTill();
     const tag = newTag();
