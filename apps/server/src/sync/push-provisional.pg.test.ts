@@ -36,12 +36,7 @@ async function someoneWaitsOnALock() {
  * letting go, takes `spentNc` out of it in a balanced entry of its own: the
  * push decides first on the balance it read unlocked, then again under the lock.
  */
-async function pushWhileWalletSpent(
-  till: TestTill,
-  tag: string,
-  op: SignedOp,
-  spentNc: number,
-) {
+async function pushWhileWalletSpent(till: TestTill, tag: string, op: SignedOp, spentNc: number) {
   let pushing: ReturnType<typeof till.push> | undefined;
   await server.database.db.transaction(async (tx) => {
     await tx.execute(sql`
