@@ -17,6 +17,11 @@ export const config = {
   requestTimeoutMs: 20_000,
   pushIntervalMs: 15_000,
   pullIntervalMs: 60_000,
+  /**
+   * Ops stay in the till's history this long: the Recent list, voids, and
+   * sending again what a server restored from an older backup lost.
+   */
+  historyKeepMs: 30 * 86_400_000,
   /** A queue older than this gets a banner: the till has not synced for a while. */
   staleQueueMs: 10 * 60_000,
   idleSignOutMs: 5 * 60_000,

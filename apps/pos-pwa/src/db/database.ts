@@ -135,6 +135,20 @@ export interface Resent {
   at: number;
 }
 
+/**
+ * Forgets the ops signed before `before` (till-clock ms) that have left the
+ * queue. History grows by every op the till signs, about 1 KB each with its
+ * signature; past the kept age an op is no longer shown, voided at the bar
+ * or sent again after a server restore. Queued ops stay whatever their age.
+ */
+export function forgetHistoryBefore(db: TillDb, before: number): Promise<number> {
+  return db.history
+    .where('at')
+    .below(before)
+    .filter((row) => row.status !== 'queued')
+    .delete();
+}
+
 export async function getMeta<T>(db: TillDb, key: string): Promise<T | undefined> {
   return (await db.meta.get(key))?.value as T | undefined;
 }

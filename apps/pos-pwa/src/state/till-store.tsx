@@ -29,6 +29,7 @@ export function createTillStore(db: TillDb, api: Api) {
     batchSize: config.pushBatchSize,
     pushIntervalMs: config.pushIntervalMs,
     pullIntervalMs: config.pullIntervalMs,
+    historyKeepMs: config.historyKeepMs,
     onStatus: setSync,
   });
   const device = createLiveQuery<DeviceRow | null | undefined>(

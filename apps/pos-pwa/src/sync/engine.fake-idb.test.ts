@@ -12,6 +12,7 @@ import { createSyncEngine } from './engine.ts';
 // (503 + Retry-After, 401, a dead network) can be produced on cue. The real
 // server and browser are exercised by the Chromium end-to-end suite.
 let db: TillDb;
+const HISTORY_KEEP_MS = 30 * 86_400_000;
 type Script = (body: {
   tillId: string;
   ops: { envelope: { id: string; seq: number } }[];
@@ -80,6 +81,7 @@ function engine(now = () => Date.now(), { batchSize = 3, timeoutMs = 5_000 } = {
     batchSize,
     pushIntervalMs: 60_000,
     pullIntervalMs: 60_000,
+    historyKeepMs: HISTORY_KEEP_MS,
     now,
     random: () => 1,
   });
@@ -258,6 +260,23 @@ describe('sync engine with a scripted server on a fake IndexedDB', () => {
       'aaaaaaaa02',
     ]);
     expect(await getMeta(db, 'cursor')).toBe('page-2');
+  });
+
+  test('a pull forgets the ops older than the kept age that have left the queue, never a queued one', async () => {
+    await queueSales(3);
+    script = applied;
+    const today = engine();
+    await today.drain();
+    await queueSales(1);
+    expect(await today.pull()).toBe(true);
+    today.stop();
+    expect(await db.history.count()).toBe(4);
+
+    const monthLater = engine(() => Date.now() + HISTORY_KEEP_MS + 60_000);
+    expect(await monthLater.pull()).toBe(true);
+    monthLater.stop();
+    const kept = await db.history.toArray();
+    expect(kept.map((row) => [row.seq, row.status])).toEqual([[4, 'queued']]);
   });
 
   test('the last sync is the last exchange the server answered, push or pull, kept in IndexedDB', async () => {

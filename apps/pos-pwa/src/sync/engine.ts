@@ -1,4 +1,4 @@
-import { getMeta, type TillDb } from '../db/database.ts';
+import { forgetHistoryBefore, getMeta, type TillDb } from '../db/database.ts';
 import { type Api, ApiError } from './api.ts';
 import { applyPull, applyPushReply, refuseUnsendable } from './apply.ts';
 
@@ -19,6 +19,8 @@ export interface SyncEngineOptions {
   batchSize: number;
   pushIntervalMs: number;
   pullIntervalMs: number;
+  /** How long ops stay in the till's history after they were signed (forgotten after each pull). */
+  historyKeepMs: number;
   onStatus?: (status: SyncStatus) => void;
   now?: () => number;
   random?: () => number;
@@ -144,7 +146,8 @@ export function createSyncEngine(options: SyncEngineOptions) {
    * Fetches catalog, wallets, blocked tags, staff and policy changed since
    * the last pull, page after page while the server says more wallets follow
    * (each page's cursor is stored with it, so a failure resumes there). Ops
-   * the server turns out to have lost go back in the queue and are pushed.
+   * the server turns out to have lost go back in the queue and are pushed;
+   * history older than `historyKeepMs` is forgotten.
    */
   async function pull(): Promise<boolean> {
     const device = await db.device.get('device');
@@ -166,6 +169,7 @@ export function createSyncEngine(options: SyncEngineOptions) {
       if (status.lastError?.startsWith('refresh')) status.lastError = null;
       emit();
       if (resent > 0) requestPush();
+      await forgetHistoryBefore(db, now() - options.historyKeepMs);
       return true;
     } catch (err) {
       recordFailure(err, 'refresh');
