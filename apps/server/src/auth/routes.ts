@@ -2,13 +2,17 @@ import { loginRequestSchema, refreshRequestSchema } from '@niteos/schema/wire';
 import { Hono } from 'hono';
 import type { AppDeps, AppEnv } from '../context.ts';
 import { parseJson } from '../http/validate.ts';
-import { enforceRate, perIp, rateLimit } from '../kv/rate-limit.ts';
+import { enforceRate, perIp, rateLimit, resetRate } from '../kv/rate-limit.ts';
 import { ALL_ROLES, requireRole } from './guard.ts';
 import { login, logout, logoutEverywhere, refresh } from './service.ts';
 
-/** Sign-in attempts: per address, and per account so one IP cannot be spread across many. */
+/**
+ * Sign-in attempts: per address, and per account so one IP cannot be spread
+ * across many. A right password starts the account's count again: a manager
+ * signing in at each till they enroll is not guessing.
+ */
 const LOGIN_PER_IP = perIp('login-ip', 300, 300);
-const LOGIN_PER_EMAIL = { limit: 10, windowSeconds: 300 };
+const LOGIN_PER_EMAIL = { name: 'login-email', limit: 10, windowSeconds: 300 };
 const REFRESH_PER_IP = perIp('refresh-ip', 3000, 300);
 
 export function authRoutes(deps: AppDeps) {
@@ -16,12 +20,11 @@ export function authRoutes(deps: AppDeps) {
   return new Hono<AppEnv>()
     .post('/login', rateLimit(deps.kv, LOGIN_PER_IP), async (c) => {
       const body = await parseJson(c, loginRequestSchema);
-      await enforceRate(
-        deps.kv,
-        { name: 'login-email', ...LOGIN_PER_EMAIL, key: () => body.email.toLowerCase() },
-        c,
-      );
-      return c.json(await login(db, deps.jwtSecret, body.email, body.password));
+      const perEmail = { ...LOGIN_PER_EMAIL, key: () => body.email.toLowerCase() };
+      await enforceRate(deps.kv, perEmail, c);
+      const session = await login(db, deps.jwtSecret, body.email, body.password);
+      await resetRate(deps.kv, perEmail, c);
+      return c.json(session);
     })
     .post('/refresh', rateLimit(deps.kv, REFRESH_PER_IP), async (c) => {
       const body = await parseJson(c, refreshRequestSchema);

@@ -42,6 +42,9 @@ export function createMemoryStore(now: () => number = Date.now): KvStore {
       const value = live(key)?.value;
       return typeof value === 'string' ? value : null;
     },
+    async forget(key) {
+      entries.delete(key);
+    },
     async addDistinct(key, members, ttlSeconds) {
       const set = upsert(key, ttlSeconds, () => new Set<string>());
       for (const m of members) set.add(m);

@@ -14,11 +14,13 @@ export interface RateRule {
   key: (c: Context<AppEnv>) => string | null | Promise<string | null>;
 }
 
+const rateKey = (rule: RateRule, key: string) => `rate:${rule.name}:${key}`;
+
 /** Counts the request under `rule` and throws 429 with Retry-After once over the limit. */
 export async function enforceRate(kv: KvStore, rule: RateRule, c: Context<AppEnv>): Promise<void> {
   const key = await rule.key(c);
   if (key === null) return;
-  const { count, resetSeconds } = await kv.hit(`rate:${rule.name}:${key}`, rule.windowSeconds);
+  const { count, resetSeconds } = await kv.hit(rateKey(rule, key), rule.windowSeconds);
   if (count > rule.limit) {
     throw new AppError(
       429,
@@ -29,6 +31,12 @@ export async function enforceRate(kv: KvStore, rule: RateRule, c: Context<AppEnv
       },
     );
   }
+}
+
+/** Starts the count of `rule` for this request's key again, as if no request had been counted. */
+export async function resetRate(kv: KvStore, rule: RateRule, c: Context<AppEnv>): Promise<void> {
+  const key = await rule.key(c);
+  if (key !== null) await kv.forget(rateKey(rule, key));
 }
 
 /** Middleware form of `enforceRate`, for rules that need only the request line. */

@@ -37,6 +37,9 @@ export function createRedisStore(url: string, prefix = 'niteos:'): KvStore {
     async get(key) {
       return redis.get(prefix + key);
     },
+    async forget(key) {
+      await redis.del(prefix + key);
+    },
     async addDistinct(key, members, ttlSeconds) {
       if (members.length === 0) return;
       const k = prefix + key;

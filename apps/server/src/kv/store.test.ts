@@ -18,6 +18,16 @@ describeEachKvStore('kv store', (store) => {
     expect(await s.hit('login:5.6.7.8', 60)).toMatchObject({ count: 1 });
   });
 
+  test('a forgotten count starts again at once; forgetting a missing key is nothing', async () => {
+    const s = store();
+    await s.hit('forget-me', 60);
+    await s.hit('forget-me', 60);
+    await s.forget('forget-me');
+    expect((await s.hit('forget-me', 60)).count).toBe(1);
+    await s.forget('never-set');
+    expect(await s.get('never-set')).toBeNull();
+  });
+
   test('a window ends: the count starts again', async () => {
     const s = store();
     await s.hit('short', 1);

@@ -8,6 +8,8 @@ export interface KvStore {
   hit(key: string, windowSeconds: number): Promise<{ count: number; resetSeconds: number }>;
   set(key: string, value: string, ttlSeconds: number): Promise<void>;
   get(key: string): Promise<string | null>;
+  /** Removes `key` (a count, a value, a set or a hash); nothing if it is missing. */
+  forget(key: string): Promise<void>;
   /** Adds members to the distinct-count set `key` (a HyperLogLog on Redis) and sets its ttl. */
   addDistinct(key: string, members: string[], ttlSeconds: number): Promise<void>;
   /** How many distinct members `key` holds (HyperLogLog: within about 1%); 0 when missing. */
