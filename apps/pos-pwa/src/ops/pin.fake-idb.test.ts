@@ -56,6 +56,26 @@ describe('staff PIN sign-in on a fake IndexedDB', () => {
     expect(await signInWithPin(db, 's1', PIN, until)).toMatchObject({ ok: true });
   });
 
+  test('wrong PINs tried at once (another tab) each count', async () => {
+    const attempts = Array.from({ length: config.pinMaxFailures }, () =>
+      signInWithPin(db, 's1', '0000', 0),
+    );
+    const outcomes = await Promise.all(attempts);
+    expect(outcomes.filter((o) => !o.ok && o.reason === 'locked')).toHaveLength(1);
+    expect(await signInWithPin(db, 's1', PIN, 1)).toMatchObject({ reason: 'locked' });
+  });
+
+  test('a clock set back does not stretch a lock beyond the longest one', async () => {
+    await lockOut(Date.UTC(2026, 10, 24));
+    const monthEarlier = Date.UTC(2026, 9, 24);
+    const locked = await signInWithPin(db, 's1', PIN, monthEarlier);
+    expect(locked).toEqual({
+      ok: false,
+      reason: 'locked',
+      retryAt: monthEarlier + config.pinLockoutMaxMs,
+    });
+  });
+
   test('each lockout in a row lasts twice the one before, up to the max; a right PIN starts over', async () => {
     let now = 0;
     const lengths: number[] = [];

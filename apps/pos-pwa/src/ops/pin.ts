@@ -44,24 +44,35 @@ export async function signInWithPin(
   pin: string,
   now = Date.now(),
 ): Promise<PinOutcome> {
-  const lock = (await getMeta<PinLock>(db, 'pinLock')) ?? { failures: 0, lockedUntil: 0 };
-  if (lock.lockedUntil > now) return { ok: false, reason: 'locked', retryAt: lock.lockedUntil };
+  // The attempt counts as wrong until the slow hash says otherwise, written
+  // in the transaction that read the count: attempts made at once (another
+  // tab) each see the ones before them.
+  const counted = await db.transaction('rw', db.meta, async (): Promise<PinOutcome | PinLock> => {
+    const lock = (await getMeta<PinLock>(db, 'pinLock')) ?? { failures: 0, lockedUntil: 0 };
+    // Capped: a clock set back must not stretch a lock beyond the longest one.
+    const lockedUntil = Math.min(lock.lockedUntil, now + config.pinLockoutMaxMs);
+    if (lockedUntil > now) return { ok: false, reason: 'locked', retryAt: lockedUntil };
+    const failures = lock.failures + 1;
+    const lockouts = lock.lockouts ?? 0;
+    const next =
+      failures < config.pinMaxFailures
+        ? { failures, lockedUntil: 0, lockouts }
+        : {
+            failures: 0,
+            lockedUntil:
+              now + Math.min(config.pinLockoutMaxMs, config.pinLockoutMs * 2 ** lockouts),
+            lockouts: lockouts + 1,
+          };
+    await setMeta(db, 'pinLock', next);
+    return next;
+  });
+  if ('ok' in counted) return counted;
   const staff = await db.staff.get(staffId);
   if (staff && (await pinMatches(pin, staff.pinHash))) {
-    await setMeta(db, 'pinLock', { failures: 0, lockedUntil: 0, lockouts: 0 });
+    await setMeta(db, 'pinLock', { failures: 0, lockedUntil: 0, lockouts: 0 } satisfies PinLock);
     return { ok: true, staff };
   }
-  const failures = lock.failures + 1;
-  const lockouts = lock.lockouts ?? 0;
-  if (failures < config.pinMaxFailures) {
-    await setMeta(db, 'pinLock', { failures, lockedUntil: 0, lockouts });
-    return { ok: false, reason: 'wrong_pin', left: config.pinMaxFailures - failures };
-  }
-  const lockedFor = Math.min(config.pinLockoutMaxMs, config.pinLockoutMs * 2 ** lockouts);
-  await setMeta(db, 'pinLock', {
-    failures: 0,
-    lockedUntil: now + lockedFor,
-    lockouts: lockouts + 1,
-  });
-  return { ok: false, reason: 'locked', retryAt: now + lockedFor };
+  return counted.lockedUntil > 0
+    ? { ok: false, reason: 'locked', retryAt: counted.lockedUntil }
+    : { ok: false, reason: 'wrong_pin', left: config.pinMaxFailures - counted.failures };
 }
