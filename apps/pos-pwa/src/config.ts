@@ -22,6 +22,8 @@ export const config = {
    * sending again what a server restored from an older backup lost.
    */
   historyKeepMs: 30 * 86_400_000,
+  /** The newest ops kept in history whatever their age: several busy nights. */
+  historyKeepLast: 10_000,
   /** A queue older than this gets a banner: the till has not synced for a while. */
   staleQueueMs: 10 * 60_000,
   idleSignOutMs: 5 * 60_000,
@@ -29,8 +31,9 @@ export const config = {
   /**
    * The first lockout after `pinMaxFailures` wrong PINs; each one after it
    * without a right PIN in between lasts twice as long, up to the max. A
-   * 4-digit PIN then takes weeks to guess at an unattended till rather than
-   * hours, while a slip of the fingers still costs staff a minute.
+   * 4-digit PIN then takes about ten days on average to guess at an
+   * unattended till rather than hours, while a slip of the fingers still
+   * costs staff a minute.
    */
   pinLockoutMs: 60_000,
   pinLockoutMaxMs: 15 * 60_000,

@@ -646,6 +646,22 @@ describeDb('pull', () => {
     expect(await chain()).toEqual({ lastSeq: 8, missing: [] });
   });
 
+  test('with more than 100 gaps, the pull reports the newest 100', async () => {
+    const till = await server.enrollTill(venueId);
+    const ops: unknown[] = [];
+    for (let seq = 1; seq <= 204; seq++) ops.push(await till.topup('beef000004', 100));
+    const res = await till.push(
+      server.send,
+      ops.filter((_, i) => i % 2 === 1),
+    );
+    expect(res.status).toBe(200);
+    const { chain } = (await server.json('GET', '/api/sync/pull', till.deviceToken)).body;
+    expect(chain.lastSeq).toBe(204);
+    expect(chain.missing).toHaveLength(100);
+    expect(chain.missing[0]).toEqual({ after: 4, before: 6 });
+    expect(chain.missing.at(-1)).toEqual({ after: 202, before: 204 });
+  });
+
   test('a wallet first seen at this venue comes with the next pull, even if its row did not change', async () => {
     const tag = 'beef000002';
     const elsewhere = await server.enrollTill(await server.createVenue());

@@ -132,20 +132,26 @@ export interface Resent {
   count: number;
   /** The highest seq among them: they wait while the queue's oldest seq is at most this. */
   maxSeq: number;
-  at: number;
 }
 
 /**
  * Forgets the ops signed before `before` (till-clock ms) that have left the
- * queue. History grows by every op the till signs, about 1 KB each with its
- * signature; past the kept age an op is no longer shown, voided at the bar
- * or sent again after a server restore. Queued ops stay whatever their age.
+ * queue, except the newest `keepLast`. History grows by every op the till
+ * signs, about 1 KB each with its signature; past the kept age an op is no
+ * longer shown, voided at the bar or sent again after a server restore. The
+ * newest are kept whatever the clock says: a clock jumping ahead must not
+ * take tonight's sales with it. Queued ops stay whatever their age.
  */
-export function forgetHistoryBefore(db: TillDb, before: number): Promise<number> {
+export async function forgetHistoryBefore(
+  db: TillDb,
+  before: number,
+  keepLast: number,
+): Promise<number> {
+  const newest = (await db.history.orderBy('seq').last())?.seq ?? 0;
   return db.history
     .where('at')
     .below(before)
-    .filter((row) => row.status !== 'queued')
+    .filter((row) => row.status !== 'queued' && row.seq <= newest - keepLast)
     .delete();
 }
 

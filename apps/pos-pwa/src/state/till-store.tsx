@@ -30,6 +30,7 @@ export function createTillStore(db: TillDb, api: Api) {
     pushIntervalMs: config.pushIntervalMs,
     pullIntervalMs: config.pullIntervalMs,
     historyKeepMs: config.historyKeepMs,
+    historyKeepLast: config.historyKeepLast,
     onStatus: setSync,
   });
   const device = createLiveQuery<DeviceRow | null | undefined>(

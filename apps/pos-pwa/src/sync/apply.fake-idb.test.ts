@@ -209,8 +209,10 @@ describe('ops the server lost are queued again on a fake IndexedDB', () => {
       expect(await db.history.get(original.id)).toMatchObject({ status: 'queued' });
     }
     expect(await db.history.get((ops[2] as QueuedOp).id)).toMatchObject({ status: 'rejected' });
-    expect(await getMeta(db, RESENT)).toEqual({ count: 3, maxSeq: 5, at: 2100 });
-    // The till's wallet figures included the lost ops: the next pull fetches them all.
+    expect(await getMeta(db, RESENT)).toEqual({ count: 3, maxSeq: 5 });
+    // The till's figure for the wallet counted the lost ops: it is dropped, and
+    // the next pull fetches every wallet.
+    expect(await db.wallets.get(TAG)).toBeUndefined();
     expect(await getMeta(db, 'cursor')).toBeUndefined();
   });
 
@@ -237,6 +239,26 @@ describe('ops the server lost are queued again on a fake IndexedDB', () => {
     await db.history.update((ops[3] as QueuedOp).id, { sig: undefined });
     expect(await applyPull(db, pullWith({ lastSeq: 1, missing: [] }), 2000, 2100)).toBe(2);
     expect(await queuedSeqs()).toEqual([2, 5, 6]);
+  });
+
+  test('the banner counts every op sent again while earlier ones still wait, and starts over once they are in', async () => {
+    const { ops } = await answeredNight();
+    expect(await applyPull(db, pullWith({ lastSeq: 4, missing: [] }), 2000, 2100)).toBe(1);
+    expect(await getMeta(db, RESENT)).toEqual({ count: 1, maxSeq: 5 });
+    const chain = { lastSeq: 5, missing: [{ after: 1, before: 3 }] };
+    expect(await applyPull(db, pullWith(chain), 2000, 2100)).toBe(1);
+    expect(await getMeta(db, RESENT)).toEqual({ count: 2, maxSeq: 5 });
+
+    const two = ops[1] as QueuedOp;
+    const five = ops[4] as QueuedOp;
+    await applyPushReply(
+      db,
+      [two, five],
+      reply('2026-11-24T01:00:00.000Z', result(two, {}), result(five, {})),
+      3000,
+    );
+    expect(await applyPull(db, pullWith({ lastSeq: 4, missing: [] }), 4000, 4100)).toBe(1);
+    expect(await getMeta(db, RESENT)).toEqual({ count: 1, maxSeq: 5 });
   });
 
   test('ops sent again are not queued twice by the pulls that follow', async () => {

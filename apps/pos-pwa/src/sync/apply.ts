@@ -8,6 +8,7 @@ import {
 } from '@niteos/schema/wire';
 import {
   type AttentionRow,
+  getMeta,
   type HistoryRow,
   LAST_SYNC_AT,
   type QueuedOp,
@@ -81,10 +82,13 @@ function settle(
         const op = byId.get(result.id);
         if (!op) continue;
         done.push(op.seq);
+        // The signature too: an op queued by a release that did not keep it
+        // in history can still be sent again after a restore.
         history.set(op.id, {
           status: result.status,
           reason: result.reason,
           settledAt: reply?.syncedAt,
+          sig: op.sig,
         });
         if (result.status === 'rejected') {
           attention.push({
@@ -184,17 +188,23 @@ export function applyPull(
       await setMeta(db, 'cursor', pull.cursor);
       return 0;
     }
+    // The banner counts every op sent again since it last had none waiting.
+    const before = await getMeta<Resent>(db, RESENT);
+    const oldest = await db.queue.orderBy('seq').first();
+    const waiting = before && oldest && oldest.seq <= before.maxSeq ? before : null;
     await db.queue.bulkPut(lost.map((row) => queuedOp(row.envelope, row.sig, syncedAt)));
     await db.history.bulkUpdate(
       lost.map((row) => ({ key: row.id, changes: { status: 'queued', settledAt: undefined } })),
     );
     const resent: Resent = {
-      count: lost.length,
-      maxSeq: Math.max(...lost.map((r) => r.seq)),
-      at: syncedAt,
+      count: (waiting?.count ?? 0) + lost.length,
+      maxSeq: Math.max((lost.at(-1) as HistoryRow).seq, waiting?.maxSeq ?? 0),
     };
     await setMeta(db, RESENT, resent);
-    // The wallets this till knows were figured with the lost ops in them.
+    // This till's figures for these wallets count the lost ops twice now (in
+    // the balance the server gave before it lost them, and as queued): they
+    // are dropped, and the next pull fetches every wallet afresh.
+    await db.wallets.bulkDelete([...new Set(lost.flatMap((r) => r.envelope.nitetapId ?? []))]);
     await db.meta.delete('cursor');
     return lost.length;
   });

@@ -74,7 +74,10 @@ async function queueSales(count: number) {
   }
 }
 
-function engine(now = () => Date.now(), { batchSize = 3, timeoutMs = 5_000 } = {}) {
+function engine(
+  now = () => Date.now(),
+  { batchSize = 3, timeoutMs = 5_000, historyKeepLast = 0 } = {},
+) {
   return createSyncEngine({
     db,
     api: createApi('/api', { fetch: fakeFetch, timeoutMs }),
@@ -82,6 +85,7 @@ function engine(now = () => Date.now(), { batchSize = 3, timeoutMs = 5_000 } = {
     pushIntervalMs: 60_000,
     pullIntervalMs: 60_000,
     historyKeepMs: HISTORY_KEEP_MS,
+    historyKeepLast,
     now,
     random: () => 1,
   });
@@ -262,6 +266,27 @@ describe('sync engine with a scripted server on a fake IndexedDB', () => {
     expect(await getMeta(db, 'cursor')).toBe('page-2');
   });
 
+  test('after a failed push the next drain pulls before it pushes, so ops a restored server lost go first', async () => {
+    await queueSales(2);
+    script = () =>
+      new Response('{"error":{"code":"unavailable","message":"restoring"}}', { status: 503 });
+    const sync = engine();
+    await sync.drain();
+    expect(pulled).toHaveLength(0);
+
+    const pullsBeforePush: number[] = [];
+    script = (body) => {
+      pullsBeforePush.push(pulled.length);
+      return applied(body);
+    };
+    await sync.drain();
+    await queueSales(1);
+    await sync.drain();
+    sync.stop();
+    // One pull, before the first push after the failure; none before the next.
+    expect(pullsBeforePush).toEqual([1, 1]);
+  });
+
   test('a pull forgets the ops older than the kept age that have left the queue, never a queued one', async () => {
     await queueSales(3);
     script = applied;
@@ -277,6 +302,16 @@ describe('sync engine with a scripted server on a fake IndexedDB', () => {
     monthLater.stop();
     const kept = await db.history.toArray();
     expect(kept.map((row) => [row.seq, row.status])).toEqual([[4, 'queued']]);
+  });
+
+  test('a clock jumping a month ahead still leaves the newest ops in history', async () => {
+    await queueSales(4);
+    script = applied;
+    const jumped = engine(() => Date.now() + HISTORY_KEEP_MS + 60_000, { historyKeepLast: 2 });
+    await jumped.drain();
+    expect(await jumped.pull()).toBe(true);
+    jumped.stop();
+    expect((await db.history.toArray()).map((row) => row.seq)).toEqual([3, 4]);
   });
 
   test('the last sync is the last exchange the server answered, push or pull, kept in IndexedDB', async () => {

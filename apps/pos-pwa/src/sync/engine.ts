@@ -19,8 +19,12 @@ export interface SyncEngineOptions {
   batchSize: number;
   pushIntervalMs: number;
   pullIntervalMs: number;
-  /** How long ops stay in the till's history after they were signed (forgotten after each pull). */
+  /**
+   * How long ops stay in the till's history after they were signed
+   * (forgotten after each pull), and how many of the newest stay regardless.
+   */
   historyKeepMs: number;
+  historyKeepLast: number;
   onStatus?: (status: SyncStatus) => void;
   now?: () => number;
   random?: () => number;
@@ -46,6 +50,13 @@ export function createSyncEngine(options: SyncEngineOptions) {
     nextRetryAt: null,
   };
   let failures = 0;
+  /**
+   * Set by any failed exchange, cleared by a pull that succeeds. The server
+   * may have been restored from a backup while it was away: a pull first
+   * puts the ops it lost back in the queue, ahead of (lower seq than) the
+   * ops sold meanwhile, so they are judged in the order they happened.
+   */
+  let pullFirst = false;
   let draining = false;
   let again = false;
   let retryTimer: ReturnType<typeof setTimeout> | undefined;
@@ -66,6 +77,7 @@ export function createSyncEngine(options: SyncEngineOptions) {
   }
 
   function recordFailure(err: unknown, what: string) {
+    pullFirst = true;
     const apiError = err instanceof ApiError ? err : new ApiError(0, 'unknown', String(err));
     status.online = apiError.status !== 0;
     status.lastError =
@@ -76,7 +88,8 @@ export function createSyncEngine(options: SyncEngineOptions) {
   }
 
   /**
-   * Pushes until the queue is empty or a push fails. Concurrent calls
+   * Pushes until the queue is empty or a push fails, after a pull when the
+   * last exchange failed (`pullFirst`). Concurrent calls
    * coalesce. A push over the server's size limit is refused whole (413,
    * nothing applied), so it is sent again in halves; an op too large to go
    * even alone can never be delivered and is handed to staff instead.
@@ -90,6 +103,9 @@ export function createSyncEngine(options: SyncEngineOptions) {
     status.syncing = true;
     emit();
     try {
+      // Whatever the pull's outcome, the queue goes next: a revoked till's
+      // pulls are refused, but its pushes are still taken (held).
+      if (pullFirst) await pull();
       let limit = batchSize;
       for (;;) {
         const device = await db.device.get('device');
@@ -166,10 +182,11 @@ export function createSyncEngine(options: SyncEngineOptions) {
         if (!reply.more && lost === 0) break;
       }
       status.online = true;
+      pullFirst = false;
       if (status.lastError?.startsWith('refresh')) status.lastError = null;
       emit();
       if (resent > 0) requestPush();
-      await forgetHistoryBefore(db, now() - options.historyKeepMs);
+      await forgetHistoryBefore(db, now() - options.historyKeepMs, options.historyKeepLast);
       return true;
     } catch (err) {
       recordFailure(err, 'refresh');

@@ -10,7 +10,7 @@ import {
   walletVenues,
 } from '@niteos/schema/tables';
 import type { PullResponse, StaffCredential, TillChainState } from '@niteos/schema/wire';
-import { and, asc, eq, gt, inArray, isNotNull, isNull, lt, max, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, isNotNull, isNull, lt, max, sql } from 'drizzle-orm';
 import type { AuthedTill } from '../context.ts';
 import { type Db, rowsOf } from '../db/database.ts';
 import { badRequest, forbidden } from '../errors.ts';
@@ -25,7 +25,11 @@ const WALLET_SNAPSHOT_LIMIT = 5000;
  * start time) are sent again next pull instead of being missed.
  */
 const CURSOR_OVERLAP_SECONDS = 60;
-/** Most ranges of missing seqs one pull reports; the rest come once these are filled. */
+/**
+ * Most ranges of missing seqs one pull reports: the newest, since older gaps
+ * may be ops the till never kept (refused before they were sequenced, or
+ * signed before tills kept signatures) and will stay open.
+ */
 const MISSING_RANGES_LIMIT = 100;
 
 /**
@@ -219,10 +223,10 @@ async function chainState(db: Db, tillId: string): Promise<TillChainState> {
     .select({ before: seqGaps.seq, after: sql<number | string | null>`(${below})` })
     .from(seqGaps)
     .where(and(eq(seqGaps.tillId, tillId), isNull(seqGaps.closedAt)))
-    .orderBy(asc(seqGaps.seq))
+    .orderBy(desc(seqGaps.seq))
     .limit(MISSING_RANGES_LIMIT);
   return {
     lastSeq: Number(last?.seq ?? 0),
-    missing: gaps.map((g) => ({ after: Number(g.after ?? 0), before: g.before })),
+    missing: gaps.reverse().map((g) => ({ after: Number(g.after ?? 0), before: g.before })),
   };
 }

@@ -101,7 +101,7 @@ export interface PullResponse {
 /**
  * The seqs of one till's ops the server holds: every seq up to `lastSeq`
  * except those in `missing`, ranges of seqs `s` with `after < s < before`
- * (at most 100 ranges; more come once these are filled). An op the till
+ * (the newest 100 ranges at most). An op the till
  * was told was `applied` or `held` that is not among them was lost by the
  * server, most likely restored from a backup: the till sends it again,
  * which is always safe (§4, step 4).
