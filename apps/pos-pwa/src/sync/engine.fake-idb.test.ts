@@ -23,12 +23,14 @@ const requests: { ops: { envelope: { id: string; seq: number } }[] }[] = [];
 /** Pulls answered in turn before the empty default, and the URLs pulled. */
 const pullPages: PullResponse[] = [];
 const pulled: string[] = [];
+/** When set, every pull gets this answer instead of `pullPages`. */
+let pullAnswer: (() => Response) | null = null;
 
 /** Pushes go to `script`; pulls get `pullPages` in turn, then an empty catalog. */
 const fakeFetch: typeof fetch = async (url, init) => {
   if (String(url).includes('/sync/pull')) {
     pulled.push(String(url));
-    return new Response(JSON.stringify(pullPages.shift() ?? pullReply()));
+    return pullAnswer?.() ?? new Response(JSON.stringify(pullPages.shift() ?? pullReply()));
   }
   const body = JSON.parse(String(init?.body ?? '{}'));
   requests.push(body);
@@ -95,6 +97,7 @@ beforeEach(async () => {
   requests.length = 0;
   pullPages.length = 0;
   pulled.length = 0;
+  pullAnswer = null;
   db = await openEnrolledTill('engine-test');
 });
 afterEach(async () => {
@@ -287,6 +290,21 @@ describe('sync engine with a scripted server on a fake IndexedDB', () => {
     expect(pullsBeforePush).toEqual([1, 1]);
   });
 
+  test('a pull the server refuses (a revoked till) does not make every push pull first', async () => {
+    pullAnswer = () =>
+      new Response('{"error":{"code":"forbidden","message":"this till has been revoked"}}', {
+        status: 403,
+      });
+    const sync = engine();
+    expect(await sync.pull()).toBe(false);
+    await queueSales(1);
+    script = applied;
+    await sync.drain();
+    sync.stop();
+    expect(pulled).toHaveLength(1);
+    expect(requests).toHaveLength(1);
+  });
+
   test('a pull forgets the ops older than the kept age that have left the queue, never a queued one', async () => {
     await queueSales(3);
     script = applied;
@@ -311,7 +329,7 @@ describe('sync engine with a scripted server on a fake IndexedDB', () => {
     await jumped.drain();
     expect(await jumped.pull()).toBe(true);
     jumped.stop();
-    expect((await db.history.toArray()).map((row) => row.seq)).toEqual([3, 4]);
+    expect((await db.history.orderBy('seq').toArray()).map((row) => row.seq)).toEqual([3, 4]);
   });
 
   test('the last sync is the last exchange the server answered, push or pull, kept in IndexedDB', async () => {

@@ -51,10 +51,12 @@ export function createSyncEngine(options: SyncEngineOptions) {
   };
   let failures = 0;
   /**
-   * Set by any failed exchange, cleared by a pull that succeeds. The server
-   * may have been restored from a backup while it was away: a pull first
-   * puts the ops it lost back in the queue, ahead of (lower seq than) the
-   * ops sold meanwhile, so they are judged in the order they happened.
+   * Set when the server could not be reached or failed (a retryable
+   * failure), cleared by a pull that succeeds. It may have been restored
+   * from a backup while it was away: a pull first puts the ops it lost back
+   * in the queue, ahead of (lower seq than) the ops sold meanwhile, so they
+   * are judged in the order they happened. Not set by a refusal (401, 403):
+   * a revoked till's pulls are refused every time.
    */
   let pullFirst = false;
   let draining = false;
@@ -77,8 +79,8 @@ export function createSyncEngine(options: SyncEngineOptions) {
   }
 
   function recordFailure(err: unknown, what: string) {
-    pullFirst = true;
     const apiError = err instanceof ApiError ? err : new ApiError(0, 'unknown', String(err));
+    if (apiError.retryable) pullFirst = true;
     status.online = apiError.status !== 0;
     status.lastError =
       apiError.status === 401
