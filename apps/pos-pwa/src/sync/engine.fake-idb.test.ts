@@ -290,19 +290,56 @@ describe('sync engine with a scripted server on a fake IndexedDB', () => {
     expect(pullsBeforePush).toEqual([1, 1]);
   });
 
+  test('while the pull before a push fails, the queue waits and the drain is retried', async () => {
+    await queueSales(1);
+    script = () =>
+      new Response('{"error":{"code":"unavailable","message":"down"}}', { status: 503 });
+    const sync = engine();
+    await sync.drain();
+    expect(requests).toHaveLength(1);
+    pullAnswer = () =>
+      new Response('{"error":{"code":"unavailable","message":"restoring"}}', { status: 503 });
+    script = applied;
+    await sync.drain();
+    // The pull failed: no push went, and a retry is due.
+    expect(pulled).toHaveLength(1);
+    expect(requests).toHaveLength(1);
+    expect(sync.status().nextRetryAt).not.toBeNull();
+    pullAnswer = null;
+    await sync.drain();
+    sync.stop();
+    expect(pulled).toHaveLength(2);
+    expect(requests).toHaveLength(2);
+    expect(await db.queue.count()).toBe(0);
+  });
+
+  test('two pulls asked at once make one request', async () => {
+    const sync = engine();
+    const [one, two] = await Promise.all([sync.pull(), sync.pull()]);
+    sync.stop();
+    expect([one, two]).toEqual([true, true]);
+    expect(pulled).toHaveLength(1);
+  });
+
   test('a pull the server refuses (a revoked till) does not make every push pull first', async () => {
     pullAnswer = () =>
       new Response('{"error":{"code":"forbidden","message":"this till has been revoked"}}', {
         status: 403,
       });
-    const sync = engine();
-    expect(await sync.pull()).toBe(false);
     await queueSales(1);
+    script = () =>
+      new Response('{"error":{"code":"unavailable","message":"down"}}', { status: 503 });
+    const sync = engine();
+    await sync.drain();
+    // The server is back and this till has been revoked meanwhile.
     script = applied;
     await sync.drain();
+    await queueSales(1);
+    await sync.drain();
     sync.stop();
+    // One refused pull after the failure; the pushes that follow go alone.
     expect(pulled).toHaveLength(1);
-    expect(requests).toHaveLength(1);
+    expect(requests).toHaveLength(3);
   });
 
   test('a pull forgets the ops older than the kept age that have left the queue, never a queued one', async () => {

@@ -105,9 +105,14 @@ export function createSyncEngine(options: SyncEngineOptions) {
     status.syncing = true;
     emit();
     try {
-      // Whatever the pull's outcome, the queue goes next: a revoked till's
-      // pulls are refused, but its pushes are still taken (held).
-      if (pullFirst) await pull();
+      // The queue waits for a pull the server could not answer, and goes
+      // after one it refused: a revoked till's pulls are refused, but its
+      // pushes are still taken (held).
+      const pullFailed = pullFirst ? await pullNow() : null;
+      if (pullFailed?.retryable) {
+        scheduleRetry(pullFailed);
+        return;
+      }
       let limit = batchSize;
       for (;;) {
         const device = await db.device.get('device');
@@ -165,11 +170,22 @@ export function createSyncEngine(options: SyncEngineOptions) {
    * the last pull, page after page while the server says more wallets follow
    * (each page's cursor is stored with it, so a failure resumes there). Ops
    * the server turns out to have lost go back in the queue and are pushed;
-   * history older than `historyKeepMs` is forgotten.
+   * history older than `historyKeepMs` is forgotten. One pull at a time:
+   * a call while one runs gets its outcome, so two never interleave their
+   * pages and cursors.
    */
-  async function pull(): Promise<boolean> {
+  let pulling: Promise<ApiError | null> | null = null;
+  function pullNow(): Promise<ApiError | null> {
+    pulling ??= pullPages().finally(() => {
+      pulling = null;
+    });
+    return pulling;
+  }
+
+  /** Null when the pull went through (or there is no device to pull for). */
+  async function pullPages(): Promise<ApiError | null> {
     const device = await db.device.get('device');
-    if (!device) return false;
+    if (!device) return null;
     try {
       let resent = 0;
       for (let page = 0; page < MAX_PULL_PAGES; page++) {
@@ -189,12 +205,18 @@ export function createSyncEngine(options: SyncEngineOptions) {
       emit();
       if (resent > 0) requestPush();
       await forgetHistoryBefore(db, now() - options.historyKeepMs, options.historyKeepLast);
-      return true;
+      return null;
     } catch (err) {
-      recordFailure(err, 'refresh');
+      const failure = recordFailure(err, 'refresh');
+      // The server answered: whatever it holds, it said so by refusing.
+      if (!failure.retryable) pullFirst = false;
       emit();
-      return false;
+      return failure;
     }
+  }
+
+  async function pull(): Promise<boolean> {
+    return (await db.device.get('device')) !== undefined && (await pullNow()) === null;
   }
 
   /** Push now unless a backoff is running (then the retry timer will). */
