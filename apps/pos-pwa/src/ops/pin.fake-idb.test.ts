@@ -74,6 +74,29 @@ describe('staff PIN sign-in on a fake IndexedDB', () => {
       reason: 'locked',
       retryAt: monthEarlier + config.pinLockoutMaxMs,
     });
+    // The shorter lock is kept: once it is over, the right PIN works.
+    expect(await signInWithPin(db, 's1', PIN, monthEarlier + config.pinLockoutMaxMs)).toMatchObject(
+      { ok: true },
+    );
+  });
+
+  test("a colleague guessing a manager's PIN between sign-ins of their own locks the manager's name, not the till", async () => {
+    await db.staff.put({
+      staffId: 'm1',
+      name: 'Mia',
+      role: 'venue_admin',
+      pinHash: await pinHash('7395'),
+    });
+    let now = 0;
+    for (let round = 0; round < 2; round++) {
+      for (let i = 1; i < config.pinMaxFailures; i++) {
+        await signInWithPin(db, 'm1', `000${i}`, now);
+      }
+      expect(await signInWithPin(db, 's1', PIN, now)).toMatchObject({ ok: true });
+      now += 1_000;
+    }
+    expect(await signInWithPin(db, 'm1', '7395', now)).toMatchObject({ reason: 'locked' });
+    expect(await signInWithPin(db, 's1', PIN, now)).toMatchObject({ ok: true });
   });
 
   test('each lockout in a row lasts twice the one before, up to the max; a right PIN starts over', async () => {

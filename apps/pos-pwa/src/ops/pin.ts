@@ -29,14 +29,34 @@ interface PinLock {
   lockouts?: number;
 }
 
+const OPEN: PinLock = { failures: 0, lockedUntil: 0, lockouts: 0 };
+
 export type PinOutcome =
   | { ok: true; staff: StaffCredential }
   | { ok: false; reason: 'wrong_pin' | 'locked'; retryAt?: number; left?: number };
 
 /**
+ * Two counts of wrong PINs, each locking after `pinMaxFailures`: the
+ * till's, which any right PIN clears (it stops a stranger trying every
+ * name), and the staff member's, which only their own right PIN clears (it
+ * stops a colleague who guesses a manager's PIN between sign-ins of their
+ * own).
+ */
+const LOCKS = (staffId: string) => ['pinLock', `pinLock:${staffId}`];
+
+/** One more wrong PIN on `lock` at `now`; locks, longer each time in a row, at the limit. */
+function counted(lock: PinLock, now: number): PinLock {
+  const failures = lock.failures + 1;
+  const lockouts = lock.lockouts ?? 0;
+  if (failures < config.pinMaxFailures) return { failures, lockedUntil: 0, lockouts };
+  const lockedFor = Math.min(config.pinLockoutMaxMs, config.pinLockoutMs * 2 ** lockouts);
+  return { failures: 0, lockedUntil: now + lockedFor, lockouts: lockouts + 1 };
+}
+
+/**
  * Signs a staff member in with their PIN, offline. After repeated wrong PINs
- * the till locks for a while, longer each time until a right PIN; the count
- * survives a reload.
+ * the till (or that member's name) locks for a while, longer each time until
+ * a right PIN; the counts survive a reload.
  */
 export async function signInWithPin(
   db: TillDb,
@@ -44,35 +64,31 @@ export async function signInWithPin(
   pin: string,
   now = Date.now(),
 ): Promise<PinOutcome> {
+  const keys = LOCKS(staffId);
   // The attempt counts as wrong until the slow hash says otherwise, written
-  // in the transaction that read the count: attempts made at once (another
+  // in the transaction that read the counts: attempts made at once (another
   // tab) each see the ones before them.
-  const counted = await db.transaction('rw', db.meta, async (): Promise<PinOutcome | PinLock> => {
-    const lock = (await getMeta<PinLock>(db, 'pinLock')) ?? { failures: 0, lockedUntil: 0 };
-    // Capped: a clock set back must not stretch a lock beyond the longest one.
-    const lockedUntil = Math.min(lock.lockedUntil, now + config.pinLockoutMaxMs);
-    if (lockedUntil > now) return { ok: false, reason: 'locked', retryAt: lockedUntil };
-    const failures = lock.failures + 1;
-    const lockouts = lock.lockouts ?? 0;
-    const next =
-      failures < config.pinMaxFailures
-        ? { failures, lockedUntil: 0, lockouts }
-        : {
-            failures: 0,
-            lockedUntil:
-              now + Math.min(config.pinLockoutMaxMs, config.pinLockoutMs * 2 ** lockouts),
-            lockouts: lockouts + 1,
-          };
-    await setMeta(db, 'pinLock', next);
-    return next;
+  const locks = await db.transaction('rw', db.meta, async () => {
+    const read = await Promise.all(keys.map((k) => getMeta<PinLock>(db, k)));
+    // A clock set back must not leave a lock longer than the longest one.
+    const current = read.map((lock) => {
+      const l = lock ?? OPEN;
+      return { ...l, lockedUntil: Math.min(l.lockedUntil, now + config.pinLockoutMaxMs) };
+    });
+    const lockedUntil = Math.max(...current.map((l) => l.lockedUntil));
+    const next = lockedUntil > now ? current : current.map((l) => counted(l, now));
+    await Promise.all(keys.map((k, i) => setMeta(db, k, next[i])));
+    return { next, lockedUntil };
   });
-  if ('ok' in counted) return counted;
+  if (locks.lockedUntil > now) return { ok: false, reason: 'locked', retryAt: locks.lockedUntil };
   const staff = await db.staff.get(staffId);
   if (staff && (await pinMatches(pin, staff.pinHash))) {
-    await setMeta(db, 'pinLock', { failures: 0, lockedUntil: 0, lockouts: 0 } satisfies PinLock);
+    await db.transaction('rw', db.meta, () => Promise.all(keys.map((k) => setMeta(db, k, OPEN))));
     return { ok: true, staff };
   }
-  return counted.lockedUntil > 0
-    ? { ok: false, reason: 'locked', retryAt: counted.lockedUntil }
-    : { ok: false, reason: 'wrong_pin', left: config.pinMaxFailures - counted.failures };
+  const retryAt = Math.max(...locks.next.map((l) => l.lockedUntil));
+  const left = Math.min(...locks.next.map((l) => config.pinMaxFailures - l.failures));
+  return retryAt > now
+    ? { ok: false, reason: 'locked', retryAt }
+    : { ok: false, reason: 'wrong_pin', left };
 }
