@@ -64,7 +64,7 @@ export interface HistoryRow {
   /**
    * The op's signature, kept after it leaves the queue so that it can be
    * sent again if the server loses it (a restore from a backup). Absent on
-   * ops signed before tills kept it.
+   * ops the server took before tills kept it.
    */
   sig?: string;
   /** Till-clock ms when the server's answer took the op out of the queue. */

@@ -28,7 +28,7 @@ const CURSOR_OVERLAP_SECONDS = 60;
 /**
  * Most ranges of missing seqs one pull reports: the newest, since older gaps
  * may be ops the till never kept (refused before they were sequenced, or
- * signed before tills kept signatures) and will stay open.
+ * synced before tills kept signatures) and will stay open.
  */
 const MISSING_RANGES_LIMIT = 100;
 
