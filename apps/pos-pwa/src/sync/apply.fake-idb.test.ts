@@ -261,6 +261,15 @@ describe('ops the server lost are queued again on a fake IndexedDB', () => {
     expect(await getMeta(db, RESENT)).toEqual({ count: 1, maxSeq: 5 });
   });
 
+  test('an op queued by a release that kept no signature in history can still be sent again', async () => {
+    const sale = await sellNc(100);
+    // What the older release wrote: the queue row has the signature, history not.
+    await db.history.update(sale.id, { sig: undefined });
+    await applyPushReply(db, [sale], reply('2026-11-23T23:30:00.000Z', result(sale, {})), 1000);
+    expect(await applyPull(db, pullWith({ lastSeq: 0, missing: [] }), 2000, 2100)).toBe(1);
+    expect(await db.queue.get(sale.seq)).toMatchObject({ id: sale.id, sig: sale.sig });
+  });
+
   test('ops sent again are not queued twice by the pulls that follow', async () => {
     await answeredNight();
     expect(await applyPull(db, pullWith({ lastSeq: 1, missing: [] }), 2000, 2100)).toBe(3);
