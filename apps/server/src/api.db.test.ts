@@ -186,6 +186,30 @@ describeDb('sessions and rate limits', () => {
     ).toBe(401);
   });
 
+  test('sign out everywhere voids tokens to the ms: one from just before is refused, a sign-in just after works', async () => {
+    const user = await server.userToken(Role.venueAdmin, venueId);
+    const second = (Math.floor(Date.now() / 1000) + 1) * 1000;
+    const signIn = async () =>
+      (
+        await server.json('POST', '/api/auth/login', null, {
+          email: user.email,
+          password: user.password,
+        })
+      ).body.accessToken as string;
+    try {
+      vi.useFakeTimers({ toFake: ['Date'], now: second + 100 });
+      const before = await signIn();
+      vi.setSystemTime(second + 200);
+      expect((await server.json('POST', '/api/auth/logout-everywhere', before)).status).toBe(204);
+      vi.setSystemTime(second + 300);
+      const after = await signIn();
+      expect((await server.json('GET', '/api/admin/conflicts', after)).status).toBe(200);
+      expect((await server.json('GET', '/api/admin/conflicts', before)).status).toBe(401);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   test('a sign-in in the second after sign out everywhere works', async () => {
     const user = await server.userToken(Role.venueAdmin, venueId);
     const second = Math.floor(Date.now() / 1000) * 1000;

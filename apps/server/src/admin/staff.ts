@@ -112,8 +112,7 @@ export function staffAdminRoutes(deps: AppDeps) {
       });
       // A new password is a reset, often because the old one leaked or its
       // holder left: whoever is signed in with it is signed out everywhere.
-      if (body.password !== undefined)
-        await logoutEverywhere(db, deps.kv, userId, Math.floor(Date.now() / 1000));
+      if (body.password !== undefined) await logoutEverywhere(db, deps.kv, userId, Date.now());
       return c.json(view(row));
     });
 }

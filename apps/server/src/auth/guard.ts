@@ -2,7 +2,7 @@ import { Role } from '@niteos/schema/wire';
 import type { MiddlewareHandler } from 'hono';
 import type { AppDeps, AppEnv, AuthUser } from '../context.ts';
 import { forbidden, unauthorized } from '../errors.ts';
-import { bearerToken, readAccessToken, revokedBeforeKey } from './tokens.ts';
+import { bearerToken, readAccessToken, revokedBeforeKey, revokedUpToMs } from './tokens.ts';
 
 /**
  * The one guard for user routes: a valid access token (401 otherwise) and
@@ -13,8 +13,9 @@ export function requireRole(deps: AppDeps, ...roles: Role[]): MiddlewareHandler<
     const token = bearerToken(c.req.header('authorization'));
     const claims = token ? await readAccessToken(token, deps.jwtSecret) : null;
     if (!claims) throw unauthorized();
-    const revokedBefore = Number((await deps.kv.get(revokedBeforeKey(claims.id))) ?? 0);
-    if (claims.issuedAt < revokedBefore) throw unauthorized('signed out everywhere: sign in again');
+    const revokedUpTo = revokedUpToMs(await deps.kv.get(revokedBeforeKey(claims.id)));
+    if (claims.issuedAtMs <= revokedUpTo)
+      throw unauthorized('signed out everywhere: sign in again');
     if (!roles.includes(claims.role)) throw forbidden();
     c.set('user', { id: claims.id, role: claims.role, venueId: claims.venueId });
     await next();

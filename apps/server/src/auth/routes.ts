@@ -36,7 +36,7 @@ export function authRoutes(deps: AppDeps) {
       return c.body(null, 204);
     })
     .post('/logout-everywhere', requireRole(deps, ...ALL_ROLES), async (c) => {
-      await logoutEverywhere(db, deps.kv, c.get('user').id, Math.floor(Date.now() / 1000));
+      await logoutEverywhere(db, deps.kv, c.get('user').id, Date.now());
       return c.body(null, 204);
     });
 }

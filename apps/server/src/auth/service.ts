@@ -23,7 +23,8 @@ const DUMMY_HASH = hashSecret('not-a-real-password');
 
 /** A new login: its first refresh token and a sign-in event, in one transaction. */
 async function issueTokens(db: Db, user: AuthUser, secret: string): Promise<LoginResponse> {
-  const now = Math.floor(Date.now() / 1000);
+  const nowMs = Date.now();
+  const now = Math.floor(nowMs / 1000);
   const familyId = randomUUID();
   const refreshToken = newOpaqueToken();
   await db.transaction(async (tx) => {
@@ -44,7 +45,7 @@ async function issueTokens(db: Db, user: AuthUser, secret: string): Promise<Logi
     );
   });
   return {
-    accessToken: await signAccessToken(user, secret, now),
+    accessToken: await signAccessToken(user, secret, nowMs),
     refreshToken,
     user: { id: user.id, role: user.role, venueId: user.venueId },
   };
@@ -93,7 +94,8 @@ export async function refresh(db: Db, secret: string, token: string): Promise<Lo
   if (!row || row.t.revokedAt || row.t.expiresAt < new Date())
     throw unauthorized('refresh token invalid');
   const next = successorToken(token, secret);
-  const now = Math.floor(Date.now() / 1000);
+  const nowMs = Date.now();
+  const now = Math.floor(nowMs / 1000);
   // Spent and replaced in one transaction: a second try that finds the
   // token spent also finds its replacement.
   const spentNow = await db.transaction(async (tx) => {
@@ -127,7 +129,7 @@ export async function refresh(db: Db, secret: string, token: string): Promise<Lo
   }
   const user = { id: row.u.id, role: row.u.role as Role, venueId: row.u.venueId };
   return {
-    accessToken: await signAccessToken(user, secret, now),
+    accessToken: await signAccessToken(user, secret, nowMs),
     refreshToken: next,
     user: { id: user.id, role: user.role, venueId: user.venueId },
   };
@@ -201,12 +203,12 @@ export async function logoutEverywhere(
   db: Db,
   kv: KvStore,
   userId: string,
-  nowSeconds: number,
+  nowMs: number,
 ): Promise<void> {
   await db
     .update(refreshTokens)
-    .set({ revokedAt: new Date() })
+    .set({ revokedAt: new Date(nowMs) })
     .where(and(eq(refreshTokens.userId, userId), isNull(refreshTokens.revokedAt)));
-  // +1: a token issued within this same second is also void.
-  await kv.set(revokedBeforeKey(userId), String(nowSeconds + 1), ACCESS_TOKEN_SECONDS + 60);
+  // In ms: a sign-in right after, even within the same second, is not refused.
+  await kv.set(revokedBeforeKey(userId), String(nowMs), ACCESS_TOKEN_SECONDS + 60);
 }

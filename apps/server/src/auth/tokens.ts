@@ -13,20 +13,20 @@ const claimsSchema = z.object({
   role: roleSchema,
   venueId: z.string().nullable(),
   iat: z.number(),
+  /** Issue time in ms: `iat` is whole seconds, too coarse to order against a sign-out. */
+  iatMs: z.number().optional(),
   exp: z.number(),
 });
 
-export function signAccessToken(
-  user: AuthUser,
-  secret: string,
-  nowSeconds: number,
-): Promise<string> {
+export function signAccessToken(user: AuthUser, secret: string, nowMs: number): Promise<string> {
+  const nowSeconds = Math.floor(nowMs / 1000);
   return sign(
     {
       sub: user.id,
       role: user.role,
       venueId: user.venueId,
       iat: nowSeconds,
+      iatMs: nowMs,
       exp: nowSeconds + ACCESS_TOKEN_SECONDS,
     },
     secret,
@@ -34,26 +34,39 @@ export function signAccessToken(
   );
 }
 
-/** The user of a valid, unexpired access token and when it was issued, or null. */
+/**
+ * The user of a valid, unexpired access token and when it was issued (ms),
+ * or null. A token from before `iatMs` counts from the start of its second.
+ */
 export async function readAccessToken(
   token: string,
   secret: string,
-): Promise<(AuthUser & { issuedAt: number }) | null> {
+): Promise<(AuthUser & { issuedAtMs: number }) | null> {
   try {
     const claims = claimsSchema.parse(await verify(token, secret, 'HS256'));
     return {
       id: claims.sub,
       role: claims.role as Role,
       venueId: claims.venueId,
-      issuedAt: claims.iat,
+      issuedAtMs: claims.iatMs ?? claims.iat * 1000,
     };
   } catch {
     return null;
   }
 }
 
-/** KV key: access tokens of this user issued before its value (epoch seconds) are void. */
+/** KV key: access tokens of this user issued at or before its value (epoch ms) are void. */
 export const revokedBeforeKey = (userId: string) => `revoked-before:${userId}`;
+
+/**
+ * The time a `revokedBeforeKey` value voids tokens up to, in ms. Releases
+ * before ms wrote epoch seconds + 1 (a value under 1e11): read as such
+ * until those values expire, within one access-token lifetime.
+ */
+export function revokedUpToMs(stored: string | null): number {
+  const value = Number(stored ?? 0);
+  return value < 1e11 ? value * 1000 : value;
+}
 
 /**
  * The refresh token that replaces `token`: derived from it, not random, so
