@@ -2,6 +2,7 @@ import { randomInt } from 'node:crypto';
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { runScript } from '@niteos/test-support';
 import { afterAll, expect, test } from 'vitest';
 import {
   createPostgresDatabase,
@@ -19,7 +20,6 @@ import {
   walletBalance,
 } from '../../apps/server/test/support/server-process.ts';
 import { expectedBalances, planTillOps } from '../../apps/server/test/support/till-ops.ts';
-import { runScript } from './support/scripts.ts';
 
 /** infra/backup.sh and infra/restore.sh on the real PostgreSQL, checked by ledger:verify. */
 describeWithServers('postgres', 'database backup and restore', (suite) => {

@@ -3,8 +3,8 @@ import { chmod, mkdir, mkdtemp, readFile, readlink, rm, writeFile } from 'node:f
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { runScript } from '@niteos/test-support';
 import { afterAll, describe, expect, test } from 'vitest';
-import { runScript } from './support/scripts.ts';
 
 const git = promisify(execFile);
 

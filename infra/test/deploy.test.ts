@@ -3,6 +3,7 @@ import { mkdtemp, readdir, readFile, readlink, realpath, rm, writeFile } from 'n
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { runScript, type ScriptRun } from '@niteos/test-support';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import {
   describeWithServers,
@@ -10,7 +11,6 @@ import {
   type Storage,
 } from '../../apps/server/test/support/server-process.ts';
 import { freePort } from './support/nginx.ts';
-import { runScript, type ScriptRun } from './support/scripts.ts';
 
 const git = promisify(execFile);
 

@@ -3,9 +3,9 @@ import { chmod, copyFile, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { runScript } from '@niteos/test-support';
 import { describe, expect, test } from 'vitest';
 import { REPO_ROOT } from '../../apps/server/test/support/server-process.ts';
-import { runScript } from './support/scripts.ts';
 
 const run = promisify(execFile);
 

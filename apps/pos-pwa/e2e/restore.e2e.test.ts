@@ -6,9 +6,8 @@ import {
   createPostgresDatabase,
   createStorage,
   postgresSkipReason,
-  REPO_ROOT,
-  runCaptured,
   runLedgerVerify,
+  runScript,
   ServerProcess,
   type Storage,
 } from '@niteos/test-support';
@@ -22,12 +21,9 @@ const STAFF = { name: 'Demo bartender', pin: '1234' };
 const GUEST_A = '04a1b2c3d4e5f6'; // 100 NC in the demo data
 const GUEST_D = 'dd00000000000002';
 
-/** infra/backup.sh or restore.sh, run as an operator would. */
+/** infra/backup.sh or restore.sh, run as an operator would, and expected to succeed. */
 async function infraScript(script: string, args: string[], env: Record<string, string>) {
-  const run = await runCaptured('bash', [path.join(REPO_ROOT, 'infra', script), ...args], {
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/root', ...env },
-    timeoutMs: 120_000,
-  });
+  const run = await runScript(script, args, env, 120_000);
   expect(run.code, `${script}: ${run.stdout}${run.stderr}`).toBe(0);
 }
 

@@ -1,3 +1,4 @@
 /** Test helpers shared by the server's and the PWAs' suites: real services, real processes, real Chromium. */
+export * from './infra-script.ts';
 export * from './postgres.ts';
 export * from './server-process.ts';

@@ -134,6 +134,14 @@ export interface Resent {
   maxSeq: number;
 }
 
+/** `resent` while some of its ops still wait: the queue's oldest seq is at most its highest. */
+export function stillResending(
+  resent: Resent | null | undefined,
+  oldestQueuedSeq: number | null | undefined,
+): Resent | null {
+  return resent && oldestQueuedSeq != null && oldestQueuedSeq <= resent.maxSeq ? resent : null;
+}
+
 /**
  * Forgets the ops signed before `before` (till-clock ms) that have left the
  * queue, except the newest `keepLast`. History grows by every op the till

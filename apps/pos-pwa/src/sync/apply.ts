@@ -17,6 +17,7 @@ import {
   REVOKED,
   type Resent,
   setMeta,
+  stillResending,
   type TillDb,
   type WalletRow,
 } from '../db/database.ts';
@@ -189,9 +190,10 @@ export function applyPull(
       return 0;
     }
     // The banner counts every op sent again since it last had none waiting.
-    const before = await getMeta<Resent>(db, RESENT);
-    const oldest = await db.queue.orderBy('seq').first();
-    const waiting = before && oldest && oldest.seq <= before.maxSeq ? before : null;
+    const waiting = stillResending(
+      await getMeta<Resent>(db, RESENT),
+      (await db.queue.orderBy('seq').first())?.seq,
+    );
     await db.queue.bulkPut(lost.map((row) => queuedOp(row.envelope, row.sig, syncedAt)));
     await db.history.bulkUpdate(
       lost.map((row) => ({ key: row.id, changes: { status: 'queued', settledAt: undefined } })),

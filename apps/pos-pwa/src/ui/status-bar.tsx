@@ -1,5 +1,6 @@
 import { createSignal, onCleanup, Show } from 'solid-js';
 import { config } from '../config.ts';
+import { stillResending } from '../db/database.ts';
 import { ago } from '../format.ts';
 import { useTill } from '../state/till-store.tsx';
 
@@ -11,11 +12,7 @@ export function StatusBar() {
   onCleanup(() => clearInterval(tick));
   const online = () => till.sync().online && (typeof navigator === 'undefined' || navigator.onLine);
   /** Ops the server had lost, queued again, of which some still wait. */
-  const resending = () => {
-    const resent = till.resent();
-    const oldestSeq = till.queue().oldestSeq;
-    return resent !== null && oldestSeq !== null && oldestSeq <= resent.maxSeq ? resent : null;
-  };
+  const resending = () => stillResending(till.resent(), till.queue().oldestSeq);
   const stale = () => {
     const oldest = till.queue().oldest;
     return oldest !== null && now() - oldest > config.staleQueueMs;

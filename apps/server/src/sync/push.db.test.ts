@@ -469,7 +469,12 @@ describeDb('push: statuses and reasons of the contract', () => {
     });
   });
 
-  test('a void of an unknown sale is held void_target_missing and can be accepted once the sale arrives', async () => {
+  /**
+   * A 15.00 NC sale on a 50.00 NC wallet whose void, from another till,
+   * arrived first (held `void_target_missing`); then the sale arrives.
+   * `accept` resolves the void's conflict as an admin would.
+   */
+  async function voidBeforeItsSale() {
     const saleTill = await freshTill();
     const voidTill = await freshTill();
     const tag = newTag();
@@ -477,40 +482,28 @@ describeDb('push: statuses and reasons of the contract', () => {
     const sale = await saleTill.sale(tag, 1500);
     const voidOp = await voidTill.voidOf(sale);
     const held = await voidTill.push(server.send, [voidOp]);
-    expect(held.body.results[0]).toMatchObject({ status: 'held', reason: 'void_target_missing' });
     await saleTill.push(server.send, [sale]);
-    expect(await balanceOf(tag)).toBe(3500);
-    const conflict = await findConflict(voidOp.envelope.id);
-    const resolved = await server.json(
-      'POST',
-      `/api/admin/conflicts/${conflict.id}/resolve`,
-      server.rootToken,
-      {
+    const accept = async () => {
+      const conflict = await findConflict(voidOp.envelope.id);
+      return server.json('POST', `/api/admin/conflicts/${conflict.id}/resolve`, server.rootToken, {
         resolution: 'accept',
         note: 'sale arrived later',
-      },
-    );
-    expect(resolved.status).toBe(200);
+      });
+    };
+    return { saleTill, sale, tag, held: held.body.results[0], accept };
+  }
+
+  test('a void of an unknown sale is held void_target_missing and can be accepted once the sale arrives', async () => {
+    const { tag, held, accept } = await voidBeforeItsSale();
+    expect(held).toMatchObject({ status: 'held', reason: 'void_target_missing' });
+    expect(await balanceOf(tag)).toBe(3500);
+    expect((await accept()).status).toBe(200);
     expect(await balanceOf(tag)).toBe(5000);
   });
 
   test('a void an admin accepted voids its sale: another void of it is already_voided', async () => {
-    const saleTill = await freshTill();
-    const voidTill = await freshTill();
-    const tag = newTag();
-    await saleTill.push(server.send, [await saleTill.topup(tag, 5000)]);
-    const sale = await saleTill.sale(tag, 1500);
-    const voidOp = await voidTill.voidOf(sale);
-    await voidTill.push(server.send, [voidOp]);
-    await saleTill.push(server.send, [sale]);
-    const conflict = await findConflict(voidOp.envelope.id);
-    const resolved = await server.json(
-      'POST',
-      `/api/admin/conflicts/${conflict.id}/resolve`,
-      server.rootToken,
-      { resolution: 'accept', note: 'sale arrived later' },
-    );
-    expect(resolved.status).toBe(200);
+    const { saleTill, sale, tag, accept } = await voidBeforeItsSale();
+    expect((await accept()).status).toBe(200);
     const { body } = await saleTill.push(server.send, [await saleTill.voidOf(sale)]);
     expect(body.results[0]).toMatchObject({ status: 'rejected', reason: 'already_voided' });
     expect(await balanceOf(tag)).toBe(5000);

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { type Captured, REPO_ROOT, runCaptured } from '@niteos/test-support';
+import { type Captured, REPO_ROOT, runCaptured } from './server-process.ts';
 
 export type ScriptRun = Captured;
 
