@@ -197,6 +197,45 @@ suite(`guest app in Chromium against the real server on PostgreSQL${skip ? ` (sk
     await expect(page.getByTestId('nitetap-qr').getAttribute('data-nitetap')).resolves.toBe(bandB);
   });
 
+  test('after a lost wristband is replaced, the guest sees where its balance went', async () => {
+    const [lost, replacement] = ['0e0e5e5e00c1', '0e0e5e5e00c2'];
+    const tillContext = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+    contexts.push(tillContext);
+    const till = new TillPage(await tillContext.newPage());
+    await till.page.goto(`${base()}/pos/`);
+    await till.enroll(MANAGER.email, MANAGER.password, 'Lost band bar');
+    await till.signIn(STAFF.name, STAFF.pin);
+    await till.topup(lost, 2500);
+    const code = /([0-9A-Z]{4}-[0-9A-Z]{4})/.exec(
+      (await till.page.getByTestId('claim-code').textContent()) ?? '',
+    )?.[1];
+    await till.waitForQueue(0);
+
+    const page = await phone();
+    await registerInApp(page, 'lost-band@niteos.test');
+    await page.goto(`${base()}/claim`);
+    await page.getByLabel('Tag id').fill(lost);
+    await page.getByLabel('Claim code').fill(code ?? '');
+    await page.getByRole('button', { name: 'Add wristband' }).click();
+    await expect.poll(() => page.getByTestId('balance').textContent()).toBe('25.00 NC');
+
+    const replaced = await server.json('POST', `/api/admin/wallets/${lost}/replace`, managerToken, {
+      newNitetapId: replacement,
+    });
+    expect(replaced.status).toBe(200);
+    await page.reload();
+    await page.getByRole('tab', { name: replacement.toUpperCase() }).click();
+    await expect.poll(() => page.getByTestId('balance').textContent()).toBe('25.00 NC');
+    await expect
+      .poll(() => page.getByTestId('activity').textContent())
+      .toContain(`Moved from lost wristband ${lost.toUpperCase()}`);
+    await page.getByRole('tab', { name: lost.toUpperCase() }).click();
+    await expect
+      .poll(() => page.getByTestId('activity').textContent())
+      .toContain(`Moved to new wristband ${replacement.toUpperCase()}`);
+    expect(await page.getByTestId('balance').textContent()).toBe('0.00 NC');
+  });
+
   test('the guest service worker leaves the till, the API and /health to the network', async () => {
     const page = await phone();
     await page.goto(`${base()}/`);

@@ -15,7 +15,14 @@ const KIND_LABEL: Record<ActivityEntry['kind'], string> = {
   topup: 'Top-up',
   cashout: 'Cash-out',
   void: 'Refund (void)',
+  moved_in: 'Moved from lost wristband',
+  moved_out: 'Moved to new wristband',
 };
+
+function label(e: ActivityEntry): string {
+  const kind = KIND_LABEL[e.kind] ?? e.kind;
+  return e.otherNitetapId ? `${kind} ${e.otherNitetapId.toUpperCase()}` : kind;
+}
 
 function XpProgress(props: { xp: number }) {
   const level = () => levelForXp(props.xp);
@@ -80,7 +87,7 @@ function Activity(props: { nitetapId: string }) {
           {(e) => (
             <li classList={{ muted: e.standing !== 'applied' }}>
               <div>
-                <strong>{KIND_LABEL[e.kind] ?? e.kind}</strong>
+                <strong>{label(e)}</strong>
                 <span class="muted">
                   {' '}
                   · {e.venueName} · {when(e.at)}

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { levelForXp } from '@niteos/ledger-core';
-import { wallets, walletVenues } from '@niteos/schema/tables';
+import { walletMoves, wallets, walletVenues } from '@niteos/schema/tables';
 import { Role, replaceWalletSchema } from '@niteos/schema/wire';
 import { and, eq, sql } from 'drizzle-orm';
 import { Hono } from 'hono';
@@ -143,6 +143,14 @@ export function walletAdminRoutes(deps: AppDeps) {
             .set({ guestUserId: oldRow.guestUserId })
             .where(eq(wallets.nitetapId, newTag));
         }
+        await tx.insert(walletMoves).values({
+          id: entry,
+          fromTag: oldTag,
+          toTag: newTag,
+          venueId,
+          movedNc: old.balanceNc,
+          movedXp: old.xp,
+        });
         await tx.execute(sql`
           insert into wallet_venues (nitetap_id, venue_id, last_seen_at) values (${newTag}, ${venueId}, now())
           on conflict (nitetap_id, venue_id) do update set last_seen_at = now()`);

@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { claimCode, normalizeClaimCode } from '@niteos/ledger-core';
-import { accounts, ops, users, venues, wallets } from '@niteos/schema/tables';
+import { accounts, ops, users, venues, walletMoves, wallets } from '@niteos/schema/tables';
 import {
   type ActivityEntry,
   type LoginResponse,
   Role,
   type WalletActivity,
 } from '@niteos/schema/wire';
-import { and, asc, desc, eq, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, or, sql } from 'drizzle-orm';
 import { hashSecret } from '../auth/passwords.ts';
 import { login } from '../auth/service.ts';
 import type { AuthUser } from '../context.ts';
@@ -114,9 +114,9 @@ export async function myWallets(db: Db, guest: AuthUser) {
 const ACTIVITY_LIMIT = 50;
 
 /**
- * The latest ops on one of the guest's own wallets, newest first. Another
- * guest's wallet, or one that does not exist, is the same 404: the answer
- * must not tell a tag id's owner apart from nobody.
+ * The latest ops and wristband moves on one of the guest's own wallets,
+ * newest first. Another guest's wallet, or one that does not exist, is the
+ * same 404: the answer must not tell a tag id's owner apart from nobody.
  */
 export async function walletActivity(
   db: Db,
@@ -129,25 +129,58 @@ export async function walletActivity(
     .from(wallets)
     .where(and(eq(wallets.nitetapId, tag), eq(wallets.guestUserId, guest.id)));
   if (!own) throw notFound('wallet');
-  const rows = await db
-    .select({
-      opId: ops.id,
-      kind: ops.kind,
-      tender: ops.tender,
-      deltaNc: ops.appliedNc,
-      standing: ops.standing,
-      venueName: venues.name,
-      at: ops.receivedAt,
-    })
-    .from(ops)
-    .innerJoin(venues, eq(venues.id, ops.venueId))
-    .where(eq(ops.nitetapId, tag))
-    .orderBy(desc(ops.receivedAt), desc(ops.id))
-    .limit(ACTIVITY_LIMIT);
-  const entries: ActivityEntry[] = rows.map((r) => ({
-    ...r,
-    kind: r.kind as ActivityEntry['kind'],
-    at: r.at.toISOString(),
-  }));
+  const [opRows, moveRows] = await Promise.all([
+    db
+      .select({
+        opId: ops.id,
+        kind: ops.kind,
+        tender: ops.tender,
+        deltaNc: ops.appliedNc,
+        standing: ops.standing,
+        venueName: venues.name,
+        at: ops.receivedAt,
+      })
+      .from(ops)
+      .innerJoin(venues, eq(venues.id, ops.venueId))
+      .where(eq(ops.nitetapId, tag))
+      .orderBy(desc(ops.receivedAt), desc(ops.id))
+      .limit(ACTIVITY_LIMIT),
+    db
+      .select({
+        opId: walletMoves.id,
+        fromTag: walletMoves.fromTag,
+        toTag: walletMoves.toTag,
+        movedNc: walletMoves.movedNc,
+        venueName: venues.name,
+        at: walletMoves.createdAt,
+      })
+      .from(walletMoves)
+      .innerJoin(venues, eq(venues.id, walletMoves.venueId))
+      .where(or(eq(walletMoves.fromTag, tag), eq(walletMoves.toTag, tag)))
+      .orderBy(desc(walletMoves.createdAt), desc(walletMoves.id))
+      .limit(ACTIVITY_LIMIT),
+  ]);
+  const entries: ActivityEntry[] = [
+    ...opRows.map((r) => ({
+      ...r,
+      kind: r.kind as ActivityEntry['kind'],
+      at: r.at.toISOString(),
+    })),
+    ...moveRows.map((r): ActivityEntry => {
+      const out = r.fromTag === tag;
+      return {
+        opId: r.opId,
+        kind: out ? 'moved_out' : 'moved_in',
+        tender: 'nc',
+        otherNitetapId: out ? r.toTag : r.fromTag,
+        deltaNc: out ? -r.movedNc : r.movedNc,
+        standing: 'applied',
+        venueName: r.venueName,
+        at: r.at.toISOString(),
+      };
+    }),
+  ]
+    .sort((a, b) => (a.at === b.at ? (a.opId < b.opId ? 1 : -1) : a.at < b.at ? 1 : -1))
+    .slice(0, ACTIVITY_LIMIT);
   return { nitetapId: tag, entries };
 }

@@ -71,7 +71,7 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
   },
   'GET /api/me/wallets': { summary: "The caller's wallets", tag: 'guests', access: 'guest' },
   'GET /api/me/wallets/:nitetapId/activity': {
-    summary: "Latest ops on one of the caller's own wallets",
+    summary: "Latest ops and wristband replacements on one of the caller's own wallets",
     tag: 'guests',
     access: 'guest',
   },

@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { claimCode } from '@niteos/ledger-core';
+import { walletMoves } from '@niteos/schema/tables';
+import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { describeDb } from '../test-support/describe-db.ts';
 import { startTestServer, type TestServer } from '../test-support/test-server.ts';
@@ -137,5 +140,86 @@ describeDb('a guest reads the activity of their own wallets only', () => {
       (await server.json('GET', `/api/wallets/${tag}`, stranger.body.accessToken)).status,
     ).toBe(404);
     expect((await server.json('GET', `/api/me/wallets/${tag}/activity`)).status).toBe(401);
+  });
+});
+
+describeDb("a replaced wristband in its guest's activity", () => {
+  const oldTag = 'ab1e0000aa';
+  const newTag = 'ab1e0000bb';
+  let token: string;
+
+  beforeAll(async () => {
+    const till = await server.enrollTill(venueId);
+    const topup = await till.topup(oldTag, 5000);
+    await till.push(server.send, [topup, await till.sale(oldTag, 1500)]);
+    const guest = await server.json('POST', '/api/auth/register', null, {
+      email: 'lost-band@niteos.test',
+      password: 'guest-password',
+    });
+    token = guest.body.accessToken;
+    const claim = await server.json('POST', '/api/wallets/claim', token, {
+      nitetapId: oldTag,
+      code: claimCode(topup.sig),
+    });
+    expect(claim.status).toBe(200);
+    const replaced = await server.json('POST', `/api/admin/wallets/${oldTag}/replace`, admin, {
+      newNitetapId: newTag,
+    });
+    expect(replaced.status).toBe(200);
+  });
+
+  const activity = async (tag: string) => {
+    const res = await server.json('GET', `/api/me/wallets/${tag}/activity`, token);
+    expect(res.status).toBe(200);
+    return res.body.entries as Array<Record<string, unknown>>;
+  };
+
+  test('the new tag shows where its balance came from; the old one, where it went', async () => {
+    const incoming = await activity(newTag);
+    expect(incoming).toEqual([
+      expect.objectContaining({
+        kind: 'moved_in',
+        otherNitetapId: oldTag,
+        deltaNc: 3500,
+        standing: 'applied',
+        venueName: slug,
+      }),
+    ]);
+    const mine = await server.json('GET', '/api/me/wallets', token);
+    const wallet = mine.body.wallets.find((w: { nitetapId: string }) => w.nitetapId === newTag);
+    expect(wallet.balanceNc).toBe(3500);
+
+    const outgoing = await activity(oldTag);
+    expect(outgoing).toHaveLength(3);
+    expect(outgoing[0]).toMatchObject({
+      kind: 'moved_out',
+      otherNitetapId: newTag,
+      deltaNc: -3500,
+    });
+    expect(outgoing.slice(1).map((e) => [e.kind, e.deltaNc])).toEqual(
+      expect.arrayContaining([
+        ['sale', -1500],
+        ['topup', 5000],
+      ]),
+    );
+    // Every line of the old tag's activity adds up to its balance now: nothing unexplained.
+    expect(outgoing.reduce((sum, e) => sum + Number(e.deltaNc), 0)).toBe(0);
+  });
+
+  test("migration 0006 recovers a replacement made before it from the replacement's audit row", async () => {
+    const file = new URL('../../../../drizzle/0006_wallet_moves.sql', import.meta.url);
+    const backfill = readFileSync(file, 'utf8').split('--> statement-breakpoint').at(-1) ?? '';
+    expect(backfill).toContain('INSERT INTO "wallet_moves"');
+    const db = server.database.db;
+    await db.delete(walletMoves).where(eq(walletMoves.fromTag, oldTag));
+    expect(await activity(newTag)).toEqual([]);
+
+    await db.execute(sql.raw(backfill));
+    const [move] = await db.select().from(walletMoves).where(eq(walletMoves.fromTag, oldTag));
+    expect(move).toMatchObject({ toTag: newTag, venueId, movedNc: 3500, movedXp: 15 });
+    expect(move?.id).toMatch(/^audit:\d+$/);
+    expect(await activity(newTag)).toEqual([
+      expect.objectContaining({ kind: 'moved_in', otherNitetapId: oldTag, deltaNc: 3500 }),
+    ]);
   });
 });

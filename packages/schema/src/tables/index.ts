@@ -253,6 +253,32 @@ export const ledgerLines = pgTable(
   (t) => [index('ledger_lines_account').on(t.accountId), index('ledger_lines_op').on(t.opId)],
 );
 
+/**
+ * A lost wristband's balance and XP moved to its replacement, as its guest
+ * sees it in both tags' activity. The ledger lines under the same `id`
+ * move the money; this row says from which tag to which, and where.
+ */
+export const walletMoves = pgTable(
+  'wallet_moves',
+  {
+    /** The ledger entry of the move (`replace:<uuid>`). */
+    id: text('id').primaryKey(),
+    fromTag: text('from_tag')
+      .notNull()
+      .references(() => wallets.nitetapId),
+    toTag: text('to_tag')
+      .notNull()
+      .references(() => wallets.nitetapId),
+    venueId: text('venue_id')
+      .notNull()
+      .references(() => venues.id),
+    movedNc: money('moved_nc').notNull(),
+    movedXp: bigint('moved_xp', { mode: 'number' }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('wallet_moves_from').on(t.fromTag), index('wallet_moves_to').on(t.toTag)],
+);
+
 /** Append-only record of every admin action. */
 export const auditLog = pgTable('audit_log', {
   id: bigserial('id', { mode: 'number' }).primaryKey(),

@@ -57,11 +57,17 @@ export interface GuestWallets {
   wallets: GuestWallet[];
 }
 
-/** One op on the guest's wallet, as the guest sees it. */
+/**
+ * One op on the guest's wallet, as the guest sees it, or a move of its
+ * balance and XP between a lost wristband and its replacement.
+ */
 export interface ActivityEntry {
+  /** The op's id, or the move's ledger entry. */
   opId: string;
-  kind: 'sale' | 'topup' | 'cashout' | 'void';
+  kind: 'sale' | 'topup' | 'cashout' | 'void' | 'moved_in' | 'moved_out';
   tender: string;
+  /** A move's other wristband: where the balance came from, or went to. */
+  otherNitetapId?: string;
   /** Signed change of the balance: negative for a sale or cash-out. 0 when not applied. */
   deltaNc: number;
   /** `applied`, `held`, `written_off` or `rejected`. */
