@@ -1,19 +1,29 @@
 import {
   claimWalletSchema,
+  conflictListSchema,
+  conflictViewSchema,
   createVenueSchema,
+  enrolledTillSchema,
   enrollTillSchema,
   feedPostInputSchema,
+  healthSchema,
   loginRequestSchema,
+  loginResponseSchema,
   marketItemInputSchema,
   marketItemPatchSchema,
+  pullResponseSchema,
   pushRequestSchema,
+  pushResponseSchema,
   refreshRequestSchema,
   registerGuestSchema,
   replaceWalletSchema,
   resolveConflictSchema,
+  revokedTillSchema,
   staffInputSchema,
   staffPatchSchema,
   venueSettingsSchema,
+  venueViewSchema,
+  walletViewSchema,
 } from '@niteos/schema/wire';
 import type { z } from 'zod';
 
@@ -26,6 +36,12 @@ export interface RouteDoc {
   access: Access;
   /** The schema the route validates its JSON body with (the very same object). */
   body?: z.ZodType;
+  /**
+   * The reply, for the routes outside clients rely on (sync protocol §4,
+   * §5, §8): its statuses and schema, which openapi.db.test.ts checks
+   * against what the route really answers.
+   */
+  reply?: { statuses: number[]; schema: z.ZodType };
 }
 
 /**
@@ -39,12 +55,14 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
     tag: 'auth',
     access: 'public',
     body: loginRequestSchema,
+    reply: { statuses: [200], schema: loginResponseSchema },
   },
   'POST /api/auth/refresh': {
     summary: 'Trade a refresh token for a new pair (rotation; reuse signs the family out)',
     tag: 'auth',
     access: 'public',
     body: refreshRequestSchema,
+    reply: { statuses: [200], schema: loginResponseSchema },
   },
   'POST /api/auth/logout': {
     summary: 'End one login',
@@ -62,6 +80,7 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
     tag: 'guests',
     access: 'public',
     body: registerGuestSchema,
+    reply: { statuses: [201], schema: loginResponseSchema },
   },
   'POST /api/wallets/claim': {
     summary: "Bind a wristband to the caller with its topup's claim code",
@@ -96,17 +115,20 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
     tag: 'sync',
     access: 'device',
     body: pushRequestSchema,
+    reply: { statuses: [200], schema: pushResponseSchema },
   },
   'GET /api/sync/pull': {
     summary:
       'What a till needs offline (sync protocol §5), and which of its seqs the server holds (`chain`); 403 once the till is revoked',
     tag: 'sync',
     access: 'device',
+    reply: { statuses: [200], schema: pullResponseSchema },
   },
   'GET /api/wallets/:nitetapId': {
     summary: 'A wallet: balance, XP, level, status',
     tag: 'wallets',
     access: 'user',
+    reply: { statuses: [200], schema: walletViewSchema },
   },
   'GET /api/admin/venues': { summary: 'Venues the caller runs', tag: 'venues', access: 'admin' },
   'POST /api/admin/venues': {
@@ -114,6 +136,7 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
     tag: 'venues',
     access: 'nitecore',
     body: createVenueSchema,
+    reply: { statuses: [201], schema: venueViewSchema },
   },
   'PATCH /api/admin/venues/:venueId': {
     summary: 'Venue settings: name, city, radio URL, offline policy',
@@ -126,6 +149,7 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
     tag: 'tills',
     access: 'admin',
     body: enrollTillSchema,
+    reply: { statuses: [201], schema: enrolledTillSchema },
   },
   'GET /api/admin/venues/:venueId/tills': {
     summary: "The venue's tills: last contact, last seq, seq gaps, flags",
@@ -136,11 +160,13 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
     summary: 'Revoke a till (its ops are then held)',
     tag: 'tills',
     access: 'admin',
+    reply: { statuses: [200], schema: revokedTillSchema },
   },
   'GET /api/admin/conflicts': {
     summary: 'Held ops waiting for an admin',
     tag: 'conflicts',
     access: 'admin',
+    reply: { statuses: [200], schema: conflictListSchema },
   },
   'GET /api/admin/conflicts/:conflictId': {
     summary: 'A held op with its till and the guest history',
@@ -152,6 +178,7 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
     tag: 'conflicts',
     access: 'admin',
     body: resolveConflictSchema,
+    reply: { statuses: [200], schema: conflictViewSchema },
   },
   'GET /api/admin/venues/:venueId/market-items': {
     summary: "The venue's market items",
@@ -231,6 +258,7 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
       'Readiness: 200 when pushes can be taken ("ok", or "degraded" when Redis or the analytics store is down), 503 otherwise',
     tag: 'ops',
     access: 'public',
+    reply: { statuses: [200, 503], schema: healthSchema },
   },
   'GET /api/health/live': { summary: 'Liveness', tag: 'ops', access: 'public' },
   'GET /api/openapi.json': { summary: 'This document', tag: 'ops', access: 'public' },

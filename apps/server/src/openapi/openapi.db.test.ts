@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { describeDb } from '../test-support/describe-db.ts';
-import { startTestServer, type TestServer } from '../test-support/test-server.ts';
+import { ROOT_ADMIN, startTestServer, type TestServer } from '../test-support/test-server.ts';
+import { TestTill } from '../test-support/test-till.ts';
 import { ROUTE_DOCS } from './docs.ts';
 
 let server: TestServer;
@@ -43,5 +44,85 @@ describeDb('OpenAPI', () => {
     const page = await res.text();
     expect(page).toContain('/api/sync/push');
     expect(page).toContain('Accept, write off or reject a held op');
+  });
+
+  test('the routes outside clients rely on answer what the document says', async () => {
+    const replies = new Map<string, { status: number; body: unknown }>();
+    // Bodies are read as any (TestServer.json's default): each is checked against its schema below.
+    const call = async (key: string, path: string, token?: string | null, body?: unknown) => {
+      const res = await server.json(key.split(' ')[0] ?? '', path, token, body);
+      replies.set(key, res);
+      return res.body;
+    };
+    const admin = server.rootToken;
+    await call('POST /api/auth/login', '/api/auth/login', null, ROOT_ADMIN);
+    const guest = await call('POST /api/auth/register', '/api/auth/register', null, {
+      email: 'replies@niteos.test',
+      password: 'guest-password',
+    });
+    await call('POST /api/auth/refresh', '/api/auth/refresh', null, {
+      refreshToken: guest.refreshToken,
+    });
+    const venue = await call('POST /api/admin/venues', '/api/admin/venues', admin, {
+      name: 'Reply Bar',
+      slug: 'reply-bar',
+      city: 'Basel',
+    });
+    const till = new TestTill();
+    const enrolled = await call(
+      'POST /api/admin/venues/:venueId/tills',
+      `/api/admin/venues/${venue.id}/tills`,
+      admin,
+      { name: 'Bar 1', publicKey: till.publicKey },
+    );
+    Object.assign(till, { tillId: enrolled.tillId, deviceToken: enrolled.deviceToken });
+    till.venueId = venue.id;
+    const tag = 'feed0000aa';
+    const short = [await till.topup(tag, 500), await till.sale(tag, 100_000)];
+    const pushed = await call('POST /api/sync/push', '/api/sync/push', till.deviceToken, {
+      tillId: till.tillId,
+      ops: short,
+    });
+    expect(pushed.results.map((r: { status: string }) => r.status)).toEqual(['applied', 'held']);
+    await call('GET /api/sync/pull', '/api/sync/pull', till.deviceToken);
+    await call('GET /api/wallets/:nitetapId', `/api/wallets/${tag}`, admin);
+    const held = await call('GET /api/admin/conflicts', '/api/admin/conflicts?status=open', admin);
+    const conflict = held.conflicts.find((c: { opId: string }) => c.opId === short[1]?.envelope.id);
+    await call(
+      'POST /api/admin/conflicts/:conflictId/resolve',
+      `/api/admin/conflicts/${conflict.id}/resolve`,
+      admin,
+      { resolution: 'reject', note: 'not served' },
+    );
+    await call(
+      'POST /api/admin/tills/:tillId/revoke',
+      `/api/admin/tills/${till.tillId}/revoke`,
+      admin,
+    );
+    await call('GET /api/health', '/api/health');
+
+    const documented = Object.entries(ROUTE_DOCS).flatMap(([key, doc]) =>
+      doc.reply ? [[key, doc.reply] as const] : [],
+    );
+    expect([...replies.keys()].sort()).toEqual(documented.map(([key]) => key).sort());
+    for (const [key, reply] of documented) {
+      const res = replies.get(key);
+      expect(reply.statuses, key).toContain(res?.status);
+      // Parsing drops what the schema does not name: equal means nothing missing, nothing undocumented.
+      expect(reply.schema.parse(res?.body), key).toEqual(res?.body);
+    }
+
+    const spec = (await server.json('GET', '/api/openapi.json')).body;
+    const push = spec.paths['/api/sync/push'].post.responses['200'].content['application/json'];
+    expect(push.schema.properties.results.items.properties.status.enum).toEqual([
+      'applied',
+      'held',
+      'rejected',
+    ]);
+    expect(Object.keys(spec.paths['/api/health'].get.responses).sort()).toEqual([
+      '200',
+      '503',
+      'default',
+    ]);
   });
 });

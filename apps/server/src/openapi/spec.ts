@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ROUTE_DOCS } from './docs.ts';
+import { ROUTE_DOCS, type RouteDoc } from './docs.ts';
 
 const SECURITY: Record<string, object[]> = {
   public: [],
@@ -9,6 +9,23 @@ const SECURITY: Record<string, object[]> = {
   admin: [{ accessToken: [] }],
   nitecore: [{ accessToken: [] }],
 };
+
+const STATUS_TEXT: Record<number, string> = { 200: 'OK', 201: 'Created', 503: 'Not ready' };
+
+function replies(reply: RouteDoc['reply']): Record<string, object> {
+  if (!reply) return {};
+  // As input: a reply may carry fields added later, which clients should ignore.
+  const schema = z.toJSONSchema(reply.schema, { io: 'input' });
+  return Object.fromEntries(
+    reply.statuses.map((status) => [
+      String(status),
+      {
+        description: STATUS_TEXT[status] ?? String(status),
+        content: { 'application/json': { schema } },
+      },
+    ]),
+  );
+}
 
 /** The API routes the app has, as `METHOD /path` (Hono's `:param` syntax). */
 export function apiRouteKeys(routes: { method: string; path: string }[]): string[] {
@@ -53,6 +70,7 @@ export function buildOpenApi(routes: { method: string; path: string }[], version
           }
         : {}),
       responses: {
+        ...replies(doc.reply),
         default: {
           description: 'JSON; errors are {"error": {"code", "message"}}',
           content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Resolution, Role } from './codes.ts';
+import { policySchema, serverTimeSchema } from './sync.ts';
 
 /** Request bodies of the endpoints of sync protocol §8. */
 export const loginRequestSchema = z.strictObject({
@@ -36,20 +37,71 @@ export interface ApiError {
   error: { code: string; message: string };
 }
 
-export interface LoginResponse {
-  accessToken: string;
-  refreshToken: string;
-  user: { id: string; role: Role; venueId: string | null };
-}
+/**
+ * Replies of the endpoints of §8. Plain objects, like the sync replies: a
+ * client should ignore fields it does not know.
+ */
+export const loginResponseSchema = z.object({
+  accessToken: z.string(),
+  refreshToken: z.string(),
+  user: z.object({ id: z.string(), role: roleSchema, venueId: z.string().nullable() }),
+});
+export type LoginResponse = z.infer<typeof loginResponseSchema>;
 
-export interface ConflictView {
-  id: string;
-  opId: string;
-  reason: string;
-  venueId: string;
-  amountNc: number;
-  nitetapId: string | null;
-  createdAt: string;
-  status: 'open' | 'resolved';
-  resolution: Resolution | null;
-}
+export const venueViewSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  slug: z.string(),
+  city: z.string(),
+  status: z.string(),
+  radioUrl: z.string().nullable(),
+  policy: policySchema,
+  createdAt: serverTimeSchema,
+});
+
+export const enrolledTillSchema = z.object({
+  tillId: z.string(),
+  deviceToken: z.string(),
+  venueId: z.string(),
+  name: z.string(),
+});
+
+export const revokedTillSchema = z.object({
+  tillId: z.string(),
+  venueId: z.string(),
+  status: z.literal('revoked'),
+});
+
+export const walletViewSchema = z.object({
+  nitetapId: z.string(),
+  balanceNc: z.int(),
+  xp: z.int(),
+  level: z.int(),
+  status: z.enum(['active', 'blocked']),
+});
+
+export const conflictViewSchema = z.object({
+  id: z.string(),
+  opId: z.string(),
+  reason: z.string(),
+  venueId: z.string(),
+  amountNc: z.int(),
+  nitetapId: z.string().nullable(),
+  createdAt: serverTimeSchema,
+  status: z.enum(['open', 'resolved']),
+  resolution: z.enum(Resolution).nullable(),
+});
+export type ConflictView = z.infer<typeof conflictViewSchema>;
+
+export const conflictListSchema = z.object({
+  conflicts: z.array(conflictViewSchema),
+  more: z.boolean().describe('Extra to the contract: more conflicts than one reply lists.'),
+});
+
+/** `GET /api/health`, 200 or 503: each check has a status, and more fields of its own. */
+export const healthSchema = z.object({
+  status: z.enum(['ok', 'degraded', 'down']),
+  checks: z.record(z.string(), z.looseObject({ status: z.string() })),
+  version: z.string(),
+  uptimeSeconds: z.int(),
+});

@@ -1,6 +1,9 @@
 import { z } from 'zod';
-import type { OpReason, OpStatus } from './codes.ts';
+import { HoldReason, OpStatus, RejectReason } from './codes.ts';
 import { PUSH_MAX_OPS } from './envelope.ts';
+
+/** An RFC 3339 UTC time as the server writes it (`Date.toISOString`). */
+export const serverTimeSchema = z.iso.datetime();
 
 /**
  * Body of `POST /api/sync/push`. Each op is kept `unknown` here: a bad op
@@ -19,37 +22,47 @@ export const signedOpSchema = z.strictObject({
 });
 export type SignedOp = { envelope: unknown; sig: string };
 
-export interface OpResult {
-  id: string;
-  status: OpStatus;
-  duplicate: boolean;
-  reason: OpReason | null;
-  balanceNc: number | null;
-  xp: number | null;
-  level: number | null;
-}
+/**
+ * One op's result (§4): what the till does with the op next. Response
+ * schemas are plain objects: a client should ignore fields it does not
+ * know, as servers may add some (as they added `more` and `chain`).
+ */
+export const opResultSchema = z.object({
+  id: z.string(),
+  status: z.enum(OpStatus),
+  duplicate: z.boolean(),
+  reason: z.enum({ ...RejectReason, ...HoldReason }).nullable(),
+  balanceNc: z.int().nullable(),
+  xp: z.int().nullable(),
+  level: z.int().nullable(),
+});
+export type OpResult = z.infer<typeof opResultSchema>;
 
-export interface PushResponse {
-  results: OpResult[];
-  serverTime: string;
-}
+/** Reply 200 of `POST /api/sync/push`: one result per op, in request order. */
+export const pushResponseSchema = z.object({
+  results: z.array(opResultSchema),
+  serverTime: serverTimeSchema,
+});
+export type PushResponse = z.infer<typeof pushResponseSchema>;
 
-export interface CatalogItem {
-  itemId: string;
-  name: string;
-  category: string;
-  priceNc: number;
-  priceChf: number;
-  available: boolean;
-}
+export const catalogItemSchema = z.object({
+  itemId: z.string(),
+  name: z.string(),
+  category: z.string(),
+  priceNc: z.int(),
+  priceChf: z.int(),
+  available: z.boolean(),
+});
+export type CatalogItem = z.infer<typeof catalogItemSchema>;
 
-export interface WalletSnapshot {
-  nitetapId: string;
-  balanceNc: number;
-  xp: number;
-  level: number;
-  asOf: string;
-}
+export const walletSnapshotSchema = z.object({
+  nitetapId: z.string(),
+  balanceNc: z.int(),
+  xp: z.int(),
+  level: z.int(),
+  asOf: serverTimeSchema,
+});
+export type WalletSnapshot = z.infer<typeof walletSnapshotSchema>;
 
 /** The numbers of the balance rules (sync protocol §6), per venue. */
 export interface Policy {
@@ -68,35 +81,13 @@ export const policySchema = z.strictObject({
  * What a till needs to check a staff PIN offline: the salted slow hash
  * (`scrypt$N$r$p$salt$hash`, base64url), never the PIN.
  */
-export interface StaffCredential {
-  staffId: string;
-  name: string;
-  role: 'staff' | 'venue_admin';
-  pinHash: string;
-}
-
-export interface PullResponse {
-  cursor: string;
-  /**
-   * Extra to the contract: more wallet snapshots changed than one reply
-   * carries; pull again with `cursor` at once for the next page.
-   */
-  more: boolean;
-  catalog: CatalogItem[];
-  blockedTags: string[];
-  wallets: WalletSnapshot[];
-  policy: Policy;
-  /** Extra to the contract: the venue's staff who may sign in at a till. */
-  staff: StaffCredential[];
-  venueName: string;
-  /**
-   * Extra to the contract (protocol 3): which of this till's ops the server
-   * holds, so a till can send again those it lost (see TillChainState);
-   * absent from servers before protocol 3.
-   */
-  chain?: TillChainState;
-  serverTime: string;
-}
+export const staffCredentialSchema = z.object({
+  staffId: z.string(),
+  name: z.string(),
+  role: z.enum(['staff', 'venue_admin']),
+  pinHash: z.string(),
+});
+export type StaffCredential = z.infer<typeof staffCredentialSchema>;
 
 /**
  * The seqs of one till's ops the server holds: every seq up to `lastSeq`
@@ -106,7 +97,33 @@ export interface PullResponse {
  * server, most likely restored from a backup: the till sends it again,
  * which is always safe (§4, step 4).
  */
-export interface TillChainState {
-  lastSeq: number;
-  missing: { after: number; before: number }[];
-}
+export const tillChainStateSchema = z.object({
+  lastSeq: z.int(),
+  missing: z.array(z.object({ after: z.int(), before: z.int() })),
+});
+export type TillChainState = z.infer<typeof tillChainStateSchema>;
+
+/** Reply 200 of `GET /api/sync/pull` (§5), with this server's extras described. */
+export const pullResponseSchema = z.object({
+  cursor: z.string(),
+  more: z
+    .boolean()
+    .describe(
+      'Extra to the contract: more wallet snapshots changed than one reply carries; pull again with `cursor` at once for the next page.',
+    ),
+  catalog: z.array(catalogItemSchema),
+  blockedTags: z.array(z.string()),
+  wallets: z.array(walletSnapshotSchema),
+  policy: policySchema,
+  staff: z
+    .array(staffCredentialSchema)
+    .describe('Extra to the contract: the venue staff who may sign in at a till.'),
+  venueName: z.string(),
+  chain: tillChainStateSchema
+    .optional()
+    .describe(
+      "Extra to the contract (protocol 3): which of this till's ops the server holds, so a till can send again those it lost; absent from servers before protocol 3.",
+    ),
+  serverTime: serverTimeSchema,
+});
+export type PullResponse = z.infer<typeof pullResponseSchema>;
