@@ -31,6 +31,19 @@ describeDb('metrics and request logs', () => {
     expect(text).toContain('niteos_process_resident_memory_bytes');
   });
 
+  test('every push outcome is exported from the start, at 0 until it happens', async () => {
+    const text = await (await server.send('/metrics')).text();
+    expect(text).toMatch(
+      /niteos_ops_total\{status="held",reason="chain_fork",duplicate="false"\} 0/,
+    );
+    expect(text).toMatch(
+      /niteos_ops_total\{status="rejected",reason="id_reuse",duplicate="false"\} 0/,
+    );
+    expect(text).toMatch(/niteos_pushes_total\{status="503"\} 0/);
+    expect(text).toMatch(/niteos_analytics_refused_total\{parked="true"\} 0/);
+    expect(text).toMatch(/niteos_analytics_shipped_total\{duplicate="false"\} 0/);
+  });
+
   test('no log line ever holds a password, a PIN, a device token, a JWT or a refresh token', async () => {
     const venueId = await server.createVenue();
     const staff = await server.json(

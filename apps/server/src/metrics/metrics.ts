@@ -1,4 +1,4 @@
-import type { OpResult } from '@niteos/schema/wire';
+import { HoldReason, type OpResult, OpStatus, RejectReason } from '@niteos/schema/wire';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
 /** Gauges collected within this long of each other belong to one scrape. */
@@ -75,6 +75,21 @@ export function createMetrics() {
     help: 'Shipped analytics events deleted from the outbox past their retention',
     registers: [registry],
   });
+  // Every outcome is exported from the first scrape, at 0: a series that
+  // appears only with its first event reads as "no data" to rate() and to
+  // alerts, not as "none yet".
+  for (const flag of ['false', 'true']) {
+    ops.inc({ status: OpStatus.applied, reason: 'none', duplicate: flag }, 0);
+    for (const reason of Object.values(HoldReason)) {
+      ops.inc({ status: OpStatus.held, reason, duplicate: flag }, 0);
+    }
+    for (const reason of Object.values(RejectReason)) {
+      ops.inc({ status: OpStatus.rejected, reason, duplicate: flag }, 0);
+    }
+    shipped.inc({ duplicate: flag }, 0);
+    refused.inc({ parked: flag }, 0);
+  }
+  for (const status of ['200', '503']) pushes.inc({ status }, 0);
   // Set by `trackOutbox`, with the gauges it feeds.
   let outboxSource: (() => Promise<{ pending: number; parked: number }>) | null = null;
   // The last pushes, for the health page's rate and latency (Prometheus
