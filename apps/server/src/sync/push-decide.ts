@@ -23,6 +23,13 @@ export interface Writes {
 }
 
 /**
+ * What a revoked till is told of a wallet: nothing. It is a lost or stolen
+ * device; like its pull, its push gives no balance, not even the one
+ * stored with an op it sends again.
+ */
+const NO_FIGURES = { balanceNc: null, xp: null, level: null } as const;
+
+/**
  * Steps 6–7 of the contract for the ops of one till, in the order
  * `sequence` put them, on the wallets locked after it. Pure bookkeeping:
  * decisions come from ledger-core.
@@ -57,7 +64,7 @@ export function decide(
       results.set(
         c.index,
         earlier.canonHash === c.canonHash
-          ? { ...earlier.result, duplicate: true }
+          ? { ...earlier.result, ...(loaded.revoked ? NO_FIGURES : {}), duplicate: true }
           : rejectedResult(e.id, RejectReason.idReuse),
       );
       continue;
@@ -107,9 +114,8 @@ export function decide(
         nitetapId: tag,
       });
     }
-    // A revoked till is a lost or stolen device: like its pull, its push
-    // tells it no wallet's balance, and its ops (all held) do not make a
-    // wallet one of its venue's, which would open it to that venue's admins.
+    // A revoked till's ops (all held) do not make a wallet one of its
+    // venue's either, which would open it to that venue's admins.
     const shown = loaded.revoked ? null : after;
     if (tag && shown) w.touchedTags.add(tag);
 

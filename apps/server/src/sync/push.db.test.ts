@@ -266,6 +266,26 @@ describeDb('push: statuses and reasons of the contract', () => {
     expect(seenAt.map((r) => r.venueId)).not.toContain(venueId);
   });
 
+  test('a revoked till that sends again an op from before its revocation gets no balance back', async () => {
+    const till = await freshTill();
+    const tag = newTag();
+    const topup = await till.topup(tag, 4000);
+    const first = await till.push(server.send, [topup]);
+    expect(first.body.results[0]).toMatchObject({ status: 'applied', balanceNc: 4000 });
+    await server.json('POST', `/api/admin/tills/${till.tillId}/revoke`, server.rootToken);
+
+    const { body } = await till.push(server.send, [topup]);
+    expect(body.results[0]).toEqual({
+      id: topup.envelope.id,
+      status: 'applied',
+      duplicate: true,
+      reason: null,
+      balanceNc: null,
+      xp: null,
+      level: null,
+    });
+  });
+
   test('a second op with a used seq is held chain_fork', async () => {
     const till = await freshTill();
     const tag = newTag();
