@@ -180,7 +180,8 @@ export async function walletActivity(
       };
     }),
   ]
-    .sort((a, b) => (a.at === b.at ? (a.opId < b.opId ? 1 : -1) : a.at < b.at ? 1 : -1))
+    // Stable: ops of one millisecond keep the order the database gave them.
+    .sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0))
     .slice(0, ACTIVITY_LIMIT);
   return { nitetapId: tag, entries };
 }
