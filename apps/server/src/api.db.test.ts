@@ -15,6 +15,8 @@ import { afterAll, beforeAll, expect, test, vi } from 'vitest';
 import { REFRESH_RETRY_SECONDS } from './auth/service.ts';
 import { hashToken } from './auth/tokens.ts';
 import { LIST_LIMIT } from './conflicts/service.ts';
+import { AppError } from './errors.ts';
+import { createMemoryStore } from './kv/memory-store.ts';
 import { pull } from './sync/pull-service.ts';
 import { describeDb } from './test-support/describe-db.ts';
 import { ROOT_ADMIN, startTestServer, type TestServer } from './test-support/test-server.ts';
@@ -241,6 +243,30 @@ describeDb('sessions and rate limits', () => {
       statuses.push(res.status);
     }
     expect(statuses).toEqual(Array.from({ length: 15 }, (_, i) => (i % 5 === 4 ? 200 : 401)));
+  });
+
+  test('a sign-in whose count cannot be cleared still signs in (fake store failing on forget)', async () => {
+    const memory = createMemoryStore();
+    const failing = await startTestServer({
+      deps: {
+        kv: {
+          ...memory,
+          forget: () => Promise.reject(new AppError(503, 'unavailable', 'Redis is not answering')),
+        },
+      },
+    });
+    try {
+      const user = await failing.userToken(Role.staff, null);
+      const res = await failing.json('POST', '/api/auth/login', null, {
+        email: user.email,
+        password: user.password,
+      });
+      expect(res.status).toBe(200);
+      const me = await failing.json('GET', '/api/wallets/ffffffff', res.body.accessToken);
+      expect(me.status).toBe(404);
+    } finally {
+      await failing.dispose();
+    }
   });
 
   test('repeated wrong passwords for one account are 429 with Retry-After', async () => {

@@ -23,7 +23,15 @@ export function authRoutes(deps: AppDeps) {
       const perEmail = { ...LOGIN_PER_EMAIL, key: () => body.email.toLowerCase() };
       await enforceRate(deps.kv, perEmail, c);
       const session = await login(db, deps.jwtSecret, body.email, body.password);
-      await resetRate(deps.kv, perEmail, c);
+      // The tokens exist now: a store that fails here must not turn the
+      // sign-in into an error. The count then runs out with its window.
+      await resetRate(deps.kv, perEmail, c).catch((err: unknown) =>
+        deps.log({
+          level: 'warn',
+          msg: 'sign-in count not cleared',
+          error: err instanceof Error ? err.message : String(err),
+        }),
+      );
       return c.json(session);
     })
     .post('/refresh', rateLimit(deps.kv, REFRESH_PER_IP), async (c) => {
