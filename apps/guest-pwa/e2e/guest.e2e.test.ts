@@ -60,6 +60,30 @@ async function registerInApp(page: Page, email: string) {
   await page.getByRole('link', { name: 'Add a wristband' }).waitFor();
 }
 
+/** A till of the demo venue, enrolled by the manager, with the demo bartender signed in. */
+async function openTill(name: string): Promise<TillPage> {
+  const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+  contexts.push(context);
+  const till = new TillPage(await context.newPage());
+  await till.page.goto(`${base()}/pos/`);
+  await till.enroll(MANAGER.email, MANAGER.password, name);
+  await till.signIn(STAFF.name, STAFF.pin);
+  return till;
+}
+
+/** The claim code the till shows after a top-up. */
+async function shownClaimCode(till: TillPage): Promise<string> {
+  const shown = (await till.page.getByTestId('claim-code').textContent()) ?? '';
+  return /([0-9A-Z]{4}-[0-9A-Z]{4})/.exec(shown)?.[1] ?? '';
+}
+
+/** Adds a wristband in the guest app, as a guest types it from the receipt. */
+async function claimInApp(page: Page, tag: string, code: string) {
+  await page.getByLabel('Tag id').fill(tag);
+  await page.getByLabel('Claim code').fill(code);
+  await page.getByRole('button', { name: 'Add wristband' }).click();
+}
+
 const suite = skip ? describe.skip : describe;
 suite(`guest app in Chromium against the real server on PostgreSQL${skip ? ` (skipped: ${skip})` : ''}`, () => {
   beforeAll(async () => {
@@ -92,16 +116,9 @@ suite(`guest app in Chromium against the real server on PostgreSQL${skip ? ` (sk
   });
 
   test('a guest claims a wristband, sees a till sale, and still sees it offline marked stale', async () => {
-    const tillContext = await browser.newContext({ viewport: { width: 1100, height: 900 } });
-    contexts.push(tillContext);
-    const till = new TillPage(await tillContext.newPage());
-    await till.page.goto(`${base()}/pos/`);
-    await till.enroll(MANAGER.email, MANAGER.password, 'Guest e2e bar');
-    await till.signIn(STAFF.name, STAFF.pin);
+    const till = await openTill('Guest e2e bar');
     expect(await till.topup(TAG, 4000)).toContain('Topped up 40.00 NC');
-    const code = /([0-9A-Z]{4}-[0-9A-Z]{4})/.exec(
-      (await till.page.getByTestId('claim-code').textContent()) ?? '',
-    )?.[1];
+    const code = await shownClaimCode(till);
     expect(code).toBeTruthy();
     await till.waitForQueue(0);
 
@@ -110,9 +127,7 @@ suite(`guest app in Chromium against the real server on PostgreSQL${skip ? ` (sk
     await page.getByRole('link', { name: 'Sign in or create an account' }).click();
     await registerInApp(page, 'guest-e2e@niteos.test');
     await page.getByRole('link', { name: 'Add a wristband' }).click();
-    await page.getByLabel('Tag id').fill(TAG.toUpperCase());
-    await page.getByLabel('Claim code').fill(code ?? '');
-    await page.getByRole('button', { name: 'Add wristband' }).click();
+    await claimInApp(page, TAG.toUpperCase(), code);
     await expect.poll(() => page.getByTestId('balance').textContent()).toBe('40.00 NC');
     await expect.poll(() => page.getByTestId('level').textContent()).toBe('Level 1');
 
@@ -155,20 +170,11 @@ suite(`guest app in Chromium against the real server on PostgreSQL${skip ? ` (sk
 
   test('a guest with two wristbands keeps the one picked when a sale reorders the list', async () => {
     const [bandA, bandB] = ['0e0e5e5e00a1', '0e0e5e5e00b2'];
-    const tillContext = await browser.newContext({ viewport: { width: 1100, height: 900 } });
-    contexts.push(tillContext);
-    const till = new TillPage(await tillContext.newPage());
-    await till.page.goto(`${base()}/pos/`);
-    await till.enroll(MANAGER.email, MANAGER.password, 'Two bands bar');
-    await till.signIn(STAFF.name, STAFF.pin);
+    const till = await openTill('Two bands bar');
     const codes: string[] = [];
     for (const band of [bandA, bandB]) {
       await till.topup(band, 2000);
-      codes.push(
-        /([0-9A-Z]{4}-[0-9A-Z]{4})/.exec(
-          (await till.page.getByTestId('claim-code').textContent()) ?? '',
-        )?.[1] ?? '',
-      );
+      codes.push(await shownClaimCode(till));
     }
     await till.waitForQueue(0);
 
@@ -176,9 +182,7 @@ suite(`guest app in Chromium against the real server on PostgreSQL${skip ? ` (sk
     await registerInApp(page, 'two-bands@niteos.test');
     for (const [i, band] of [bandA, bandB].entries()) {
       await page.goto(`${base()}/claim`);
-      await page.getByLabel('Tag id').fill(band);
-      await page.getByLabel('Claim code').fill(codes[i] ?? '');
-      await page.getByRole('button', { name: 'Add wristband' }).click();
+      await claimInApp(page, band, codes[i] ?? '');
       await page.getByTestId('balance').waitFor();
     }
     await page.getByRole('link', { name: 'NiteTap' }).click();
@@ -199,24 +203,15 @@ suite(`guest app in Chromium against the real server on PostgreSQL${skip ? ` (sk
 
   test('after a lost wristband is replaced, the guest sees where its balance went', async () => {
     const [lost, replacement] = ['0e0e5e5e00c1', '0e0e5e5e00c2'];
-    const tillContext = await browser.newContext({ viewport: { width: 1100, height: 900 } });
-    contexts.push(tillContext);
-    const till = new TillPage(await tillContext.newPage());
-    await till.page.goto(`${base()}/pos/`);
-    await till.enroll(MANAGER.email, MANAGER.password, 'Lost band bar');
-    await till.signIn(STAFF.name, STAFF.pin);
+    const till = await openTill('Lost band bar');
     await till.topup(lost, 2500);
-    const code = /([0-9A-Z]{4}-[0-9A-Z]{4})/.exec(
-      (await till.page.getByTestId('claim-code').textContent()) ?? '',
-    )?.[1];
+    const code = await shownClaimCode(till);
     await till.waitForQueue(0);
 
     const page = await phone();
     await registerInApp(page, 'lost-band@niteos.test');
     await page.goto(`${base()}/claim`);
-    await page.getByLabel('Tag id').fill(lost);
-    await page.getByLabel('Claim code').fill(code ?? '');
-    await page.getByRole('button', { name: 'Add wristband' }).click();
+    await claimInApp(page, lost, code);
     await expect.poll(() => page.getByTestId('balance').textContent()).toBe('25.00 NC');
 
     const replaced = await server.json('POST', `/api/admin/wallets/${lost}/replace`, managerToken, {
