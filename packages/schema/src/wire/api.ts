@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Resolution, Role } from './codes.ts';
-import { policySchema, serverTimeSchema } from './sync.ts';
+import { policySchema, serverTimeSchema, walletSnapshotSchema } from './sync.ts';
 
 /** Request bodies of the endpoints of sync protocol §8. */
 export const loginRequestSchema = z.strictObject({
@@ -72,13 +72,10 @@ export const revokedTillSchema = z.object({
   status: z.literal('revoked'),
 });
 
-export const walletViewSchema = z.object({
-  nitetapId: z.string(),
-  balanceNc: z.int(),
-  xp: z.int(),
-  level: z.int(),
-  status: z.enum(['active', 'blocked']),
-});
+/** `GET /api/wallets/:nitetapId`: a pull's snapshot of the wallet, with its status. */
+export const walletViewSchema = walletSnapshotSchema
+  .omit({ asOf: true })
+  .extend({ status: z.enum(['active', 'blocked']) });
 
 export const conflictViewSchema = z.object({
   id: z.string(),
