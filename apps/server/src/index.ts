@@ -1,4 +1,5 @@
 import { serve } from '@hono/node-server';
+import { recoverWalletMoves } from './admin/wallet-moves.ts';
 import { createMongoStore } from './analytics/mongo-store.ts';
 import { createShipper } from './analytics/shipper.ts';
 import { createApp } from './app.ts';
@@ -27,6 +28,7 @@ async function main() {
   const database = await openDatabase(config);
   await database.migrate();
   const db = database.db;
+  await recoverWalletMoves(db);
   const jwtSecret = config.jwtSecret ?? (await ensureJwtSecret(db));
   const admin = config.bootstrapAdmin ?? (config.demoSeed ? DEMO_ADMIN : null);
   await bootstrapAdmin(db, admin);

@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { claimCode } from '@niteos/ledger-core';
 import { walletMoves } from '@niteos/schema/tables';
-import { eq, sql } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { recoverWalletMoves } from '../admin/wallet-moves.ts';
 import { describeDb } from '../test-support/describe-db.ts';
 import { startTestServer, type TestServer } from '../test-support/test-server.ts';
 
@@ -206,18 +206,21 @@ describeDb("a replaced wristband in its guest's activity", () => {
     expect(outgoing.reduce((sum, e) => sum + Number(e.deltaNc), 0)).toBe(0);
   });
 
-  test("migration 0006 recovers a replacement made before it from the replacement's audit row", async () => {
-    const file = new URL('../../../../drizzle/0006_wallet_moves.sql', import.meta.url);
-    const backfill = readFileSync(file, 'utf8').split('--> statement-breakpoint').at(-1) ?? '';
-    expect(backfill).toContain('INSERT INTO "wallet_moves"');
+  test('a replacement that wrote no move, as a process of the previous release makes, is recovered from its audit row', async () => {
     const db = server.database.db;
+    const moves = () => db.select().from(walletMoves).where(eq(walletMoves.fromTag, oldTag));
+    // A move the replacement recorded itself is not recorded twice.
+    await recoverWalletMoves(db);
+    expect(await moves()).toHaveLength(1);
+
     await db.delete(walletMoves).where(eq(walletMoves.fromTag, oldTag));
     expect(await activity(newTag)).toEqual([]);
-
-    await db.execute(sql.raw(backfill));
-    const [move] = await db.select().from(walletMoves).where(eq(walletMoves.fromTag, oldTag));
-    expect(move).toMatchObject({ toTag: newTag, venueId, movedNc: 3500, movedXp: 15 });
-    expect(move?.id).toMatch(/^audit:\d+$/);
+    await recoverWalletMoves(db);
+    await recoverWalletMoves(db);
+    const recovered = await moves();
+    expect(recovered).toHaveLength(1);
+    expect(recovered[0]).toMatchObject({ toTag: newTag, venueId, movedNc: 3500, movedXp: 15 });
+    expect(recovered[0]?.id).toMatch(/^audit:\d+$/);
     expect(await activity(newTag)).toEqual([
       expect.objectContaining({ kind: 'moved_in', otherNitetapId: oldTag, deltaNc: 3500 }),
     ]);

@@ -255,13 +255,16 @@ export const ledgerLines = pgTable(
 
 /**
  * A lost wristband's balance and XP moved to its replacement, as its guest
- * sees it in both tags' activity. The ledger lines under the same `id`
- * move the money; this row says from which tag to which, and where.
+ * sees it in both tags' activity: from which tag to which, and where. The
+ * money moves in ledger lines; this row only tells the guest.
  */
 export const walletMoves = pgTable(
   'wallet_moves',
   {
-    /** The ledger entry of the move (`replace:<uuid>`). */
+    /**
+     * `replace:<uuid>`, the op id of the move's ledger lines (none when only
+     * XP moved), or `audit:<id>` for a move recovered from its audit row.
+     */
     id: text('id').primaryKey(),
     fromTag: text('from_tag')
       .notNull()

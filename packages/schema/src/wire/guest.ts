@@ -62,7 +62,7 @@ export interface GuestWallets {
  * balance and XP between a lost wristband and its replacement.
  */
 export interface ActivityEntry {
-  /** The op's id, or the move's ledger entry. */
+  /** The op's id, or the move's. */
   opId: string;
   kind: 'sale' | 'topup' | 'cashout' | 'void' | 'moved_in' | 'moved_out';
   tender: string;
