@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Resolution, Role } from './codes.ts';
-import { policySchema, serverTimeSchema, walletSnapshotSchema } from './sync.ts';
+import { policyReplySchema, serverTimeSchema, walletSnapshotSchema } from './sync.ts';
 
 /** Request bodies of the endpoints of sync protocol §8. */
 export const loginRequestSchema = z.strictObject({
@@ -55,7 +55,7 @@ export const venueViewSchema = z.object({
   city: z.string(),
   status: z.string(),
   radioUrl: z.string().nullable(),
-  policy: policySchema,
+  policy: policyReplySchema,
   createdAt: serverTimeSchema,
 });
 

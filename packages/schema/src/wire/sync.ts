@@ -77,6 +77,9 @@ export const policySchema = z.strictObject({
   overdraftLimitNc: z.int().min(0),
 });
 
+/** The policy as replies carry it: like every reply object, it may gain fields. */
+export const policyReplySchema = z.object(policySchema.shape);
+
 /**
  * What a till needs to check a staff PIN offline: the salted slow hash
  * (`scrypt$N$r$p$salt$hash`, base64url), never the PIN.
@@ -114,7 +117,7 @@ export const pullResponseSchema = z.object({
   catalog: z.array(catalogItemSchema),
   blockedTags: z.array(z.string()),
   wallets: z.array(walletSnapshotSchema),
-  policy: policySchema,
+  policy: policyReplySchema,
   staff: z
     .array(staffCredentialSchema)
     .describe('Extra to the contract: the venue staff who may sign in at a till.'),
