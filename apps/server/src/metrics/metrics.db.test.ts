@@ -40,6 +40,8 @@ describeDb('metrics and request logs', () => {
       /niteos_ops_total\{status="rejected",reason="id_reuse",duplicate="false"\} 0/,
     );
     expect(text).toMatch(/niteos_pushes_total\{status="503"\} 0/);
+    // An op rejected before it is stored never comes back as a duplicate.
+    expect(text).not.toMatch(/reason="bad_signature",duplicate="true"/);
     expect(text).toMatch(/niteos_analytics_refused_total\{parked="true"\} 0/);
     expect(text).toMatch(/niteos_analytics_shipped_total\{duplicate="false"\} 0/);
   });

@@ -77,14 +77,24 @@ export function createMetrics() {
   });
   // Every outcome is exported from the first scrape, at 0: a series that
   // appears only with its first event reads as "no data" to rate() and to
-  // alerts, not as "none yet".
+  // alerts, not as "none yet". Only stored results come back as duplicates:
+  // not the rejections of steps 1–4, decided before an op is stored.
+  const unstored = new Set<string>([
+    RejectReason.schema,
+    RejectReason.unknownTill,
+    RejectReason.venueMismatch,
+    RejectReason.badSignature,
+    RejectReason.idReuse,
+  ]);
   for (const flag of ['false', 'true']) {
     ops.inc({ status: OpStatus.applied, reason: 'none', duplicate: flag }, 0);
     for (const reason of Object.values(HoldReason)) {
       ops.inc({ status: OpStatus.held, reason, duplicate: flag }, 0);
     }
     for (const reason of Object.values(RejectReason)) {
-      ops.inc({ status: OpStatus.rejected, reason, duplicate: flag }, 0);
+      if (flag === 'false' || !unstored.has(reason)) {
+        ops.inc({ status: OpStatus.rejected, reason, duplicate: flag }, 0);
+      }
     }
     shipped.inc({ duplicate: flag }, 0);
     refused.inc({ parked: flag }, 0);

@@ -114,8 +114,9 @@ export function decide(
         nitetapId: tag,
       });
     }
-    // A revoked till's ops (all held) do not make a wallet one of its
-    // venue's either, which would open it to that venue's admins.
+    // A revoked till is told no figures (NO_FIGURES), and its ops (all
+    // held) do not make a wallet one of its venue's, which would open the
+    // wallet to that venue's admins.
     const shown = loaded.revoked ? null : after;
     if (tag && shown) w.touchedTags.add(tag);
 
