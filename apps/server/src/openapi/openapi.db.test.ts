@@ -75,8 +75,11 @@ describeDb('OpenAPI', () => {
       admin,
       { name: 'Bar 1', publicKey: till.publicKey },
     );
-    Object.assign(till, { tillId: enrolled.tillId, deviceToken: enrolled.deviceToken });
-    till.venueId = venue.id;
+    Object.assign(till, {
+      tillId: enrolled.tillId,
+      deviceToken: enrolled.deviceToken,
+      venueId: venue.id,
+    });
     const tag = 'feed0000aa';
     const short = [await till.topup(tag, 500), await till.sale(tag, 100_000)];
     const pushed = await call('POST /api/sync/push', '/api/sync/push', till.deviceToken, {
