@@ -65,17 +65,12 @@ export const walletSnapshotSchema = z.object({
 export type WalletSnapshot = z.infer<typeof walletSnapshotSchema>;
 
 /** The numbers of the balance rules (sync protocol §6), per venue. */
-export interface Policy {
-  offlineCapNc: number;
-  unknownWalletCapNc: number;
-  overdraftLimitNc: number;
-}
-
 export const policySchema = z.strictObject({
   offlineCapNc: z.int().min(0),
   unknownWalletCapNc: z.int().min(0),
   overdraftLimitNc: z.int().min(0),
 });
+export type Policy = z.infer<typeof policySchema>;
 
 /** The policy as replies carry it: like every reply object, it may gain fields. */
 export const policyReplySchema = z.object(policySchema.shape);
