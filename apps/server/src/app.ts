@@ -13,7 +13,7 @@ import { authRoutes } from './auth/routes.ts';
 import { conflictAdminRoutes } from './conflicts/routes.ts';
 import type { AppDeps, AppEnv } from './context.ts';
 import { causes } from './db/pg-error.ts';
-import { errorResponse } from './errors.ts';
+import { errorReply, errorResponse } from './errors.ts';
 import { guestRoutes } from './guests/routes.ts';
 import { healthPageRoute } from './health/page.ts';
 import { healthRoutes } from './health/routes.ts';
@@ -64,12 +64,7 @@ export function createApp(input: AppDeps) {
     return errorResponse(err, c, deps.log);
   });
   app.notFound((c) =>
-    c.json(
-      {
-        error: { code: ErrorCode.notFound, message: `no route for ${c.req.method} ${c.req.path}` },
-      },
-      404,
-    ),
+    c.json(errorReply(ErrorCode.notFound, `no route for ${c.req.method} ${c.req.path}`), 404),
   );
 
   app.route('/api/auth', authRoutes(deps));

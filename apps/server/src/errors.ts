@@ -1,4 +1,4 @@
-import { ErrorCode } from '@niteos/schema/wire';
+import { ErrorCode, type ErrorReply } from '@niteos/schema/wire';
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { causes } from './db/pg-error.ts';
@@ -11,7 +11,7 @@ import type { Logger } from './logger.ts';
 export class AppError extends Error {
   constructor(
     readonly status: ContentfulStatusCode,
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
     readonly headers: Record<string, string> = {},
   ) {
@@ -19,7 +19,7 @@ export class AppError extends Error {
   }
 }
 
-export const badRequest = (message: string, code: string = ErrorCode.badRequest) =>
+export const badRequest = (message: string, code: ErrorCode = ErrorCode.badRequest) =>
   new AppError(400, code, message);
 export const unauthorized = (message = 'sign in first') =>
   new AppError(401, ErrorCode.unauthorized, message);
@@ -31,11 +31,16 @@ export const conflict = (message: string) => new AppError(409, ErrorCode.conflic
 export const payloadTooLarge = (message: string) =>
   new AppError(413, ErrorCode.payloadTooLarge, message);
 
+/** The body of every non-2xx JSON reply. */
+export const errorReply = (code: ErrorCode, message: string): ErrorReply => ({
+  error: { code, message },
+});
+
 /** The one place errors become responses; unknown errors never leak details. */
 export function errorResponse(err: unknown, c: Context, log: Logger): Response {
   if (err instanceof AppError) {
     for (const [name, value] of Object.entries(err.headers)) c.header(name, value);
-    return c.json({ error: { code: err.code, message: err.message } }, err.status);
+    return c.json(errorReply(err.code, err.message), err.status);
   }
   const requestId = c.get('requestId') ?? 'unknown';
   log({
@@ -45,10 +50,7 @@ export function errorResponse(err: unknown, c: Context, log: Logger): Response {
     path: c.req.path,
     ...describeFailure(err),
   });
-  return c.json(
-    { error: { code: ErrorCode.internal, message: `internal error (request ${requestId})` } },
-    500,
-  );
+  return c.json(errorReply(ErrorCode.internal, `internal error (request ${requestId})`), 500);
 }
 
 /** The server cannot take this now (e.g. shutting down); the client retries after `retryAfterSeconds`. */

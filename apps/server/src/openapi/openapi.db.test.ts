@@ -1,3 +1,4 @@
+import { ErrorCode, errorReplySchema } from '@niteos/schema/wire';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { describeDb } from '../test-support/describe-db.ts';
 import { ROOT_ADMIN, startTestServer, type TestServer } from '../test-support/test-server.ts';
@@ -127,5 +128,58 @@ describeDb('OpenAPI', () => {
       '503',
       'default',
     ]);
+  });
+
+  test('error replies, from any layer that refuses, have the documented shape', async () => {
+    const venueId = await server.createVenue();
+    const till = await server.enrollTill(venueId);
+    const guest = (await server.userToken('guest', null)).token;
+    const push = (body: string, token: string | null = till.deviceToken) =>
+      server.send('/api/sync/push', {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+        },
+        body,
+      });
+    const refusals: [string, Response, number, ErrorCode][] = [
+      ['no route', await server.send('/api/nowhere'), 404, ErrorCode.notFound],
+      ['no token', await push('{}', null), 401, ErrorCode.unauthorized],
+      ['bad JSON', await push('{"tillId": '), 400, ErrorCode.badJson],
+      ['bad body', await push(JSON.stringify({ tillId: till.tillId })), 400, ErrorCode.badRequest],
+      [
+        'too large',
+        await push(JSON.stringify({ pad: 'x'.repeat(1024 * 1024) })),
+        413,
+        ErrorCode.payloadTooLarge,
+      ],
+      [
+        'wrong role',
+        await server.send('/api/admin/conflicts', {
+          headers: { authorization: `Bearer ${guest}` },
+        }),
+        403,
+        ErrorCode.forbidden,
+      ],
+      [
+        'unknown wallet',
+        await server.send('/api/wallets/0000000000', {
+          headers: { authorization: `Bearer ${server.rootToken}` },
+        }),
+        404,
+        ErrorCode.notFound,
+      ],
+    ];
+    const spec = (await server.json('GET', '/api/openapi.json')).body;
+    expect(spec.components.schemas.Error.properties.error.properties.code.enum).toEqual(
+      Object.values(ErrorCode),
+    );
+    for (const [what, res, status, code] of refusals) {
+      expect(res.status, what).toBe(status);
+      const body = await res.json();
+      expect(errorReplySchema.parse(body), what).toEqual(body);
+      expect(body.error.code, what).toBe(code);
+    }
   });
 });

@@ -1,3 +1,4 @@
+import { errorReplySchema } from '@niteos/schema/wire';
 import { z } from 'zod';
 import { ROUTE_DOCS, type RouteDoc } from './docs.ts';
 
@@ -72,7 +73,7 @@ export function buildOpenApi(routes: { method: string; path: string }[], version
       responses: {
         ...replies(doc.reply),
         default: {
-          description: 'JSON; errors are {"error": {"code", "message"}}',
+          description: 'An error: {"error": {"code", "message"}}',
           content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
         },
       },
@@ -96,17 +97,7 @@ export function buildOpenApi(routes: { method: string; path: string }[], version
         },
       },
       schemas: {
-        Error: {
-          type: 'object',
-          required: ['error'],
-          properties: {
-            error: {
-              type: 'object',
-              required: ['code', 'message'],
-              properties: { code: { type: 'string' }, message: { type: 'string' } },
-            },
-          },
-        },
+        Error: z.toJSONSchema(errorReplySchema, { io: 'input' }),
       },
     },
   };

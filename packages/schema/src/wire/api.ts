@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Resolution, Role } from './codes.ts';
+import { ErrorCode, Resolution, Role } from './codes.ts';
 import { policyReplySchema, serverTimeSchema, walletSnapshotSchema } from './sync.ts';
 
 /** Request bodies of the endpoints of sync protocol §8. */
@@ -33,9 +33,14 @@ export const resolveConflictSchema = z.strictObject({
 
 export const roleSchema = z.enum([Role.guest, Role.staff, Role.venueAdmin, Role.nitecoreAdmin]);
 
-export interface ApiError {
-  error: { code: string; message: string };
-}
+/** The body of every non-2xx JSON reply (sync protocol §8). */
+export const errorReplySchema = z.object({
+  error: z.object({
+    code: z.enum(ErrorCode),
+    message: z.string(),
+  }),
+});
+export type ErrorReply = z.infer<typeof errorReplySchema>;
 
 /**
  * Replies of the endpoints of §8. Plain objects, like the sync replies: a
