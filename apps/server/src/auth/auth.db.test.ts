@@ -1,0 +1,269 @@
+import { refreshTokens } from '@niteos/schema/tables';
+import { Role } from '@niteos/schema/wire';
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, expect, test, vi } from 'vitest';
+import { AppError } from '../errors.ts';
+import { createMemoryStore } from '../kv/memory-store.ts';
+import { describeDb } from '../test-support/describe-db.ts';
+import { ROOT_ADMIN, startTestServer, type TestServer } from '../test-support/test-server.ts';
+import { REFRESH_RETRY_SECONDS } from './service.ts';
+import { hashToken } from './tokens.ts';
+
+let server: TestServer;
+let venueId: string;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  venueId = await server.createVenue();
+});
+afterAll(() => server.disposeBalanced());
+
+describeDb('auth', () => {
+  test('login returns tokens and the user; a wrong password is 401 with the error shape', async () => {
+    const ok = await server.json('POST', '/api/auth/login', null, ROOT_ADMIN);
+    expect(ok.status).toBe(200);
+    expect(ok.body.user).toEqual({ id: expect.any(String), role: 'nitecore_admin', venueId: null });
+    const bad = await server.json('POST', '/api/auth/login', null, {
+      ...ROOT_ADMIN,
+      password: 'wrong-one',
+    });
+    expect(bad.status).toBe(401);
+    expect(bad.body).toEqual({
+      error: { code: 'unauthorized', message: 'wrong email or password' },
+    });
+  });
+
+  test('an access token stops working 15 minutes after login', async () => {
+    const { accessToken } = (await server.json('POST', '/api/auth/login', null, ROOT_ADMIN)).body;
+    const at = (minutes: number) =>
+      vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + minutes * 60_000 });
+    try {
+      at(14);
+      expect((await server.json('GET', '/api/admin/venues', accessToken)).status).toBe(200);
+      vi.useRealTimers();
+      at(16);
+      expect((await server.json('GET', '/api/admin/venues', accessToken)).status).toBe(401);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  test('an expired refresh token is refused', async () => {
+    const { refreshToken } = (await server.json('POST', '/api/auth/login', null, ROOT_ADMIN)).body;
+    await server.database.db
+      .update(refreshTokens)
+      .set({ expiresAt: new Date(Date.now() - 1000) })
+      .where(eq(refreshTokens.tokenHash, hashToken(refreshToken)));
+    const res = await server.json('POST', '/api/auth/refresh', null, { refreshToken });
+    expect(res.status).toBe(401);
+  });
+
+  test('a login body that is not an email and password is 400', async () => {
+    const res = await server.json('POST', '/api/auth/login', null, {
+      email: 'not-an-email',
+      password: 'x',
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('bad_request');
+  });
+
+  test('a refresh token rotates; a spent one used again after its replacement was signs the whole family out', async () => {
+    const login = await server.json('POST', '/api/auth/login', null, ROOT_ADMIN);
+    const first = login.body.refreshToken;
+    const rotated = await server.json('POST', '/api/auth/refresh', null, { refreshToken: first });
+    expect(rotated.status).toBe(200);
+    expect(rotated.body.refreshToken).not.toBe(first);
+    const again = await server.json('POST', '/api/auth/refresh', null, {
+      refreshToken: rotated.body.refreshToken,
+    });
+    expect(again.status).toBe(200);
+    const reused = await server.json('POST', '/api/auth/refresh', null, { refreshToken: first });
+    expect(reused.status).toBe(401);
+    const afterTheft = await server.json('POST', '/api/auth/refresh', null, {
+      refreshToken: again.body.refreshToken,
+    });
+    expect(afterTheft.status).toBe(401);
+  });
+
+  test('a refresh whose answer was lost can be sent again and gets the same replacement, for a while', async () => {
+    const refreshWith = (refreshToken: string) =>
+      server.json('POST', '/api/auth/refresh', null, { refreshToken });
+    const first = (await server.json('POST', '/api/auth/login', null, ROOT_ADMIN)).body
+      .refreshToken;
+    const lost = await refreshWith(first);
+    expect(lost.status).toBe(200);
+    const retried = await refreshWith(first);
+    expect(retried.status).toBe(200);
+    expect(retried.body.refreshToken).toBe(lost.body.refreshToken);
+    expect((await server.json('GET', '/api/admin/venues', retried.body.accessToken)).status).toBe(
+      200,
+    );
+    expect((await refreshWith(retried.body.refreshToken)).status).toBe(200);
+
+    // Past the retry window the same lost answer is not given again: taken for theft.
+    const second = (await server.json('POST', '/api/auth/login', null, ROOT_ADMIN)).body
+      .refreshToken;
+    const unanswered = await refreshWith(second);
+    await server.database.db
+      .update(refreshTokens)
+      .set({ usedAt: new Date(Date.now() - (REFRESH_RETRY_SECONDS + 5) * 1000) })
+      .where(eq(refreshTokens.tokenHash, hashToken(second)));
+    expect((await refreshWith(second)).status).toBe(401);
+    expect((await refreshWith(unanswered.body.refreshToken)).status).toBe(401);
+  });
+});
+
+describeDb('sessions and rate limits', () => {
+  test('logout ends that login: its refresh token no longer works', async () => {
+    const login = await server.json('POST', '/api/auth/login', null, ROOT_ADMIN);
+    expect(
+      (
+        await server.json('POST', '/api/auth/logout', null, {
+          refreshToken: login.body.refreshToken,
+        })
+      ).status,
+    ).toBe(204);
+    expect(
+      (
+        await server.json('POST', '/api/auth/refresh', null, {
+          refreshToken: login.body.refreshToken,
+        })
+      ).status,
+    ).toBe(401);
+  });
+
+  test('logout with a token whose refresh answer was lost still ends that login', async () => {
+    const first = (await server.json('POST', '/api/auth/login', null, ROOT_ADMIN)).body
+      .refreshToken;
+    // The server rotated the token, but the client never saw the replacement.
+    const replacement = (
+      await server.json('POST', '/api/auth/refresh', null, { refreshToken: first })
+    ).body.refreshToken;
+    expect(
+      (await server.json('POST', '/api/auth/logout', null, { refreshToken: first })).status,
+    ).toBe(204);
+    expect(
+      (await server.json('POST', '/api/auth/refresh', null, { refreshToken: replacement })).status,
+    ).toBe(401);
+  });
+
+  test('sign out everywhere voids every refresh token and access tokens issued before it', async () => {
+    const user = await server.userToken(Role.venueAdmin, venueId);
+    const other = await server.json('POST', '/api/auth/login', null, {
+      email: user.email,
+      password: user.password,
+    });
+    expect((await server.json('GET', '/api/admin/conflicts', user.token)).status).toBe(200);
+    expect((await server.json('POST', '/api/auth/logout-everywhere', user.token)).status).toBe(204);
+    expect((await server.json('GET', '/api/admin/conflicts', user.token)).status).toBe(401);
+    expect((await server.json('GET', '/api/admin/conflicts', other.body.accessToken)).status).toBe(
+      401,
+    );
+    expect(
+      (
+        await server.json('POST', '/api/auth/refresh', null, {
+          refreshToken: other.body.refreshToken,
+        })
+      ).status,
+    ).toBe(401);
+  });
+
+  test('sign out everywhere voids tokens to the ms: one from just before is refused, a sign-in just after works', async () => {
+    const user = await server.userToken(Role.venueAdmin, venueId);
+    const second = (Math.floor(Date.now() / 1000) + 1) * 1000;
+    const signIn = async () =>
+      (
+        await server.json('POST', '/api/auth/login', null, {
+          email: user.email,
+          password: user.password,
+        })
+      ).body.accessToken as string;
+    try {
+      vi.useFakeTimers({ toFake: ['Date'], now: second + 100 });
+      const before = await signIn();
+      vi.setSystemTime(second + 200);
+      expect((await server.json('POST', '/api/auth/logout-everywhere', before)).status).toBe(204);
+      vi.setSystemTime(second + 300);
+      const after = await signIn();
+      expect((await server.json('GET', '/api/admin/conflicts', after)).status).toBe(200);
+      expect((await server.json('GET', '/api/admin/conflicts', before)).status).toBe(401);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  test('a sign-in in the second after sign out everywhere works', async () => {
+    const user = await server.userToken(Role.venueAdmin, venueId);
+    const second = Math.floor(Date.now() / 1000) * 1000;
+    try {
+      vi.useFakeTimers({ toFake: ['Date'], now: second + 500 });
+      expect((await server.json('POST', '/api/auth/logout-everywhere', user.token)).status).toBe(
+        204,
+      );
+      vi.setSystemTime(second + 1000);
+      const login = await server.json('POST', '/api/auth/login', null, {
+        email: user.email,
+        password: user.password,
+      });
+      const res = await server.json('GET', '/api/admin/conflicts', login.body.accessToken);
+      expect(res.status).toBe(200);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  test('a right password starts the count of wrong ones again', async () => {
+    const user = await server.userToken(Role.venueAdmin, venueId);
+    const statuses: number[] = [];
+    for (let i = 0; i < 15; i++) {
+      const res = await server.json('POST', '/api/auth/login', null, {
+        email: user.email,
+        password: i % 5 === 4 ? user.password : 'wrong-password',
+      });
+      statuses.push(res.status);
+    }
+    expect(statuses).toEqual(Array.from({ length: 15 }, (_, i) => (i % 5 === 4 ? 200 : 401)));
+  });
+
+  test('a sign-in whose count cannot be cleared still signs in (fake store failing on forget)', async () => {
+    const memory = createMemoryStore();
+    const failing = await startTestServer({
+      deps: {
+        kv: {
+          ...memory,
+          forget: () => Promise.reject(new AppError(503, 'unavailable', 'Redis is not answering')),
+        },
+      },
+    });
+    try {
+      const user = await failing.userToken(Role.staff, null);
+      const res = await failing.json('POST', '/api/auth/login', null, {
+        email: user.email,
+        password: user.password,
+      });
+      expect(res.status).toBe(200);
+      const me = await failing.json('GET', '/api/wallets/ffffffff', res.body.accessToken);
+      expect(me.status).toBe(404);
+    } finally {
+      await failing.dispose();
+    }
+  });
+
+  test('repeated wrong passwords for one account are 429 with Retry-After', async () => {
+    const user = await server.userToken(Role.staff, venueId);
+    const statuses: number[] = [];
+    let retryAfter: string | null = null;
+    for (let i = 0; i < 12; i++) {
+      const res = await server.send('/api/auth/login', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-forwarded-for': `10.0.0.${i}` },
+        body: JSON.stringify({ email: user.email, password: 'wrong-password' }),
+      });
+      statuses.push(res.status);
+      retryAfter = res.headers.get('retry-after') ?? retryAfter;
+    }
+    // 10 attempts per account per window, from any address.
+    expect(statuses).toEqual([...Array(10).fill(401), 429, 429]);
+    expect(Number(retryAfter)).toBeGreaterThan(0);
+  });
+});
