@@ -325,7 +325,7 @@ async function main() {
   for (const kind of kinds) results.push(await runBackend(kind));
 
   printTable(results, verify.perSecond, pgSkipped, SHAPE);
-  const checks = targetChecks(results, verify.perSecond);
+  const checks = targetChecks(results, verify.perSecond, SHAPE.tills * SHAPE.batchSize);
   printTargets(checks, pgSkipped);
 
   const correct = results.every((r) => r.ok);
