@@ -31,7 +31,7 @@ export const conflict = (message: string) => new AppError(409, ErrorCode.conflic
 export const payloadTooLarge = (message: string) =>
   new AppError(413, ErrorCode.payloadTooLarge, message);
 
-/** The body of every non-2xx JSON reply. */
+/** The body of an error reply (`errorReplySchema`). */
 export const errorReply = (code: ErrorCode, message: string): ErrorReply => ({
   error: { code, message },
 });

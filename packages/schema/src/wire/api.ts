@@ -33,7 +33,10 @@ export const resolveConflictSchema = z.strictObject({
 
 export const roleSchema = z.enum([Role.guest, Role.staff, Role.venueAdmin, Role.nitecoreAdmin]);
 
-/** The body of every non-2xx JSON reply (sync protocol §8). */
+/**
+ * The body of an error reply (sync protocol §8): every non-2xx JSON reply
+ * but the 503 of `/api/health`, which is its readiness report.
+ */
 export const errorReplySchema = z.object({
   error: z.object({
     code: z.enum(ErrorCode),

@@ -46,7 +46,7 @@ export const Resolution = {
 } as const;
 export type Resolution = (typeof Resolution)[keyof typeof Resolution];
 
-/** `error.code` of every non-2xx JSON reply. */
+/** `error.code` of an error reply (`errorReplySchema`). */
 export const ErrorCode = {
   badJson: 'bad_json',
   badRequest: 'bad_request',
