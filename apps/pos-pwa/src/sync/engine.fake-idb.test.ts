@@ -269,6 +269,18 @@ describe('sync engine with a scripted server on a fake IndexedDB', () => {
     expect(await getMeta(db, 'cursor')).toBe('page-2');
   });
 
+  test('pull says whether it went through: not when the server refuses, nor with no till enrolled', async () => {
+    const sync = engine();
+    pullAnswer = () => new Response('{}', { status: 500 });
+    expect(await sync.pull()).toBe(false);
+    expect(pulled).toHaveLength(1);
+    pullAnswer = null;
+    await db.device.delete('device');
+    expect(await sync.pull()).toBe(false);
+    expect(pulled).toHaveLength(1);
+    sync.stop();
+  });
+
   test('after a failed push the next drain pulls before it pushes, so ops a restored server lost go first', async () => {
     await queueSales(2);
     script = () =>

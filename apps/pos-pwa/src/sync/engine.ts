@@ -32,6 +32,9 @@ export interface SyncEngineOptions {
 
 const MAX_BACKOFF_MS = 60_000;
 
+/** What a pull came to: every page stored, the server's or the network's failure, or no till to pull for. */
+type Pulled = 'pulled' | ApiError | 'unenrolled';
+
 /**
  * Hands the queue to the server, oldest `seq` first, and keeps the offline
  * data fresh. Pushes right after each op, when the network returns, on an
@@ -108,9 +111,9 @@ export function createSyncEngine(options: SyncEngineOptions) {
       // The queue waits for a pull the server could not answer, and goes
       // after one it refused: a revoked till's pulls are refused, but its
       // pushes are still taken (held).
-      const pullFailed = pullFirst ? await pullNow() : null;
-      if (pullFailed?.retryable) {
-        scheduleRetry(pullFailed);
+      const pulled = pullFirst ? await pullNow() : null;
+      if (pulled instanceof ApiError && pulled.retryable) {
+        scheduleRetry(pulled);
         return;
       }
       let limit = batchSize;
@@ -174,18 +177,17 @@ export function createSyncEngine(options: SyncEngineOptions) {
    * a call while one runs gets its outcome, so two never interleave their
    * pages and cursors.
    */
-  let pulling: Promise<ApiError | null> | null = null;
-  function pullNow(): Promise<ApiError | null> {
+  let pulling: Promise<Pulled> | null = null;
+  function pullNow(): Promise<Pulled> {
     pulling ??= pullPages().finally(() => {
       pulling = null;
     });
     return pulling;
   }
 
-  /** Null when the pull went through (or there is no device to pull for). */
-  async function pullPages(): Promise<ApiError | null> {
+  async function pullPages(): Promise<Pulled> {
     const device = await db.device.get('device');
-    if (!device) return null;
+    if (!device) return 'unenrolled';
     try {
       let resent = 0;
       for (let page = 0; page < MAX_PULL_PAGES; page++) {
@@ -205,7 +207,7 @@ export function createSyncEngine(options: SyncEngineOptions) {
       emit();
       if (resent > 0) requestPush();
       await forgetHistoryBefore(db, now() - options.historyKeepMs, options.historyKeepLast);
-      return null;
+      return 'pulled';
     } catch (err) {
       const failure = recordFailure(err, 'refresh');
       // The server answered: whatever it holds, it said so by refusing.
@@ -215,8 +217,9 @@ export function createSyncEngine(options: SyncEngineOptions) {
     }
   }
 
+  /** True when every page came in and was stored. */
   async function pull(): Promise<boolean> {
-    return (await db.device.get('device')) !== undefined && (await pullNow()) === null;
+    return (await pullNow()) === 'pulled';
   }
 
   /** Push now unless a backoff is running (then the retry timer will). */
