@@ -202,6 +202,44 @@ suite(`back office in Chromium against the real server${skip ? ` (skipped: ${ski
     );
   });
 
+  test("a stranger guessing a manager's password does not keep them out of a browser they used before", async () => {
+    const root = (await server.json('POST', '/api/auth/login', null, ADMIN)).body.accessToken;
+    const venue = (await server.json('GET', '/api/admin/venues', root)).body.venues[0];
+    const who = { email: 'guessed@demo.niteos.app', password: 'guessed-password-1' };
+    const created = await server.json('POST', `/api/admin/venues/${venue.id}/staff`, root, {
+      ...who,
+      displayName: 'Guessed Manager',
+      role: 'venue_admin',
+    });
+    expect(created.status).toBe(201);
+    const known = await backOffice(who);
+    await known.getByTestId('admin-signout').click();
+    await known.getByTestId('admin-email').waitFor();
+
+    const strangers: number[] = [];
+    for (let i = 0; i < 11; i++) {
+      const wrong = { email: who.email, password: 'not-the-password' };
+      strangers.push((await server.json('POST', '/api/auth/login', null, wrong)).status);
+    }
+    expect(strangers.at(-1)).toBe(429);
+
+    await known.getByTestId('admin-email').fill(who.email);
+    await known.getByTestId('admin-password').fill(who.password);
+    await known.getByTestId('admin-signin').click();
+    await known.getByTestId('admin-conflicts').waitFor();
+
+    const context = await browser.newContext();
+    contexts.push(context);
+    const fresh = await context.newPage();
+    await fresh.goto(`http://127.0.0.1:${server.port}/pos/admin`);
+    await fresh.getByTestId('admin-email').fill(who.email);
+    await fresh.getByTestId('admin-password').fill(who.password);
+    await fresh.getByTestId('admin-signin').click();
+    expect(await fresh.getByTestId('admin-signin-message').textContent()).toMatch(
+      /too many attempts/,
+    );
+  });
+
   test('the audit log shows the newest 200 entries and older ones on request', async () => {
     const root = (await server.json('POST', '/api/auth/login', null, ADMIN)).body.accessToken;
     const created = await server.json('POST', '/api/admin/venues', root, {

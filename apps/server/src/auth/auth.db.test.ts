@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { refreshTokens } from '@niteos/schema/tables';
 import { Role } from '@niteos/schema/wire';
 import { eq } from 'drizzle-orm';
@@ -6,6 +7,7 @@ import { AppError } from '../errors.ts';
 import { createMemoryStore } from '../kv/memory-store.ts';
 import { describeDb } from '../test-support/describe-db.ts';
 import { ROOT_ADMIN, startTestServer, type TestServer } from '../test-support/test-server.ts';
+import { deviceCookieName } from './device-cookie.ts';
 import { REFRESH_RETRY_SECONDS } from './service.ts';
 import { hashToken } from './tokens.ts';
 
@@ -265,5 +267,80 @@ describeDb('sessions and rate limits', () => {
     // 10 attempts per account per window, from any address.
     expect(statuses).toEqual([...Array(10).fill(401), 429, 429]);
     expect(Number(retryAfter)).toBeGreaterThan(0);
+  });
+});
+
+describeDb('device cookies', () => {
+  const attempt = (
+    email: string,
+    password: string,
+    cookie?: string,
+    headers: Record<string, string> = {},
+  ) =>
+    server.send('/api/auth/login', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}), ...headers },
+      body: JSON.stringify({ email, password }),
+    });
+  /** The `name=value` a sign-in's reply sets. */
+  const cookieOf = (res: Response) => res.headers.get('set-cookie')?.split(';')[0] ?? '';
+  const statuses = async (count: number, send: () => Promise<Response>) => {
+    const out: number[] = [];
+    for (let i = 0; i < count; i++) out.push((await send()).status);
+    return out;
+  };
+
+  test('a browser the account signed in on before still signs in while strangers are locked out', async () => {
+    const user = await server.userToken(Role.venueAdmin, venueId);
+    const first = await attempt(user.email, user.password);
+    expect(first.status).toBe(200);
+    const cookie = cookieOf(first);
+    expect(cookie).toMatch(/^niteos_device_[0-9a-f]{16}=[\w-]+\.[\w-]+$/);
+    expect(await statuses(11, () => attempt(user.email, 'wrong-password'))).toEqual([
+      ...Array(10).fill(401),
+      429,
+    ]);
+    // Without the cookie even the right password waits out the window.
+    expect((await attempt(user.email, user.password)).status).toBe(429);
+    expect((await attempt(user.email, 'wrong-password', cookie)).status).toBe(401);
+    const again = await attempt(user.email, user.password, cookie);
+    expect(again.status).toBe(200);
+    expect(cookieOf(again)).toBe(cookie);
+  });
+
+  test('wrong passwords from a known browser lock that browser only', async () => {
+    const user = await server.userToken(Role.staff, venueId);
+    const cookie = cookieOf(await attempt(user.email, user.password));
+    expect(await statuses(11, () => attempt(user.email, 'wrong-password', cookie))).toEqual([
+      ...Array(10).fill(401),
+      429,
+    ]);
+    expect((await attempt(user.email, user.password, cookie)).status).toBe(429);
+    expect((await attempt(user.email, user.password)).status).toBe(200);
+  });
+
+  test('a cookie counts only for the account it was made for, and only as this server made it', async () => {
+    const a = await server.userToken(Role.staff, venueId);
+    const b = await server.userToken(Role.staff, venueId);
+    const value = cookieOf(await attempt(a.email, a.password)).split('=')[1] ?? '';
+    expect((await attempt(b.email, b.password)).status).toBe(200);
+    await statuses(10, () => attempt(b.email, 'wrong-password'));
+    const asB = (v: string) => `${deviceCookieName(b.email)}=${v}`;
+    const forged = `${value.split('.')[0]}.${randomBytes(32).toString('base64url')}`;
+    for (const cookie of [asB(value), asB(forged), asB('garbage'), `${value}`]) {
+      expect((await attempt(b.email, b.password, cookie)).status, cookie).toBe(429);
+    }
+  });
+
+  test('the cookie is HttpOnly, SameSite=Strict, sent only to sign-in, and Secure behind HTTPS', async () => {
+    const user = await server.userToken(Role.staff, venueId);
+    const plain = (await attempt(user.email, user.password)).headers.get('set-cookie') ?? '';
+    for (const part of ['HttpOnly', 'SameSite=Strict', 'Path=/api/auth/login', 'Max-Age=15552000'])
+      expect(plain).toContain(part);
+    expect(plain).not.toContain('Secure');
+    const proxied = await attempt(user.email, user.password, undefined, {
+      'x-forwarded-proto': 'https',
+    });
+    expect(proxied.headers.get('set-cookie')).toContain('; Secure');
   });
 });

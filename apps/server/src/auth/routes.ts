@@ -1,18 +1,29 @@
 import { loginRequestSchema, refreshRequestSchema } from '@niteos/schema/wire';
 import { Hono } from 'hono';
+import { getCookie, setCookie } from 'hono/cookie';
 import type { AppDeps, AppEnv } from '../context.ts';
+import { viaHttps } from '../http/client-ip.ts';
 import { parseJson } from '../http/validate.ts';
 import { enforceRate, perIp, rateLimit, resetRate } from '../kv/rate-limit.ts';
+import {
+  DEVICE_COOKIE_MAX_AGE_SECONDS,
+  deviceCookieName,
+  knownDevice,
+  newDeviceCookie,
+} from './device-cookie.ts';
 import { ALL_ROLES, requireRole } from './guard.ts';
 import { login, logout, logoutEverywhere, refresh } from './service.ts';
 
 /**
  * Sign-in attempts: per address, and per account so one IP cannot be spread
- * across many. A right password starts the account's count again: a manager
- * signing in at each till they enroll is not guessing.
+ * across many; from a browser the account signed in on before (its device
+ * cookie), per account and browser instead, so strangers guessing cannot
+ * lock the account's own devices out. A right password starts the count
+ * again: a manager signing in at each till they enroll is not guessing.
  */
 const LOGIN_PER_IP = perIp('login-ip', 300, 300);
 const LOGIN_PER_EMAIL = { name: 'login-email', limit: 10, windowSeconds: 300 };
+const LOGIN_PER_DEVICE = { name: 'login-device', limit: 10, windowSeconds: 300 };
 const REFRESH_PER_IP = perIp('refresh-ip', 3000, 300);
 
 export function authRoutes(deps: AppDeps) {
@@ -20,18 +31,31 @@ export function authRoutes(deps: AppDeps) {
   return new Hono<AppEnv>()
     .post('/login', rateLimit(deps.kv, LOGIN_PER_IP), async (c) => {
       const body = await parseJson(c, loginRequestSchema);
-      const perEmail = { ...LOGIN_PER_EMAIL, key: () => body.email.toLowerCase() };
-      await enforceRate(deps.kv, perEmail, c);
+      const email = body.email.toLowerCase();
+      const cookieName = deviceCookieName(email);
+      const cookie = getCookie(c, cookieName);
+      const device = knownDevice(deps.jwtSecret, email, cookie);
+      const count = device
+        ? { ...LOGIN_PER_DEVICE, key: () => `${email} ${device}` }
+        : { ...LOGIN_PER_EMAIL, key: () => email };
+      await enforceRate(deps.kv, count, c);
       const session = await login(db, deps.jwtSecret, body.email, body.password);
       // The tokens exist now: a store that fails here must not turn the
       // sign-in into an error. The count then runs out with its window.
-      await resetRate(deps.kv, perEmail, c).catch((err: unknown) =>
+      await resetRate(deps.kv, count, c).catch((err: unknown) =>
         deps.log({
           level: 'warn',
           msg: 'sign-in count not cleared',
           error: err instanceof Error ? err.message : String(err),
         }),
       );
+      setCookie(c, cookieName, device && cookie ? cookie : newDeviceCookie(deps.jwtSecret, email), {
+        path: '/api/auth/login',
+        httpOnly: true,
+        sameSite: 'Strict',
+        secure: viaHttps(c),
+        maxAge: DEVICE_COOKIE_MAX_AGE_SECONDS,
+      });
       return c.json(session);
     })
     .post('/refresh', rateLimit(deps.kv, REFRESH_PER_IP), async (c) => {

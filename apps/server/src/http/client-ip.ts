@@ -22,9 +22,17 @@ const isLoopback = (address: string) => address === '::1' || /^(?:::ffff:)?127\.
  */
 export function clientIp(c: Context): string | null {
   const peer = peerAddress(c);
-  if (peer === null || isLoopback(peer)) {
+  if (fromLocalProxy(peer)) {
     const forwarded = c.req.header('x-forwarded-for')?.split(',')[0]?.trim();
     if (forwarded && isIP(forwarded)) return forwarded;
   }
   return peer;
+}
+
+const fromLocalProxy = (peer: string | null) => peer === null || isLoopback(peer);
+
+/** Whether the client reached us over HTTPS: directly, or through the proxy on this host. */
+export function viaHttps(c: Context): boolean {
+  if (new URL(c.req.url).protocol === 'https:') return true;
+  return fromLocalProxy(peerAddress(c)) && c.req.header('x-forwarded-proto') === 'https';
 }

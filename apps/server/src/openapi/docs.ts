@@ -51,7 +51,8 @@ export interface RouteDoc {
  */
 export const ROUTE_DOCS: Record<string, RouteDoc> = {
   'POST /api/auth/login': {
-    summary: 'Sign in with email and password',
+    summary:
+      'Sign in with email and password; sets a device cookie that keeps strangers’ wrong guesses from locking this browser out',
     tag: 'auth',
     access: 'public',
     body: loginRequestSchema,
