@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 import { refreshTokens } from '@niteos/schema/tables';
 import { Role } from '@niteos/schema/wire';
 import { eq } from 'drizzle-orm';
@@ -7,7 +7,7 @@ import { AppError } from '../errors.ts';
 import { createMemoryStore } from '../kv/memory-store.ts';
 import { describeDb } from '../test-support/describe-db.ts';
 import { ROOT_ADMIN, startTestServer, type TestServer } from '../test-support/test-server.ts';
-import { deviceCookieName } from './device-cookie.ts';
+import { DEVICE_COOKIE_MAX_AGE_SECONDS, deviceCookieName } from './device-cookie.ts';
 import { REFRESH_RETRY_SECONDS } from './service.ts';
 import { hashToken } from './tokens.ts';
 
@@ -271,6 +271,8 @@ describeDb('sessions and rate limits', () => {
 });
 
 describeDb('device cookies', () => {
+  const someIp = () => `10.${randomInt(256)}.${randomInt(256)}.${randomInt(256)}`;
+  /** A sign-in from its own address, so the per-address flood limit stays out of the way. */
   const attempt = (
     email: string,
     password: string,
@@ -279,7 +281,12 @@ describeDb('device cookies', () => {
   ) =>
     server.send('/api/auth/login', {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}), ...headers },
+      headers: {
+        'content-type': 'application/json',
+        'x-forwarded-for': someIp(),
+        ...(cookie ? { cookie } : {}),
+        ...headers,
+      },
       body: JSON.stringify({ email, password }),
     });
   /** The `name=value` a sign-in's reply sets. */
@@ -289,13 +296,14 @@ describeDb('device cookies', () => {
     for (let i = 0; i < count; i++) out.push((await send()).status);
     return out;
   };
+  const lockOut = (email: string) => statuses(10, () => attempt(email, 'wrong-password'));
 
   test('a browser the account signed in on before still signs in while strangers are locked out', async () => {
     const user = await server.userToken(Role.venueAdmin, venueId);
     const first = await attempt(user.email, user.password);
     expect(first.status).toBe(200);
     const cookie = cookieOf(first);
-    expect(cookie).toMatch(/^niteos_device_[0-9a-f]{16}=[\w-]+\.[\w-]+$/);
+    expect(cookie).toMatch(/^niteos_device_[0-9a-f]{16}=[\w-]+\.\d+\.[\w-]+$/);
     expect(await statuses(11, () => attempt(user.email, 'wrong-password'))).toEqual([
       ...Array(10).fill(401),
       429,
@@ -303,9 +311,9 @@ describeDb('device cookies', () => {
     // Without the cookie even the right password waits out the window.
     expect((await attempt(user.email, user.password)).status).toBe(429);
     expect((await attempt(user.email, 'wrong-password', cookie)).status).toBe(401);
-    const again = await attempt(user.email, user.password, cookie);
+    const again = await attempt(user.email.toUpperCase(), user.password, cookie);
     expect(again.status).toBe(200);
-    expect(cookieOf(again)).toBe(cookie);
+    expect((await attempt(user.email, user.password, cookieOf(again))).status).toBe(200);
   });
 
   test('wrong passwords from a known browser lock that browser only', async () => {
@@ -319,23 +327,50 @@ describeDb('device cookies', () => {
     expect((await attempt(user.email, user.password)).status).toBe(200);
   });
 
-  test('a cookie counts only for the account it was made for, and only as this server made it', async () => {
+  test('all the known browsers of an account together get 50 attempts in the window', async () => {
+    const user = await server.userToken(Role.staff, venueId);
+    const cookies: string[] = [];
+    for (let i = 0; i < 6; i++) cookies.push(cookieOf(await attempt(user.email, user.password)));
+    const seen: number[] = [];
+    for (const cookie of cookies) {
+      seen.push(...(await statuses(9, () => attempt(user.email, 'wrong-password', cookie))));
+    }
+    expect(seen).toEqual([...Array(50).fill(401), ...Array(4).fill(429)]);
+  });
+
+  test('a cookie does not count once the password changes, nor for another account; a forged one never', async () => {
     const a = await server.userToken(Role.staff, venueId);
     const b = await server.userToken(Role.staff, venueId);
-    const value = cookieOf(await attempt(a.email, a.password)).split('=')[1] ?? '';
-    expect((await attempt(b.email, b.password)).status).toBe(200);
-    await statuses(10, () => attempt(b.email, 'wrong-password'));
-    const asB = (v: string) => `${deviceCookieName(b.email)}=${v}`;
-    const forged = `${value.split('.')[0]}.${randomBytes(32).toString('base64url')}`;
-    for (const cookie of [asB(value), asB(forged), asB('garbage'), `${value}`]) {
-      expect((await attempt(b.email, b.password, cookie)).status, cookie).toBe(429);
+    const cookieA = cookieOf(await attempt(a.email, a.password));
+    const cookieB = cookieOf(await attempt(b.email, b.password));
+    const changed = await server.json('PATCH', `/api/admin/staff/${b.userId}`, server.rootToken, {
+      password: 'a-new-password',
+    });
+    expect(changed.status).toBe(200);
+    await lockOut(b.email);
+    const [nonce, issued] = (cookieA.split('=')[1] ?? '').split('.');
+    const asB = (value: string) => `${deviceCookieName(b.email)}=${value}`;
+    const refused = {
+      'issued before the change': cookieB,
+      "A's, under B's name": asB(cookieA.split('=')[1] ?? ''),
+      "A's, under its own name": cookieA,
+      forged: asB(`${nonce}.${issued}.${randomBytes(32).toString('base64url')}`),
+      malformed: asB('garbage'),
+    };
+    for (const [what, cookie] of Object.entries(refused)) {
+      expect((await attempt(b.email, 'a-new-password', cookie)).status, what).toBe(429);
     }
   });
 
   test('the cookie is HttpOnly, SameSite=Strict, sent only to sign-in, and Secure behind HTTPS', async () => {
     const user = await server.userToken(Role.staff, venueId);
     const plain = (await attempt(user.email, user.password)).headers.get('set-cookie') ?? '';
-    for (const part of ['HttpOnly', 'SameSite=Strict', 'Path=/api/auth/login', 'Max-Age=15552000'])
+    for (const part of [
+      'HttpOnly',
+      'SameSite=Strict',
+      'Path=/api/auth/login',
+      `Max-Age=${DEVICE_COOKIE_MAX_AGE_SECONDS}`,
+    ])
       expect(plain).toContain(part);
     expect(plain).not.toContain('Secure');
     const proxied = await attempt(user.email, user.password, undefined, {

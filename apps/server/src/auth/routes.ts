@@ -12,18 +12,21 @@ import {
   newDeviceCookie,
 } from './device-cookie.ts';
 import { ALL_ROLES, requireRole } from './guard.ts';
-import { login, logout, logoutEverywhere, refresh } from './service.ts';
+import { accountFor, logout, logoutEverywhere, refresh, signIn } from './service.ts';
 
 /**
  * Sign-in attempts: per address, and per account so one IP cannot be spread
- * across many; from a browser the account signed in on before (its device
+ * across many. From a browser the account signed in on before (its device
  * cookie), per account and browser instead, so strangers guessing cannot
- * lock the account's own devices out. A right password starts the count
- * again: a manager signing in at each till they enroll is not guessing.
+ * lock the account's own devices out; and, as each sign-in mints a cookie,
+ * all of an account's known browsers together are capped too. A right
+ * password starts the count of the browser (or of strangers) again: a
+ * manager signing in at each till they enroll is not guessing.
  */
 const LOGIN_PER_IP = perIp('login-ip', 300, 300);
 const LOGIN_PER_EMAIL = { name: 'login-email', limit: 10, windowSeconds: 300 };
 const LOGIN_PER_DEVICE = { name: 'login-device', limit: 10, windowSeconds: 300 };
+const LOGIN_KNOWN_DEVICES = { name: 'login-known-devices', limit: 50, windowSeconds: 300 };
 const REFRESH_PER_IP = perIp('refresh-ip', 3000, 300);
 
 export function authRoutes(deps: AppDeps) {
@@ -33,13 +36,17 @@ export function authRoutes(deps: AppDeps) {
       const body = await parseJson(c, loginRequestSchema);
       const email = body.email.toLowerCase();
       const cookieName = deviceCookieName(email);
-      const cookie = getCookie(c, cookieName);
-      const device = knownDevice(deps.jwtSecret, email, cookie);
+      const account = await accountFor(db, email);
+      const now = Date.now();
+      const device = account
+        ? knownDevice(deps.jwtSecret, account, getCookie(c, cookieName), now)
+        : null;
       const count = device
         ? { ...LOGIN_PER_DEVICE, key: () => `${email} ${device}` }
         : { ...LOGIN_PER_EMAIL, key: () => email };
       await enforceRate(deps.kv, count, c);
-      const session = await login(db, deps.jwtSecret, body.email, body.password);
+      if (device) await enforceRate(deps.kv, { ...LOGIN_KNOWN_DEVICES, key: () => email }, c);
+      const session = await signIn(db, deps.jwtSecret, account, body.password);
       // The tokens exist now: a store that fails here must not turn the
       // sign-in into an error. The count then runs out with its window.
       await resetRate(deps.kv, count, c).catch((err: unknown) =>
@@ -49,13 +56,15 @@ export function authRoutes(deps: AppDeps) {
           error: err instanceof Error ? err.message : String(err),
         }),
       );
-      setCookie(c, cookieName, device && cookie ? cookie : newDeviceCookie(deps.jwtSecret, email), {
-        path: '/api/auth/login',
-        httpOnly: true,
-        sameSite: 'Strict',
-        secure: viaHttps(c),
-        maxAge: DEVICE_COOKIE_MAX_AGE_SECONDS,
-      });
+      if (account) {
+        setCookie(c, cookieName, newDeviceCookie(deps.jwtSecret, account, now), {
+          path: '/api/auth/login',
+          httpOnly: true,
+          sameSite: 'Strict',
+          secure: viaHttps(c),
+          maxAge: DEVICE_COOKIE_MAX_AGE_SECONDS,
+        });
+      }
       return c.json(session);
     })
     .post('/refresh', rateLimit(deps.kv, REFRESH_PER_IP), async (c) => {

@@ -51,20 +51,36 @@ async function issueTokens(db: Db, user: AuthUser, secret: string): Promise<Logi
   };
 }
 
+/** The account signing in as `email` (any case), or null when there is none. */
+export async function accountFor(db: Db, email: string) {
+  const [row] = await db
+    .select()
+    .from(users)
+    .where(eq(sql`lower(${users.email})`, email.toLowerCase()));
+  return row ?? null;
+}
+
+/** Checks `password` against `account` (found by `accountFor`) and issues tokens. */
+export async function signIn(
+  db: Db,
+  secret: string,
+  account: Awaited<ReturnType<typeof accountFor>>,
+  password: string,
+): Promise<LoginResponse> {
+  // Without an account, a hash is still checked: the reply takes as long.
+  const ok = await verifySecret(password, account?.passwordHash ?? (await DUMMY_HASH));
+  if (!account || !ok) throw unauthorized('wrong email or password');
+  const user = { id: account.id, role: account.role as Role, venueId: account.venueId };
+  return issueTokens(db, user, secret);
+}
+
 export async function login(
   db: Db,
   secret: string,
   email: string,
   password: string,
 ): Promise<LoginResponse> {
-  const [row] = await db
-    .select()
-    .from(users)
-    .where(eq(sql`lower(${users.email})`, email.toLowerCase()));
-  const ok = await verifySecret(password, row?.passwordHash ?? (await DUMMY_HASH));
-  if (!row || !ok) throw unauthorized('wrong email or password');
-  const user = { id: row.id, role: row.role as Role, venueId: row.venueId };
-  return issueTokens(db, user, secret);
+  return signIn(db, secret, await accountFor(db, email), password);
 }
 
 /**

@@ -13,6 +13,9 @@ function peerAddress(c: Context): string | null {
 
 const isLoopback = (address: string) => address === '::1' || /^(?:::ffff:)?127\./.test(address);
 
+/** In-process requests (tests) have no peer; a real proxy on this host comes from loopback. */
+const fromLocalProxy = (peer: string | null) => peer === null || isLoopback(peer);
+
 /**
  * The caller's address, for rate limits, audit and security logs. Only a
  * proxy on this host (nginx, as infra/ deploys it, which replaces the
@@ -28,8 +31,6 @@ export function clientIp(c: Context): string | null {
   }
   return peer;
 }
-
-const fromLocalProxy = (peer: string | null) => peer === null || isLoopback(peer);
 
 /** Whether the client reached us over HTTPS: directly, or through the proxy on this host. */
 export function viaHttps(c: Context): boolean {
