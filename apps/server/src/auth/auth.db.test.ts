@@ -13,9 +13,11 @@ import { hashToken } from './tokens.ts';
 
 let server: TestServer;
 let venueId: string;
+/** The server's rate-limit store, so a test can stand in for a flood it would take minutes to send. */
+const kv = createMemoryStore();
 
 beforeAll(async () => {
-  server = await startTestServer();
+  server = await startTestServer({ deps: { kv } });
   venueId = await server.createVenue();
 });
 afterAll(() => server.disposeBalanced());
@@ -360,6 +362,33 @@ describeDb('device cookies', () => {
     for (const [what, cookie] of Object.entries(refused)) {
       expect((await attempt(b.email, 'a-new-password', cookie)).status, what).toBe(429);
     }
+  });
+
+  test("a flood of strangers' attempts from the venue's address does not keep a known browser out", async () => {
+    const user = await server.userToken(Role.venueAdmin, venueId);
+    const cookie = cookieOf(await attempt(user.email, user.password));
+    const venueWifi = { 'x-forwarded-for': someIp() };
+    // 300 strangers' attempts from one address, each a different email and
+    // a scrypt hash: counted straight into the store instead of sent.
+    for (let i = 0; i < 300; i++)
+      await kv.hit(`rate:login-ip:${venueWifi['x-forwarded-for']}`, 300);
+    const stranger = await server.userToken(Role.staff, venueId);
+    expect((await attempt(stranger.email, stranger.password, undefined, venueWifi)).status).toBe(
+      429,
+    );
+    expect((await attempt(user.email, user.password, undefined, venueWifi)).status).toBe(429);
+    expect((await attempt(user.email, user.password, cookie, venueWifi)).status).toBe(200);
+  });
+
+  test('known browsers have a flood limit of their own per address', async () => {
+    const user = await server.userToken(Role.staff, venueId);
+    const cookie = cookieOf(await attempt(user.email, user.password));
+    const venueWifi = { 'x-forwarded-for': someIp() };
+    for (let i = 0; i < 300; i++) {
+      await kv.hit(`rate:login-known-ip:${venueWifi['x-forwarded-for']}`, 300);
+    }
+    expect((await attempt(user.email, user.password, cookie, venueWifi)).status).toBe(429);
+    expect((await attempt(user.email, user.password, undefined, venueWifi)).status).toBe(200);
   });
 
   test('the cookie is HttpOnly, SameSite=Strict, sent only to sign-in, and Secure behind HTTPS', async () => {

@@ -21,9 +21,13 @@ import { accountFor, logout, logoutEverywhere, refresh, signIn } from './service
  * lock the account's own devices out; and, as each sign-in mints a cookie,
  * all of an account's known browsers together are capped too. A right
  * password starts the count of the browser (or of strangers) again: a
- * manager signing in at each till they enroll is not guessing.
+ * manager signing in at each till they enroll is not guessing. Known
+ * browsers have their own per-address count, because a venue's guests and
+ * staff share one Wi-Fi address: a flood of strangers' attempts from it
+ * must not keep the bar's tablet out either.
  */
 const LOGIN_PER_IP = perIp('login-ip', 300, 300);
+const LOGIN_KNOWN_PER_IP = perIp('login-known-ip', 300, 300);
 const LOGIN_PER_EMAIL = { name: 'login-email', limit: 10, windowSeconds: 300 };
 const LOGIN_PER_DEVICE = { name: 'login-device', limit: 10, windowSeconds: 300 };
 const LOGIN_KNOWN_DEVICES = { name: 'login-known-devices', limit: 50, windowSeconds: 300 };
@@ -32,7 +36,7 @@ const REFRESH_PER_IP = perIp('refresh-ip', 3000, 300);
 export function authRoutes(deps: AppDeps) {
   const db = deps.database.db;
   return new Hono<AppEnv>()
-    .post('/login', rateLimit(deps.kv, LOGIN_PER_IP), async (c) => {
+    .post('/login', async (c) => {
       const body = await parseJson(c, loginRequestSchema);
       const email = body.email.toLowerCase();
       const cookieName = deviceCookieName(email);
@@ -41,6 +45,7 @@ export function authRoutes(deps: AppDeps) {
       const device = account
         ? knownDevice(deps.jwtSecret, account, getCookie(c, cookieName), now)
         : null;
+      await enforceRate(deps.kv, device ? LOGIN_KNOWN_PER_IP : LOGIN_PER_IP, c);
       const count = device
         ? { ...LOGIN_PER_DEVICE, key: () => `${email} ${device}` }
         : { ...LOGIN_PER_EMAIL, key: () => email };
