@@ -19,6 +19,8 @@
 #                          from (CSP sources, e.g. "https://radio.example.ch") [https:]
 #   NITEOS_HTTP_PORT       [80]
 #   NITEOS_HTTPS_PORT      [443]
+#   NITEOS_OPS_NETWORKS    addresses (CIDR) that may read /health, /api/health and /metrics
+#                          [127.0.0.0/8 ::1 10.0.0.0/8 172.16.0.0/12 192.168.0.0/16 fc00::/7]
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -36,6 +38,7 @@ NITEOS_LOG_DIR="${NITEOS_LOG_DIR:-/var/log/nginx}"
 NITEOS_CSP_EXTERNAL="${NITEOS_CSP_EXTERNAL:-https:}"
 NITEOS_HTTP_PORT="${NITEOS_HTTP_PORT:-80}"
 NITEOS_HTTPS_PORT="${NITEOS_HTTPS_PORT:-443}"
+NITEOS_OPS_NETWORKS="${NITEOS_OPS_NETWORKS:-127.0.0.0/8 ::1 10.0.0.0/8 172.16.0.0/12 192.168.0.0/16 fc00::/7}"
 
 fail() {
   echo "render.sh: $*" >&2
@@ -62,14 +65,21 @@ for port in $NITEOS_UPSTREAM_PORTS; do
 done
 [[ -n "$NITEOS_UPSTREAM_SERVERS" ]] || fail "NITEOS_UPSTREAM_PORTS is empty"
 
+NITEOS_OPS_NETWORK_ENTRIES=""
+for network in $NITEOS_OPS_NETWORKS; do
+  # An address or a CIDR range, nothing that could end the geo entry.
+  [[ "$network" =~ ^[0-9A-Fa-f.:]+(/[0-9]{1,3})?$ ]] || fail "NITEOS_OPS_NETWORKS has a non-network: $network"
+  NITEOS_OPS_NETWORK_ENTRIES+="    $network 1;"$'\n'
+done
+
 # The redirect keeps a non-standard HTTPS port (tests); on 443 the URL has none.
 NITEOS_HTTPS_PORT_SUFFIX=""
 [[ "$NITEOS_HTTPS_PORT" == 443 ]] || NITEOS_HTTPS_PORT_SUFFIX=":$NITEOS_HTTPS_PORT"
 
 export NITEOS_SERVER_NAME NITEOS_UPSTREAM_SERVERS NITEOS_GUEST_ROOT NITEOS_POS_ROOT \
   NITEOS_TLS_CERT NITEOS_TLS_KEY NITEOS_ACME_ROOT NITEOS_LOG_DIR NITEOS_HTTP_PORT \
-  NITEOS_HTTPS_PORT NITEOS_HTTPS_PORT_SUFFIX NITEOS_CSP_EXTERNAL
+  NITEOS_HTTPS_PORT NITEOS_HTTPS_PORT_SUFFIX NITEOS_CSP_EXTERNAL NITEOS_OPS_NETWORK_ENTRIES
 # Only our names are substituted: nginx's own $variables pass through untouched.
 # shellcheck disable=SC2016
-envsubst '${NITEOS_SERVER_NAME} ${NITEOS_UPSTREAM_SERVERS} ${NITEOS_GUEST_ROOT} ${NITEOS_POS_ROOT} ${NITEOS_TLS_CERT} ${NITEOS_TLS_KEY} ${NITEOS_ACME_ROOT} ${NITEOS_LOG_DIR} ${NITEOS_HTTP_PORT} ${NITEOS_HTTPS_PORT} ${NITEOS_HTTPS_PORT_SUFFIX} ${NITEOS_CSP_EXTERNAL}' \
+envsubst '${NITEOS_SERVER_NAME} ${NITEOS_UPSTREAM_SERVERS} ${NITEOS_GUEST_ROOT} ${NITEOS_POS_ROOT} ${NITEOS_TLS_CERT} ${NITEOS_TLS_KEY} ${NITEOS_ACME_ROOT} ${NITEOS_LOG_DIR} ${NITEOS_HTTP_PORT} ${NITEOS_HTTPS_PORT} ${NITEOS_HTTPS_PORT_SUFFIX} ${NITEOS_CSP_EXTERNAL} ${NITEOS_OPS_NETWORK_ENTRIES}' \
   <"$here/niteos.conf.template"

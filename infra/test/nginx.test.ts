@@ -24,7 +24,14 @@ import {
   pushUntilAcknowledged,
 } from '../../apps/server/test/support/till-ops.ts';
 import { buildAppRoots } from './support/app-builds.ts';
-import { Nginx, nginxTest, nginxUnavailable, removeSite, renderSite } from './support/nginx.ts';
+import {
+  freePort,
+  Nginx,
+  nginxTest,
+  nginxUnavailable,
+  removeSite,
+  renderSite,
+} from './support/nginx.ts';
 
 /**
  * The shipped nginx config (infra/nginx/niteos.conf.template, rendered by
@@ -90,6 +97,42 @@ if (nginxSkip) {
       await expect(
         renderSite({ upstreamPorts: [0], guestRoot: '/srv/g', posRoot: '/srv/p' }),
       ).rejects.toThrow(/non-port/);
+      await expect(
+        renderSite({
+          upstreamPorts: [8081],
+          guestRoot: '/srv/g',
+          posRoot: '/srv/p',
+          opsNetworks: '10.0.0.0/8 1; default 1',
+        }),
+      ).rejects.toThrow(/NITEOS_OPS_NETWORKS has a non-network: 1;/);
+    });
+
+    test('answers 403 for the ops pages and readiness to anyone outside the ops networks', async () => {
+      // This machine is outside TEST-NET-1, and nothing listens upstream:
+      // what nginx does not refuse itself it proxies, and fails with 502.
+      const nginx = await Nginx.start({
+        upstreamPorts: [await freePort()],
+        guestRoot: '/srv/g',
+        posRoot: '/srv/p',
+        opsNetworks: '192.0.2.0/24 2001:db8::/32',
+      });
+      try {
+        const statuses: Record<string, number> = {};
+        for (const p of ['/health', '/health/', '/api/health', '/api/health/live', '/metrics']) {
+          statuses[p] = (await nginx.https(p)).status;
+        }
+        statuses['/api/openapi.json'] = (await nginx.https('/api/openapi.json')).status;
+        expect(statuses).toEqual({
+          '/health': 403,
+          '/health/': 403,
+          '/api/health': 403,
+          '/api/health/live': 403,
+          '/metrics': 403,
+          '/api/openapi.json': 502,
+        });
+      } finally {
+        await nginx.stop();
+      }
     });
   });
 

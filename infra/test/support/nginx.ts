@@ -52,6 +52,8 @@ export interface NginxOptions {
    * (its http-level settings, modules and conf.d), as sites-enabled/ does.
    */
   main?: 'minimal' | 'debian';
+  /** NITEOS_OPS_NETWORKS; render.sh's default when absent. */
+  opsNetworks?: string;
 }
 
 /** The ports, files and settings of one rendered site. */
@@ -127,6 +129,7 @@ async function renderSiteInto(dir: string, options: NginxOptions): Promise<Rende
       NITEOS_LOG_DIR: logDir,
       NITEOS_HTTP_PORT: String(httpPort),
       NITEOS_HTTPS_PORT: String(httpsPort),
+      ...(options.opsNetworks === undefined ? {} : { NITEOS_OPS_NETWORKS: options.opsNetworks }),
     },
   });
   await writeFile(path.join(dir, 'niteos.conf'), site);
