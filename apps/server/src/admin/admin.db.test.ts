@@ -422,6 +422,57 @@ describeDb('admin: lost wristbands', () => {
     expect(merged.status).toBe(200);
     expect(merged.body).toMatchObject({ movedNc: 100, balanceNc: 300 });
   });
+
+  test("a till's cash sale on another venue's wristband does not let its admin move that wallet", async () => {
+    const tillB = await server.enrollTill(venueB);
+    const victim = 'facade00d1';
+    const victimToo = 'facade00d2';
+    await tillB.push(server.send, [
+      await tillB.topup(victim, 5000),
+      await tillB.topup(victimToo, 700),
+    ]);
+    // A cash sale applies on any tag, and records it as used at venue A.
+    const planted = await tillA.push(server.send, [
+      await tillA.sale(victim, 100, 'cash'),
+      await tillA.sale(victimToo, 100, 'cash'),
+    ]);
+    expect(planted.body.results.map((r: { status: string }) => r.status)).toEqual([
+      'applied',
+      'applied',
+    ]);
+    expect((await server.json('GET', `/api/wallets/${victim}`, adminA)).status).toBe(200);
+
+    const out = await server.json('POST', `/api/admin/wallets/${victim}/replace`, adminA, {
+      newNitetapId: 'facade00d3',
+    });
+    expect(out.status).toBe(403);
+    expect(out.body.error.message).toMatch(/another venue: a Nitecore admin/);
+    const mine = 'facade00d4';
+    await tillA.push(server.send, [await tillA.topup(mine, 100)]);
+    const into = await server.json('POST', `/api/admin/wallets/${mine}/replace`, adminA, {
+      newNitetapId: victimToo,
+    });
+    expect(into.status).toBe(409);
+    for (const [tag, balanceNc] of [
+      [victim, 5000],
+      [victimToo, 700],
+      [mine, 100],
+    ] as const) {
+      expect((await server.json('GET', `/api/wallets/${tag}`, adminA)).body, tag).toMatchObject({
+        balanceNc,
+        status: 'active',
+      });
+    }
+
+    const byNitecore = await server.json(
+      'POST',
+      `/api/admin/wallets/${victim}/replace`,
+      server.rootToken,
+      { newNitetapId: 'facade00d3' },
+    );
+    expect(byNitecore.status).toBe(200);
+    expect(byNitecore.body).toMatchObject({ movedNc: 5000, balanceNc: 5000 });
+  });
 });
 
 describeDb('admin: end-of-night report and audit log', () => {

@@ -2,14 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { levelForXp } from '@niteos/ledger-core';
 import { walletMoves, wallets, walletVenues } from '@niteos/schema/tables';
 import { Role, replaceWalletSchema } from '@niteos/schema/wire';
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, ne, sql } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { audit } from '../audit/audit.ts';
 import { ADMINS, requireRole } from '../auth/guard.ts';
 import type { AppDeps, AppEnv, AuthUser } from '../context.ts';
 import type { Db, Tx } from '../db/database.ts';
 import { withTransactionRetry } from '../db/retry.ts';
-import { badRequest, conflict, notFound } from '../errors.ts';
+import { badRequest, conflict, forbidden, notFound } from '../errors.ts';
 import { clientIp } from '../http/client-ip.ts';
 import { parseJson } from '../http/validate.ts';
 import { createWallets, lockWallets, updateWallets, writePostings } from '../ledger/queries.ts';
@@ -31,13 +31,30 @@ async function venueForWallet(db: Db | Tx, user: AuthUser, tag: string): Promise
 }
 
 /**
+ * Whether a venue admin may move money out of or into this wallet: not when
+ * it was also used at another venue. Being used at theirs proves little,
+ * since any till of theirs makes a tag so (a cash sale on it applies): a
+ * wallet other venues use is a Nitecore admin's to move. Read under the
+ * wallet's lock, which a push holds while it records where a wallet was used.
+ */
+async function usedElsewhere(tx: Tx, user: AuthUser, tag: string): Promise<boolean> {
+  if (user.role === Role.nitecoreAdmin) return false;
+  const other = await tx
+    .select({ venueId: walletVenues.venueId })
+    .from(walletVenues)
+    .where(and(eq(walletVenues.nitetapId, tag), ne(walletVenues.venueId, user.venueId ?? '')))
+    .limit(1);
+  return other.length > 0;
+}
+
+/**
  * A replacement tag that is already a wallet receives the old one's
  * balance and owner, so the admin must be one who may act on it too, and
  * it must not belong to another guest: else a venue's admin could take
- * over a wallet only ever used elsewhere by "replacing" a tag into it.
+ * over a wallet used elsewhere by "replacing" a tag into it.
  */
 async function checkMergeTarget(tx: Tx, user: AuthUser, newTag: string, owner: string | null) {
-  if (!(await venueForWallet(tx, user, newTag))) {
+  if (!(await venueForWallet(tx, user, newTag)) || (await usedElsewhere(tx, user, newTag))) {
     throw conflict(
       'the new tag is already a wallet used at another venue: use an unused wristband',
     );
@@ -98,6 +115,11 @@ export function walletAdminRoutes(deps: AppDeps) {
         const locked = await lockWallets(tx, [oldTag, newTag]);
         const old = locked.get(oldTag);
         if (!old) throw notFound('wallet');
+        if (await usedElsewhere(tx, user, oldTag)) {
+          throw forbidden(
+            'this wristband was also used at another venue: a Nitecore admin can replace it',
+          );
+        }
         const [oldRow] = await tx.select().from(wallets).where(eq(wallets.nitetapId, oldTag));
         if (oldRow?.status === 'blocked' && old.balanceNc === 0 && old.xp === 0) {
           throw conflict('this tag is already blocked and empty: nothing to move');
