@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { levelForXp } from '@niteos/ledger-core';
 import { walletMoves, wallets, walletVenues } from '@niteos/schema/tables';
 import { Role, replaceWalletSchema } from '@niteos/schema/wire';
-import { and, eq, ne, sql } from 'drizzle-orm';
+import { and, eq, ne } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { audit } from '../audit/audit.ts';
 import { ADMINS, requireRole } from '../auth/guard.ts';
@@ -12,7 +12,13 @@ import { withTransactionRetry } from '../db/retry.ts';
 import { badRequest, conflict, forbidden, notFound } from '../errors.ts';
 import { clientIp } from '../http/client-ip.ts';
 import { parseJson } from '../http/validate.ts';
-import { createWallets, lockWallets, updateWallets, writePostings } from '../ledger/queries.ts';
+import {
+  createWallets,
+  lockWallets,
+  recordWalletUse,
+  updateWallets,
+  writePostings,
+} from '../ledger/queries.ts';
 
 const TAG = /^[0-9a-f]{8,32}$/;
 
@@ -31,10 +37,10 @@ async function venueForWallet(db: Db | Tx, user: AuthUser, tag: string): Promise
 }
 
 /**
- * Whether a venue admin may move money out of or into this wallet: not when
- * it was also used at another venue. Being used at theirs proves little,
- * since any till of theirs makes a tag so (a cash sale on it applies): a
- * wallet other venues use is a Nitecore admin's to move. Read under the
+ * Whether a venue admin may block this wallet or move money out of or into
+ * it: not when it was also used at another venue. Being used at theirs
+ * proves little, since any till of theirs makes a tag so (a cash sale on it
+ * applies): a wallet other venues use is a Nitecore admin's to block or move. Read under the
  * wallet's lock, which a push holds while it records where a wallet was used.
  */
 async function usedElsewhere(tx: Tx, user: AuthUser, tag: string): Promise<boolean> {
@@ -45,6 +51,14 @@ async function usedElsewhere(tx: Tx, user: AuthUser, tag: string): Promise<boole
     .where(and(eq(walletVenues.nitetapId, tag), ne(walletVenues.venueId, user.venueId ?? '')))
     .limit(1);
   return other.length > 0;
+}
+
+async function refuseIfUsedElsewhere(tx: Tx, user: AuthUser, tag: string, what: string) {
+  if (await usedElsewhere(tx, user, tag)) {
+    throw forbidden(
+      `this wristband was also used at another venue: a Nitecore admin can ${what} it`,
+    );
+  }
 }
 
 /**
@@ -87,7 +101,9 @@ export function walletAdminRoutes(deps: AppDeps) {
       const user = c.get('user');
       const venueId = await venueForWallet(db, user, tag);
       if (!venueId) throw notFound('wallet');
-      await db.transaction(async (tx) => {
+      await withTransactionRetry(db, async (tx) => {
+        if ((await lockWallets(tx, [tag])).size === 0) throw notFound('wallet');
+        await refuseIfUsedElsewhere(tx, user, tag, 'block');
         await tx
           .update(wallets)
           .set({ status: 'blocked', updatedAt: new Date() })
@@ -115,11 +131,7 @@ export function walletAdminRoutes(deps: AppDeps) {
         const locked = await lockWallets(tx, [oldTag, newTag]);
         const old = locked.get(oldTag);
         if (!old) throw notFound('wallet');
-        if (await usedElsewhere(tx, user, oldTag)) {
-          throw forbidden(
-            'this wristband was also used at another venue: a Nitecore admin can replace it',
-          );
-        }
+        await refuseIfUsedElsewhere(tx, user, oldTag, 'replace');
         const [oldRow] = await tx.select().from(wallets).where(eq(wallets.nitetapId, oldTag));
         if (oldRow?.status === 'blocked' && old.balanceNc === 0 && old.xp === 0) {
           throw conflict('this tag is already blocked and empty: nothing to move');
@@ -173,9 +185,7 @@ export function walletAdminRoutes(deps: AppDeps) {
           movedNc: old.balanceNc,
           movedXp: old.xp,
         });
-        await tx.execute(sql`
-          insert into wallet_venues (nitetap_id, venue_id, last_seen_at) values (${newTag}, ${venueId}, now())
-          on conflict (nitetap_id, venue_id) do update set last_seen_at = now()`);
+        await recordWalletUse(tx, newTag, venueId);
         const result = {
           from: oldTag,
           to: newTag,
