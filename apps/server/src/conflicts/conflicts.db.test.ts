@@ -66,6 +66,21 @@ describeDb('conflicts', () => {
     expect(await balance(tag)).toBe(-500);
   });
 
+  test('accepting a sale held unknown_wallet makes a wallet the venue can look up and block', async () => {
+    const till = await server.enrollTill(venueId);
+    const tag = `c0ffee${randomUUID().replace(/-/g, '').slice(0, 10)}`;
+    const sale = await till.sale(tag, 700);
+    const { body } = await till.push(server.send, [sale]);
+    expect(body.results[0]?.reason).toBe('unknown_wallet');
+    const list = await server.json('GET', '/api/admin/conflicts?status=open', admin);
+    const held = list.body.conflicts.find((c: { opId: string }) => c.opId === sale.envelope.id);
+    expect((await resolve(held.id, 'accept')).status).toBe(200);
+    expect(await balance(tag)).toBe(-700);
+    expect((await server.json('GET', `/api/wallets/${tag}`, staff)).status).toBe(200);
+    const blocked = await server.json('POST', `/api/admin/wallets/${tag}/block`, admin);
+    expect(blocked.status).toBe(200);
+  });
+
   test('a sale signed with an upper-case tag is shown as signed and accepted onto its wallet', async () => {
     const { tag, conflict, sale } = await heldSale(1500, (t) => t.toUpperCase());
     const detail = await server.json('GET', `/api/admin/conflicts/${conflict.id}`, admin);

@@ -14,6 +14,7 @@ import {
   createWallets,
   lockWallets,
   markVoided,
+  recordWalletUse,
   updateWallets,
   voidTargetLockStatement,
   voidTargetsOf,
@@ -129,7 +130,12 @@ export async function resolveConflict(
 
     const after = applyEffect(wallet, effect);
     if (tag && after) {
-      if (wallet === null) await createWallets(tx, [tag]);
+      if (wallet === null) {
+        await createWallets(tx, [tag]);
+        // Held as unknown_wallet, the op recorded no use: the wallet its
+        // acceptance creates must still be one the venue can look up.
+        await recordWalletUse(tx, tag, row.venueId);
+      }
       await updateWallets(tx, new Map([[tag, after]]));
     }
     await writePostings(

@@ -94,6 +94,16 @@ export async function createWallets(tx: Tx, tags: string[]): Promise<void> {
 }
 
 /**
+ * Records that `venueId` used the wallet now: what lets that venue's admins
+ * and staff look it up (pushes record their wallets in bulk, push-write.ts).
+ */
+export async function recordWalletUse(tx: Tx, tag: string, venueId: string): Promise<void> {
+  await tx.execute(sql`
+    insert into wallet_venues (nitetap_id, venue_id, last_seen_at) values (${tag}, ${venueId}, now())
+    on conflict (nitetap_id, venue_id) do update set last_seen_at = now()`);
+}
+
+/**
  * The statement that writes new wallet balances, XP and levels (the caller
  * holds the wallets' locks). Returned unawaited: a caller may
  * send them together with others (postgres.js pipelines them on the
