@@ -51,7 +51,12 @@ export function authRoutes(deps: AppDeps) {
         : { ...LOGIN_PER_EMAIL, key: () => email };
       await enforceRate(deps.kv, count, c);
       if (device) await enforceRate(deps.kv, { ...LOGIN_KNOWN_DEVICES, key: () => email }, c);
-      const session = await signIn(db, deps.jwtSecret, account, body.password);
+      const { session, account: signedIn } = await signIn(
+        db,
+        deps.jwtSecret,
+        account,
+        body.password,
+      );
       // The tokens exist now: a store that fails here must not turn the
       // sign-in into an error. The count then runs out with its window.
       await resetRate(deps.kv, count, c).catch((err: unknown) =>
@@ -61,15 +66,13 @@ export function authRoutes(deps: AppDeps) {
           error: err instanceof Error ? err.message : String(err),
         }),
       );
-      if (account) {
-        setCookie(c, cookieName, newDeviceCookie(deps.jwtSecret, account, now), {
-          path: '/api/auth/login',
-          httpOnly: true,
-          sameSite: 'Strict',
-          secure: viaHttps(c),
-          maxAge: DEVICE_COOKIE_MAX_AGE_SECONDS,
-        });
-      }
+      setCookie(c, cookieName, newDeviceCookie(deps.jwtSecret, signedIn, now), {
+        path: '/api/auth/login',
+        httpOnly: true,
+        sameSite: 'Strict',
+        secure: viaHttps(c),
+        maxAge: DEVICE_COOKIE_MAX_AGE_SECONDS,
+      });
       return c.json(session);
     })
     .post('/refresh', rateLimit(deps.kv, REFRESH_PER_IP), async (c) => {

@@ -60,18 +60,23 @@ export async function accountFor(db: Db, email: string) {
   return row ?? null;
 }
 
-/** Checks `password` against `account` (found by `accountFor`) and issues tokens. */
+type Account = NonNullable<Awaited<ReturnType<typeof accountFor>>>;
+
+/**
+ * Checks `password` against `account` (found by `accountFor`) and issues
+ * tokens; returns the account it signed in too, known to exist from here on.
+ */
 export async function signIn(
   db: Db,
   secret: string,
-  account: Awaited<ReturnType<typeof accountFor>>,
+  account: Account | null,
   password: string,
-): Promise<LoginResponse> {
+): Promise<{ session: LoginResponse; account: Account }> {
   // Without an account, a hash is still checked: the reply takes as long.
   const ok = await verifySecret(password, account?.passwordHash ?? (await DUMMY_HASH));
   if (!account || !ok) throw unauthorized('wrong email or password');
   const user = { id: account.id, role: account.role as Role, venueId: account.venueId };
-  return issueTokens(db, user, secret);
+  return { session: await issueTokens(db, user, secret), account };
 }
 
 export async function login(
@@ -80,7 +85,7 @@ export async function login(
   email: string,
   password: string,
 ): Promise<LoginResponse> {
-  return signIn(db, secret, await accountFor(db, email), password);
+  return (await signIn(db, secret, await accountFor(db, email), password)).session;
 }
 
 /**
