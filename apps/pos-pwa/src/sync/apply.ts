@@ -37,9 +37,28 @@ type Outcome = Pick<OpResult, 'id' | 'status' | 'duplicate' | 'balanceNc'> & {
  * Keeps the newer of two wallet figures: a pull that started before a push
  * committed must not overwrite the fresher balance the push returned.
  */
-async function putSnapshot(db: TillDb, nitetapId: string, balanceNc: number, asOf: string) {
+async function putSnapshot(
+  db: TillDb,
+  nitetapId: string,
+  balanceNc: number,
+  asOf: string,
+): Promise<boolean> {
   const current = await db.wallets.get(nitetapId);
-  if (!current || current.asOf <= asOf) await db.wallets.put({ nitetapId, balanceNc, asOf });
+  if (current && current.asOf > asOf) return false;
+  await db.wallets.put({ nitetapId, balanceNc, asOf });
+  return true;
+}
+
+/** What settling a reply did: how many ops left the queue, and how many wallet figures it could not place. */
+export interface Settled {
+  left: number;
+  /**
+   * Duplicates' figures older than the till's snapshot of their wallet. The
+   * snapshot may predate the op's first commit (a pull answered while the
+   * lost push was still running) and then overstates the wallet, now that
+   * the op has left the queue: only a pull started after this reply tells.
+   */
+  unplaced: number;
 }
 
 /**
@@ -67,7 +86,7 @@ function settle(
   sent: QueuedOp[],
   outcomes: Outcome[],
   reply: { serverTime: string; syncedAt: number } | null,
-): Promise<number> {
+): Promise<Settled> {
   return db.transaction(
     'rw',
     [db.queue, db.history, db.attention, db.wallets, db.meta],
@@ -77,7 +96,7 @@ function settle(
       const history = new Map<string, Partial<HistoryRow>>();
       const attention: AttentionRow[] = [];
       const refusedVoids: { saleId: string; voidId: string; reason: string | null }[] = [];
-      const figures = new Map<string, WalletRow>();
+      const figures = new Map<string, WalletRow & { duplicate: boolean }>();
       let revoked: boolean | null = null;
       for (const result of outcomes) {
         const op = byId.get(result.id);
@@ -109,7 +128,9 @@ function settle(
         if (!result.duplicate) revoked = result.reason === HoldReason.revokedTill;
         const figure = reply && figureOf(op, result, reply.serverTime);
         const kept = figure && figures.get(figure.nitetapId);
-        if (figure && (!kept || kept.asOf <= figure.asOf)) figures.set(figure.nitetapId, figure);
+        if (figure && (!kept || kept.asOf <= figure.asOf)) {
+          figures.set(figure.nitetapId, { ...figure, duplicate: result.duplicate });
+        }
       }
       // A refused void leaves its sale standing, unless the server refused it
       // because the sale is already voided (by another void): then it is not.
@@ -123,29 +144,29 @@ function settle(
       await db.queue.bulkDelete(done);
       await db.history.bulkUpdate([...history].map(([key, changes]) => ({ key, changes })));
       await db.attention.bulkPut(attention);
-      for (const f of figures.values()) await putSnapshot(db, f.nitetapId, f.balanceNc, f.asOf);
+      let unplaced = 0;
+      for (const f of figures.values()) {
+        if (!(await putSnapshot(db, f.nitetapId, f.balanceNc, f.asOf)) && f.duplicate) unplaced++;
+      }
       if (revoked !== null) await setMeta(db, REVOKED, revoked);
       if (reply) await setMeta(db, LAST_SYNC_AT, reply.syncedAt);
-      return done.length;
+      return { left: done.length, unplaced };
     },
   );
 }
 
-/**
- * Applies a push reply received at `syncedAt` (till clock, ms). Returns how
- * many ops left the queue.
- */
+/** Applies a push reply received at `syncedAt` (till clock, ms). */
 export function applyPushReply(
   db: TillDb,
   sent: QueuedOp[],
   reply: PushResponse,
   syncedAt: number,
-): Promise<number> {
+): Promise<Settled> {
   return settle(db, sent, reply.results, { serverTime: reply.serverTime, syncedAt });
 }
 
 /** Takes ops the server can never accept (`TOO_LARGE`) out of the queue, onto the attention list. */
-export function refuseUnsendable(db: TillDb, ops: QueuedOp[]): Promise<number> {
+export function refuseUnsendable(db: TillDb, ops: QueuedOp[]): Promise<Settled> {
   const outcomes = ops.map(
     (op): Outcome => ({
       id: op.id,

@@ -407,4 +407,55 @@ describe('sync engine with a scripted server on a fake IndexedDB', () => {
     await db.open();
     expect(await getMeta(db, LAST_SYNC_AT)).toBe(20_000);
   });
+
+  test("a duplicate's balance older than the till's snapshot makes the till pull again, so the snapshot counts the op", async () => {
+    const tag = 'aabbccdd';
+    await db.wallets.put({ nitetapId: tag, balanceNc: 10_000, asOf: '2026-11-23T21:00:00.000Z' });
+    const sale = await charge(
+      db,
+      {
+        kind: 'sale',
+        tender: 'nc',
+        nitetapId: tag,
+        lines: [{ itemId: 'beer', qty: 1, unitNc: 700, unitChf: 700 }],
+      },
+      { staffId: 's', now: new Date(), newId: () => crypto.randomUUID() },
+    );
+    if (!sale.ok) throw new Error('sale refused');
+    // A pull answered while the push whose reply was lost had not yet committed the sale.
+    await db.wallets.put({ nitetapId: tag, balanceNc: 10_000, asOf: '2026-11-23T22:00:00.000Z' });
+    script = (body) =>
+      new Response(
+        JSON.stringify({
+          results: body.ops.map((op) => ({
+            id: op.envelope.id,
+            status: 'applied',
+            duplicate: true,
+            reason: null,
+            balanceNc: 9_300,
+            xp: 7,
+            level: 1,
+          })),
+          serverTime: '2026-11-23T22:00:30.000Z',
+        }),
+      );
+    pullPages.push(
+      pullReply({
+        wallets: [
+          { nitetapId: tag, balanceNc: 9_300, xp: 7, level: 1, asOf: '2026-11-23T22:00:31.000Z' },
+        ],
+      }),
+    );
+    await engine().drain();
+    expect(await db.queue.count()).toBe(0);
+    expect(pulled).toHaveLength(1);
+    expect(await db.wallets.get(tag)).toMatchObject({ balanceNc: 9_300 });
+  });
+
+  test('a fresh result makes no extra pull', async () => {
+    script = applied;
+    await queueSales(2);
+    await engine().drain();
+    expect(pulled).toEqual([]);
+  });
 });

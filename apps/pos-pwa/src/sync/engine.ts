@@ -117,6 +117,7 @@ export function createSyncEngine(options: SyncEngineOptions) {
         return;
       }
       let limit = batchSize;
+      let unplaced = 0;
       for (;;) {
         const device = await db.device.get('device');
         if (!device) break;
@@ -142,7 +143,7 @@ export function createSyncEngine(options: SyncEngineOptions) {
             } else limit = Math.floor(batch.length / 2);
             continue;
           }
-          await applyPushReply(db, batch, reply, now());
+          unplaced += (await applyPushReply(db, batch, reply, now())).unplaced;
           // One large op must not leave a night's backlog going up a few at a time.
           limit = Math.min(batchSize, limit * 2);
           failures = 0;
@@ -157,6 +158,7 @@ export function createSyncEngine(options: SyncEngineOptions) {
           break;
         }
       }
+      if (unplaced > 0) await pullAfterNow();
     } finally {
       draining = false;
       status.syncing = false;
@@ -183,6 +185,15 @@ export function createSyncEngine(options: SyncEngineOptions) {
       pulling = null;
     });
     return pulling;
+  }
+
+  /**
+   * A pull that starts from here on: one already running may have been
+   * answered before what the caller needs it to see was committed.
+   */
+  async function pullAfterNow(): Promise<Pulled> {
+    await pulling;
+    return pullNow();
   }
 
   async function pullPages(): Promise<Pulled> {
