@@ -123,7 +123,9 @@ describeDb('guests claim their wristbands', () => {
         code: claimCode(topup.sig),
       });
       expect(res.status).toBe(404);
-      expect(res.body.error.message).toContain('the bar has not synced it yet');
+      expect(res.body.error.message).toMatch(
+        /the bar has not synced it yet; try again in a few minutes$/,
+      );
     }
     await till.push(server.send, [topup]);
     expect(
@@ -134,6 +136,38 @@ describeDb('guests claim their wristbands', () => {
         })
       ).status,
     ).toBe(200);
+  });
+
+  test("a wristband lost before it was claimed: its replacement is claimed with the lost one's code", async () => {
+    const lost = 'c1a1c1a1c5';
+    const replacement = 'c1a1c1a1c6';
+    const topup = await till.topup(lost, 2500);
+    await till.push(server.send, [topup]);
+    const replaced = await server.json(
+      'POST',
+      `/api/admin/wallets/${lost}/replace`,
+      server.rootToken,
+      { newNitetapId: replacement },
+    );
+    expect(replaced.status).toBe(200);
+    const token = await register('lost-it@niteos.test');
+    const claimed = await server.json('POST', '/api/wallets/claim', token, {
+      nitetapId: replacement,
+      code: claimCode(topup.sig),
+    });
+    expect(claimed.status).toBe(200);
+    expect((await server.json('GET', '/api/me/wallets', token)).body.wallets).toEqual([
+      expect.objectContaining({ nitetapId: replacement, balanceNc: 2500, status: 'active' }),
+    ]);
+    const stranger = await register('not-mine@niteos.test');
+    expect(
+      (
+        await server.json('POST', '/api/wallets/claim', stranger, {
+          nitetapId: replacement,
+          code: 'AAAA-AAAA',
+        })
+      ).status,
+    ).toBe(404);
   });
 
   test("a venue's guests behind one Wi-Fi address can all sign up on a busy night; a flood cannot", async () => {

@@ -3,16 +3,17 @@ import { claimCode, normalizeClaimCode } from '@niteos/ledger-core';
 import { accounts, ops, users, venues, walletMoves, wallets } from '@niteos/schema/tables';
 import {
   type ActivityEntry,
+  ErrorCode,
   type LoginResponse,
   Role,
   type WalletActivity,
 } from '@niteos/schema/wire';
-import { and, asc, desc, eq, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, or, sql } from 'drizzle-orm';
 import { hashSecret } from '../auth/passwords.ts';
 import { login } from '../auth/service.ts';
 import type { AuthUser } from '../context.ts';
 import type { Db } from '../db/database.ts';
-import { conflict, notFound } from '../errors.ts';
+import { AppError, conflict, notFound } from '../errors.ts';
 
 /** Creates a guest account and signs it in. */
 export async function registerGuest(
@@ -40,6 +41,28 @@ export async function registerGuest(
 /** Topups a claim code may come from: the wallet's most recent ones. */
 const CLAIMABLE_TOPUPS = 20;
 
+/** How many replacements back a claim code may come from. */
+const MAX_REPLACEMENTS = 5;
+
+/**
+ * The tag and those an admin moved into it when replacing a lost
+ * wristband: a guest who lost one before claiming it holds the receipt of
+ * a top-up on the lost tag, and claims the new one with it.
+ */
+async function fundingTags(db: Db, tag: string): Promise<string[]> {
+  const tags = new Set([tag]);
+  let newest = [tag];
+  for (let i = 0; i < MAX_REPLACEMENTS && newest.length > 0; i++) {
+    const moves = await db
+      .select({ fromTag: walletMoves.fromTag })
+      .from(walletMoves)
+      .where(inArray(walletMoves.toTag, newest));
+    newest = moves.map((m) => m.fromTag).filter((from) => !tags.has(from));
+    for (const from of newest) tags.add(from);
+  }
+  return [...tags];
+}
+
 /**
  * Binds a wallet to the guest who shows a claim code from one of its
  * topups. Knowing the tag id alone is not enough. Idempotent for the same
@@ -62,14 +85,22 @@ export async function claimWallet(
     ? await db
         .select({ sig: ops.sig })
         .from(ops)
-        .where(and(eq(ops.nitetapId, tag), eq(ops.kind, 'topup'), eq(ops.standing, 'applied')))
+        .where(
+          and(
+            inArray(ops.nitetapId, await fundingTags(db, tag)),
+            eq(ops.kind, 'topup'),
+            eq(ops.standing, 'applied'),
+          ),
+        )
         .orderBy(desc(ops.receivedAt))
         .limit(CLAIMABLE_TOPUPS)
     : [];
   if (!wallet || topups.length === 0) {
-    throw notFound(
-      'wristband with a top-up: if it was topped up just now, the bar has not synced it ' +
-        'yet; try again in a few minutes',
+    throw new AppError(
+      404,
+      ErrorCode.notFound,
+      'no top-up of this wristband has reached the server: if it was topped up just now, ' +
+        'the bar has not synced it yet; try again in a few minutes',
     );
   }
   await beforeGuess();
