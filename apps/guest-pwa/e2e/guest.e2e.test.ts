@@ -219,7 +219,12 @@ suite(`guest app in Chromium against the real server on PostgreSQL${skip ? ` (sk
     });
     expect(replaced.status).toBe(200);
     await page.reload();
-    await page.getByRole('tab', { name: replacement.toUpperCase() }).click();
+    // The new band is shown first, though the lost one comes first in the list.
+    await expect
+      .poll(() =>
+        page.getByRole('tab', { name: replacement.toUpperCase() }).getAttribute('aria-selected'),
+      )
+      .toBe('true');
     await expect.poll(() => page.getByTestId('balance').textContent()).toBe('25.00 NC');
     await expect
       .poll(() => page.getByTestId('activity').textContent())
@@ -377,6 +382,29 @@ suite(`guest app in Chromium against the real server on PostgreSQL${skip ? ` (sk
       refreshToken: after.refreshToken,
     });
     expect(reuse.status).toBe(401);
+  });
+
+  test('a login signed out elsewhere leaves none of its offline copies on the phone', async () => {
+    const page = await phone();
+    await registerInApp(page, 'signed-out-elsewhere@niteos.test');
+    const copies = () =>
+      page.evaluate(() =>
+        Object.keys(localStorage).filter((k) => k.startsWith('niteos.guest.cache.me.')),
+      );
+    await expect.poll(copies).not.toEqual([]);
+    const stored = await storedSession(page);
+    // Lost phone: "sign out everywhere" from another device; then the access token expires.
+    expect(
+      (await server.json('POST', '/api/auth/logout-everywhere', stored.accessToken)).status,
+    ).toBe(204);
+    await page.evaluate(({ key, value }) => localStorage.setItem(key, value), {
+      key: SESSION_KEY,
+      value: JSON.stringify({ ...stored, accessToken: `${stored.accessToken}x` }),
+    });
+    await page.reload();
+    await page.getByRole('link', { name: 'Sign in or create an account' }).waitFor();
+    expect(await storedSession(page)).toBeNull();
+    expect(await copies()).toEqual([]);
   });
 
   test('Chromium finds nothing that stops the guest app from being installed', async () => {

@@ -1,5 +1,6 @@
 import type { LoginResponse } from '@niteos/schema/wire';
 import { createSignal } from 'solid-js';
+import { forgetPrivateSnapshots } from './last-known.ts';
 import { forgetRefresh } from './refresh-handoff.ts';
 
 const KEY = 'niteos.guest.session';
@@ -50,6 +51,9 @@ export function setSession(next: LoginResponse | null) {
     localStorage.setItem(KEY, known);
   } else {
     localStorage.removeItem(KEY);
+    // However the login ended (the Sign out button, a refused refresh), the
+    // next person on the phone must not find this guest's wallet stored.
+    forgetPrivateSnapshots();
     void forgetRefresh();
   }
   setCurrent(next);

@@ -1,7 +1,6 @@
 import type { LoginResponse } from '@niteos/schema/wire';
 import { createSignal, Show } from 'solid-js';
 import { api } from '../data/api.ts';
-import { forgetPrivateSnapshots } from '../data/last-known.ts';
 import { session, setSession } from '../data/session.ts';
 import { Link, navigate } from '../router.tsx';
 import { SubmitRow, useSubmit } from './use-submit.tsx';
@@ -28,7 +27,6 @@ export default function AccountScreen() {
   });
   const signOut = async () => {
     const current = session();
-    forgetPrivateSnapshots();
     setSession(null);
     if (current) {
       await api('/auth/logout', {

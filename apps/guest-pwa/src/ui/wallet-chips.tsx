@@ -8,10 +8,14 @@ const [picked, setPicked] = createSignal<string | null>(null);
 /**
  * The wristband the guest picked, kept by its tag: the list refreshes every
  * few seconds, and a position in it could come to mean another band, whose
- * QR the bar would then charge. The first one until the guest picks.
+ * QR the bar would then charge. Until the guest picks, the first active
+ * one: after a replacement the lost band, blocked and empty, comes first.
  */
 export function createWalletChoice(wallets: () => GuestWallet[]) {
-  const chosen = () => wallets().find((w) => w.nitetapId === picked()) ?? wallets()[0];
+  const chosen = () =>
+    wallets().find((w) => w.nitetapId === picked()) ??
+    wallets().find((w) => w.status === 'active') ??
+    wallets()[0];
   return { chosen, pick: setPicked };
 }
 
