@@ -37,6 +37,15 @@ describe('the guest app at / beside the till at /pos/', () => {
     expect(await (await app.request('/pos/sell')).text()).toContain('<title>pos</title>');
   });
 
+  test("each app's start page is never cached either: it names the build's assets", async () => {
+    for (const p of ['/', '/pos/', '/index.html']) {
+      const res = await app.request(p);
+      expect(res.status, p).toBe(200);
+      expect(await res.text(), p).toContain('<title>');
+      expect(res.headers.get('cache-control'), p).toBe('no-cache');
+    }
+  });
+
   test('hashed assets are cached forever, the service worker never', async () => {
     const asset = await app.request('/assets/index-AbCdEf12.js');
     expect(asset.status).toBe(200);

@@ -8,12 +8,15 @@ import type { AppEnv } from '../context.ts';
 /**
  * Caching: hashed assets forever; the service worker, its registration,
  * the manifest and HTML never, so a deploy reaches every till on its next load.
+ * A path ending in `/` is served its index.html.
  */
 function cacheControl(urlPath: string): string {
   if (/\/assets\/[^/]+-[A-Za-z0-9_-]{8,}\.\w+$/.test(urlPath))
     return 'public, max-age=31536000, immutable';
   if (
-    /\/(sw\.js|workbox-[^/]+\.js|registerSW\.js|manifest\.webmanifest|[^/]+\.html)$/.test(urlPath)
+    /(\/|\/(sw\.js|workbox-[^/]+\.js|registerSW\.js|manifest\.webmanifest|[^/]+\.html))$/.test(
+      urlPath,
+    )
   ) {
     return 'no-cache';
   }
