@@ -15,7 +15,7 @@ import {
   launchChromium,
   TillPage,
 } from '@niteos/test-support/browser';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { serveStream } from './hls-server.ts';
 
@@ -382,6 +382,37 @@ suite(`guest app in Chromium against the real server on PostgreSQL${skip ? ` (sk
       refreshToken: after.refreshToken,
     });
     expect(reuse.status).toBe(401);
+  });
+
+  test('an answer that arrives after a newer one does not replace it', async () => {
+    const context = await browser.newContext({ serviceWorkers: 'block' });
+    contexts.push(context);
+    const page = await context.newPage();
+    const slow: { request?: Request; release?: () => Promise<void> } = {};
+    await page.route('**/api/public/venues/demo-club/feed', async (route) => {
+      if (slow.request) return route.continue();
+      slow.request = route.request();
+      // Answered by the server now, delivered only when the test says.
+      const response = await route.fetch();
+      slow.release = () => route.fulfill({ response });
+    });
+    await page.goto(`${base()}/feed?venue=demo-club`);
+    await expect.poll(() => slow.release !== undefined).toBe(true);
+    const venues = await server.json('GET', '/api/public/venues');
+    const demo = venues.body.venues.find((v: { slug: string }) => v.slug === 'demo-club');
+    const title = 'Doors open at ten tonight';
+    const posted = await server.json('POST', `/api/admin/venues/${demo.id}/feed`, managerToken, {
+      title,
+    });
+    expect(posted.status).toBe(201);
+    // The phone comes back online and loads the feed again, which now has the post.
+    await page.evaluate(() => window.dispatchEvent(new Event('online')));
+    await expect.poll(() => page.getByTestId('feed').textContent()).toContain(title);
+    const delivered = page.waitForEvent('requestfinished', (r) => r === slow.request);
+    await slow.release?.();
+    await delivered;
+    await page.evaluate(() => new Promise((r) => setTimeout(r, 100)));
+    expect(await page.getByTestId('feed').textContent()).toContain(title);
   });
 
   test('a login signed out elsewhere leaves none of its offline copies on the phone', async () => {

@@ -30,19 +30,26 @@ export function createLive<T>(
   const [freshness, setFreshness] = createSignal<Freshness>('loading');
   const [error, setError] = createSignal<string | null>(null);
 
+  // Loads overlap (a slow poll, then "online" or the page shown again): an
+  // answer is applied only if no later-started load's answer already was.
+  let started = 0;
+  let shown = 0;
+  const current = (k: string, load: number) => key() === k && load > shown;
   const refresh = async () => {
     const k = key();
     if (k === null) return;
+    const load = ++started;
     try {
       const data = await fetcher(k);
-      if (key() !== k) return;
+      if (!current(k, load)) return;
+      shown = load;
       const next = { data, fetchedAt: Date.now() };
       writeSnapshot(k, next);
       setSnapshot(next);
       setFreshness('fresh');
       setError(null);
     } catch (err) {
-      if (key() !== k) return;
+      if (!current(k, load)) return;
       setError(err instanceof Error ? err.message : String(err));
       const offline = err instanceof ApiError ? err.offline || err.status >= 500 : true;
       setFreshness(offline && snapshot() ? 'stale' : 'failed');
