@@ -320,6 +320,43 @@ suite(`guest app in Chromium against the real server on PostgreSQL${skip ? ` (sk
     });
   });
 
+  test('Pause pressed while the radio is still connecting keeps it paused', async () => {
+    // No service worker, so that the page's own requests can be held back.
+    const context = await browser.newContext({ serviceWorkers: 'block' });
+    contexts.push(context);
+    const page = await context.newPage();
+    // Chromium plays HLS itself; as Firefox does not, the app then loads hls.js.
+    await page.addInitScript(() => {
+      const canPlay = HTMLMediaElement.prototype.canPlayType;
+      HTMLMediaElement.prototype.canPlayType = function (type: string) {
+        return /mpegurl/i.test(type) ? '' : canPlay.call(this, type);
+      };
+    });
+    const held: { release?: () => Promise<void> } = {};
+    // The stream player (hls.js) loads on the first Play: hold it back until Pause is pressed.
+    await page.route('**/assets/hls-*.js', async (route) => {
+      const response = await route.fetch();
+      held.release = () => route.fulfill({ response });
+    });
+    await page.goto(`${base()}/radio?venue=demo-club`);
+    await page.getByTestId('radio-toggle').click();
+    await expect.poll(() => held.release !== undefined).toBe(true);
+    expect(await page.getByTestId('radio-status').getAttribute('data-state')).toBe('connecting');
+    await page.getByTestId('radio-toggle').click();
+    expect(await page.getByTestId('radio-status').textContent()).toBe('Paused');
+    // Once hls.js runs it fetches the playlist; a Play that went on would start from there.
+    const playlist = page.waitForResponse((r) => r.url().includes('stream.m3u8'));
+    await held.release?.();
+    await playlist;
+    await page.evaluate(() => new Promise((r) => setTimeout(r, 500)));
+    expect(await page.getByTestId('radio-status').getAttribute('data-state')).toBe('paused');
+    expect(await page.getByTestId('radio-toggle').textContent()).toBe('Play');
+    await page.getByTestId('radio-toggle').click();
+    await expect
+      .poll(() => page.getByTestId('radio-status').getAttribute('data-state'), { timeout: 20_000 })
+      .toBe('playing');
+  });
+
   test('a guest cannot read another guest wallet', async () => {
     const page = await phone();
     await registerInApp(page, 'nosy-e2e@niteos.test');

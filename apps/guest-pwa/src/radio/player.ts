@@ -10,6 +10,13 @@ const [problem, setProblem] = createSignal<string | null>(null);
 const audio = new Audio();
 audio.preload = 'none';
 let detach: (() => void) | null = null;
+/** Settles once the stream in `current` is attached (hls.js may have to load first). */
+let attaching: Promise<void> | null = null;
+/**
+ * Counts presses of Play and Pause: a Play still waiting for its stream to
+ * attach starts it only if nothing was pressed since.
+ */
+let presses = 0;
 /** The stream the audio element holds, and whose venue it is. */
 const [current, setCurrent] = createSignal<{ url: string; venueName: string } | null>(null);
 
@@ -78,6 +85,7 @@ export const radio = {
   problem,
   current,
   async play(url: string, venueName: string) {
+    const press = ++presses;
     setProblem(null);
     if (!navigator.onLine) {
       setProblem('You are offline: the radio needs a connection.');
@@ -86,17 +94,22 @@ export const radio = {
     }
     if (current()?.url !== url) {
       stop();
-      setState('connecting');
       setCurrent({ url, venueName });
-      try {
-        detach = await attach(url);
-      } catch (err) {
-        fail(err instanceof Error ? err.message : String(err));
-        return;
-      }
-      announce(venueName);
+      attaching = attach(url).then((attached) => {
+        // Another stream was asked for while this one attached.
+        if (current()?.url !== url) return attached();
+        detach = attached;
+        announce(venueName);
+      });
     }
     setState('connecting');
+    try {
+      await attaching;
+    } catch (err) {
+      if (current()?.url === url) fail(err instanceof Error ? err.message : String(err));
+      return;
+    }
+    if (press !== presses) return;
     try {
       await audio.play();
     } catch (err) {
@@ -106,6 +119,9 @@ export const radio = {
     }
   },
   pause() {
+    presses++;
     audio.pause();
+    // Still attaching, the element has no source and fires no pause event.
+    if (state() === 'connecting') setState('paused');
   },
 };
