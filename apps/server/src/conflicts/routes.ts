@@ -3,6 +3,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { ADMINS, assertVenueAccess, requireRole } from '../auth/guard.ts';
 import type { AppDeps, AppEnv } from '../context.ts';
+import { countInBackground } from '../counters/live-counters.ts';
 import { badRequest } from '../errors.ts';
 import { clientIp } from '../http/client-ip.ts';
 import { describeIssues, parseJson } from '../http/validate.ts';
@@ -29,13 +30,14 @@ export function conflictAdminRoutes(deps: AppDeps) {
       // Venue first: another venue's admin learns nothing from a 400 about the body.
       assertVenueAccess(c.get('user'), (await getConflict(db, c.req.param('conflictId'))).venueId);
       const body = await parseJson(c, resolveConflictSchema);
-      const resolved = await resolveConflict(
+      const { conflict, standing } = await resolveConflict(
         db,
         c.get('user'),
         c.req.param('conflictId'),
         body,
         clientIp(c),
       );
-      return c.json(resolved);
+      countInBackground(deps, conflict.venueId, { tags: [], standing });
+      return c.json(conflict);
     });
 }

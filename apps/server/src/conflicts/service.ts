@@ -1,6 +1,6 @@
 import { applyEffect, type ResolutionRefusal, resolutionEffect } from '@niteos/ledger-core';
 import { analyticsOutbox, conflicts, ops, tills } from '@niteos/schema/tables';
-import type { ConflictView, Resolution } from '@niteos/schema/wire';
+import type { ConflictView, Envelope, Resolution } from '@niteos/schema/wire';
 import { and, asc, desc, eq, type SQL } from 'drizzle-orm';
 import { countsInFigures, pushEvents, resolutionEvent } from '../analytics/events.ts';
 import { audit } from '../audit/audit.ts';
@@ -88,6 +88,8 @@ const STANDING: Record<Resolution, string> = {
  * Settles a held op (sync protocol §7) in one transaction: its ledger lines,
  * the op's standing, the conflict and the audit entry. Idempotent: the
  * same resolution again returns the settled conflict; a different one is 409.
+ * Also returns the op when it came to stand in the sales figures (accepted
+ * or written off, as its analytics event): tonight's counters add it.
  */
 export async function resolveConflict(
   db: Db,
@@ -95,7 +97,7 @@ export async function resolveConflict(
   conflictId: string,
   input: { resolution: Resolution; note: string },
   ip: string | null,
-): Promise<ConflictView> {
+): Promise<{ conflict: ConflictView; standing: Envelope[] }> {
   return withTransactionRetry(db, async (tx) => {
     const [row] = await tx
       .select()
@@ -105,7 +107,7 @@ export async function resolveConflict(
     if (!row) throw notFound('conflict');
     assertVenueAccess(user, row.venueId);
     if (row.status !== 'open') {
-      if (row.resolution === input.resolution) return conflictView(row);
+      if (row.resolution === input.resolution) return { conflict: conflictView(row), standing: [] };
       throw conflict(`this conflict is already settled as ${row.resolution}`);
     }
     const [op] = await tx.select().from(ops).where(eq(ops.id, row.opId));
@@ -187,7 +189,7 @@ export async function resolveConflict(
       after: { ...conflictView(resolved), note: input.note, postings: effect.postings },
       ip,
     });
-    return conflictView(resolved);
+    return { conflict: conflictView(resolved), standing: stands ? [envelope] : [] };
   });
 }
 

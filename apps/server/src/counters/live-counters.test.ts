@@ -1,7 +1,7 @@
 import type { Envelope } from '@niteos/schema/wire';
 import { expect, test } from 'vitest';
 import { describeEachKvStore } from '../test-support/kv-stores.ts';
-import { countPush, readLiveCounters } from './live-counters.ts';
+import { countTonight, readLiveCounters } from './live-counters.ts';
 
 const op = (over: Partial<Envelope>): Envelope =>
   ({
@@ -20,32 +20,39 @@ const nextDay = new Date('2026-11-22T07:00:00Z');
 describeEachKvStore('live counters', (store) => {
   test('count distinct guests and net sales per tender for tonight, per venue', async () => {
     const kv = store();
-    await countPush(
+    await countTonight(
       kv,
       'v1',
-      [
-        { status: 'applied', envelope: op({ nitetapId: 'aa01', amountNc: 900 }) },
-        { status: 'applied', envelope: op({ nitetapId: 'bb02', amountNc: 600 }) },
-        { status: 'held', envelope: op({ nitetapId: 'cc03', amountNc: 99_999 }) },
-        { status: 'applied', envelope: op({ tender: 'cash', amountNc: 500, amountChf: 500 }) },
-        { status: 'applied', envelope: op({ tender: 'card', amountChf: 1200 }) },
-      ],
+      {
+        // cc03's sale was held: a guest seen, no sale counted.
+        tags: ['aa01', 'bb02', 'CC03', 'cc03'],
+        standing: [
+          op({ nitetapId: 'aa01', amountNc: 900 }),
+          op({ nitetapId: 'bb02', amountNc: 600 }),
+          op({ tender: 'cash', amountNc: 500, amountChf: 500 }),
+          op({ tender: 'card', amountChf: 1200 }),
+          op({ op: 'topup', nitetapId: 'bb02', amountNc: 5000 }),
+        ],
+      },
       night,
     );
-    // Later the same night: a returning guest and a void of the first sale.
-    await countPush(
+    // Later the same night: a returning guest (in capitals) and a void of the first sale.
+    await countTonight(
       kv,
       'v1',
-      [
-        { status: 'applied', envelope: op({ nitetapId: 'aa01', amountNc: 300 }) },
-        { status: 'applied', envelope: op({ op: 'void', nitetapId: 'aa01', amountNc: 900 }) },
-      ],
+      {
+        tags: ['AA01'],
+        standing: [
+          op({ nitetapId: 'aa01', amountNc: 300 }),
+          op({ op: 'void', nitetapId: 'aa01', amountNc: 900 }),
+        ],
+      },
       lateNight,
     );
-    await countPush(
+    await countTonight(
       kv,
       'v2',
-      [{ status: 'applied', envelope: op({ nitetapId: 'dd04', amountNc: 100 }) }],
+      { tags: ['dd04'], standing: [op({ nitetapId: 'dd04', amountNc: 100 })] },
       night,
     );
 

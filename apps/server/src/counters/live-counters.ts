@@ -1,4 +1,5 @@
 import type { Envelope, LiveCounters, Tender } from '@niteos/schema/wire';
+import type { AppDeps } from '../context.ts';
 import type { KvStore } from '../kv/store.ts';
 import { businessDay } from './business-day.ts';
 
@@ -9,43 +10,66 @@ const TENDERS: Tender[] = ['nc', 'cash', 'card'];
 const guestsKey = (venueId: string, day: string) => `live:${day}:${venueId}:guests`;
 const salesKey = (venueId: string, day: string) => `live:${day}:${venueId}:sales`;
 
-/** An op a push has just committed (not a duplicate), with where it stands. */
-export interface CountedOp {
-  envelope: Envelope;
-  status: 'applied' | 'held';
+/** What a committed push, or a settled conflict, adds to tonight's counters. */
+export interface Tonight {
+  /** The NiteTaps its new ops name (held ones too): guests seen. */
+  tags: string[];
+  /**
+   * The ops that came to stand and count in the sales figures
+   * (`countsInFigures`, as for the analytics events): a void takes back
+   * only a sale that was counted, never one still held when voided.
+   */
+  standing: Pick<Envelope, 'op' | 'tender' | 'amountNc' | 'amountChf'>[];
 }
 
 /**
- * Adds one committed push to tonight's counters of its venue: every NiteTap
- * it names is a guest seen; applied sales add to their tender and applied
- * voids take their sale back out. Counted on arrival (server clock).
+ * Adds to tonight's counters of a venue: distinct guests, and sales per
+ * tender net of voids. Counted on arrival (server clock).
  */
-export async function countPush(
+export async function countTonight(
   kv: KvStore,
   venueId: string,
-  ops: CountedOp[],
+  { tags, standing }: Tonight,
   now: Date,
 ): Promise<void> {
   const day = businessDay(now);
-  const tags = new Set<string>();
   const by: Record<string, number> = {};
   const add = (field: string, n: number) => {
     by[field] = (by[field] ?? 0) + n;
   };
-  for (const { envelope: e, status } of ops) {
-    if (e.nitetapId) tags.add(e.nitetapId);
-    if (status !== 'applied' || (e.op !== 'sale' && e.op !== 'void')) continue;
+  for (const e of standing) {
+    if (e.op !== 'sale' && e.op !== 'void') continue;
     const sign = e.op === 'sale' ? 1 : -1;
     add(`${e.tender}:count`, sign);
     add(`${e.tender}:nc`, sign * e.amountNc);
     add(`${e.tender}:chf`, sign * e.amountChf);
   }
+  const guests = [...new Set(tags.map((tag) => tag.toLowerCase()))];
   await Promise.all([
-    kv.addDistinct(guestsKey(venueId, day), [...tags], TTL_SECONDS),
+    guests.length > 0 ? kv.addDistinct(guestsKey(venueId, day), guests, TTL_SECONDS) : undefined,
     Object.keys(by).length > 0
       ? kv.incrementFields(salesKey(venueId, day), by, TTL_SECONDS)
       : undefined,
   ]);
+}
+
+/**
+ * `countTonight` once the change committed, not awaited: a slow or down
+ * Redis must neither delay the reply nor fail it.
+ */
+export function countInBackground(
+  deps: Pick<AppDeps, 'kv' | 'log'>,
+  venueId: string,
+  tonight: Tonight,
+): void {
+  if (tonight.tags.length === 0 && tonight.standing.length === 0) return;
+  countTonight(deps.kv, venueId, tonight, new Date()).catch((err: unknown) =>
+    deps.log({
+      level: 'warn',
+      msg: 'live counters not updated',
+      error: err instanceof Error ? err.message : String(err),
+    }),
+  );
 }
 
 /** Tonight's counters of one venue. */

@@ -117,7 +117,7 @@ export async function seedDemo(db: Db): Promise<DemoLogins | null> {
   }
   const till = { id: tillId, venueId: venue.id, publicKey: keys.publicKey };
   const pushed = await pushOps(db, prepareInThread, till, { tillId, ops: signed }, null);
-  const failed = pushed.results.filter((r) => r.status !== 'applied');
+  const failed = pushed.response.results.filter((r) => r.status !== 'applied');
   if (failed.length > 0)
     throw new Error(`demo seeding: topups not applied: ${JSON.stringify(failed)}`);
   // The seeding till's key is gone with this process: retire it.

@@ -1,4 +1,4 @@
-import type { PushRequest, PushResponse } from '@niteos/schema/wire';
+import type { Envelope, PushRequest, PushResponse } from '@niteos/schema/wire';
 import type { AuthedTill } from '../context.ts';
 import type { Db } from '../db/database.ts';
 import { withTransactionRetry } from '../db/retry.ts';
@@ -37,6 +37,7 @@ const anyTime: TransactionSlot = (transaction) => transaction();
  * are held for that round trip and the COMMIT. Everything the reply
  * reports is committed before the reply is built. The transaction starts
  * when `slot` lets it (sync/routes.ts limits how many are open at once).
+ * Returns the reply and the ops that came to stand in the sales figures.
  */
 export async function pushOps(
   db: Db,
@@ -45,7 +46,7 @@ export async function pushOps(
   body: PushRequest,
   ip: string | null,
   slot: TransactionSlot = anyTime,
-): Promise<PushResponse> {
+): Promise<{ response: PushResponse; standing: Envelope[] }> {
   const prepared = await prepare(body.ops, till);
   const candidates = prepared.filter(isCandidate);
   const finals = prepared.filter((p): p is FinalOp => !isCandidate(p));
@@ -78,16 +79,20 @@ export async function pushOps(
       const voidTargets = voidTargetsOf(written.at(-1) as TargetRows);
       const outcome = decide(till, sequenced, { ...loaded, voidTargets }, wallets);
       await write(tx, till, outcome.writes, corrections(provisional, outcome.writes));
-      return outcome.results;
+      return outcome;
     }),
   );
 
-  const results = prepared.map((p) => (isCandidate(p) ? decided.get(p.index) : p.result));
+  const results = prepared.map((p) => (isCandidate(p) ? decided.results.get(p.index) : p.result));
   return {
-    results: results.map((r) => {
-      if (!r) throw new Error('push lost a result');
-      return r;
-    }),
-    serverTime: new Date().toISOString(),
+    response: {
+      results: results.map((r) => {
+        if (!r) throw new Error('push lost a result');
+        return r;
+      }),
+      serverTime: new Date().toISOString(),
+    },
+    // What the sales figures count from this push, as its analytics events do.
+    standing: decided.writes.applied,
   };
 }

@@ -12,7 +12,7 @@ import { bodyLimit } from 'hono/body-limit';
 import pLimit from 'p-limit';
 import { bearerToken } from '../auth/tokens.ts';
 import type { AppDeps, AppEnv, AuthedTill } from '../context.ts';
-import { type CountedOp, countPush } from '../counters/live-counters.ts';
+import { countInBackground } from '../counters/live-counters.ts';
 import { badRequest, payloadTooLarge, unauthorized } from '../errors.ts';
 import { clientIp } from '../http/client-ip.ts';
 import { describeIssues, readJson } from '../http/validate.ts';
@@ -22,13 +22,14 @@ import { prepareInThread } from './prepare-pool.ts';
 import { pull } from './pull-service.ts';
 import { pushOps } from './push-service.ts';
 
-/** The ops a push committed for the first time: applied or held, not duplicates. */
-function committedOps(ops: unknown[], reply: PushResponse): CountedOp[] {
-  return reply.results.flatMap((r, i) =>
-    !r.duplicate && r.status !== 'rejected'
-      ? [{ envelope: (ops[i] as SignedOp).envelope as Envelope, status: r.status }]
-      : [],
-  );
+/** The NiteTaps named by ops a push committed for the first time: applied or held, not duplicates. */
+function newTags(ops: unknown[], reply: PushResponse): string[] {
+  return reply.results.flatMap((r, i) => {
+    // Only ops that passed the schema are committed: the others may be anything.
+    if (r.duplicate || r.status === 'rejected') return [];
+    const tag = ((ops[i] as SignedOp).envelope as Envelope).nitetapId;
+    return tag ? [tag] : [];
+  });
 }
 
 /** `/api/sync`: the till transport, authenticated by device token. */
@@ -73,21 +74,20 @@ export function syncRoutes(deps: AppDeps, drain: Drain) {
         if (parsed.data.tillId !== till.id)
           throw unauthorized('the device token is not the token of this till');
         const started = performance.now();
-        const reply = await pushOps(db, prepare, till, parsed.data, clientIp(c), slot);
-        deps.metrics?.observePush((performance.now() - started) / 1000, reply.results);
-        // Best-effort and not awaited: the push is committed, a slow or
-        // down Redis must not delay the reply or fail it.
-        const counted = committedOps(parsed.data.ops, reply);
-        if (counted.length > 0) {
-          countPush(deps.kv, till.venueId, counted, new Date()).catch((err: unknown) =>
-            deps.log({
-              level: 'warn',
-              msg: 'live counters not updated',
-              error: err instanceof Error ? err.message : String(err),
-            }),
-          );
-        }
-        return c.json(reply);
+        const { response, standing } = await pushOps(
+          db,
+          prepare,
+          till,
+          parsed.data,
+          clientIp(c),
+          slot,
+        );
+        deps.metrics?.observePush((performance.now() - started) / 1000, response.results);
+        countInBackground(deps, till.venueId, {
+          tags: newTags(parsed.data.ops, response),
+          standing,
+        });
+        return c.json(response);
       },
     )
     .get('/pull', requireTill, async (c) =>

@@ -1,0 +1,66 @@
+import { Role } from '@niteos/schema/wire';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { createMemoryStore } from '../kv/memory-store.ts';
+import { describeDb } from '../test-support/describe-db.ts';
+import { startTestServer, type TestServer } from '../test-support/test-server.ts';
+
+let server: TestServer;
+let venueId: string;
+let admin: string;
+
+beforeAll(async () => {
+  server = await startTestServer({ deps: { kv: createMemoryStore() } });
+  venueId = await server.createVenue();
+  admin = (await server.userToken(Role.venueAdmin, venueId)).token;
+});
+afterAll(() => server.disposeBalanced());
+
+describeDb("tonight's counters", () => {
+  /** Tonight's NC sales of the venue: counted after each reply, so polled. */
+  const ncSales = () =>
+    expect.poll(
+      async () => (await server.json('GET', `/api/admin/venues/${venueId}/live`, admin)).body,
+    );
+
+  test('a held sale counts only once it stands, and only a counted sale is taken back by its void', async () => {
+    const till = await server.enrollTill(venueId);
+    const tag = 'c0c0a7e500000001';
+    await till.push(server.send, [await till.topup(tag.toUpperCase(), 1000)]);
+    const held = await till.sale(tag, 1500);
+    const first = await till.push(server.send, [held]);
+    expect(first.body.results[0]).toMatchObject({ status: 'held', reason: 'insufficient_funds' });
+    await ncSales().toMatchObject({ guests: 1, sales: { nc: { count: 0, amountNc: 0 } } });
+
+    // Voided at the till while held: it never counted, so nothing comes off. A
+    // cash sale after it shows once the void has been counted too.
+    const voided = await till.push(server.send, [await till.voidOf(held)]);
+    expect(voided.body.results[0]).toMatchObject({ status: 'applied' });
+    await till.push(server.send, [await till.sale(null, 400, 'cash')]);
+    await ncSales().toMatchObject({
+      sales: { nc: { count: 0, amountNc: 0 }, cash: { count: 1, amountChf: 400 } },
+    });
+
+    // Accepted by an admin: it stands now, and counts.
+    const accepted = await till.sale(tag, 1200);
+    await till.push(server.send, [accepted]);
+    const open = await server.json('GET', '/api/admin/conflicts?status=open', admin);
+    const conflict = open.body.conflicts.find(
+      (c: { opId: string }) => c.opId === accepted.envelope.id,
+    );
+    const resolved = await server.json(
+      'POST',
+      `/api/admin/conflicts/${conflict.id}/resolve`,
+      admin,
+      { resolution: 'accept', note: 'paid in cash at the bar' },
+    );
+    expect(resolved.status).toBe(200);
+    await ncSales().toMatchObject({ sales: { nc: { count: 1, amountNc: 1200 } } });
+    // The same resolution sent again changes nothing.
+    await server.json('POST', `/api/admin/conflicts/${conflict.id}/resolve`, admin, {
+      resolution: 'accept',
+      note: 'paid in cash at the bar',
+    });
+    await till.push(server.send, [await till.voidOf(accepted)]);
+    await ncSales().toMatchObject({ guests: 1, sales: { nc: { count: 0, amountNc: 0 } } });
+  });
+});
