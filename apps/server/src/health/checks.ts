@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { outboxBacklog } from '../analytics/outbox.ts';
 import type { AppDeps } from '../context.ts';
 import { migrationStatus } from '../db/database.ts';
+import { withTimeout } from '../with-timeout.ts';
 import { shippingProblems } from './shipping.ts';
 
 /** A check that has not answered by then counts as down: the page must render while Redis hangs. */
@@ -11,14 +12,6 @@ export type Check =
   | { status: 'up'; kind: string; latencyMs: number }
   | { status: 'degraded'; kind: string; latencyMs: number; reason: string }
   | { status: 'down'; kind: string; error: string };
-
-export function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
-}
 
 async function timed(kind: string, probe: () => Promise<unknown>): Promise<Check> {
   const started = performance.now();

@@ -5,7 +5,8 @@ import type { HtmlEscapedString } from 'hono/utils/html';
 import type { AppDeps, AppEnv } from '../context.ts';
 import { readLiveCounters } from '../counters/live-counters.ts';
 import type { Drain } from '../lifecycle/drain.ts';
-import { type Check, runChecks, withTimeout } from './checks.ts';
+import { withTimeout } from '../with-timeout.ts';
+import { type Check, runChecks } from './checks.ts';
 import { fleetHealth } from './fleet.ts';
 
 const REFRESH_SECONDS = 10;

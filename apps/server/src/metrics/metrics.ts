@@ -1,5 +1,8 @@
 import { HoldReason, type OpResult, OpStatus, RejectReason } from '@niteos/schema/wire';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { withTimeout } from '../with-timeout.ts';
+
+const OUTBOX_READ_TIMEOUT_MS = 2000;
 
 /** Gauges collected within this long of each other belong to one scrape. */
 const SCRAPE_MS = 1000;
@@ -113,9 +116,14 @@ export function createMetrics() {
     /**
      * Adds the outbox gauges, read from `backlog` at each scrape. Only with
      * an analytics store: without one nothing ships, and the count would be
-     * every event ever written.
+     * every event ever written. A read that takes longer than `timeoutMs`
+     * exports NaN: a stalled database must not hang the whole scrape, and
+     * with it every other figure, just when they matter.
      */
-    trackOutbox(backlog: () => Promise<{ pending: number; parked: number }>) {
+    trackOutbox(
+      backlog: () => Promise<{ pending: number; parked: number }>,
+      timeoutMs = OUTBOX_READ_TIMEOUT_MS,
+    ) {
       if (!outboxSource) {
         const gauge = (name: string, help: string, field: 'pending' | 'parked') =>
           new Gauge({
@@ -125,7 +133,7 @@ export function createMetrics() {
             async collect() {
               if (!outboxSource) return;
               this.set(
-                await outboxSource().then(
+                await withTimeout(outboxSource(), timeoutMs, 'the outbox backlog').then(
                   (b) => b[field],
                   () => Number.NaN,
                 ),
