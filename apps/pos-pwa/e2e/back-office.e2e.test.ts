@@ -200,6 +200,36 @@ suite(`back office in Chromium against the real server${skip ? ` (skipped: ${ski
     expect((await server.json('POST', '/api/auth/refresh', null, { refreshToken })).status).toBe(
       401,
     );
+    // The form comes back for the next person at the bar tablet: without the password.
+    expect(await page.getByTestId('admin-password').inputValue()).toBe('');
+  });
+
+  test('a mistyped price is refused and the table shows what is saved; a comma is a decimal point', async () => {
+    const page = await backOffice(MANAGER);
+    await page.getByTestId('admin-tab-market').click();
+    const lagerChf = page.getByLabel('Lager 0.33 CHF', { exact: true });
+    const saved = await lagerChf.inputValue();
+    await lagerChf.fill('');
+    await lagerChf.press('Tab');
+    await expect
+      .poll(() => page.getByTestId('admin-market').locator('.error').textContent())
+      .toBe('Prices are amounts like 4 or 4.50.');
+    await expect.poll(() => lagerChf.inputValue()).toBe(saved);
+
+    await page.getByPlaceholder('name', { exact: true }).fill('Espresso');
+    await page.getByPlaceholder('category', { exact: true }).fill('Coffee');
+    await page.getByPlaceholder('CHF', { exact: true }).fill('4,50');
+    await page.getByRole('button', { name: 'Add item' }).click();
+    await expect
+      .poll(() => page.getByLabel('Espresso NC', { exact: true }).inputValue())
+      .toBe('4.50');
+    await page.getByPlaceholder('name', { exact: true }).fill('Free by mistake');
+    await page.getByPlaceholder('CHF', { exact: true }).fill('4.505');
+    await page.getByRole('button', { name: 'Add item' }).click();
+    await expect
+      .poll(() => page.getByTestId('admin-market').locator('.error').textContent())
+      .toBe('Prices are amounts like 4 or 4.50.');
+    expect(await page.getByLabel('Free by mistake CHF', { exact: true }).count()).toBe(0);
   });
 
   test("a stranger guessing a manager's password does not keep them out of a browser they used before", async () => {

@@ -197,6 +197,12 @@ suite(`till in Chromium against the real server on PostgreSQL${skip ? ` (skipped
       .toContain('The old one is blocked');
     expect(await balance('04ffeeddccbbaa')).toBe(before);
     expect(await balance(GUEST_A)).toBe(0);
+    // The next lost band starts from an empty form, and acts only on the tag looked up.
+    await page.getByTestId('lost-tag').fill('04ffeeddccbbaa');
+    await page.getByRole('button', { name: 'Look up' }).click();
+    expect(await page.getByTestId('new-tag').inputValue()).toBe('');
+    await page.getByTestId('lost-tag').fill(GUEST_B);
+    expect(await page.getByTestId('new-tag').count()).toBe(0);
 
     await firstTill.page.reload();
     await firstTill.signIn(STAFF.name, STAFF.pin);

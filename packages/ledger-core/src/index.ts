@@ -15,7 +15,7 @@ export {
 export { advanceChain, type ChainState, GENESIS, nextLink } from './chain-state.ts';
 export { claimCode, normalizeClaimCode } from './claim.ts';
 export { type EnvelopeCheck, normalizeNitetapId, validateEnvelope } from './envelope.ts';
-export { type Chf, formatMinor, isMinorUnits, type Nc, sumMinor } from './money.ts';
+export { type Chf, formatMinor, isMinorUnits, type Nc, parseMinor, sumMinor } from './money.ts';
 export { DEFAULT_POLICY } from './policy.ts';
 export { type ResolutionRefusal, resolutionEffect } from './resolution.ts';
 export {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { formatMinor, isMinorUnits, sumMinor } from './money.ts';
+import { formatMinor, isMinorUnits, parseMinor, sumMinor } from './money.ts';
 
 describe('isMinorUnits', () => {
   test.each([
@@ -38,5 +38,33 @@ describe('formatMinor', () => {
     [-1_250, '-12.50'],
   ])('formats %i as %s', (amount, text) => {
     expect(formatMinor(amount)).toBe(text);
+  });
+});
+
+describe('parseMinor', () => {
+  test.each([
+    ['12', 1200],
+    ['12.5', 1250],
+    ['12,50', 1250],
+    [' 0.05 ', 5],
+    ['0', 0],
+    ['', null],
+    ['  ', null],
+    ['abc', null],
+    ['12.505', null],
+    ['-3', null],
+    ['1e3', null],
+    ['12.', null],
+    ['.5', null],
+    ['1,234.50', null],
+    ['99999999999999999', null],
+  ])('%j → %s', (text, expected) => {
+    expect(parseMinor(text)).toBe(expected);
+  });
+
+  test('reads back what formatMinor writes', () => {
+    for (const minor of [0, 5, 99, 100, 1250, 123_456_789]) {
+      expect(parseMinor(formatMinor(minor))).toBe(minor);
+    }
   });
 });

@@ -26,3 +26,16 @@ export function formatMinor(amount: number): string {
   const abs = Math.abs(amount);
   return `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
 }
+
+/**
+ * Minor units from an amount a person typed: digits, then up to two
+ * decimals after a point or a comma (Swiss keyboards offer the comma), e.g.
+ * "12", "12.5", "12,50". Null for anything else, empty included: a typo
+ * must not become 0 or round away a third decimal.
+ */
+export function parseMinor(text: string): number | null {
+  const match = /^\s*(\d+)(?:[.,](\d{1,2}))?\s*$/.exec(text);
+  if (!match) return null;
+  const minor = Number(match[1]) * 100 + Number((match[2] ?? '').padEnd(2, '0'));
+  return Number.isSafeInteger(minor) ? minor : null;
+}

@@ -40,6 +40,9 @@ export function AdminApp() {
     e.preventDefault();
     const res = await login.run(() => api.login(email(), password()));
     if (!res) return;
+    // On a shared tablet the form comes back at sign-out: it must not hold the password.
+    setPassword('');
+    setTab('conflicts');
     if (res.user.role !== 'venue_admin' && res.user.role !== 'nitecore_admin') {
       login.run(() =>
         Promise.reject(new Error('The back office is for venue and Nitecore admins.')),

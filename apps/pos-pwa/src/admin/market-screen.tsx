@@ -1,9 +1,10 @@
+import { parseMinor } from '@niteos/ledger-core';
 import { createResource, createSignal, For, Show } from 'solid-js';
 import type { AdminApi, MarketItem } from './admin-api.ts';
 import { Loaded } from './loaded.tsx';
 import { createAction } from './use-action.ts';
 
-const toMinor = (text: string) => Math.round(Number(text.replace(',', '.')) * 100);
+const NOT_A_PRICE = 'Prices are amounts like 4 or 4.50.';
 
 /** The market editor: prices in CHF and NC, categories, availability. Tills get changes on their next pull. */
 export function MarketScreen(props: { api: AdminApi; venueId: string }) {
@@ -16,22 +17,37 @@ export function MarketScreen(props: { api: AdminApi; venueId: string }) {
   async function add(e: Event) {
     e.preventDefault();
     const d = draft();
+    const priceChf = parseMinor(d.priceChf);
+    const priceNc = d.priceNc.trim() ? parseMinor(d.priceNc) : priceChf;
+    if (priceChf === null || priceNc === null) {
+      await action.run(() => Promise.reject(new Error(NOT_A_PRICE)));
+      return;
+    }
     const item = {
       name: d.name,
       category: d.category,
-      priceChf: toMinor(d.priceChf),
-      priceNc: toMinor(d.priceNc || d.priceChf),
+      priceChf,
+      priceNc,
       available: true,
       sort: 0,
     };
-    if (await action.run(() => props.api.addItem(props.venueId, item), `Added ${d.name}`)) {
-      setDraft({ name: '', category: d.category, priceChf: '', priceNc: '' });
-      refetch();
-    }
+    const added = await action.run(() => props.api.addItem(props.venueId, item), `Added ${d.name}`);
+    if (added) setDraft({ name: '', category: d.category, priceChf: '', priceNc: '' });
+    // Also after a failure: an answer lost on the way back may hide an item that was added.
+    refetch();
   }
-  const patch = async (item: MarketItem, change: Partial<MarketItem>) => {
-    if (await action.run(() => props.api.patchItem(item.itemId, change), `Saved ${item.name}`))
-      refetch();
+  /** Saves a change, then shows what the server holds, saved or not. */
+  const patch = async (item: MarketItem, change: Partial<MarketItem> | null) => {
+    await action.run(
+      () =>
+        change ? props.api.patchItem(item.itemId, change) : Promise.reject(new Error(NOT_A_PRICE)),
+      `Saved ${item.name}`,
+    );
+    refetch();
+  };
+  const price = (text: string, key: 'priceChf' | 'priceNc') => {
+    const minor = parseMinor(text);
+    return minor === null ? null : { [key]: minor };
   };
   return (
     <section data-testid="admin-market">
@@ -92,7 +108,7 @@ export function MarketScreen(props: { api: AdminApi; venueId: string }) {
                         class="price"
                         inputmode="decimal"
                         value={(item.priceChf / 100).toFixed(2)}
-                        onChange={(e) => patch(item, { priceChf: toMinor(e.currentTarget.value) })}
+                        onChange={(e) => patch(item, price(e.currentTarget.value, 'priceChf'))}
                         aria-label={`${item.name} CHF`}
                       />
                     </td>
@@ -101,7 +117,7 @@ export function MarketScreen(props: { api: AdminApi; venueId: string }) {
                         class="price"
                         inputmode="decimal"
                         value={(item.priceNc / 100).toFixed(2)}
-                        onChange={(e) => patch(item, { priceNc: toMinor(e.currentTarget.value) })}
+                        onChange={(e) => patch(item, price(e.currentTarget.value, 'priceNc'))}
                         aria-label={`${item.name} NC`}
                       />
                     </td>

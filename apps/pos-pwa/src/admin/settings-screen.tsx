@@ -1,3 +1,4 @@
+import { parseMinor } from '@niteos/ledger-core';
 import { createSignal, Show } from 'solid-js';
 import { nc } from '../format.ts';
 import type { AdminApi } from './admin-api.ts';
@@ -25,21 +26,29 @@ export function SettingsScreen(props: { api: AdminApi; venue: VenueLike; onSaved
   );
   const [oldTag, setOldTag] = createSignal('');
   const [newTag, setNewTag] = createSignal('');
-  const [found, setFound] = createSignal<{ balanceNc: number; status: string } | null>(null);
+  /** The wallet looked up: the buttons act on its tag, whatever the field says now. */
+  const [found, setFound] = createSignal<{
+    tag: string;
+    balanceNc: number;
+    status: string;
+  } | null>(null);
   const settings = createAction();
   const wristband = createAction();
-  const minor = (s: string) => Math.round(Number(s) * 100);
 
   const save = async (e: Event) => {
     e.preventDefault();
-    const body = {
-      radioUrl: radio().trim() || null,
-      policy: {
-        offlineCapNc: minor(cap()),
-        unknownWalletCapNc: minor(unknownCap()),
-        overdraftLimitNc: minor(overdraft()),
-      },
+    const policy = {
+      offlineCapNc: parseMinor(cap()),
+      unknownWalletCapNc: parseMinor(unknownCap()),
+      overdraftLimitNc: parseMinor(overdraft()),
     };
+    if (Object.values(policy).some((v) => v === null)) {
+      await settings.run(() =>
+        Promise.reject(new Error('The limits are NC amounts like 50 or 12.50.')),
+      );
+      return;
+    }
+    const body = { radioUrl: radio().trim() || null, policy };
     if (
       await settings.run(
         () => props.api.settings(props.venue.id, body),
@@ -48,14 +57,19 @@ export function SettingsScreen(props: { api: AdminApi; venue: VenueLike; onSaved
     )
       props.onSaved();
   };
-  const look = async () =>
-    setFound((await wristband.run(() => props.api.wallet(oldTag().trim().toLowerCase()))) ?? null);
-  const replace = async () => {
+  const look = async () => {
+    const tag = oldTag().trim().toLowerCase();
+    const wallet = await wristband.run(() => props.api.wallet(tag));
+    setFound(wallet ? { tag, balanceNc: wallet.balanceNc, status: wallet.status } : null);
+  };
+  const replace = async (tag: string) => {
     const done = await wristband.run(() =>
-      props.api.replace(oldTag().trim().toLowerCase(), newTag().trim(), 'replaced at the bar'),
+      props.api.replace(tag, newTag().trim(), 'replaced at the bar'),
     );
     if (done) {
       setFound(null);
+      // The next lost band must not be moved into this guest's new one by a leftover.
+      setNewTag('');
       wristband.run(
         async () => done,
         `Moved ${nc(done.movedNc)}; the new wristband holds ${nc(done.balanceNc)}. The old one is blocked.`,
@@ -120,7 +134,10 @@ export function SettingsScreen(props: { api: AdminApi; venue: VenueLike; onSaved
         <input
           placeholder="lost tag id"
           value={oldTag()}
-          onInput={(e) => setOldTag(e.currentTarget.value)}
+          onInput={(e) => {
+            setOldTag(e.currentTarget.value);
+            setFound(null);
+          }}
           data-testid="lost-tag"
         />
         <button type="button" class="secondary" onClick={look}>
@@ -144,7 +161,7 @@ export function SettingsScreen(props: { api: AdminApi; venue: VenueLike; onSaved
                 type="button"
                 class="primary"
                 disabled={wristband.busy() || !newTag()}
-                onClick={replace}
+                onClick={() => replace(w().tag)}
                 data-testid="replace-tag"
               >
                 Block and move balance
@@ -155,7 +172,7 @@ export function SettingsScreen(props: { api: AdminApi; venue: VenueLike; onSaved
                 disabled={wristband.busy()}
                 onClick={() =>
                   wristband.run(
-                    () => props.api.block(oldTag().trim().toLowerCase()),
+                    () => props.api.block(w().tag),
                     'Blocked: tills refuse it after their next sync',
                   )
                 }

@@ -1,4 +1,4 @@
-import { claimCode } from '@niteos/ledger-core';
+import { claimCode, parseMinor } from '@niteos/ledger-core';
 import { createSignal, For, Show } from 'solid-js';
 import { nc } from '../format.ts';
 import { useTill } from '../state/till-store.tsx';
@@ -19,14 +19,13 @@ export function MoneyScreen(props: { kind: 'topup' | 'cashout' }) {
     charge: till.charge,
     fail: (text) => feedback.show(false, text),
   });
-  const minor = () => Math.round(Number(amount().replace(',', '.')) * 100);
 
   async function submit(tender: 'cash' | 'card') {
-    if (!Number.isSafeInteger(minor()) || minor() <= 0) {
+    const amountNc = parseMinor(amount());
+    if (amountNc === null || amountNc <= 0) {
       feedback.show(false, 'Enter an amount in NC, like 20 or 12.50.');
       return;
     }
-    const amountNc = minor();
     const op = await action.run(
       props.kind === 'topup'
         ? { kind: 'topup', tender, nitetapId: tag(), amountNc }
