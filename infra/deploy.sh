@@ -17,6 +17,7 @@
 #   NITEOS_RESTART_CMD    restarts the one port NITEOS_PORT [systemctl restart niteos@$NITEOS_PORT.service]
 #   NITEOS_HEALTH_TIMEOUT seconds each port has, after its restart, to answer
 #                         200 on /api/health before the deploy gives up [60]
+#   NITEOS_HEALTH_HOST    the address the servers listen on (their HOST) [127.0.0.1]
 # NITEOS_RESTART_CMD runs with bash -c and sees NITEOS_PORT, NITEOS_HOME and
 # NITEOS_ENV_FILE, so a test can run the whole script for real without systemd.
 set -euo pipefail
@@ -30,6 +31,9 @@ export NITEOS_ENV_FILE="${NITEOS_ENV_FILE:-/etc/niteos/niteos.env}"
 read -ra ports <<<"${NITEOS_PORTS:-8081}"
 keep="${NITEOS_KEEP_RELEASES:-5}"
 health_timeout="${NITEOS_HEALTH_TIMEOUT:-60}"
+health_host="${NITEOS_HEALTH_HOST:-127.0.0.1}"
+# An IPv6 address goes in brackets in a URL.
+[[ "$health_host" == *:* && "$health_host" != \[* ]] && health_host="[$health_host]"
 
 # The lock's descriptor is closed for the command: a server it starts must not
 # hold the deploy lock for as long as it runs.
@@ -50,7 +54,7 @@ ready() {
   local port="$1" deadline=$((SECONDS + health_timeout)) want="" body late
   want="$(cat "$NITEOS_HOME/current/RELEASE" 2>/dev/null || true)"
   while :; do
-    if body="$(curl --silent --fail --max-time 3 "http://127.0.0.1:$port/api/health")"; then
+    if body="$(curl --silent --fail --max-time 3 "http://$health_host:$port/api/health")"; then
       [[ -z "$want" || "$body" == *"\"version\":\""*"+$want\""* ]] && return 0
       late="port $port is ready but does not run $want (an old process still on the port?)"
     else

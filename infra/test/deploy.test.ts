@@ -23,6 +23,7 @@ const git = promisify(execFile);
  */
 
 // What `systemctl restart niteos@$NITEOS_PORT` does, without systemd: stop, start from current.
+// The servers listen on another loopback address, as on a host of a multi-host site (HOST).
 const RESTART = `set -euo pipefail
 pidfile="$NITEOS_HOME/server-$NITEOS_PORT.pid"
 if [[ -f "$pidfile" ]]; then
@@ -32,10 +33,13 @@ if [[ -f "$pidfile" ]]; then
 fi
 cd "$NITEOS_HOME/current"
 set -a; . "$NITEOS_ENV_FILE"; set +a
-PORT="$NITEOS_PORT" HOST=127.0.0.1 setsid node --import tsx apps/server/src/index.ts \\
+PORT="$NITEOS_PORT" HOST="$NITEOS_HEALTH_HOST" setsid node --import tsx apps/server/src/index.ts \\
   >>"$NITEOS_HOME/server.log" 2>&1 </dev/null &
 echo $! >"$pidfile"
 `;
+
+/** Not 127.0.0.1: deploy.sh must ask the address the servers listen on. */
+const SERVER_HOST = '127.0.0.2';
 
 describeWithServers('postgres', 'deploy.sh with a local bare repo', (suite) => {
   let dir: string;
@@ -48,7 +52,7 @@ describeWithServers('postgres', 'deploy.sh with a local bare repo', (suite) => {
   const serverPid = async (port: number) =>
     Number(await readFile(path.join(home, `server-${port}.pid`), 'utf8'));
   const health = (port: number) =>
-    fetch(`http://127.0.0.1:${port}/api/health`).then((r) => r.status);
+    fetch(`http://${SERVER_HOST}:${port}/api/health`).then((r) => r.status);
   const explain = async (run: ScriptRun) =>
     `${run.stdout}\n${run.stderr}\n--- server.log ---\n${await readFile(path.join(home, 'server.log'), 'utf8').catch(() => '')}`;
 
@@ -75,6 +79,7 @@ describeWithServers('postgres', 'deploy.sh with a local bare repo', (suite) => {
       NITEOS_PORTS: ports.join(' '),
       NITEOS_RESTART_CMD: RESTART,
       NITEOS_HEALTH_TIMEOUT: '30',
+      NITEOS_HEALTH_HOST: SERVER_HOST,
     };
   });
   afterAll(async () => {
@@ -103,7 +108,9 @@ describeWithServers('postgres', 'deploy.sh with a local bare repo', (suite) => {
       expect(await health(port)).toBe(200);
       expect(await realpath(`/proc/${pids1[i]}/cwd`)).toBe(release1);
       // What deploy.sh waited for: the process names the release it runs.
-      const { version } = await fetch(`http://127.0.0.1:${port}/api/health`).then((r) => r.json());
+      const { version } = await fetch(`http://${SERVER_HOST}:${port}/api/health`).then((r) =>
+        r.json(),
+      );
       expect(version).toMatch(new RegExp(`^\\d+\\.\\d+\\.\\d+\\+${path.basename(release1)}$`));
     }
 
