@@ -57,7 +57,9 @@ export function pushEvents(
   }));
   for (const c of conflictRows) {
     events.push({
-      id: `${EventKind.conflict}:${c.id}`,
+      // By op, not by conflict: after a restore a till sends the op again and
+      // it opens a new conflict, which must not count twice where it shipped.
+      id: `${EventKind.conflict}:${c.opId}`,
       kind: EventKind.conflict,
       venueId: c.venueId,
       at: now,

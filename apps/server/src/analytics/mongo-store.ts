@@ -131,15 +131,21 @@ export function createMongoStore(url: string, timeoutMs = 5000): AnalyticsStore 
           .toArray(),
         events
           .aggregate<{ _id: string; qty: number; amountNc: number }>([
-            { $match: { venueId, kind: 'op', 'payload.op': 'sale', at: { $gte: from, $lt: to } } },
+            // A void carries its sale's lines: they come off, as its amounts do.
+            ...netSales(venueId, from, to),
             { $unwind: '$payload.lines' },
             {
               $group: {
                 _id: '$payload.lines.itemId',
-                qty: { $sum: '$payload.lines.qty' },
-                amountNc: { $sum: { $multiply: ['$payload.lines.qty', '$payload.lines.unitNc'] } },
+                qty: { $sum: { $multiply: ['$sign', '$payload.lines.qty'] } },
+                amountNc: {
+                  $sum: {
+                    $multiply: ['$sign', '$payload.lines.qty', '$payload.lines.unitNc'],
+                  },
+                },
               },
             },
+            { $match: { qty: { $gt: 0 } } },
             { $sort: { qty: -1, _id: 1 } },
             { $limit: TOP_ITEMS },
           ])

@@ -67,7 +67,7 @@ describeDb('analytics outbox: written with the change', () => {
       [
         `op:${topup.envelope.id}`,
         `op:${sale.envelope.id}`,
-        `conflict:${conflictId}`,
+        `conflict:${held.envelope.id}`,
         // Accepted, the held sale stands: it counts from its resolution on.
         `op:${held.envelope.id}`,
         `resolution:${conflictId}`,
@@ -193,8 +193,9 @@ describeDb('analytics snapshots from PostgreSQL', () => {
       { hour: '2026-11-21T22:00:00.000Z', count: 2, amountNc: 0, amountChf: 2300 },
       { hour: '2026-11-21T23:00:00.000Z', count: 1, amountNc: 1200, amountChf: 1200 },
     ]);
+    // Beer: 2 + 1 + 2 sold, the 1 of sale b voided.
     expect(snap.topItems).toEqual([
-      { itemId: 'beer', name: null, qty: 5, amountNc: 3000 },
+      { itemId: 'beer', name: null, qty: 4, amountNc: 2400 },
       { itemId: 'shot', name: null, qty: 4, amountNc: 2000 },
       { itemId: 'water', name: null, qty: 1, amountNc: 300 },
     ]);

@@ -26,12 +26,13 @@ export async function pgSnapshot(
     db.execute(sql`
       select to_char(date_trunc('hour', at at time zone 'UTC'), 'YYYY-MM-DD"T"HH24:00:00.000"Z"') as key, ${figures}
       from ${netSales} group by 1 order by 1`),
+    // A void carries its sale's lines: they come off, as its amounts do.
     db.execute(sql`
-      select l->>'itemId' as key, sum((l->>'qty')::bigint)::bigint as qty,
-        sum((l->>'qty')::bigint * (l->>'unitNc')::bigint)::bigint as amount_nc
-      from analytics_outbox, jsonb_array_elements(payload->'lines') l
-      where ${range} and kind = 'op' and payload->>'op' = 'sale'
-      group by 1 order by qty desc, (l->>'itemId') collate "C" limit ${TOP_ITEMS}`),
+      select l->>'itemId' as key, sum(sign * (l->>'qty')::bigint)::bigint as qty,
+        sum(sign * (l->>'qty')::bigint * (l->>'unitNc')::bigint)::bigint as amount_nc
+      from ${netSales}, jsonb_array_elements(payload->'lines') l
+      group by 1 having sum(sign * (l->>'qty')::bigint) > 0
+      order by qty desc, (l->>'itemId') collate "C" limit ${TOP_ITEMS}`),
     db.execute(sql`
       select payload->>'tender' as key, ${figures} from ${netSales} group by 1 order by (payload->>'tender') collate "C"`),
     db.execute(sql`
