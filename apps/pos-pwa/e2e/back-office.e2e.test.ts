@@ -163,6 +163,27 @@ suite(`back office in Chromium against the real server${skip ? ` (skipped: ${ski
     expect(await storedSession(page)).toBeNull();
   });
 
+  test('the night report prints the venue, the period up to the moment of printing, and staff by name', async () => {
+    const page = await backOffice(MANAGER);
+    await page.getByTestId('admin-tab-report').click();
+    await page.getByTestId('expected-cash').first().waitFor();
+    expect(await page.getByTestId('report-period').textContent()).toMatch(/^Demo Club: .+ to .+$/);
+    const captions = await page.locator('caption').allTextContents();
+    const staff = captions.filter((c) => c.startsWith('Staff '));
+    expect(staff.length).toBeGreaterThan(0);
+    for (const caption of staff) expect(caption).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-/);
+
+    // Opened a while ago, printed now: the report is fetched again, up to now.
+    await page.evaluate(() => {
+      window.print = () => document.body.setAttribute('data-printed', 'yes');
+    });
+    const again = page.waitForResponse((r) => r.url().includes('/reports/night'));
+    await page.getByTestId('report-print').click();
+    const to = new URL((await again).url()).searchParams.get('to') ?? '';
+    expect(Date.now() - Date.parse(to)).toBeLessThan(60_000);
+    await expect.poll(() => page.locator('body').getAttribute('data-printed')).toBe('yes');
+  });
+
   test('a screen that cannot load says why and offers a retry', async () => {
     const page = await backOffice(MANAGER);
     await page.getByTestId('admin-tab-report').click();

@@ -168,8 +168,8 @@ export function AdminApp() {
                         <SettingsScreen api={api} venue={v()} onSaved={() => refetchVenues()} />
                       )}
                     </Match>
-                    <Match when={tab() === 'report'}>
-                      <ReportScreen api={api} venueId={id} />
+                    <Match when={tab() === 'report' && venue()}>
+                      {(v) => <ReportScreen api={api} venueId={id} venueName={v().name} />}
                     </Match>
                     <Match when={tab() === 'analytics'}>
                       <AnalyticsScreen api={api} venueId={id} />

@@ -66,26 +66,44 @@ function FiguresTable(props: { title: string; f: Figures }) {
   );
 }
 
-/** End-of-night report per till and staff member; prints cleanly. */
-export function ReportScreen(props: { api: AdminApi; venueId: string }) {
-  const now = new Date();
-  const [from, setFrom] = createSignal(local(new Date(now.getTime() - 12 * 3600_000)));
-  const [to, setTo] = createSignal(local(now));
-  // The tills come along so each table is titled with the till's name, not its id.
+/**
+ * End-of-night report per till and staff member; prints cleanly, with the
+ * venue and the period on the paper.
+ */
+export function ReportScreen(props: { api: AdminApi; venueId: string; venueName: string }) {
+  const [from, setFrom] = createSignal(local(new Date(Date.now() - 12 * 3600_000)));
+  /**
+   * What the admin typed in "to"; until then the report runs to the moment
+   * it loads, and Print loads it again: opened at 01:30 and printed at
+   * close, it must not stop at 01:30.
+   */
+  const [to, setTo] = createSignal<string | null>(null);
+  // Tills and staff come along so each table is titled with a name, not an id.
   const [report, { refetch }] = createResource(
     () => [props.venueId, from(), to()] as const,
     async ([venueId, f, t]) => {
-      const [start, end] = [new Date(f), new Date(t)];
+      const [start, end] = [new Date(f), t === null ? new Date() : new Date(t)];
       // A cleared field is '' and an Invalid Date, whose toISOString throws "Invalid time value".
       if (Number.isNaN(start.getTime()) || Number.isNaN(end.getTime()))
         throw new Error('Choose a date and time for both "from" and "to".');
-      const [night, { tills }] = await Promise.all([
+      const [night, { tills }, { staff }] = await Promise.all([
         props.api.report(venueId, start.toISOString(), end.toISOString()),
         props.api.tills(venueId),
+        props.api.staff(venueId),
       ]);
-      return { night, tillNames: new Map(tills.map((till) => [till.tillId, till.name])) };
+      return {
+        night,
+        start,
+        end,
+        tillNames: new Map(tills.map((till) => [till.tillId, till.name])),
+        staffNames: new Map(staff.map((s) => [s.userId, s.displayName || s.email])),
+      };
     },
   );
+  const print = async () => {
+    if (to() === null) await refetch();
+    window.print();
+  };
   return (
     <section data-testid="admin-report">
       <h2>End of night</h2>
@@ -102,18 +120,21 @@ export function ReportScreen(props: { api: AdminApi; venueId: string }) {
           to{' '}
           <input
             type="datetime-local"
-            value={to()}
+            value={to() ?? (report.latest ? local(report.latest.end) : '')}
             onInput={(e) => setTo(e.currentTarget.value)}
             data-testid="report-to"
           />
         </label>
-        <button type="button" class="secondary" onClick={() => window.print()}>
+        <button type="button" class="secondary" onClick={print} data-testid="report-print">
           Print
         </button>
       </div>
       <Loaded resource={report} retry={refetch}>
         {(r) => (
           <>
+            <p data-testid="report-period">
+              {props.venueName}: {r().start.toLocaleString()} to {r().end.toLocaleString()}
+            </p>
             <FiguresTable title="Whole venue" f={r().night.total} />
             <For each={r().night.tills}>
               {(t) => (
@@ -121,7 +142,9 @@ export function ReportScreen(props: { api: AdminApi; venueId: string }) {
               )}
             </For>
             <For each={r().night.staff}>
-              {(s) => <FiguresTable title={`Staff ${s.staffId}`} f={s} />}
+              {(s) => (
+                <FiguresTable title={`Staff ${r().staffNames.get(s.staffId) ?? s.staffId}`} f={s} />
+              )}
             </For>
           </>
         )}
