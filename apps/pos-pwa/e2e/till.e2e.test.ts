@@ -146,9 +146,24 @@ suite(`till in Chromium against the real server on PostgreSQL${skip ? ` (skipped
       .filter({ hasText: GUEST_C });
     await row.getByTestId('conflict-open').click();
     await row.getByTestId('conflict-note').fill('guest paid the difference in cash');
+    // Refreshing the list keeps the row open and the note typed.
+    const listed = page.waitForResponse((r) => r.url().includes('/api/admin/conflicts?'));
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await listed;
+    await expect
+      .poll(() => row.getByTestId('conflict-note').inputValue())
+      .toBe('guest paid the difference in cash');
     await row.getByTestId('resolve-accept').click();
-    // Settled: it leaves the open list.
+    // Settled: it leaves the open list, and the settled list says how and why.
     await expect.poll(() => row.count(), { timeout: 10_000 }).toBe(0);
+    await page.getByLabel('status').selectOption('resolved');
+    await expect
+      .poll(() => row.getByTestId('conflict-resolution').textContent())
+      .toBe(' · settled: accept');
+    await row.getByTestId('conflict-open').click();
+    await expect
+      .poll(() => row.getByTestId('conflict-settled-note').textContent())
+      .toBe('Note: guest paid the difference in cash');
 
     expect(await balance(GUEST_C)).toBe(2_500 - 2 * 1_400);
     const root = await server.json('POST', '/api/auth/login', null, ADMIN);

@@ -142,6 +142,7 @@ export interface ConflictDetail {
     kind: string;
     tender: string;
     amountNc: number;
+    amountChf: number;
     status: string;
     standing: string;
     reason: string | null;

@@ -25,6 +25,20 @@ export function ConflictsScreen(props: { api: AdminApi; venueId: string }) {
     () => [props.venueId, status()] as const,
     ([venueId, s]) => props.api.conflicts(s, venueId),
   );
+  // What the admin opened and typed, by conflict id: a refresh or a
+  // resolution rebuilds every row, and must not close the others or lose their notes.
+  const [drafts, setDrafts] = createSignal<ReadonlyMap<string, string>>(new Map());
+  const draft: Draft = {
+    isOpen: (id) => drafts().has(id),
+    note: (id) => drafts().get(id) ?? '',
+    set: (id, note) =>
+      setDrafts((prev) => {
+        const next = new Map(prev);
+        if (note === null) next.delete(id);
+        else next.set(id, note);
+        return next;
+      }),
+  };
   const shown = (conflicts: ConflictView[]) =>
     conflicts.filter(
       (c) =>
@@ -79,7 +93,14 @@ export function ConflictsScreen(props: { api: AdminApi; venueId: string }) {
             >
               <ul class="list">
                 <For each={shown(l().conflicts)}>
-                  {(c) => <ConflictRow api={props.api} conflict={c} onDone={() => refetch()} />}
+                  {(c) => (
+                    <ConflictRow
+                      api={props.api}
+                      conflict={c}
+                      draft={draft}
+                      onDone={() => refetch()}
+                    />
+                  )}
                 </For>
               </ul>
             </Show>
@@ -90,9 +111,23 @@ export function ConflictsScreen(props: { api: AdminApi; venueId: string }) {
   );
 }
 
-function ConflictRow(props: { api: AdminApi; conflict: ConflictView; onDone: () => void }) {
-  const [open, setOpen] = createSignal(false);
-  const [note, setNote] = createSignal('');
+/** A row's state kept by the list: open or not, and the note typed (null: closed). */
+interface Draft {
+  isOpen(id: string): boolean;
+  note(id: string): string;
+  set(id: string, note: string | null): void;
+}
+
+function ConflictRow(props: {
+  api: AdminApi;
+  conflict: ConflictView;
+  draft: Draft;
+  onDone: () => void;
+}) {
+  const open = () => props.draft.isOpen(props.conflict.id);
+  const note = () => props.draft.note(props.conflict.id);
+  const setOpen = (opened: boolean) => props.draft.set(props.conflict.id, opened ? note() : null);
+  const setNote = (text: string) => props.draft.set(props.conflict.id, text);
   const [detail, { refetch }] = createResource(
     () => (open() ? props.conflict.id : null),
     (id) => props.api.conflict(id),
@@ -103,13 +138,21 @@ function ConflictRow(props: { api: AdminApi; conflict: ConflictView; onDone: () 
       () => props.api.resolve(props.conflict.id, resolution, note()),
       `Resolved: ${resolution}`,
     );
-    if (done) props.onDone();
+    if (done) {
+      setOpen(false);
+      props.onDone();
+    }
   };
   return (
     <li data-testid="conflict-row" data-reason={props.conflict.reason}>
       <span>
-        <strong>{props.conflict.reason}</strong> · {nc(props.conflict.amountNc)}
+        <strong>{props.conflict.reason}</strong>
+        {/* A cash or card sale moves no NC: its CHF amount is in the detail. */}
+        <Show when={props.conflict.amountNc !== 0}> · {nc(props.conflict.amountNc)}</Show>
         <Show when={props.conflict.nitetapId}> · {props.conflict.nitetapId}</Show>
+        <Show when={props.conflict.resolution}>
+          {(r) => <span data-testid="conflict-resolution"> · settled: {r()}</span>}
+        </Show>
       </span>
       <span class="muted">{new Date(props.conflict.createdAt).toLocaleString()}</span>
       <div>
@@ -140,13 +183,17 @@ function ConflictRow(props: { api: AdminApi; conflict: ConflictView; onDone: () 
                   <For each={d().history}>
                     {(h) => (
                       <li>
-                        {h.tillAt} {h.kind} {nc(h.amountNc)} {h.status}
+                        {h.tillAt} {h.kind} {h.tender === 'nc' ? nc(h.amountNc) : chf(h.amountChf)}{' '}
+                        {h.status}
                         {h.standing !== h.status ? ` → ${h.standing}` : ''}
                         {h.reason ? ` (${h.reason})` : ''}
                       </li>
                     )}
                   </For>
                 </ul>
+                <Show when={d().conflict.note}>
+                  {(n) => <p data-testid="conflict-settled-note">Note: {n()}</p>}
+                </Show>
                 <Show when={props.conflict.status === 'open'}>
                   <input
                     placeholder="note (why)"

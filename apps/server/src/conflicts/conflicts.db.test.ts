@@ -52,6 +52,8 @@ describeDb('conflicts', () => {
       ['sale', 'held'],
       ['topup', 'applied'],
     ]);
+    // Each line carries its tender and both amounts: a cash line is shown in CHF.
+    expect(res.body.history[1]).toMatchObject({ tender: 'cash', amountChf: 1000 });
     expect(res.body.conflict.nitetapId).toBe(tag);
     expect(
       (await server.json('GET', `/api/admin/conflicts/${conflict.id}`, otherAdmin)).status,

@@ -212,6 +212,7 @@ export async function conflictDetail(db: Db, user: AuthUser, conflictId: string)
           kind: ops.kind,
           tender: ops.tender,
           amountNc: ops.amountNc,
+          amountChf: ops.amountChf,
           status: ops.status,
           standing: ops.standing,
           reason: ops.reason,
