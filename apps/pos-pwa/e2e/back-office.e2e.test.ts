@@ -125,6 +125,26 @@ suite(`back office in Chromium against the real server${skip ? ` (skipped: ${ski
     });
   });
 
+  test('a Nitecore admin creates a venue and goes on to its settings; a bad slug is explained', async () => {
+    const page = await backOffice(ADMIN);
+    await page.getByTestId('admin-tab-venues').click();
+    await page.getByTestId('venue-name').fill('Zürich Nightowl');
+    expect(await page.getByTestId('venue-slug').inputValue()).toBe('zurich-nightowl');
+    await page.getByTestId('venue-slug').fill('Bad Slug');
+    await page.getByTestId('venue-city').fill('Zürich');
+    await page.getByRole('button', { name: 'Create venue' }).click();
+    await expect
+      .poll(() => page.getByTestId('venue-create-message').textContent())
+      .toContain('lower-case letters, digits and dashes');
+    await page.getByTestId('venue-slug').fill('zurich-nightowl');
+    await page.getByRole('button', { name: 'Create venue' }).click();
+    await page.getByTestId('admin-settings').waitFor();
+    const picked = page.getByTestId('admin-venue');
+    expect(await picked.locator('option:checked').textContent()).toBe('Zürich Nightowl');
+    const listed = await server.json('GET', '/api/public/venues');
+    expect(listed.body.venues.map((v: { slug: string }) => v.slug)).toContain('zurich-nightowl');
+  });
+
   test('an access token that expired is renewed on the way: a reload lands on the screen', async () => {
     const page = await backOffice(MANAGER);
     const before = await storedSession(page);

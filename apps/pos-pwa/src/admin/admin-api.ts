@@ -41,6 +41,8 @@ export function createAdminApi(session: AdminSession, request: Request) {
           policy: Record<string, number>;
         }[];
       }>('GET', '/admin/venues'),
+    createVenue: (body: { name: string; slug: string; city: string }) =>
+      call<{ id: string }>('POST', '/admin/venues', body),
     conflicts: (status: 'open' | 'resolved', venueId: string) =>
       call<{ conflicts: ConflictView[]; more: boolean }>(
         'GET',

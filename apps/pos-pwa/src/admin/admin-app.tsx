@@ -10,6 +10,7 @@ import { PeopleScreen } from './people-screen.tsx';
 import { AuditScreen, ReportScreen } from './report-screen.tsx';
 import { SettingsScreen } from './settings-screen.tsx';
 import { createAction } from './use-action.ts';
+import { VenueCreate } from './venue-create.tsx';
 
 /**
  * The back office under /pos/admin, loaded only when an admin opens it.
@@ -51,6 +52,7 @@ export function AdminApp() {
     }
     session.start(res);
   }
+  const nitecore = () => session.current()?.user.role === 'nitecore_admin';
   const tabs = () => [
     ['conflicts', 'Conflicts'],
     ['market', 'Market'],
@@ -58,7 +60,12 @@ export function AdminApp() {
     ['settings', 'Settings & wristbands'],
     ['report', 'Night report'],
     ['analytics', 'Tonight & analytics'],
-    ...(session.current()?.user.role === 'nitecore_admin' ? [['audit', 'Audit log']] : []),
+    ...(nitecore()
+      ? [
+          ['audit', 'Audit log'],
+          ['venues', 'New venue'],
+        ]
+      : []),
   ];
 
   return (
@@ -151,7 +158,22 @@ export function AdminApp() {
             {() => (
               // Keyed on the venue: each screen starts over with the picked venue's data,
               // so nothing typed or loaded for one venue is shown or saved for another.
-              <Show when={venue()?.id} keyed fallback={<p class="muted">No venue yet.</p>}>
+              <Show
+                when={tab() !== 'venues' && venue()?.id}
+                keyed
+                fallback={
+                  <Show when={nitecore()} fallback={<p class="muted">No venue yet.</p>}>
+                    <VenueCreate
+                      api={api}
+                      onCreated={async (id) => {
+                        await refetchVenues();
+                        setVenueId(id);
+                        setTab('settings');
+                      }}
+                    />
+                  </Show>
+                }
+              >
                 {(id) => (
                   <Switch>
                     <Match when={tab() === 'conflicts'}>

@@ -1,0 +1,64 @@
+import { createSignal } from 'solid-js';
+import type { AdminApi } from './admin-api.ts';
+import { createAction } from './use-action.ts';
+
+/** The slug a name suggests: lower-case letters, digits and dashes, as the server wants. */
+const slugOf = (name: string) =>
+  name
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 64);
+
+/** A new venue, for Nitecore admins: the guest app finds it by its slug. */
+export function VenueCreate(props: { api: AdminApi; onCreated: (venueId: string) => void }) {
+  const [name, setName] = createSignal('');
+  const [slug, setSlug] = createSignal<string | null>(null);
+  const [city, setCity] = createSignal('');
+  const action = createAction();
+  const shownSlug = () => slug() ?? slugOf(name());
+  async function create(e: Event) {
+    e.preventDefault();
+    const made = await action.run(
+      () => props.api.createVenue({ name: name(), slug: shownSlug(), city: city() }),
+      `Created ${name()}`,
+    );
+    if (made) props.onCreated(made.id);
+  }
+  return (
+    <section data-testid="admin-venue-create">
+      <h2>New venue</h2>
+      <form class="stack narrow" onSubmit={create}>
+        <input
+          placeholder="name"
+          required
+          value={name()}
+          onInput={(e) => setName(e.currentTarget.value)}
+          data-testid="venue-name"
+        />
+        <input
+          placeholder="slug (in the guest app's address)"
+          required
+          value={shownSlug()}
+          onInput={(e) => setSlug(e.currentTarget.value)}
+          data-testid="venue-slug"
+        />
+        <input
+          placeholder="city"
+          required
+          value={city()}
+          onInput={(e) => setCity(e.currentTarget.value)}
+          data-testid="venue-city"
+        />
+        <button type="submit" class="primary" disabled={action.busy()}>
+          Create venue
+        </button>
+      </form>
+      <p class={action.message()?.ok ? 'ok-text' : 'error'} data-testid="venue-create-message">
+        {action.message()?.text}
+      </p>
+    </section>
+  );
+}
