@@ -18,6 +18,9 @@
 #   NITEOS_HEALTH_TIMEOUT seconds each port has, after its restart, to answer
 #                         200 on /api/health before the deploy gives up [60]
 #   NITEOS_HEALTH_HOST    the address the servers listen on (their HOST) [127.0.0.1]
+#   NITEOS_UPSTREAM_SETTLE seconds between a port answering ready and the next
+#                         port's restart: longer than nginx's fail_timeout (5 s,
+#                         render.sh), so nginx takes the first back first [6]
 # NITEOS_RESTART_CMD runs with bash -c and sees NITEOS_PORT, NITEOS_HOME and
 # NITEOS_ENV_FILE, so a test can run the whole script for real without systemd.
 set -euo pipefail
@@ -32,6 +35,7 @@ read -ra ports <<<"${NITEOS_PORTS:-8081}"
 keep="${NITEOS_KEEP_RELEASES:-5}"
 health_timeout="${NITEOS_HEALTH_TIMEOUT:-60}"
 health_host="${NITEOS_HEALTH_HOST:-127.0.0.1}"
+settle="${NITEOS_UPSTREAM_SETTLE:-6}"
 # An IPv6 address goes in brackets in a URL.
 [[ "$health_host" == *:* && "$health_host" != \[* ]] && health_host="[$health_host]"
 
@@ -77,6 +81,13 @@ rolling_restart() {
   local port
   restarted=()
   for port in "$@"; do
+    # nginx left the port just restarted out after its failed tries, for
+    # fail_timeout after the last: restarting the next one sooner could
+    # leave nginx no process to send to (502 for every request meanwhile).
+    if ((${#restarted[@]} > 0 && settle > 0)); then
+      step "waiting ${settle}s for nginx to take port ${restarted[-1]} back"
+      sleep "$settle"
+    fi
     step "restart port $port"
     restarted+=("$port")
     restart_port "$port" && ready "$port" || return 1

@@ -96,6 +96,7 @@ async function createHost(cleanup: string[]) {
     NITEOS_ENV_FILE: envFile,
     NITEOS_PORTS: `${P1} ${P2}`,
     NITEOS_HEALTH_TIMEOUT: '3',
+    NITEOS_UPSTREAM_SETTLE: '1',
   };
   return {
     state,
@@ -124,6 +125,12 @@ describe('deploy.sh restarts one port at a time (systemctl, curl, pnpm faked)', 
     const host = await createHost(cleanup);
     const run = await host.deploy();
     expect(run.code, `${run.stdout}\n${run.stderr}`).toBe(0);
+    // nginx gets the first port back before the second goes down.
+    expect(run.stdout).toMatch(
+      new RegExp(
+        `restart port ${P1}\\n.*waiting 1s for nginx to take port ${P1} back\\n.*restart port ${P2}\\n`,
+      ),
+    );
     const r1 = await host.current();
     expect(await host.takeLog()).toEqual([
       `restart ${P1} ${r1}`,
