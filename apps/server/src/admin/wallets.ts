@@ -40,8 +40,9 @@ async function venueForWallet(db: Db | Tx, user: AuthUser, tag: string): Promise
  * Whether a venue admin may block this wallet or move money out of or into
  * it: not when it was also used at another venue. Being used at theirs
  * proves little, since any till of theirs makes a tag so (a cash sale on it
- * applies): a wallet other venues use is a Nitecore admin's to block or move. Read under the
- * wallet's lock, which a push holds while it records where a wallet was used.
+ * applies): a wallet other venues use is a Nitecore admin's to block or
+ * move. Read under the wallet's lock, which a push holds while it records
+ * where a wallet was used.
  */
 async function usedElsewhere(tx: Tx, user: AuthUser, tag: string): Promise<boolean> {
   if (user.role === Role.nitecoreAdmin) return false;
