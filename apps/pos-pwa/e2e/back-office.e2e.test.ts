@@ -228,6 +228,20 @@ suite(`back office in Chromium against the real server${skip ? ` (skipped: ${ski
     await page.context().setOffline(false);
     await page.getByTestId('load-retry').click();
     await page.getByText('Lager 0.33').waitFor();
+
+    // The report, opened offline, says so, and loads once retried.
+    const pageErrors: string[] = [];
+    page.on('pageerror', (err) => pageErrors.push(err.message));
+    await page.context().setOffline(true);
+    await page.getByTestId('admin-tab-report').click();
+    await expect
+      .poll(() => page.getByTestId('load-error').textContent())
+      .toContain('No connection');
+    await page.context().setOffline(false);
+    await page.getByTestId('load-retry').click();
+    await page.getByTestId('expected-cash').first().waitFor();
+    expect(await page.getByTestId('report-to').inputValue()).not.toBe('');
+    expect(pageErrors).toEqual([]);
   });
 
   test('Sign out ends the session on the server too: its refresh token no longer renews', async () => {

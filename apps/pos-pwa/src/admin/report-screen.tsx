@@ -100,6 +100,14 @@ export function ReportScreen(props: { api: AdminApi; venueId: string; venueName:
       };
     },
   );
+  /** The "to" shown: what was typed, or where the report last loaded ended. */
+  const shownTo = () => {
+    const typed = to();
+    if (typed !== null) return typed;
+    // `latest` throws once the resource failed.
+    const end = report.state === 'errored' ? undefined : report.latest?.end;
+    return end ? local(end) : '';
+  };
   const print = async () => {
     if (to() === null) await refetch();
     window.print();
@@ -120,7 +128,7 @@ export function ReportScreen(props: { api: AdminApi; venueId: string; venueName:
           to{' '}
           <input
             type="datetime-local"
-            value={to() ?? (report.latest ? local(report.latest.end) : '')}
+            value={shownTo()}
             onInput={(e) => setTo(e.currentTarget.value)}
             data-testid="report-to"
           />
