@@ -93,14 +93,11 @@ export async function login(
  * and get the same replacement, as long as that replacement was never used:
  * the reply to the first try was lost (venue Wi-Fi), and the client tries
  * again with what it has. Past this, or once the replacement was used, a
- * second use of a token is taken for theft. Within it, a thief holding the
- * same token gets the same replacement instead of setting off the theft
- * check, which then goes off when the second of them uses it. As long as an
- * access token lives: a client asks again at its next signed-in call, and a
- * guest on the feed or the radio makes none for minutes (at one minute, a
- * lost reply signed them out when they came back to their wallet).
+ * second use of a token is taken for theft. Short on purpose: within it, a
+ * thief holding the same token gets the same replacement instead of
+ * setting off the theft check.
  */
-export const REFRESH_RETRY_SECONDS = ACCESS_TOKEN_SECONDS;
+export const REFRESH_RETRY_SECONDS = 60;
 
 /**
  * Trades a refresh token for a new pair. A token used twice means it was
