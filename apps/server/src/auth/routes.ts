@@ -39,13 +39,14 @@ export function authRoutes(deps: AppDeps) {
     .post('/login', async (c) => {
       const body = await parseJson(c, loginRequestSchema);
       const email = body.email.toLowerCase();
-      const cookieName = deviceCookieName(email);
+      const cookie = getCookie(c, deviceCookieName(email));
+      // Without a device cookie the attempt is a stranger's, counted per
+      // address before the account is looked up: a flood costs no query.
+      if (!cookie) await enforceRate(deps.kv, LOGIN_PER_IP, c);
       const account = await accountFor(db, email);
       const now = Date.now();
-      const device = account
-        ? knownDevice(deps.jwtSecret, account, getCookie(c, cookieName), now)
-        : null;
-      await enforceRate(deps.kv, device ? LOGIN_KNOWN_PER_IP : LOGIN_PER_IP, c);
+      const device = account && cookie ? knownDevice(deps.jwtSecret, account, cookie, now) : null;
+      if (cookie) await enforceRate(deps.kv, device ? LOGIN_KNOWN_PER_IP : LOGIN_PER_IP, c);
       const count = device
         ? { ...LOGIN_PER_DEVICE, key: () => `${email} ${device}` }
         : { ...LOGIN_PER_EMAIL, key: () => email };
@@ -66,7 +67,7 @@ export function authRoutes(deps: AppDeps) {
           error: err instanceof Error ? err.message : String(err),
         }),
       );
-      setCookie(c, cookieName, newDeviceCookie(deps.jwtSecret, signedIn, now), {
+      setCookie(c, deviceCookieName(email), newDeviceCookie(deps.jwtSecret, signedIn, now), {
         path: '/api/auth/login',
         httpOnly: true,
         sameSite: 'Strict',
