@@ -9,8 +9,8 @@ const slugOf = (name: string) =>
     .replace(/[\u0300-\u036f]/g, '')
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 64);
+    .slice(0, 64)
+    .replace(/^-+|-+$/g, '');
 
 /** A new venue, for Nitecore admins: the guest app finds it by its slug. */
 export function VenueCreate(props: { api: AdminApi; onCreated: (venueId: string) => void }) {

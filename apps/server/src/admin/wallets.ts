@@ -37,12 +37,13 @@ async function venueForWallet(db: Db | Tx, user: AuthUser, tag: string): Promise
 }
 
 /**
- * Whether a venue admin may block this wallet or move money out of or into
- * it: not when it was also used at another venue. Being used at theirs
- * proves little, since any till of theirs makes a tag so (a cash sale on it
- * applies): a wallet other venues use is a Nitecore admin's to block or
- * move. Read under the wallet's lock, which a push holds while it records
- * where a wallet was used.
+ * Whether a venue admin may move money out of or into this wallet: not
+ * when it was also used at another venue. Being used at theirs proves
+ * little, since any till of theirs makes a tag so (a cash sale on it
+ * applies): a wallet other venues use is a Nitecore admin's to move.
+ * Blocking moves no money and cannot wait for one at 2 a.m., so any admin
+ * of a venue that used the wallet may block it (audited). Read under the
+ * wallet's lock, which a push holds while it records where a wallet was used.
  */
 async function usedElsewhere(tx: Tx, user: AuthUser, tag: string): Promise<boolean> {
   if (user.role === Role.nitecoreAdmin) return false;
@@ -52,14 +53,6 @@ async function usedElsewhere(tx: Tx, user: AuthUser, tag: string): Promise<boole
     .where(and(eq(walletVenues.nitetapId, tag), ne(walletVenues.venueId, user.venueId ?? '')))
     .limit(1);
   return other.length > 0;
-}
-
-async function refuseIfUsedElsewhere(tx: Tx, user: AuthUser, tag: string, what: string) {
-  if (await usedElsewhere(tx, user, tag)) {
-    throw forbidden(
-      `this wristband was also used at another venue: a Nitecore admin can ${what} it`,
-    );
-  }
 }
 
 /**
@@ -102,9 +95,7 @@ export function walletAdminRoutes(deps: AppDeps) {
       const user = c.get('user');
       const venueId = await venueForWallet(db, user, tag);
       if (!venueId) throw notFound('wallet');
-      await withTransactionRetry(db, async (tx) => {
-        if ((await lockWallets(tx, [tag])).size === 0) throw notFound('wallet');
-        await refuseIfUsedElsewhere(tx, user, tag, 'block');
+      await db.transaction(async (tx) => {
         await tx
           .update(wallets)
           .set({ status: 'blocked', updatedAt: new Date() })
@@ -132,7 +123,11 @@ export function walletAdminRoutes(deps: AppDeps) {
         const locked = await lockWallets(tx, [oldTag, newTag]);
         const old = locked.get(oldTag);
         if (!old) throw notFound('wallet');
-        await refuseIfUsedElsewhere(tx, user, oldTag, 'replace');
+        if (await usedElsewhere(tx, user, oldTag)) {
+          throw forbidden(
+            'this wristband was also used at another venue: a Nitecore admin can replace it',
+          );
+        }
         const [oldRow] = await tx.select().from(wallets).where(eq(wallets.nitetapId, oldTag));
         if (oldRow?.status === 'blocked' && old.balanceNc === 0 && old.xp === 0) {
           throw conflict('this tag is already blocked and empty: nothing to move');
