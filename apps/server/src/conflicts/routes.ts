@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { ADMINS, assertVenueAccess, requireRole } from '../auth/guard.ts';
 import type { AppDeps, AppEnv } from '../context.ts';
-import { countInBackground } from '../counters/live-counters.ts';
+import { countInBackground, soldTonight } from '../counters/live-counters.ts';
 import { badRequest } from '../errors.ts';
 import { clientIp } from '../http/client-ip.ts';
 import { describeIssues, parseJson } from '../http/validate.ts';
@@ -37,7 +37,10 @@ export function conflictAdminRoutes(deps: AppDeps) {
         body,
         clientIp(c),
       );
-      countInBackground(deps, conflict.venueId, { tags: [], standing });
+      countInBackground(deps, conflict.venueId, {
+        tags: [],
+        standing: soldTonight(standing, new Date()),
+      });
       return c.json(conflict);
     });
 }

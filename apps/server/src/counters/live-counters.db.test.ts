@@ -63,4 +63,32 @@ describeDb("tonight's counters", () => {
     await till.push(server.send, [await till.voidOf(accepted)]);
     await ncSales().toMatchObject({ guests: 1, sales: { nc: { count: 0, amountNc: 0 } } });
   });
+
+  test("a held sale from an earlier night, accepted now, stays out of tonight's figures", async () => {
+    const till = await server.enrollTill(venueId);
+    const tag = 'c0c0a7e500000002';
+    await till.push(server.send, [await till.topup(tag, 100)]);
+    const lastWeek = new Date(Date.now() - 7 * 86_400_000).toISOString();
+    const old = await till.sign({
+      op: 'sale',
+      nitetapId: tag,
+      amountNc: 900,
+      lines: [{ itemId: 'beer', qty: 1, unitNc: 900, unitChf: 900 }],
+      at: lastWeek,
+    });
+    expect((await till.push(server.send, [old])).body.results[0]).toMatchObject({
+      status: 'held',
+    });
+    const open = await server.json('GET', '/api/admin/conflicts?status=open', admin);
+    const conflict = open.body.conflicts.find((c: { opId: string }) => c.opId === old.envelope.id);
+    await server.json('POST', `/api/admin/conflicts/${conflict.id}/resolve`, admin, {
+      resolution: 'accept',
+      note: 'found the receipt',
+    });
+    // A cash sale after it shows once the resolution has been counted too.
+    await till.push(server.send, [await till.sale(null, 300, 'cash')]);
+    await ncSales().toMatchObject({
+      sales: { nc: { count: 0, amountNc: 0 }, cash: { count: 2, amountChf: 700 } },
+    });
+  });
 });

@@ -72,6 +72,16 @@ export function countInBackground(
   );
 }
 
+/**
+ * The settled ops that belong to tonight: a held sale accepted the next
+ * afternoon counts in its own night's figures (the analytics events date it
+ * by its till time), not in the night about to begin.
+ */
+export function soldTonight<T extends Pick<Envelope, 'at'>>(ops: T[], now: Date): T[] {
+  const tonight = businessDay(now);
+  return ops.filter((e) => businessDay(new Date(e.at)) === tonight);
+}
+
 /** Tonight's counters of one venue. */
 export async function readLiveCounters(
   kv: KvStore,
