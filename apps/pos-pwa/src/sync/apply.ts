@@ -53,7 +53,8 @@ async function putSnapshot(
 export interface Settled {
   left: number;
   /**
-   * Duplicates' figures older than the till's snapshot of their wallet. The
+   * Duplicates' figures older than the till's snapshot of their wallet, or
+   * of an op signed with none (which cannot be dated at all). The
    * snapshot may predate the op's first commit (a pull answered while the
    * lost push was still running) and then overstates the wallet, now that
    * the op has left the queue: only a pull started after this reply tells.
@@ -98,6 +99,7 @@ function settle(
       const refusedVoids: { saleId: string; voidId: string; reason: string | null }[] = [];
       const figures = new Map<string, WalletRow & { duplicate: boolean }>();
       let revoked: boolean | null = null;
+      let unplaced = 0;
       for (const result of outcomes) {
         const op = byId.get(result.id);
         if (!op) continue;
@@ -127,6 +129,9 @@ function settle(
         // revoked now; a duplicate repeats an old verdict.
         if (!result.duplicate) revoked = result.reason === HoldReason.revokedTill;
         const figure = reply && figureOf(op, result, reply.serverTime);
+        // Signed with no snapshot, a duplicate's figure cannot be dated at all.
+        if (reply && !figure && result.duplicate && op.nitetapId && result.balanceNc !== null)
+          unplaced++;
         const kept = figure && figures.get(figure.nitetapId);
         if (figure && (!kept || kept.asOf <= figure.asOf)) {
           figures.set(figure.nitetapId, { ...figure, duplicate: result.duplicate });
@@ -144,7 +149,6 @@ function settle(
       await db.queue.bulkDelete(done);
       await db.history.bulkUpdate([...history].map(([key, changes]) => ({ key, changes })));
       await db.attention.bulkPut(attention);
-      let unplaced = 0;
       for (const f of figures.values()) {
         if (!(await putSnapshot(db, f.nitetapId, f.balanceNc, f.asOf)) && f.duplicate) unplaced++;
       }

@@ -452,6 +452,49 @@ describe('sync engine with a scripted server on a fake IndexedDB', () => {
     expect(await db.wallets.get(tag)).toMatchObject({ balanceNc: 9_300 });
   });
 
+  test('a duplicate of an op signed with no snapshot makes the till pull again too', async () => {
+    const tag = 'aabbccee';
+    const sale = await charge(
+      db,
+      {
+        kind: 'sale',
+        tender: 'nc',
+        nitetapId: tag,
+        lines: [{ itemId: 'beer', qty: 1, unitNc: 700, unitChf: 700 }],
+      },
+      { staffId: 's', now: new Date(), newId: () => crypto.randomUUID() },
+    );
+    if (!sale.ok) throw new Error(`sale refused: ${sale.reason}`);
+    expect(sale.op.envelope.basis.asOf).toBeNull();
+    // A pull answered before the lost push committed: the wallet without the sale.
+    await db.wallets.put({ nitetapId: tag, balanceNc: 5_000, asOf: '2026-11-23T22:00:00.000Z' });
+    script = (body) =>
+      new Response(
+        JSON.stringify({
+          results: body.ops.map((op) => ({
+            id: op.envelope.id,
+            status: 'applied',
+            duplicate: true,
+            reason: null,
+            balanceNc: 4_300,
+            xp: 7,
+            level: 1,
+          })),
+          serverTime: '2026-11-23T22:00:30.000Z',
+        }),
+      );
+    pullPages.push(
+      pullReply({
+        wallets: [
+          { nitetapId: tag, balanceNc: 4_300, xp: 7, level: 1, asOf: '2026-11-23T22:00:31.000Z' },
+        ],
+      }),
+    );
+    await engine().drain();
+    expect(pulled).toHaveLength(1);
+    expect(await db.wallets.get(tag)).toMatchObject({ balanceNc: 4_300 });
+  });
+
   test('a fresh result makes no extra pull', async () => {
     script = applied;
     await queueSales(2);
