@@ -452,6 +452,34 @@ suite(`guest app in Chromium against the real server on PostgreSQL${skip ? ` (sk
     expect(await page.getByTestId('feed').textContent()).toContain(title);
   });
 
+  test('a refresh whose answer was lost is tried again at once, before the server stops taking it', async () => {
+    const page = await phone();
+    await registerInApp(page, 'lost-refresh@niteos.test');
+    const before = await storedSession(page);
+    let lost = false;
+    await page.route('**/api/auth/refresh', async (route) => {
+      if (lost) return route.continue();
+      lost = true;
+      // The server spends the token and answers; the venue Wi-Fi drops the answer.
+      await route.fetch();
+      await route.abort('failed');
+    });
+    // The access token has run out: the wallet's next call needs a refresh.
+    await page.evaluate(({ key, value }) => localStorage.setItem(key, value), {
+      key: SESSION_KEY,
+      value: JSON.stringify({ ...before, accessToken: `${before.accessToken}x` }),
+    });
+    await page.reload();
+    await expect.poll(() => lost).toBe(true);
+    // The guest then stays on a screen that makes no signed-in call.
+    await page.getByRole('link', { name: 'Feed' }).click();
+    await expect
+      .poll(async () => (await storedSession(page))?.refreshToken, { timeout: 15_000 })
+      .not.toBe(before.refreshToken);
+    const after = await storedSession(page);
+    expect((await server.json('GET', '/api/me/wallets', after.accessToken)).status).toBe(200);
+  });
+
   test('a login signed out elsewhere leaves none of its offline copies on the phone', async () => {
     const page = await phone();
     await registerInApp(page, 'signed-out-elsewhere@niteos.test');

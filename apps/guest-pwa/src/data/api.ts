@@ -92,6 +92,25 @@ function refreshSession(rejected: string | null): Promise<boolean> {
   return refreshing;
 }
 
+/**
+ * Pauses before each new try of a refresh whose answer was lost. The server
+ * may have spent the token already and takes it again for a minute only (a
+ * later resend is taken for theft and signs the login out), while the next
+ * signed-in call may be minutes away (the feed and the radio make none).
+ */
+const LOST_REFRESH_RETRY_MS = [2_000, 5_000, 10_000, 15_000];
+
+/** Tries a lost refresh again in the background while the server's minute lasts. */
+function retryLostRefresh(rejected: string | null, attempt = 0) {
+  const pause = LOST_REFRESH_RETRY_MS[attempt];
+  if (pause === undefined) return;
+  setTimeout(() => {
+    refreshSession(rejected).catch((err: unknown) => {
+      if (err instanceof ApiError && err.offline) retryLostRefresh(rejected, attempt + 1);
+    });
+  }, pause);
+}
+
 /** JSON call; `auth` adds the guest's token and renews it once when it has expired. */
 export async function api<T>(
   path: string,
@@ -101,8 +120,12 @@ export async function api<T>(
   const token = () => (init.auth ? (session()?.accessToken ?? null) : null);
   const sent = token();
   let res = await send(method, path, sent, init.body);
-  if (res.status === 401 && init.auth && (await refreshSession(sent))) {
-    res = await send(method, path, token(), init.body);
+  if (res.status === 401 && init.auth) {
+    const renewed = await refreshSession(sent).catch((err: unknown) => {
+      if (err instanceof ApiError && err.offline) retryLostRefresh(sent);
+      throw err;
+    });
+    if (renewed) res = await send(method, path, token(), init.body);
   }
   return read<T>(res);
 }
