@@ -408,52 +408,13 @@ describe('sync engine with a scripted server on a fake IndexedDB', () => {
     expect(await getMeta(db, LAST_SYNC_AT)).toBe(20_000);
   });
 
-  test("a duplicate's balance older than the till's snapshot makes the till pull again, so the snapshot counts the op", async () => {
-    const tag = 'aabbccdd';
-    await db.wallets.put({ nitetapId: tag, balanceNc: 10_000, asOf: '2026-11-23T21:00:00.000Z' });
-    const sale = await charge(
-      db,
-      {
-        kind: 'sale',
-        tender: 'nc',
-        nitetapId: tag,
-        lines: [{ itemId: 'beer', qty: 1, unitNc: 700, unitChf: 700 }],
-      },
-      { staffId: 's', now: new Date(), newId: () => crypto.randomUUID() },
-    );
-    if (!sale.ok) throw new Error('sale refused');
-    // A pull answered while the push whose reply was lost had not yet committed the sale.
-    await db.wallets.put({ nitetapId: tag, balanceNc: 10_000, asOf: '2026-11-23T22:00:00.000Z' });
-    script = (body) =>
-      new Response(
-        JSON.stringify({
-          results: body.ops.map((op) => ({
-            id: op.envelope.id,
-            status: 'applied',
-            duplicate: true,
-            reason: null,
-            balanceNc: 9_300,
-            xp: 7,
-            level: 1,
-          })),
-          serverTime: '2026-11-23T22:00:30.000Z',
-        }),
-      );
-    pullPages.push(
-      pullReply({
-        wallets: [
-          { nitetapId: tag, balanceNc: 9_300, xp: 7, level: 1, asOf: '2026-11-23T22:00:31.000Z' },
-        ],
-      }),
-    );
-    await engine().drain();
-    expect(await db.queue.count()).toBe(0);
-    expect(pulled).toHaveLength(1);
-    expect(await db.wallets.get(tag)).toMatchObject({ balanceNc: 9_300 });
-  });
-
-  test('a duplicate of an op signed with no snapshot makes the till pull again too', async () => {
-    const tag = 'aabbccee';
+  /**
+   * An NC sale of 7.00 on `tag` sits in the queue, and a pull answered before
+   * the lost push committed it stored `balanceNc` (the wallet without the
+   * sale). The push sent again gets the sale back as a duplicate; the next
+   * pull brings the wallet with it. Drains, and returns the sale.
+   */
+  async function duplicateAfterEarlyPull(tag: string, balanceNc: number) {
     const sale = await charge(
       db,
       {
@@ -465,9 +426,8 @@ describe('sync engine with a scripted server on a fake IndexedDB', () => {
       { staffId: 's', now: new Date(), newId: () => crypto.randomUUID() },
     );
     if (!sale.ok) throw new Error(`sale refused: ${sale.reason}`);
-    expect(sale.op.envelope.basis.asOf).toBeNull();
-    // A pull answered before the lost push committed: the wallet without the sale.
-    await db.wallets.put({ nitetapId: tag, balanceNc: 5_000, asOf: '2026-11-23T22:00:00.000Z' });
+    await db.wallets.put({ nitetapId: tag, balanceNc, asOf: '2026-11-23T22:00:00.000Z' });
+    const after = { balanceNc: balanceNc - 700, xp: 7, level: 1 };
     script = (body) =>
       new Response(
         JSON.stringify({
@@ -476,21 +436,33 @@ describe('sync engine with a scripted server on a fake IndexedDB', () => {
             status: 'applied',
             duplicate: true,
             reason: null,
-            balanceNc: 4_300,
-            xp: 7,
-            level: 1,
+            ...after,
           })),
           serverTime: '2026-11-23T22:00:30.000Z',
         }),
       );
     pullPages.push(
       pullReply({
-        wallets: [
-          { nitetapId: tag, balanceNc: 4_300, xp: 7, level: 1, asOf: '2026-11-23T22:00:31.000Z' },
-        ],
+        wallets: [{ nitetapId: tag, ...after, asOf: '2026-11-23T22:00:31.000Z' }],
       }),
     );
     await engine().drain();
+    return sale.op;
+  }
+
+  test("a duplicate's balance older than the till's snapshot makes the till pull again, so the snapshot counts the op", async () => {
+    const tag = 'aabbccdd';
+    await db.wallets.put({ nitetapId: tag, balanceNc: 10_000, asOf: '2026-11-23T21:00:00.000Z' });
+    await duplicateAfterEarlyPull(tag, 10_000);
+    expect(await db.queue.count()).toBe(0);
+    expect(pulled).toHaveLength(1);
+    expect(await db.wallets.get(tag)).toMatchObject({ balanceNc: 9_300 });
+  });
+
+  test('a duplicate of an op signed with no snapshot makes the till pull again too', async () => {
+    const tag = 'aabbccee';
+    const sale = await duplicateAfterEarlyPull(tag, 5_000);
+    expect(sale.envelope.basis.asOf).toBeNull();
     expect(pulled).toHaveLength(1);
     expect(await db.wallets.get(tag)).toMatchObject({ balanceNc: 4_300 });
   });
