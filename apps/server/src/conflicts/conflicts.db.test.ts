@@ -2,47 +2,37 @@ import { randomUUID } from 'node:crypto';
 import { accounts, analyticsOutbox, ledgerLines, ops } from '@niteos/schema/tables';
 import { Role } from '@niteos/schema/wire';
 import { eq, inArray, sql } from 'drizzle-orm';
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { describeDb } from '../test-support/describe-db.ts';
-import type { TestServer } from '../test-support/test-server.ts';
-import { startTwoVenues } from '../test-support/two-venues.ts';
+import { useTwoVenues } from '../test-support/two-venues.ts';
 import { LIST_LIMIT } from './service.ts';
 
-let server: TestServer;
-let venueId: string;
-let admin: string;
-let otherAdmin: string;
-let staff: string;
-
-beforeAll(async () => {
-  ({ server, venueId, admin, otherAdmin, staff } = await startTwoVenues());
-});
-afterAll(() => server.disposeBalanced());
+const two = useTwoVenues();
 
 describeDb('conflicts', () => {
   /** A sale held insufficient_funds; `spelled` is the tag as the till signs the sale. */
   async function heldSale(amountNc: number, spelled = (tag: string) => tag) {
-    const till = await server.enrollTill(venueId);
+    const till = await two.server.enrollTill(two.venueId);
     const tag = `c0ffee${randomUUID().replace(/-/g, '').slice(0, 10)}`;
     const topup = await till.topup(tag, 1000);
     const sale = await till.sale(spelled(tag), amountNc);
-    const { body } = await till.push(server.send, [topup, sale]);
+    const { body } = await till.push(two.server.send, [topup, sale]);
     expect(body.results[1]?.reason).toBe('insufficient_funds');
-    const list = await server.json('GET', '/api/admin/conflicts?status=open', admin);
+    const list = await two.server.json('GET', '/api/admin/conflicts?status=open', two.admin);
     const conflict = list.body.conflicts.find((c: { opId: string }) => c.opId === sale.envelope.id);
     return { tag, sale, conflict, till };
   }
   const balance = async (tag: string) =>
-    (await server.json('GET', `/api/wallets/${tag}`, admin)).body.balanceNc;
-  const resolve = (id: string, resolution: string, token = admin) =>
-    server.json('POST', `/api/admin/conflicts/${id}/resolve`, token, {
+    (await two.server.json('GET', `/api/wallets/${tag}`, two.admin)).body.balanceNc;
+  const resolve = (id: string, resolution: string, token = two.admin) =>
+    two.server.json('POST', `/api/admin/conflicts/${id}/resolve`, token, {
       resolution,
       note: 'checked the camera',
     });
 
   test('the detail shows the op as signed, its till and the guest history', async () => {
     const { tag, conflict, sale, till } = await heldSale(1500);
-    const res = await server.json('GET', `/api/admin/conflicts/${conflict.id}`, admin);
+    const res = await two.server.json('GET', `/api/admin/conflicts/${conflict.id}`, two.admin);
     expect(res.status).toBe(200);
     expect(res.body.op.envelope).toEqual(sale.envelope);
     expect(res.body.till).toMatchObject({ id: till.tillId, name: 'Bar 1' });
@@ -56,7 +46,7 @@ describeDb('conflicts', () => {
     expect(res.body.history[1]).toMatchObject({ tender: 'cash', amountChf: 1000 });
     expect(res.body.conflict.nitetapId).toBe(tag);
     expect(
-      (await server.json('GET', `/api/admin/conflicts/${conflict.id}`, otherAdmin)).status,
+      (await two.server.json('GET', `/api/admin/conflicts/${conflict.id}`, two.otherAdmin)).status,
     ).toBe(403);
   });
 
@@ -69,23 +59,23 @@ describeDb('conflicts', () => {
   });
 
   test('accepting a sale held unknown_wallet makes a wallet the venue can look up and block', async () => {
-    const till = await server.enrollTill(venueId);
+    const till = await two.server.enrollTill(two.venueId);
     const tag = `c0ffee${randomUUID().replace(/-/g, '').slice(0, 10)}`;
     const sale = await till.sale(tag, 700);
-    const { body } = await till.push(server.send, [sale]);
+    const { body } = await till.push(two.server.send, [sale]);
     expect(body.results[0]?.reason).toBe('unknown_wallet');
-    const list = await server.json('GET', '/api/admin/conflicts?status=open', admin);
+    const list = await two.server.json('GET', '/api/admin/conflicts?status=open', two.admin);
     const held = list.body.conflicts.find((c: { opId: string }) => c.opId === sale.envelope.id);
     expect((await resolve(held.id, 'accept')).status).toBe(200);
     expect(await balance(tag)).toBe(-700);
-    expect((await server.json('GET', `/api/wallets/${tag}`, staff)).status).toBe(200);
-    const blocked = await server.json('POST', `/api/admin/wallets/${tag}/block`, admin);
+    expect((await two.server.json('GET', `/api/wallets/${tag}`, two.staff)).status).toBe(200);
+    const blocked = await two.server.json('POST', `/api/admin/wallets/${tag}/block`, two.admin);
     expect(blocked.status).toBe(200);
   });
 
   test('a sale signed with an upper-case tag is shown as signed and accepted onto its wallet', async () => {
     const { tag, conflict, sale } = await heldSale(1500, (t) => t.toUpperCase());
-    const detail = await server.json('GET', `/api/admin/conflicts/${conflict.id}`, admin);
+    const detail = await two.server.json('GET', `/api/admin/conflicts/${conflict.id}`, two.admin);
     expect(detail.body.op.envelope).toEqual(sale.envelope);
     expect(detail.body.op.envelope.nitetapId).toBe(tag.toUpperCase());
     expect((await resolve(conflict.id, 'accept')).status).toBe(200);
@@ -94,11 +84,11 @@ describeDb('conflicts', () => {
 
   test('an op stored before migration 0005 (jsonb envelope, no signed text) is shown and resolved', async () => {
     const { tag, conflict, sale } = await heldSale(1500);
-    await server.database.db
+    await two.server.database.db
       .update(ops)
       .set({ envelope: sql`${ops.signed}::jsonb`, signed: null })
       .where(eq(ops.id, sale.envelope.id));
-    const detail = await server.json('GET', `/api/admin/conflicts/${conflict.id}`, admin);
+    const detail = await two.server.json('GET', `/api/admin/conflicts/${conflict.id}`, two.admin);
     expect(detail.body.op.envelope).toEqual(sale.envelope);
     expect((await resolve(conflict.id, 'accept')).status).toBe(200);
     expect(await balance(tag)).toBe(-500);
@@ -108,20 +98,20 @@ describeDb('conflicts', () => {
     const { tag, conflict, sale } = await heldSale(1500);
     expect((await resolve(conflict.id, 'write_off')).status).toBe(200);
     expect(await balance(tag)).toBe(1000);
-    const lines = await server.database.db
+    const lines = await two.server.database.db
       .select()
       .from(ledgerLines)
       .where(eq(ledgerLines.opId, sale.envelope.id));
     expect(lines.map((l) => [l.accountId, l.amountNc]).sort()).toEqual(
       [
-        [`v:${venueId}:write_off`, -1500],
-        [`v:${venueId}:venue_revenue`, 1500],
+        [`v:${two.venueId}:write_off`, -1500],
+        [`v:${two.venueId}:venue_revenue`, 1500],
       ].sort(),
     );
-    const [writeOff] = await server.database.db
+    const [writeOff] = await two.server.database.db
       .select()
       .from(accounts)
-      .where(eq(accounts.id, `v:${venueId}:write_off`));
+      .where(eq(accounts.id, `v:${two.venueId}:write_off`));
     expect(writeOff?.balanceNc).toBeLessThanOrEqual(-1500);
   });
 
@@ -140,7 +130,7 @@ describeDb('conflicts', () => {
     const accepted = await heldSale(1500);
     expect((await resolve(rejected.conflict.id, 'reject')).status).toBe(200);
     expect((await resolve(accepted.conflict.id, 'accept')).status).toBe(200);
-    const events = await server.database.db
+    const events = await two.server.database.db
       .select({ id: analyticsOutbox.id })
       .from(analyticsOutbox)
       .where(
@@ -156,9 +146,9 @@ describeDb('conflicts', () => {
   });
 
   test('a list cut at its limit says there are more', async () => {
-    const venueId = await server.createVenue();
+    const venueId = await two.server.createVenue();
     // More held ops than one list holds, written straight to the tables.
-    await server.database.db.execute(sql`
+    await two.server.database.db.execute(sql`
       with held as (
         insert into ops (id, till_id, venue_id, seq, kind, tender, staff_id, amount_nc,
           amount_chf, canon_hash, sig, status, standing, till_at)
@@ -169,10 +159,10 @@ describeDb('conflicts', () => {
       insert into conflicts (id, op_id, venue_id, till_id, reason, amount_nc)
       select 'c-' || id, id, ${venueId}, 'till-x', 'chain_break', 100 from held`);
     const list = (status: string) =>
-      server.json(
+      two.server.json(
         'GET',
         `/api/admin/conflicts?status=${status}&venueId=${venueId}`,
-        server.rootToken,
+        two.server.rootToken,
       );
     const open = await list('open');
     expect(open.body.conflicts).toHaveLength(LIST_LIMIT);
@@ -186,28 +176,30 @@ describeDb('conflicts', () => {
     await resolve(first.id, 'reject');
     await resolve(second.id, 'reject');
     const ids = async (status: string) =>
-      (await server.json('GET', `/api/admin/conflicts?status=${status}`, admin)).body.conflicts
+      (
+        await two.server.json('GET', `/api/admin/conflicts?status=${status}`, two.admin)
+      ).body.conflicts
         .map((c: { id: string }) => c.id)
         .filter((id: string) => id === first.id || id === second.id);
     expect(await ids('resolved')).toEqual([second.id, first.id]);
     const open = [(await heldSale(1700)).conflict.id, (await heldSale(1800)).conflict.id];
     expect(
-      (await server.json('GET', '/api/admin/conflicts?status=open', admin)).body.conflicts
+      (await two.server.json('GET', '/api/admin/conflicts?status=open', two.admin)).body.conflicts
         .map((c: { id: string }) => c.id)
         .filter((id: string) => open.includes(id)),
     ).toEqual(open);
-    const homeless = (await server.userToken(Role.venueAdmin, null)).token;
-    expect((await server.json('GET', '/api/admin/conflicts', homeless)).status).toBe(403);
+    const homeless = (await two.server.userToken(Role.venueAdmin, null)).token;
+    expect((await two.server.json('GET', '/api/admin/conflicts', homeless)).status).toBe(403);
   });
 
   test("a voided accepted sale refunds the guest and its XP; the admin's decision stays on record", async () => {
     const { tag, conflict, sale, till } = await heldSale(1500);
     await resolve(conflict.id, 'accept');
-    const { body } = await till.push(server.send, [await till.voidOf(sale)]);
+    const { body } = await till.push(two.server.send, [await till.voidOf(sale)]);
     expect(body.results[0]).toMatchObject({ status: 'applied', balanceNc: 1000, xp: 0 });
     expect(await balance(tag)).toBe(1000);
     // The admin's decision stays on record: the void does not rewrite it.
-    const settled = await server.json('GET', `/api/admin/conflicts/${conflict.id}`, admin);
+    const settled = await two.server.json('GET', `/api/admin/conflicts/${conflict.id}`, two.admin);
     expect(settled.body.conflict).toMatchObject({
       resolution: 'accept',
       note: 'checked the camera',
@@ -219,13 +211,13 @@ describeDb('conflicts', () => {
     expect((await resolve(conflict.id, 'write_off')).status).toBe(200);
     const writeOffBalance = async () =>
       (
-        await server.database.db
+        await two.server.database.db
           .select()
           .from(accounts)
-          .where(eq(accounts.id, `v:${venueId}:write_off`))
+          .where(eq(accounts.id, `v:${two.venueId}:write_off`))
       )[0]?.balanceNc;
     const before = await writeOffBalance();
-    const { body } = await till.push(server.send, [await till.voidOf(sale)]);
+    const { body } = await till.push(two.server.send, [await till.voidOf(sale)]);
     expect(body.results[0]).toMatchObject({ status: 'applied', balanceNc: 1000 });
     expect(await balance(tag)).toBe(1000);
     expect(await writeOffBalance()).toBe((before ?? 0) + 1500);
@@ -233,15 +225,16 @@ describeDb('conflicts', () => {
 
   test('another venue cannot list or resolve them; a bad resolution is 400; an unknown id 404', async () => {
     const { conflict } = await heldSale(2000);
-    const list = await server.json('GET', '/api/admin/conflicts?status=open', otherAdmin);
+    const list = await two.server.json('GET', '/api/admin/conflicts?status=open', two.otherAdmin);
     expect(list.body.conflicts.some((c: { id: string }) => c.id === conflict.id)).toBe(false);
     expect(
-      (await server.json('GET', `/api/admin/conflicts?venueId=${venueId}`, otherAdmin)).status,
+      (await two.server.json('GET', `/api/admin/conflicts?venueId=${two.venueId}`, two.otherAdmin))
+        .status,
     ).toBe(403);
-    expect((await resolve(conflict.id, 'accept', otherAdmin)).status).toBe(403);
+    expect((await resolve(conflict.id, 'accept', two.otherAdmin)).status).toBe(403);
     expect((await resolve(conflict.id, 'maybe')).status).toBe(400);
     expect((await resolve(randomUUID(), 'accept')).status).toBe(404);
-    expect((await server.json('GET', '/api/admin/conflicts', staff)).status).toBe(403);
-    expect((await server.json('GET', '/api/admin/conflicts', null)).status).toBe(401);
+    expect((await two.server.json('GET', '/api/admin/conflicts', two.staff)).status).toBe(403);
+    expect((await two.server.json('GET', '/api/admin/conflicts', null)).status).toBe(401);
   });
 });

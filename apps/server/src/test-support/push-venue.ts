@@ -1,4 +1,4 @@
-import { afterAll, beforeAll } from 'vitest';
+import { useFileFixture } from './file-fixture.ts';
 import { startTestServer, type TestServer } from './test-server.ts';
 import type { TestTill } from './test-till.ts';
 
@@ -21,17 +21,14 @@ export interface PushVenue {
  * after, checking that the books balance. Call it at the top of a test file.
  */
 export function usePushVenue(): PushVenue {
-  let started: { server: TestServer; id: string } | undefined;
+  const get = useFileFixture(
+    async () => {
+      const server = await startTestServer();
+      return { server, id: await server.createVenue() };
+    },
+    (started) => started.server.disposeBalanced(),
+  );
   let tagCounter = 0;
-  beforeAll(async () => {
-    const server = await startTestServer();
-    started = { server, id: await server.createVenue() };
-  });
-  afterAll(() => started?.server.disposeBalanced());
-  const get = () => {
-    if (!started) throw new Error('the push venue starts before the tests: use it inside one');
-    return started;
-  };
   return {
     get server() {
       return get().server;

@@ -1,27 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { describeDb } from '../test-support/describe-db.ts';
-import type { TestServer } from '../test-support/test-server.ts';
-import { startTwoVenues } from '../test-support/two-venues.ts';
+import { useTwoVenues } from '../test-support/two-venues.ts';
 
-let server: TestServer;
-let venueId: string;
-let admin: string;
-let otherAdmin: string;
-let otherVenueId: string;
-let staff: string;
-
-beforeAll(async () => {
-  ({ server, venueId, otherVenueId, admin, otherAdmin, staff } = await startTwoVenues());
-});
-afterAll(() => server.disposeBalanced());
+const two = useTwoVenues();
 
 describeDb('admin: venues and tills', () => {
   test('only a Nitecore admin creates venues', async () => {
     const body = { name: 'Club X', slug: `club-${randomUUID().slice(0, 8)}`, city: 'Basel' };
-    expect((await server.json('POST', '/api/admin/venues', null, body)).status).toBe(401);
-    expect((await server.json('POST', '/api/admin/venues', admin, body)).status).toBe(403);
-    const created = await server.json('POST', '/api/admin/venues', server.rootToken, body);
+    expect((await two.server.json('POST', '/api/admin/venues', null, body)).status).toBe(401);
+    expect((await two.server.json('POST', '/api/admin/venues', two.admin, body)).status).toBe(403);
+    const created = await two.server.json('POST', '/api/admin/venues', two.server.rootToken, body);
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({
       id: expect.any(String),
@@ -29,12 +18,12 @@ describeDb('admin: venues and tills', () => {
       slug: body.slug,
       city: 'Basel',
     });
-    const again = await server.json('POST', '/api/admin/venues', server.rootToken, body);
+    const again = await two.server.json('POST', '/api/admin/venues', two.server.rootToken, body);
     expect(again.status).toBe(409);
   });
 
   test('a venue slug with capitals or spaces is 400 and creates nothing', async () => {
-    const res = await server.json('POST', '/api/admin/venues', server.rootToken, {
+    const res = await two.server.json('POST', '/api/admin/venues', two.server.rootToken, {
       name: 'A',
       slug: 'Bad Slug',
       city: 'Bern',
@@ -45,46 +34,62 @@ describeDb('admin: venues and tills', () => {
 
   test('a venue admin enrolls tills for their venue only', async () => {
     const publicKey = Buffer.alloc(32, 7).toString('base64url');
-    const own = await server.json('POST', `/api/admin/venues/${venueId}/tills`, admin, {
+    const own = await two.server.json('POST', `/api/admin/venues/${two.venueId}/tills`, two.admin, {
       name: 'Bar',
       publicKey,
     });
     expect(own.status).toBe(201);
     expect(own.body).toMatchObject({ tillId: expect.any(String), deviceToken: expect.any(String) });
-    const foreign = await server.json('POST', `/api/admin/venues/${otherVenueId}/tills`, admin, {
-      name: 'Bar',
-      publicKey,
-    });
+    const foreign = await two.server.json(
+      'POST',
+      `/api/admin/venues/${two.otherVenueId}/tills`,
+      two.admin,
+      {
+        name: 'Bar',
+        publicKey,
+      },
+    );
     expect(foreign.status).toBe(403);
-    const byStaff = await server.json('POST', `/api/admin/venues/${venueId}/tills`, staff, {
-      name: 'Bar',
-      publicKey,
-    });
+    const byStaff = await two.server.json(
+      'POST',
+      `/api/admin/venues/${two.venueId}/tills`,
+      two.staff,
+      {
+        name: 'Bar',
+        publicKey,
+      },
+    );
     expect(byStaff.status).toBe(403);
-    const badKey = await server.json('POST', `/api/admin/venues/${venueId}/tills`, admin, {
-      name: 'Bar',
-      publicKey: 'short',
-    });
+    const badKey = await two.server.json(
+      'POST',
+      `/api/admin/venues/${two.venueId}/tills`,
+      two.admin,
+      {
+        name: 'Bar',
+        publicKey: 'short',
+      },
+    );
     expect(badKey.status).toBe(400);
-    const noVenue = await server.json(
+    const noVenue = await two.server.json(
       'POST',
       `/api/admin/venues/${randomUUID()}/tills`,
-      server.rootToken,
+      two.server.rootToken,
       { name: 'Bar', publicKey },
     );
     expect(noVenue.status).toBe(404);
   });
 
   test('a till is revoked only by an admin of its venue', async () => {
-    const till = await server.enrollTill(venueId);
+    const till = await two.server.enrollTill(two.venueId);
     expect(
-      (await server.json('POST', `/api/admin/tills/${till.tillId}/revoke`, otherAdmin)).status,
+      (await two.server.json('POST', `/api/admin/tills/${till.tillId}/revoke`, two.otherAdmin))
+        .status,
     ).toBe(403);
-    const res = await server.json('POST', `/api/admin/tills/${till.tillId}/revoke`, admin);
+    const res = await two.server.json('POST', `/api/admin/tills/${till.tillId}/revoke`, two.admin);
     expect(res.status).toBe(200);
     expect(res.body.status).toBe('revoked');
     expect(
-      (await server.json('POST', `/api/admin/tills/${randomUUID()}/revoke`, admin)).status,
+      (await two.server.json('POST', `/api/admin/tills/${randomUUID()}/revoke`, two.admin)).status,
     ).toBe(404);
   });
 });

@@ -1,28 +1,18 @@
 import { wallets } from '@niteos/schema/tables';
 import { Role } from '@niteos/schema/wire';
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { describeDb } from '../test-support/describe-db.ts';
-import type { TestServer } from '../test-support/test-server.ts';
-import { startTwoVenues } from '../test-support/two-venues.ts';
+import { useTwoVenues } from '../test-support/two-venues.ts';
 
-let server: TestServer;
-let venueId: string;
-let admin: string;
-let otherAdmin: string;
-let staff: string;
-
-beforeAll(async () => {
-  ({ server, venueId, admin, otherAdmin, staff } = await startTwoVenues());
-});
-afterAll(() => server.disposeBalanced());
+const two = useTwoVenues();
 
 describeDb('wallets', () => {
   test('staff and admins of a venue the wallet was used at see it; others get 404', async () => {
-    const till = await server.enrollTill(venueId);
+    const till = await two.server.enrollTill(two.venueId);
     const tag = 'feedc0de01';
-    await till.push(server.send, [await till.topup(tag, 4200)]);
-    const seen = await server.json('GET', `/api/wallets/${tag.toUpperCase()}`, staff);
+    await till.push(two.server.send, [await till.topup(tag, 4200)]);
+    const seen = await two.server.json('GET', `/api/wallets/${tag.toUpperCase()}`, two.staff);
     expect(seen.status).toBe(200);
     expect(seen.body).toEqual({
       nitetapId: tag,
@@ -31,30 +21,30 @@ describeDb('wallets', () => {
       level: 1,
       status: 'active',
     });
-    expect((await server.json('GET', `/api/wallets/${tag}`, admin)).status).toBe(200);
-    expect((await server.json('GET', `/api/wallets/${tag}`, otherAdmin)).status).toBe(404);
-    const guest = await server.userToken(Role.guest, null);
-    expect((await server.json('GET', `/api/wallets/${tag}`, guest.token)).status).toBe(404);
-    await server.database.db
+    expect((await two.server.json('GET', `/api/wallets/${tag}`, two.admin)).status).toBe(200);
+    expect((await two.server.json('GET', `/api/wallets/${tag}`, two.otherAdmin)).status).toBe(404);
+    const guest = await two.server.userToken(Role.guest, null);
+    expect((await two.server.json('GET', `/api/wallets/${tag}`, guest.token)).status).toBe(404);
+    await two.server.database.db
       .update(wallets)
       .set({ guestUserId: guest.userId })
       .where(eq(wallets.nitetapId, tag));
-    expect((await server.json('GET', `/api/wallets/${tag}`, guest.token)).status).toBe(200);
-    expect((await server.json('GET', `/api/wallets/${tag}`, null)).status).toBe(401);
-    expect((await server.json('GET', '/api/wallets/not-hex!', staff)).status).toBe(400);
+    expect((await two.server.json('GET', `/api/wallets/${tag}`, guest.token)).status).toBe(200);
+    expect((await two.server.json('GET', `/api/wallets/${tag}`, null)).status).toBe(401);
+    expect((await two.server.json('GET', '/api/wallets/not-hex!', two.staff)).status).toBe(400);
   });
 
   test('looking one tag up again and again is cut off for the one asking, not for its staff', async () => {
-    const till = await server.enrollTill(venueId);
+    const till = await two.server.enrollTill(two.venueId);
     const tag = 'feedc0de02';
-    await till.push(server.send, [await till.topup(tag, 100)]);
-    const stranger = await server.userToken(Role.guest, null);
+    await till.push(two.server.send, [await till.topup(tag, 100)]);
+    const stranger = await two.server.userToken(Role.guest, null);
     const statuses: number[] = [];
     for (let i = 0; i < 125; i++) {
-      statuses.push((await server.json('GET', `/api/wallets/${tag}`, stranger.token)).status);
+      statuses.push((await two.server.json('GET', `/api/wallets/${tag}`, stranger.token)).status);
     }
     expect(statuses.slice(0, 120)).toEqual(Array(120).fill(404));
     expect(statuses.slice(120)).toEqual(Array(5).fill(429));
-    expect((await server.json('GET', `/api/wallets/${tag}`, staff)).status).toBe(200);
+    expect((await two.server.json('GET', `/api/wallets/${tag}`, two.staff)).status).toBe(200);
   });
 });
