@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { users } from '@niteos/schema/tables';
 import { staffInputSchema, staffPatchSchema } from '@niteos/schema/wire';
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { audit } from '../audit/audit.ts';
 import { ADMINS, assertVenueAccess, requireRole } from '../auth/guard.ts';
@@ -52,12 +52,7 @@ export function staffAdminRoutes(deps: AppDeps) {
         pinHash: body.pin ? await hashSecret(body.pin) : null,
       };
       const row = await db.transaction(async (tx) => {
-        const [existing] = await tx
-          .select({ id: users.id })
-          .from(users)
-          .where(eq(sql`lower(${users.email})`, values.email));
-        if (existing) throw conflict('a user with this email exists already');
-        // Another admin's insert of the same email can commit between the read and here.
+        // Emails are stored lower-cased, so the unique index catches any case of a taken one.
         const [inserted] = await tx.insert(users).values(values).onConflictDoNothing().returning();
         if (!inserted) throw conflict('a user with this email exists already');
         await audit(tx, {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { analyticsOutbox, refreshTokens, users } from '@niteos/schema/tables';
 import { type LoginResponse, Role } from '@niteos/schema/wire';
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { and, eq, isNull } from 'drizzle-orm';
 import { signInEvent } from '../analytics/events.ts';
 import type { AuthUser } from '../context.ts';
 import type { Db } from '../db/database.ts';
@@ -53,10 +53,7 @@ async function issueTokens(db: Db, user: AuthUser, secret: string): Promise<Logi
 
 /** The account signing in as `email` (any case), or null when there is none. */
 export async function accountFor(db: Db, email: string) {
-  const [row] = await db
-    .select()
-    .from(users)
-    .where(eq(sql`lower(${users.email})`, email.toLowerCase()));
+  const [row] = await db.select().from(users).where(eq(users.email, email.toLowerCase()));
   return row ?? null;
 }
 

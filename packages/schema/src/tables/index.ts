@@ -8,6 +8,7 @@ import {
   bigint,
   bigserial,
   boolean,
+  check,
   index,
   integer,
   jsonb,
@@ -35,17 +36,25 @@ export const venues = pgTable('venues', {
   createdAt: createdAt(),
 });
 
-/** People who sign in: guests, staff and admins. */
-export const users = pgTable('users', {
-  id: text('id').primaryKey(),
-  email: text('email').notNull().unique(),
-  passwordHash: text('password_hash').notNull(),
-  role: text('role').notNull(),
-  venueId: text('venue_id').references(() => venues.id),
-  displayName: text('display_name').notNull().default(''),
-  pinHash: text('pin_hash'),
-  createdAt: createdAt(),
-});
+/**
+ * People who sign in: guests, staff and admins. Emails are stored lower-cased,
+ * so the plain unique index both finds a sign-in in any case and keeps two
+ * accounts from differing only in case.
+ */
+export const users = pgTable(
+  'users',
+  {
+    id: text('id').primaryKey(),
+    email: text('email').notNull().unique(),
+    passwordHash: text('password_hash').notNull(),
+    role: text('role').notNull(),
+    venueId: text('venue_id').references(() => venues.id),
+    displayName: text('display_name').notNull().default(''),
+    pinHash: text('pin_hash'),
+    createdAt: createdAt(),
+  },
+  (t) => [check('users_email_lower_case', sql`${t.email} = lower(${t.email})`)],
+);
 
 /** Refresh tokens, stored as SHA-256 hashes; a family shares one login. */
 export const refreshTokens = pgTable('refresh_tokens', {
