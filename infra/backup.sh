@@ -30,7 +30,8 @@ name="niteos-$(date -u +%Y%m%dT%H%M%S.%3NZ).dump"
 partial="$backup_dir/.$name.partial"
 trap 'rm -f "$partial"' EXIT
 
-pg_dump --format=custom --compress=6 --file="$partial" --dbname="$DATABASE_URL"
+libpq_url "$DATABASE_URL"
+pg_dump --format=custom --compress=6 --file="$partial" --dbname="$LIBPQ_URL"
 # A dump pg_restore cannot list is no backup: fail before it replaces an old one.
 pg_restore --list "$partial" >/dev/null
 # Renamed only when complete, so rotation and restore never see half a dump.

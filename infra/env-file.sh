@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# Sourced by deploy.sh and backup.sh: `load_env_file FILE` exports the settings
+# Sourced by deploy.sh, backup.sh and preflight.sh: `load_env_file FILE` exports the settings
 # of a systemd EnvironmentFile the way systemd reads them, without running the
 # file as shell. `. FILE` would run `long` as a command for
 # NITEOS_BOOTSTRAP_ADMIN_PASSWORD='a long one'... unquoted, and expand a `$(...)`
@@ -71,4 +71,17 @@ load_env_file() {
     fi
     export "$key=$value"
   done <"$file"
+}
+
+# `libpq_url URL` sets LIBPQ_URL to URL without its password and exports the
+# password, percent-decoded, as PGPASSWORD: every local user can read a
+# command's arguments (ps), but not its environment.
+libpq_url() {
+  LIBPQ_URL="$1"
+  if [[ $LIBPQ_URL =~ ^([a-z]+://[^:/@]*):([^@]*)@(.*)$ ]]; then
+    local password="${BASH_REMATCH[2]//\\/\\\\}"
+    PGPASSWORD="$(printf '%b' "${password//%/\\x}")"
+    export PGPASSWORD
+    LIBPQ_URL="${BASH_REMATCH[1]}@${BASH_REMATCH[3]}"
+  fi
 }

@@ -200,7 +200,7 @@ ensure "settings $ENV_FILE (640 root:niteos)" env_ok fix_env
 settings_login_ok() {
   local url
   url="$(settings_url)" || return 1
-  [[ -n $url ]] && psql --no-psqlrc -qtAX --dbname="$url" -c 'select 1' >/dev/null 2>&1
+  [[ -n $url ]] && (libpq_url "$url" && psql --no-psqlrc -qtAX --dbname="$LIBPQ_URL" -c 'select 1') >/dev/null 2>&1
 }
 fix_settings_login() {
   local password

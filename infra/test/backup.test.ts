@@ -1,8 +1,8 @@
 import { randomInt } from 'node:crypto';
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { runScript } from '@niteos/test-support';
+import { runCaptured, runScript } from '@niteos/test-support';
 import { afterAll, expect, test } from 'vitest';
 import {
   createPostgresDatabase,
@@ -118,5 +118,40 @@ describeWithServers('postgres', 'database backup and restore', (suite) => {
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/already has \d+ tables; restore into a new, empty one/);
     expect((await runLedgerVerify(storage)).stdout).toBe(before.stdout);
+  });
+
+  test('the password reaches pg_dump through the environment, never its arguments (seen by ps)', async () => {
+    const target = await createPostgresDatabase();
+    cleanup.push(() => target.drop());
+    const dir = await mkdtemp(path.join(tmpdir(), 'niteos-backups-'));
+    cleanup.push(() => rm(dir, { recursive: true, force: true }));
+    // A wrapper ahead of the real pg_dump on PATH records what it was given, then runs it.
+    const realPgDump = (
+      await runCaptured('bash', ['-c', 'command -v pg_dump'], { env: process.env })
+    ).stdout.trim();
+    const bin = path.join(dir, 'bin');
+    await mkdir(bin);
+    await writeFile(
+      path.join(bin, 'pg_dump'),
+      `#!/usr/bin/env bash\nprintf '%s\\n' "$*" "\${PGPASSWORD-unset}" > ${dir}/seen\nexec ${realPgDump} "$@"\n`,
+    );
+    await chmod(path.join(bin, 'pg_dump'), 0o755);
+    // The machine's PostgreSQL trusts local connections, so any password is let in.
+    const url = new URL(target.url);
+    url.username = 'postgres';
+    url.password = 's3cr%40t%5Cx';
+    const run = await runScript('backup.sh', [], {
+      PATH: `${bin}:${process.env.PATH ?? '/usr/bin:/bin'}`,
+      DATABASE_URL: url.toString(),
+      NITEOS_BACKUP_DIR: path.join(dir, 'dumps'),
+      NITEOS_ENV_FILE: '/nonexistent',
+    });
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const [args, password] = (await readFile(path.join(dir, 'seen'), 'utf8')).split('\n');
+    expect(args).toContain(`--dbname=postgres://postgres@${url.host}${url.pathname}`);
+    expect(args).not.toContain('s3cr');
+    expect(password).toBe('s3cr@t\\x');
+    expect(await readdir(path.join(dir, 'dumps'))).toHaveLength(1);
   });
 });
