@@ -238,6 +238,13 @@ describe('charge on a fake IndexedDB', () => {
       ok: false,
       reason: 'bad_tag',
     });
+    // A top-up or cash-out with the guest field left empty asks for the guest.
+    for (const request of [
+      { kind: 'topup', tender: 'cash', nitetapId: null, amountNc: 500 },
+      { kind: 'cashout', nitetapId: null, amountNc: 500 },
+    ] as const) {
+      expect(await charge(db, request, ctx())).toMatchObject({ ok: false, reason: 'needs_guest' });
+    }
     expect(
       await charge(db, { kind: 'sale', tender: 'cash', nitetapId: null, lines: [] }, ctx()),
     ).toMatchObject({

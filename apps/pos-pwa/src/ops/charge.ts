@@ -22,8 +22,8 @@ import {
 /** What staff asked the till to do. */
 export type Charge =
   | { kind: 'sale'; tender: 'nc' | 'cash' | 'card'; nitetapId: string | null; lines: OpLine[] }
-  | { kind: 'topup'; tender: 'cash' | 'card'; nitetapId: string; amountNc: number }
-  | { kind: 'cashout'; nitetapId: string; amountNc: number }
+  | { kind: 'topup'; tender: 'cash' | 'card'; nitetapId: string | null; amountNc: number }
+  | { kind: 'cashout'; nitetapId: string | null; amountNc: number }
   | { kind: 'void'; sale: Envelope };
 
 export type ChargeOutcome =

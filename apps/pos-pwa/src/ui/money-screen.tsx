@@ -26,10 +26,12 @@ export function MoneyScreen(props: { kind: 'topup' | 'cashout' }) {
       feedback.show(false, 'Enter an amount in NC, like 20 or 12.50.');
       return;
     }
+    // An empty field is no guest: the till says to identify one, not that the tag is malformed.
+    const nitetapId = tag().trim() || null;
     const op = await action.run(
       props.kind === 'topup'
-        ? { kind: 'topup', tender, nitetapId: tag(), amountNc }
-        : { kind: 'cashout', nitetapId: tag(), amountNc },
+        ? { kind: 'topup', tender, nitetapId, amountNc }
+        : { kind: 'cashout', nitetapId, amountNc },
     );
     if (!op) return;
     feedback.show(
@@ -38,9 +40,13 @@ export function MoneyScreen(props: { kind: 'topup' | 'cashout' }) {
     );
     // The guest types this in their app to claim the wallet (the tag id alone is not enough).
     setClaim(
-      props.kind === 'topup' ? { tag: tag().trim().toLowerCase(), code: claimCode(op.sig) } : null,
+      props.kind === 'topup' && nitetapId
+        ? { tag: nitetapId.toLowerCase(), code: claimCode(op.sig) }
+        : null,
     );
+    // The next guest must be identified afresh: a kept tag would credit (or debit) the last one.
     setAmount('');
+    setTag('');
   }
 
   return (
