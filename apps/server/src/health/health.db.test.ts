@@ -8,6 +8,7 @@ import { createDrain } from '../lifecycle/drain.ts';
 import { closedPort } from '../test-support/closed-port.ts';
 import { describeDb } from '../test-support/describe-db.ts';
 import { startTestServer, type TestServer } from '../test-support/test-server.ts';
+import { activeTillsQuery } from './fleet.ts';
 
 const servers: TestServer[] = [];
 afterAll(async () => {
@@ -298,5 +299,36 @@ describeDb('the /health page', () => {
     expect(page).toContain(`process ${process.pid}`);
     expect(page).toMatch(/latency p50 \d+ ms/);
     expect(quiet.tillId).not.toBe(till.tillId);
+  });
+
+  test("a till's sync lag is its newest op's, found by its chain key, never by scanning ops", async () => {
+    const server = await start();
+    const venue = await server.json('POST', '/api/admin/venues', server.rootToken, {
+      name: 'Lag Club',
+      slug: `lag-${Date.now()}`,
+      city: 'Bern',
+    });
+    const till = await server.enrollTill(venue.body.id);
+    const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000).toISOString();
+    // Sold offline 10 and 2 minutes ago, synced now: the newest op is 2 minutes late.
+    const cola = { op: 'sale', tender: 'cash', amountChf: 500 } as const;
+    const lines = [{ itemId: 'cola', qty: 1, unitNc: 500, unitChf: 500 }];
+    await till.push(server.send, [
+      await till.sign({ ...cola, lines, at: minutesAgo(10) }),
+      await till.sign({ ...cola, lines, at: minutesAgo(2) }),
+    ]);
+    const page = await (await server.send('/health')).text();
+    expect(page).toMatch(
+      /<td>Lag Club<\/td><td>Bar 1<\/td>\s*<td>[^<]*<\/td><td>2<\/td>\s*<td>12[01] s<\/td>/,
+    );
+
+    // Even with the planner told to avoid them, a scan of ops is all it could do without the key.
+    const plan = await server.database.db.transaction(async (tx) => {
+      await tx.execute(sql`set local enable_seqscan = off`);
+      return tx.execute(sql`explain ${activeTillsQuery}`);
+    });
+    const text = JSON.stringify(plan);
+    expect(text).toContain('till_chain_till_id_seq_pk');
+    expect(text).not.toMatch(/Seq Scan on ops/);
   });
 });

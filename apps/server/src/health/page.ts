@@ -67,6 +67,9 @@ function countersRows(venues: { name: string; counters: LiveCounters | null }[])
  * script), so it works when both front ends are broken; it reloads itself
  * every few seconds. Every value is escaped by `html`.
  */
+/** The page draws without the fleet tables rather than hang on a slow database. */
+const FLEET_TIMEOUT_MS = 3000;
+
 export function healthPageRoute(deps: AppDeps, drain: Drain) {
   const silentAfter = deps.silentTillSeconds ?? DEFAULT_SILENT_TILL_SECONDS;
   return new Hono<AppEnv>().get('/', async (c) => {
@@ -74,7 +77,11 @@ export function healthPageRoute(deps: AppDeps, drain: Drain) {
     const report = await runChecks(deps, drain.draining);
     const fleet =
       report.checks.database.status === 'up'
-        ? await fleetHealth(deps.database.db, silentAfter, now).catch((err: unknown) => {
+        ? await withTimeout(
+            fleetHealth(deps.database.db, silentAfter, now),
+            FLEET_TIMEOUT_MS,
+            'fleet query',
+          ).catch((err: unknown) => {
             deps.log({
               level: 'error',
               msg: 'health page: fleet query failed',
