@@ -18,7 +18,11 @@ test.each([
   ['NITEOS_VERIFY_THREADS', ''],
   ['NITEOS_SHUTDOWN_TIMEOUT_MS', ' '],
   ['DB_POOL_SIZE', '2.5'],
-])('%s=%j is refused with its name, not read as a number', (name, value) => {
+  // A scheme-less address parses as a URL whose scheme is the host name.
+  ['REDIS_URL', 'localhost:6379'],
+  ['DATABASE_URL', 'localhost:5432/niteos'],
+  ['DATABASE_URL', 'mysql://db/niteos'],
+])('%s=%j is refused with its name, not taken as written', (name, value) => {
   expect(() => readConfig({ [name]: value })).toThrow(new RegExp(`${name}: `));
 });
 
@@ -33,4 +37,28 @@ test('in production, no DATABASE_URL is refused unless embedded is asked for by 
     readConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://db/niteos' }).databaseUrl,
   ).toBe('postgres://db/niteos');
   expect(readConfig({}).databaseUrl).toBeNull();
+});
+
+test('demo data (public logins) is seeded by default, but not in production unless asked', () => {
+  const database = { DATABASE_URL: 'postgresql://db/niteos', REDIS_URL: 'rediss://cache:6380' };
+  expect(readConfig({}).demoSeed).toBe(true);
+  expect(readConfig(database).demoSeed).toBe(true);
+  expect(readConfig({ ...database, NITEOS_DEMO_SEED: 'off' }).demoSeed).toBe(false);
+  const production = { ...database, NODE_ENV: 'production' };
+  expect(readConfig(production).demoSeed).toBe(false);
+  expect(readConfig({ ...production, NITEOS_DEMO_SEED: 'auto' }).demoSeed).toBe(true);
+});
+
+test('relative app folders are read from where pnpm was run, as the data folder is', () => {
+  const config = readConfig({
+    INIT_CWD: '/srv/niteos',
+    NITEOS_DATA_DIR: 'data',
+    NITEOS_POS_DIR: 'build/pos',
+    NITEOS_GUEST_DIR: '/var/www/guest',
+  });
+  expect(config).toMatchObject({
+    dataDir: '/srv/niteos/data',
+    posDir: '/srv/niteos/build/pos',
+    guestDir: '/var/www/guest',
+  });
 });

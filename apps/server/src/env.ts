@@ -22,8 +22,8 @@ const wholeNumber = (min: number, max = Number.MAX_SAFE_INTEGER) =>
 const envSchema = z.object({
   PORT: wholeNumber(0, 65535).default(8080),
   HOST: z.string().default('0.0.0.0'),
-  DATABASE_URL: z.url().optional(),
-  REDIS_URL: z.url().optional(),
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
   ANALYTICS_MONGO_URL: z
     .string()
     .regex(/^mongodb(\+srv)?:\/\//, 'a mongodb:// or mongodb+srv:// URL')
@@ -35,7 +35,7 @@ const envSchema = z.object({
   NITEOS_JWT_SECRET: z.string().min(32).optional(),
   NITEOS_BOOTSTRAP_ADMIN_EMAIL: z.email().optional(),
   NITEOS_BOOTSTRAP_ADMIN_PASSWORD: z.string().min(8).optional(),
-  NITEOS_DEMO_SEED: z.enum(['auto', 'off']).default('auto'),
+  NITEOS_DEMO_SEED: z.enum(['auto', 'off']).optional(),
   NITEOS_PUBLIC_URL: z.url().optional(),
   NITEOS_POS_DIR: z.string().optional(),
   NITEOS_GUEST_DIR: z.string().optional(),
@@ -63,7 +63,7 @@ export interface Config {
   /** SIGTERM: how long in-flight pushes, then the outbox flush, may take before the exit. */
   shutdownTimeoutMs: number;
   dataDir: string;
-  /** Null: generated once and kept in `dataDir` (single-process embedded mode). */
+  /** Null: generated once and kept in the database (server_settings), shared by every process. */
   jwtSecret: string | null;
   bootstrapAdmin: { email: string; password: string } | null;
   demoSeed: boolean;
@@ -125,12 +125,17 @@ export function readConfig(env: Record<string, string | undefined> = process.env
       e.NITEOS_BOOTSTRAP_ADMIN_EMAIL && e.NITEOS_BOOTSTRAP_ADMIN_PASSWORD
         ? { email: e.NITEOS_BOOTSTRAP_ADMIN_EMAIL, password: e.NITEOS_BOOTSTRAP_ADMIN_PASSWORD }
         : null,
-    demoSeed: e.NITEOS_DEMO_SEED === 'auto',
+    // Demo logins are public (README): a production server never seeds them unless asked.
+    demoSeed: (e.NITEOS_DEMO_SEED ?? (e.NODE_ENV === 'production' ? 'off' : 'auto')) === 'auto',
     publicUrl: e.NITEOS_PUBLIC_URL ?? null,
     dbPoolSize: e.DB_POOL_SIZE,
     verifyThreads: e.NITEOS_VERIFY_THREADS ?? availableParallelism(),
     pushTransactions: e.NITEOS_PUSH_TRANSACTIONS ?? Math.max(2, availableParallelism()),
-    posDir: e.NITEOS_POS_DIR ?? fileURLToPath(new URL('../../pos-pwa/dist', import.meta.url)),
-    guestDir: e.NITEOS_GUEST_DIR ?? fileURLToPath(new URL('../../guest-pwa/dist', import.meta.url)),
+    posDir: e.NITEOS_POS_DIR
+      ? path.resolve(e.INIT_CWD ?? process.cwd(), e.NITEOS_POS_DIR)
+      : fileURLToPath(new URL('../../pos-pwa/dist', import.meta.url)),
+    guestDir: e.NITEOS_GUEST_DIR
+      ? path.resolve(e.INIT_CWD ?? process.cwd(), e.NITEOS_GUEST_DIR)
+      : fileURLToPath(new URL('../../guest-pwa/dist', import.meta.url)),
   };
 }
