@@ -9,7 +9,12 @@ import {
   wallets,
   walletVenues,
 } from '@niteos/schema/tables';
-import type { PullResponse, StaffCredential, TillChainState } from '@niteos/schema/wire';
+import {
+  nitetapIdSchema,
+  type PullResponse,
+  type StaffCredential,
+  type TillChainState,
+} from '@niteos/schema/wire';
 import { and, asc, desc, eq, gt, inArray, isNotNull, isNull, lt, max, sql } from 'drizzle-orm';
 import type { AuthedTill } from '../context.ts';
 import { type Db, rowsOf } from '../db/database.ts';
@@ -47,8 +52,32 @@ function encodeCursor(cursor: Cursor): string {
   return Buffer.from(JSON.stringify(body)).toString('base64url');
 }
 
-/** A timestamptz as PostgreSQL writes it as text (`after.at`), and nothing its cast could refuse. */
-const PG_TIMESTAMP = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(?:\.\d{1,6})?[+-]\d{2}(?::\d{2}){0,2}$/;
+/** A timestamptz as PostgreSQL writes it as text (`after.at`), split into its fields. */
+const PG_TIMESTAMP =
+  /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.\d{1,6})?([+-])(\d{2})(?::(\d{2})){0,2}$/;
+
+/** Whether `text` is a time PostgreSQL wrote and will read back: no month 13, no 29 February 2023. */
+function isPgTimestamp(text: string): boolean {
+  const fields = PG_TIMESTAMP.exec(text)?.slice(1, 9);
+  if (!fields) return false;
+  const [year, month, day, hour, minute, second, , offsetHours] = fields.map(Number);
+  const d = new Date(0);
+  d.setUTCFullYear(year ?? 0, (month ?? 0) - 1, day);
+  d.setUTCHours(hour ?? 0, minute, second);
+  return (
+    inPgYears(year ?? 0) &&
+    d.getUTCFullYear() === year &&
+    d.getUTCMonth() === (month ?? 0) - 1 &&
+    d.getUTCDate() === day &&
+    d.getUTCHours() === hour &&
+    d.getUTCMinutes() === minute &&
+    d.getUTCSeconds() === second &&
+    (offsetHours ?? 0) <= 15
+  );
+}
+
+/** Year 0 and years past 9999 are no PostgreSQL time (the query would fail, not the cursor). */
+const inPgYears = (year: number) => year >= 1 && year <= 9999;
 
 function decodeCursor(raw: string | undefined): Cursor {
   if (raw === undefined || raw === '') return { since: null, after: null };
@@ -66,8 +95,10 @@ function decodeCursor(raw: string | undefined): Cursor {
         : null;
     if (
       parsed.v === 1 &&
-      (parsed.since === null || (since && !Number.isNaN(since.getTime()))) &&
-      (after == null || (page && PG_TIMESTAMP.test(page.at)))
+      (parsed.since === null ||
+        (since && !Number.isNaN(since.getTime()) && inPgYears(since.getUTCFullYear()))) &&
+      (after == null ||
+        (page && isPgTimestamp(page.at) && nitetapIdSchema.safeParse(page.tag).success))
     ) {
       return { since, after: page };
     }

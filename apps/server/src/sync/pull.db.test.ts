@@ -185,6 +185,26 @@ describeDb('pull', () => {
     expect(
       (await server.json('GET', '/api/sync/pull?cursor=garbage', till.deviceToken)).status,
     ).toBe(400);
+    // Well-formed JSON whose times or tag PostgreSQL would refuse: 400, never a failed query.
+    const page = (at: string, tag = 'beef100000') => ({ v: 1, since: null, after: { at, tag } });
+    for (const cursor of [
+      { v: 1, since: '0000-01-01T00:00:00Z', after: null },
+      page('2024-13-01 00:00:00+00'),
+      page('2024-01-01 99:00:00+00'),
+      page('2023-02-29 00:00:00+00'),
+      page('2024-01-01 00:00:00+00', 'not\u0000a tag'),
+    ]) {
+      const encoded = Buffer.from(JSON.stringify(cursor)).toString('base64url');
+      const res = await server.json('GET', `/api/sync/pull?cursor=${encoded}`, till.deviceToken);
+      expect(res.status, JSON.stringify(cursor)).toBe(400);
+    }
+    // The same shapes with times PostgreSQL wrote are accepted.
+    const leap = Buffer.from(JSON.stringify(page('2024-02-29 23:59:59.5+05:30'))).toString(
+      'base64url',
+    );
+    expect(
+      (await server.json('GET', `/api/sync/pull?cursor=${leap}`, till.deviceToken)).status,
+    ).toBe(200);
     expect((await server.json('GET', '/api/sync/pull', null)).status).toBe(401);
   });
 });
