@@ -132,12 +132,10 @@ export async function resolveConflict(
 
     const after = applyEffect(wallet, effect);
     if (tag && after) {
-      if (wallet === null) {
-        await createWallets(tx, [tag]);
-        // Held as unknown_wallet, the op recorded no use: the wallet its
-        // acceptance creates must still be one the venue can look up.
-        await recordWalletUse(tx, tag, row.venueId);
-      }
+      if (wallet === null) await createWallets(tx, [tag]);
+      // A held op recorded no use of the wallet: once accepted, the wallet
+      // is one the venue has used, as if the op had applied at once.
+      await recordWalletUse(tx, tag, row.venueId);
       await updateWallets(tx, new Map([[tag, after]]));
     }
     await writePostings(

@@ -114,11 +114,12 @@ export function decide(
         nitetapId: tag,
       });
     }
-    // A revoked till is told no figures (NO_FIGURES), and its ops (all
-    // held) do not make a wallet one of its venue's, which would open the
-    // wallet to that venue's admins.
+    // A revoked till is told no figures (NO_FIGURES). Only an applied op
+    // makes a wallet one of its venue's, which opens it to that venue's
+    // admins (look-up, block): a held op moved no money there, and any till
+    // can sign one for any tag.
     const shown = loaded.revoked ? null : after;
-    if (tag && shown) w.touchedTags.add(tag);
+    if (tag && shown && decision.status === 'applied') w.touchedTags.add(tag);
 
     const result: StoredResult = {
       id: e.id,

@@ -34,6 +34,35 @@ describeDb('wallets', () => {
     expect((await two.server.json('GET', '/api/wallets/not-hex!', two.staff)).status).toBe(400);
   });
 
+  test('a held op at another venue opens the wallet to its admin only once accepted', async () => {
+    const home = await two.server.enrollTill(two.venueId);
+    const other = await two.server.enrollTill(two.otherVenueId);
+    const tag = 'feedc0de0a';
+    await home.push(two.server.send, [await home.topup(tag, 1000)]);
+    // Any till can sign a sale for any tag: one beyond the balance is held and moves nothing.
+    const held = await other.push(two.server.send, [await other.sale(tag, 5000)]);
+    expect(held.body.results[0]).toMatchObject({ status: 'held', reason: 'insufficient_funds' });
+    const asOther = (method: string, path: string) => two.server.json(method, path, two.otherAdmin);
+    expect((await asOther('GET', `/api/wallets/${tag}`)).status).toBe(404);
+    expect((await asOther('POST', `/api/admin/wallets/${tag}/block`)).status).toBe(404);
+    expect((await two.server.json('GET', `/api/wallets/${tag}`, two.admin)).body.status).toBe(
+      'active',
+    );
+
+    const list = await asOther('GET', '/api/admin/conflicts?status=open');
+    const conflict = list.body.conflicts.find(
+      (c: { opId: string }) => c.opId === held.body.results[0]?.id,
+    );
+    const accepted = await two.server.json(
+      'POST',
+      `/api/admin/conflicts/${conflict.id}/resolve`,
+      two.otherAdmin,
+      { resolution: 'accept', note: 'guest paid the rest in cash' },
+    );
+    expect(accepted.status).toBe(200);
+    expect((await asOther('GET', `/api/wallets/${tag}`)).body.balanceNc).toBe(-4000);
+  });
+
   test('looking one tag up again and again is cut off for the one asking, not for its staff', async () => {
     const till = await two.server.enrollTill(two.venueId);
     const tag = 'feedc0de02';
