@@ -17,5 +17,10 @@ export function hasSqlState(err: unknown, code: string): boolean {
  */
 export function rootMessage(err: unknown): string {
   const root = causes(err).at(-1);
-  return root instanceof Error ? root.message : String(root);
+  if (!(root instanceof Error)) return String(root);
+  // Node reports a refused host name with both an IPv6 and an IPv4 address
+  // (localhost) as an AggregateError with an empty message: say each try.
+  if (!root.message && root instanceof AggregateError)
+    return [...new Set(root.errors.map((e) => rootMessage(e)))].join('; ');
+  return root.message || (root as { code?: string }).code || root.name;
 }

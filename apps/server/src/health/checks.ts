@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { outboxBacklog } from '../analytics/outbox.ts';
 import type { AppDeps } from '../context.ts';
 import { migrationStatus } from '../db/database.ts';
+import { rootMessage } from '../db/pg-error.ts';
 import { withTimeout } from '../with-timeout.ts';
 import { shippingProblems } from './shipping.ts';
 
@@ -19,7 +20,7 @@ async function timed(kind: string, probe: () => Promise<unknown>): Promise<Check
     await withTimeout(probe(), CHECK_TIMEOUT_MS, kind);
     return { status: 'up', kind, latencyMs: Math.round(performance.now() - started) };
   } catch (err) {
-    return { status: 'down', kind, error: err instanceof Error ? err.message : String(err) };
+    return { status: 'down', kind, error: rootMessage(err) };
   }
 }
 
@@ -40,7 +41,7 @@ async function migrationCheck(deps: AppDeps, database: Check): Promise<Migration
     const m = await withTimeout(migrationStatus(deps.database.db), CHECK_TIMEOUT_MS, 'migrations');
     return { status: m.applied >= m.expected ? 'current' : 'pending', ...m };
   } catch (err) {
-    return { status: 'unknown', error: err instanceof Error ? err.message : String(err) };
+    return { status: 'unknown', error: rootMessage(err) };
   }
 }
 
