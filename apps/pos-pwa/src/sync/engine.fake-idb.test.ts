@@ -325,6 +325,40 @@ describe('sync engine with a scripted server on a fake IndexedDB', () => {
     expect(await db.queue.count()).toBe(0);
   });
 
+  test('pulls that keep failing hold the queue back for three drains, not for ever', async () => {
+    await queueSales(1);
+    script = () =>
+      new Response('{"error":{"code":"unavailable","message":"down"}}', { status: 503 });
+    const sync = engine();
+    await sync.drain();
+    pullAnswer = () => new Response('{}', { status: 504 });
+    script = applied;
+    await sync.drain();
+    await sync.drain();
+    expect(requests).toHaveLength(1);
+    await sync.drain();
+    sync.stop();
+    expect(pulled).toHaveLength(3);
+    expect(requests).toHaveLength(2);
+    expect(await db.queue.count()).toBe(0);
+  });
+
+  test('a reply that settles none of the ops sent is a failure with a backoff, not a resend loop', async () => {
+    await queueSales(2);
+    script = (): Response =>
+      new Response(JSON.stringify({ results: [], serverTime: new Date().toISOString() }), {
+        status: 200,
+        headers: { 'content-type': 'application/json' },
+      });
+    const sync = engine();
+    await sync.drain();
+    sync.stop();
+    expect(requests).toHaveLength(1);
+    expect(await db.queue.count()).toBe(2);
+    expect(sync.status().nextRetryAt).not.toBeNull();
+    expect(sync.status().lastError).toContain('without any of the ops sent');
+  });
+
   test('two pulls asked at once make one request', async () => {
     const sync = engine();
     const [one, two] = await Promise.all([sync.pull(), sync.pull()]);

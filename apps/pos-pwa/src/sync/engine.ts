@@ -31,6 +31,8 @@ export interface SyncEngineOptions {
 }
 
 const MAX_BACKOFF_MS = 60_000;
+/** Failed pulls before a push that waits for one (see `pullFirst`) goes without it. */
+const PULL_FIRST_TRIES = 3;
 
 /** What a pull came to: every page stored, the server's or the network's failure, or no till to pull for. */
 type Pulled = 'pulled' | ApiError | 'unenrolled';
@@ -62,6 +64,8 @@ export function createSyncEngine(options: SyncEngineOptions) {
    * a revoked till's pulls are refused every time.
    */
   let pullFirst = false;
+  /** Drains in a row whose pull-first failed; at PULL_FIRST_TRIES the queue goes anyway. */
+  let pullFirstMisses = 0;
   let draining = false;
   let again = false;
   let retryTimer: ReturnType<typeof setTimeout> | undefined;
@@ -113,9 +117,14 @@ export function createSyncEngine(options: SyncEngineOptions) {
       // pushes are still taken (held).
       const pulled = pullFirst ? await pullNow() : null;
       if (pulled instanceof ApiError && pulled.retryable) {
-        scheduleRetry(pulled);
-        return;
-      }
+        // Not for ever, though: pulls are far heavier than pushes, and a
+        // till whose pulls keep failing must still get its sales through.
+        pullFirstMisses++;
+        if (pullFirstMisses < PULL_FIRST_TRIES) {
+          scheduleRetry(pulled);
+          return;
+        }
+      } else pullFirstMisses = 0;
       let limit = batchSize;
       let unplaced = 0;
       for (;;) {
@@ -143,7 +152,12 @@ export function createSyncEngine(options: SyncEngineOptions) {
             } else limit = Math.floor(batch.length / 2);
             continue;
           }
-          unplaced += (await applyPushReply(db, batch, reply, now())).unplaced;
+          const settled = await applyPushReply(db, batch, reply, now());
+          // A reply that settles none of the ops sent would have the same batch sent
+          // again at once, for ever: take it as a failure, with its backoff.
+          if (settled.left === 0)
+            throw new ApiError(502, 'bad_reply', 'the server answered without any of the ops sent');
+          unplaced += settled.unplaced;
           // One large op must not leave a night's backlog going up a few at a time.
           limit = Math.min(batchSize, limit * 2);
           failures = 0;
