@@ -263,7 +263,107 @@ suite(`till in Chromium against the real server on PostgreSQL${skip ? ` (skipped
     expect(await p.getByTestId('guest-tag').inputValue()).toBe('aa00000000000001');
   });
 
-  test('the guest field follows the typed tag and the till queue; a double-tapped void voids once', async () => {
+  test('an order outlives a trip to Top up and a reload; a long sleep signs out; a void asks first', async () => {
+    // The first till again, in a new tab whose clock the test moves (a device asleep),
+    // with a scripted NFC reader (none here) that counts the scans left running.
+    const context = firstTill.page.context();
+    await firstTill.page.close();
+    const page = await context.newPage();
+    await page.addInitScript(() => {
+      const scans: { signal: AbortSignal; reader: { onreading: unknown } }[] = [];
+      class ScriptedReader {
+        onreading: ((e: { serialNumber: string }) => void) | null = null;
+        onreadingerror: (() => void) | null = null;
+        async scan(options: { signal: AbortSignal }) {
+          scans.push({ signal: options.signal, reader: this });
+        }
+      }
+      const live = () => scans.filter((s) => !s.signal.aborted);
+      Object.assign(window, {
+        NDEFReader: ScriptedReader,
+        nfcScanning: () => live().length,
+        nfcTap: (serialNumber: string) => {
+          for (const s of live())
+            (s.reader.onreading as (e: { serialNumber: string }) => void)({ serialNumber });
+        },
+      });
+    });
+    await page.clock.install();
+    await page.goto(`http://127.0.0.1:${server.port}/pos/`);
+    const till = new TillPage(page);
+    await till.signIn(STAFF.name, STAFF.pin);
+    const total = () => page.getByTestId('cart-total').textContent();
+    const tag = () => page.getByTestId('guest-tag').inputValue();
+    const scanning = () =>
+      page.evaluate(() => (window as unknown as { nfcScanning(): number }).nfcScanning());
+    const guest = 'ab00000000000001';
+
+    // A top-up leaves the field empty for the next guest; an empty field asks for one.
+    expect(await till.topup(guest, 3_000)).toContain('Topped up 30.00 NC');
+    expect(await tag()).toBe('');
+    expect(await till.topup('', 1_000)).toContain('Identify the guest first');
+
+    // NFC: tapping the button again and again keeps one scan; a read ends it.
+    await page.getByTestId('tab-sell').click();
+    for (let i = 0; i < 3; i++) await page.getByRole('button', { name: 'Tap NFC' }).click();
+    await expect.poll(scanning).toBe(1);
+    await page.evaluate(
+      (id) => (window as unknown as { nfcTap(s: string): void }).nfcTap(id),
+      'AB:00:00:00:00:00:00:01',
+    );
+    expect(await tag()).toBe(guest);
+    expect(await scanning()).toBe(0);
+    await page.getByRole('button', { name: 'Tap NFC' }).click();
+    await expect.poll(scanning).toBe(1);
+
+    // The order waits while staff top up (leaving the screen stops the scan), and through a reload.
+    await page.getByRole('button', { name: 'Beer', exact: true }).click();
+    for (let i = 0; i < 2; i++) await page.locator('[data-item="Lager 0.33"]').click();
+    await page.getByTestId('tab-topup').click();
+    expect(await scanning()).toBe(0);
+    await page.getByTestId('tab-sell').click();
+    expect(await total()).toContain('14.00 NC');
+    expect(await tag()).toBe(guest);
+    await page.reload();
+    await till.signIn(STAFF.name, STAFF.pin);
+    expect(await total()).toContain('14.00 NC');
+    expect(await tag()).toBe(guest);
+
+    // Asleep past the idle limit: timers stood still, the clock did not. The waking tap
+    // signs out and sells nothing; the order went with the bartender.
+    const lagerTile = await page.locator('[data-item="Lager 0.33"]').boundingBox();
+    if (!lagerTile) throw new Error('no Lager tile on the sell screen');
+    await page.clock.setSystemTime(Date.now() + 6 * 60_000);
+    expect(await page.getByTestId('sell').count()).toBe(1);
+    // A bare tap (no retry): the tile it lands on is gone before the tap ends.
+    await page.mouse.click(lagerTile.x + lagerTile.width / 2, lagerTile.y + lagerTile.height / 2);
+    await page.getByTestId('pin').waitFor();
+    await till.signIn(STAFF.name, STAFF.pin);
+    expect(await total()).toContain('0.00 NC');
+    expect(await tag()).toBe('');
+
+    // A void shows the sale and waits for a yes; a double tap does not give one.
+    expect(await till.sell('Soft', 'Cola', 1, null, 'cash')).toBe('Paid CHF 5.00 by cash');
+    await page.getByTestId('tab-recent').click();
+    const cola = page.locator('[data-testid="recent-row"][data-op="sale"]').first();
+    const voids = page.locator('[data-testid="recent-row"][data-op="void"]');
+    await cola.getByTestId('void').dblclick();
+    expect(await page.getByTestId('void-confirm').textContent()).toMatch(
+      /1 × Cola · CHF 5\.00 by cash/,
+    );
+    await page.getByTestId('void-keep').click();
+    expect(await page.getByTestId('void-confirm').count()).toBe(0);
+    expect(await voids.count()).toBe(0);
+    await cola.getByTestId('void').click();
+    await page.getByTestId('void-yes').click();
+    await expect.poll(() => voids.count()).toBe(1);
+    expect(await page.getByTestId('feedback').textContent()).toContain(
+      'give the guest CHF 5.00 back (cash)',
+    );
+    await till.waitForQueue(0);
+  });
+
+  test('the guest field follows the typed tag and the till queue; a double-tapped yes voids once', async () => {
     const till = await newTill('Bar 5');
     const p = till.page;
     const guest = 'ff00000000000001';
@@ -288,6 +388,7 @@ suite(`till in Chromium against the real server on PostgreSQL${skip ? ` (skipped
     await p.getByTestId('tab-recent').click();
     const cola = p.locator('[data-testid="recent-row"][data-op="sale"]').first();
     await cola.getByTestId('void').dblclick();
+    await p.getByTestId('void-yes').dblclick();
     const voids = p.locator('[data-testid="recent-row"][data-op="void"]');
     await expect.poll(() => voids.count()).toBe(1);
     await till.waitForQueue(0);

@@ -12,3 +12,7 @@ export function ago(ms: number | null, now = Date.now()): string {
   if (s < 3600) return `${Math.floor(s / 60)} min ago`;
   return `${Math.floor(s / 3600)} h ago`;
 }
+
+/** "23:41": when an op was made, on the till's own clock. */
+export const clock = (iso: string) =>
+  new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });

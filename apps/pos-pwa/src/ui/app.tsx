@@ -19,21 +19,54 @@ const TABS: { id: string; label: string; view: () => JSX.Element }[] = [
   { id: 'attention', label: 'Attention', view: AttentionScreen },
 ];
 
-/** Signs staff out after a quiet spell, so an unattended till cannot be used. */
+/**
+ * Signs staff out after a quiet spell, so an unattended till cannot be used.
+ * Timers stand still while a device sleeps, so the wall clock decides: when
+ * the page shows again, and before the first tap after a long quiet acts.
+ */
 function useIdleSignOut() {
   const till = useTill();
+  let lastActivity = Date.now();
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const reset = () => {
+  const quietFor = () => Date.now() - lastActivity;
+  const arm = () => {
     clearTimeout(timer);
-    timer = setTimeout(() => till.setStaff(null), config.idleSignOutMs);
+    timer = setTimeout(check, Math.max(0, config.idleSignOutMs - quietFor()));
+  };
+  /** Signs out when the quiet spell is over; true if it did. */
+  function check(): boolean {
+    if (!till.staff() || quietFor() < config.idleSignOutMs) {
+      if (till.staff()) arm();
+      return false;
+    }
+    till.setStaff(null);
+    return true;
+  }
+  const onActivity = (event: Event) => {
+    // The tap that wakes a till left alone too long only signs out: it sells nothing.
+    if (check()) {
+      event.preventDefault();
+      event.stopPropagation();
+    }
+    lastActivity = Date.now();
+    arm();
+  };
+  const onShown = () => {
+    if (document.visibilityState === 'visible') check();
   };
   onMount(() => {
-    for (const event of ['pointerdown', 'keydown']) window.addEventListener(event, reset);
-    reset();
+    for (const event of ['pointerdown', 'keydown'])
+      window.addEventListener(event, onActivity, { capture: true });
+    document.addEventListener('visibilitychange', onShown);
+    window.addEventListener('pageshow', onShown);
+    arm();
   });
   onCleanup(() => {
     clearTimeout(timer);
-    for (const event of ['pointerdown', 'keydown']) window.removeEventListener(event, reset);
+    for (const event of ['pointerdown', 'keydown'])
+      window.removeEventListener(event, onActivity, { capture: true });
+    document.removeEventListener('visibilitychange', onShown);
+    window.removeEventListener('pageshow', onShown);
   });
 }
 

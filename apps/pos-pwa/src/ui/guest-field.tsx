@@ -1,12 +1,13 @@
-import { createSignal, Show } from 'solid-js';
+import { createSignal, onCleanup, Show } from 'solid-js';
 import { nc } from '../format.ts';
 import { pendingNcFor } from '../ops/pending.ts';
 import { createLiveQueryOf } from '../state/live.ts';
 import { useTill } from '../state/till-store.tsx';
 
 interface NdefReaderLike {
-  scan(): Promise<void>;
+  scan(options: { signal: AbortSignal }): Promise<void>;
   onreading: ((event: { serialNumber: string }) => void) | null;
+  onreadingerror: (() => void) | null;
 }
 
 /**
@@ -32,17 +33,34 @@ export function GuestField(props: { value: string; onChange: (tag: string) => vo
     null,
   );
 
+  /** The scan running, if any: one at a time, stopped after a read and when the field goes. */
+  let scanning: AbortController | null = null;
+  const stopScan = () => {
+    scanning?.abort();
+    scanning = null;
+  };
+  onCleanup(stopScan);
+
   async function tapNfc() {
+    stopScan();
+    const controller = new AbortController();
+    scanning = controller;
     try {
       const Reader = (window as unknown as { NDEFReader: new () => NdefReaderLike }).NDEFReader;
       const reader = new Reader();
-      await reader.scan();
-      setMessage('Hold the wristband to the device…');
       reader.onreading = (event) => {
         props.onChange(event.serialNumber.replace(/:/g, '').toLowerCase());
         setMessage(null);
+        if (scanning === controller) stopScan();
       };
+      reader.onreadingerror = () =>
+        setMessage('That wristband could not be read: hold it still against the device.');
+      await reader.scan({ signal: controller.signal });
+      if (!controller.signal.aborted) setMessage('Hold the wristband to the device…');
     } catch (err) {
+      // Stopped on purpose (a read, another tap, the screen closing): nothing failed.
+      if (controller.signal.aborted) return;
+      if (scanning === controller) scanning = null;
       setMessage(`NFC unavailable: ${err instanceof Error ? err.message : String(err)}`);
     }
   }

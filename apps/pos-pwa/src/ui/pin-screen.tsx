@@ -14,11 +14,25 @@ export function PinScreen() {
 
   async function submit() {
     const staffId = who();
-    if (!staffId || pin().length < 4) return;
+    if (!staffId) return;
+    if (pin().length < 4) {
+      setMessage('A PIN has 4 to 8 digits.');
+      return;
+    }
     setBusy(true);
-    const outcome = await signInWithPin(till.db, staffId, pin());
-    setBusy(false);
-    setPin('');
+    let outcome: Awaited<ReturnType<typeof signInWithPin>>;
+    try {
+      outcome = await signInWithPin(till.db, staffId, pin());
+    } catch (err) {
+      console.error('PIN check failed', err);
+      setMessage(
+        'The till could not check the PIN: try again; if it keeps failing, reload the till.',
+      );
+      return;
+    } finally {
+      setBusy(false);
+      setPin('');
+    }
     if (outcome.ok) {
       till.setStaff(outcome.staff);
       setMessage(null);
@@ -31,7 +45,9 @@ export function PinScreen() {
     }
   }
 
-  const press = (digit: string) => setPin((p) => (p.length < 8 ? p + digit : p));
+  const press = (digit: string) => {
+    if (!busy()) setPin((p) => (p.length < 8 ? p + digit : p));
+  };
 
   return (
     <main class="screen narrow" data-testid="pin">
@@ -59,8 +75,9 @@ export function PinScreen() {
           </For>
         </div>
         <Show when={who()}>
-          <div class="pin-dots" data-testid="pin-dots">
-            {'•'.repeat(pin().length) || ' '}
+          <div class="pin-dots" data-testid="pin-dots" aria-live="polite">
+            <span aria-hidden="true">{'•'.repeat(pin().length) || ' '}</span>
+            <span class="visually-hidden">{pin().length} digits entered</span>
           </div>
           <div class="grid pin-pad">
             <For each={['1', '2', '3', '4', '5', '6', '7', '8', '9']}>
@@ -88,7 +105,7 @@ export function PinScreen() {
               disabled={busy()}
               data-testid="pin-ok"
             >
-              OK
+              {busy() ? 'Checking…' : 'OK'}
             </button>
           </div>
         </Show>

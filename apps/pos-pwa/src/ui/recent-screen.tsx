@@ -1,6 +1,7 @@
-import { For, Show } from 'solid-js';
+import type { Envelope } from '@niteos/schema/wire';
+import { createSignal, For, Show } from 'solid-js';
 import type { HistoryRow } from '../db/database.ts';
-import { chf, nc } from '../format.ts';
+import { chf, clock, nc } from '../format.ts';
 import { createLiveQuery } from '../state/live.ts';
 import { useTill } from '../state/till-store.tsx';
 import { createChargeAction } from './charge-action.ts';
@@ -26,8 +27,25 @@ export function RecentScreen() {
     fail: (text) => feedback.show(false, text),
   });
 
-  async function voidSale(row: HistoryRow) {
-    if (await action.run({ kind: 'void', sale: row.envelope })) feedback.show(true, 'Sale voided');
+  const names = createLiveQuery(
+    async () => new Map((await till.db.catalog.toArray()).map((i) => [i.itemId, i.name])),
+    new Map<string, string>(),
+  );
+  /** The sale staff asked to void, shown in full before anything is signed. */
+  const [confirming, setConfirming] = createSignal<HistoryRow | null>(null);
+  const items = (e: Envelope) =>
+    e.lines.map((l) => `${l.qty} × ${names().get(l.itemId) ?? l.itemId}`).join(', ');
+
+  async function voidConfirmed(row: HistoryRow) {
+    setConfirming(null);
+    if (!(await action.run({ kind: 'void', sale: row.envelope }))) return;
+    const e = row.envelope;
+    feedback.show(
+      true,
+      e.tender === 'nc'
+        ? `Sale voided: ${nc(e.amountNc)} back in the guest's wallet`
+        : `Sale voided: give the guest ${chf(e.amountChf)} back (${e.tender})`,
+    );
   }
 
   return (
@@ -39,7 +57,8 @@ export function RecentScreen() {
           {(row) => (
             <li data-testid="recent-row" data-op={row.envelope.op} data-status={row.status}>
               <span>
-                #{row.seq} {row.envelope.op}
+                #{row.seq} {clock(row.envelope.at)} {row.envelope.op}
+                <Show when={row.envelope.lines.length > 0}> · {items(row.envelope)}</Show>
                 <Show when={row.envelope.nitetapId}> · {row.envelope.nitetapId}</Show>
               </span>
               <span>
@@ -56,8 +75,8 @@ export function RecentScreen() {
                 <button
                   type="button"
                   class="secondary"
-                  disabled={action.busy()}
-                  onClick={() => voidSale(row)}
+                  disabled={action.busy() || confirming() !== null}
+                  onClick={() => setConfirming(row)}
                   data-testid="void"
                 >
                   Void
@@ -67,6 +86,44 @@ export function RecentScreen() {
           )}
         </For>
       </ul>
+      <Show when={confirming()}>
+        {(row) => (
+          // Covers the list, so a second tap of a double tap lands here, not on another sale.
+          <div class="overlay" role="dialog" aria-modal="true" aria-labelledby="void-title">
+            <div class="panel" data-testid="void-confirm">
+              <h2 id="void-title">
+                Void sale #{row().seq} of {clock(row().envelope.at)}?
+              </h2>
+              <p>
+                {items(row().envelope)} ·{' '}
+                {row().envelope.tender === 'nc'
+                  ? nc(row().envelope.amountNc)
+                  : `${chf(row().envelope.amountChf)} by ${row().envelope.tender}`}
+                <Show when={row().envelope.nitetapId}> · guest {row().envelope.nitetapId}</Show>
+              </p>
+              <div class="row">
+                <button
+                  type="button"
+                  class="primary"
+                  onClick={() => voidConfirmed(row())}
+                  data-testid="void-yes"
+                >
+                  Void it
+                </button>
+                <button
+                  type="button"
+                  class="secondary"
+                  ref={(el) => queueMicrotask(() => el.focus())}
+                  onClick={() => setConfirming(null)}
+                  data-testid="void-keep"
+                >
+                  Keep the sale
+                </button>
+              </div>
+            </div>
+          </div>
+        )}
+      </Show>
     </main>
   );
 }

@@ -16,8 +16,8 @@ export function SellScreen() {
   );
   const categories = createMemo(() => [...new Set(catalog().map((i) => i.category))].sort());
   const [category, setCategory] = createSignal<string | null>(null);
-  const [cart, setCart] = createSignal<Map<string, { item: CatalogItem; qty: number }>>(new Map());
-  const [tag, setTag] = createSignal('');
+  // Kept by the till, not the screen: a trip to Top up or a reload keeps the order.
+  const { cart, setCart, tag, setTag } = till.draft;
   const feedback = createFeedback();
   const action = createChargeAction({
     charge: till.charge,
@@ -43,14 +43,15 @@ export function SellScreen() {
       chf: 0,
     });
 
-  const add = (item: CatalogItem, delta: number) =>
-    setCart((prev) => {
-      const next = new Map(prev);
-      const qty = (next.get(item.itemId)?.qty ?? 0) + delta;
-      if (qty <= 0) next.delete(item.itemId);
-      else next.set(item.itemId, { item, qty });
-      return next;
-    });
+  const add = (item: CatalogItem, delta: number) => {
+    // What is being charged is what was shown: the order stays still until the charge ends.
+    if (action.busy()) return;
+    const next = new Map(cart());
+    const qty = (next.get(item.itemId)?.qty ?? 0) + delta;
+    if (qty <= 0) next.delete(item.itemId);
+    else next.set(item.itemId, { item, qty });
+    setCart(next);
+  };
 
   async function pay(tender: 'nc' | 'cash' | 'card') {
     const op = await action.run({
@@ -95,6 +96,7 @@ export function SellScreen() {
                 <button
                   type="button"
                   class="tile item"
+                  disabled={action.busy()}
                   onClick={() => add(item, 1)}
                   data-testid="item"
                   data-item={item.name}
@@ -117,6 +119,7 @@ export function SellScreen() {
                   <button
                     type="button"
                     class="small"
+                    disabled={action.busy()}
                     onClick={() => add(entry.item, -1)}
                     aria-label={`one less ${entry.item.name}`}
                   >
@@ -126,6 +129,7 @@ export function SellScreen() {
                   <button
                     type="button"
                     class="small"
+                    disabled={action.busy()}
                     onClick={() => add(entry.item, 1)}
                     aria-label={`one more ${entry.item.name}`}
                   >
@@ -140,6 +144,7 @@ export function SellScreen() {
           <button
             type="button"
             class="secondary small"
+            disabled={action.busy()}
             onClick={() => setCart(new Map())}
             data-testid="cart-clear"
           >

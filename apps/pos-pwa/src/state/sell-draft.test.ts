@@ -1,0 +1,58 @@
+import type { CatalogItem } from '@niteos/schema/wire';
+import { expect, test } from 'vitest';
+import { createSellDraft } from './sell-draft.ts';
+
+/** A tab's sessionStorage (in-memory stand-in): what survives a reload of the tab. */
+function tabStorage() {
+  const kept = new Map<string, string>();
+  return {
+    kept,
+    getItem: (k: string) => kept.get(k) ?? null,
+    setItem: (k: string, v: string) => void kept.set(k, v),
+    removeItem: (k: string) => void kept.delete(k),
+  };
+}
+
+const lager = {
+  itemId: 'lager',
+  name: 'Lager 0.33',
+  category: 'Beer',
+  priceNc: 700,
+  priceChf: 700,
+  available: true,
+} as CatalogItem;
+
+test('an order outlives a reload for whoever built it, and no one else (in-memory storage)', () => {
+  const storage = tabStorage();
+  const before = createSellDraft(storage);
+  before.signedIn('anna');
+  before.setCart(new Map([['lager', { item: lager, qty: 2 }]]));
+  before.setTag('04a1b2c3d4e5f6');
+
+  // The tab reloads: nobody is signed in until Anna types her PIN again.
+  const reloaded = createSellDraft(storage);
+  expect(reloaded.cart().get('lager')?.qty).toBe(2);
+  reloaded.signedIn('anna');
+  expect(reloaded.cart().get('lager')?.qty).toBe(2);
+  expect(reloaded.tag()).toBe('04a1b2c3d4e5f6');
+
+  // Ben signs in after the next reload: Anna's order is not his.
+  const bens = createSellDraft(storage);
+  bens.signedIn('ben');
+  expect(bens.cart().size).toBe(0);
+  expect(bens.tag()).toBe('');
+  expect(createSellDraft(storage).cart().size).toBe(0);
+
+  // Signing out drops the order, and nothing of it is left in the tab.
+  bens.setCart(new Map([['lager', { item: lager, qty: 1 }]]));
+  expect(storage.kept.size).toBe(1);
+  bens.signedIn(null);
+  expect(bens.cart().size).toBe(0);
+  expect(storage.kept.size).toBe(0);
+});
+
+test('a draft the till cannot read is dropped, not fatal (in-memory storage)', () => {
+  const storage = tabStorage();
+  storage.setItem('niteos-sell-draft', '{not json');
+  expect(createSellDraft(storage).cart().size).toBe(0);
+});
