@@ -1,5 +1,5 @@
 import type { StaffCredential } from '@niteos/schema/wire';
-import { createContext, createEffect, createSignal, type JSX, useContext } from 'solid-js';
+import { createContext, createSignal, type JSX, useContext } from 'solid-js';
 import { config } from '../config.ts';
 import {
   type DeviceRow,
@@ -15,6 +15,7 @@ import type { Api } from '../sync/api.ts';
 import { createSyncEngine, type SyncEngine, type SyncStatus } from '../sync/engine.ts';
 import { createLiveQuery } from './live.ts';
 import { createSellDraft } from './sell-draft.ts';
+import { followStaffList } from './staff-session.ts';
 
 /** Everything the screens share: storage, API, sync, and who is signed in. */
 export function createTillStore(db: TillDb, api: Api) {
@@ -69,16 +70,7 @@ export function createTillStore(db: TillDb, api: Api) {
     draft.signedIn(member?.staffId ?? null);
     setStaffSignal(member);
   }
-  // A pull that no longer lists the signed-in member, or gives them a new
-  // PIN, ends their session: removed staff must not sell on until idle.
-  const staffList = createLiveQuery<StaffCredential[] | null>(() => db.staff.toArray(), null);
-  createEffect(() => {
-    const member = staff();
-    const list = staffList();
-    if (!member || !list) return;
-    const now = list.find((s) => s.staffId === member.staffId);
-    if (!now || now.pinHash !== member.pinHash) setStaff(null);
-  });
+  followStaffList(db, staff, () => setStaff(null));
   const [storageWarning, setStorageWarning] = createSignal<string | null>(null);
 
   /**
