@@ -24,6 +24,12 @@ export default defineConfig({
       },
       {
         test: {
+          name: 'test-support',
+          include: ['packages/test-support/src/**/*.test.ts'],
+        },
+      },
+      {
+        test: {
           name: 'pos-pwa',
           include: ['apps/pos-pwa/src/**/*.test.ts'],
         },

@@ -3,6 +3,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { inCi } from '@niteos/test-support';
 import { describe, expect, test } from 'vitest';
 import { ConfigError, readConfig } from '../../apps/server/src/env.ts';
 import { REPO_ROOT } from '../../apps/server/test/support/server-process.ts';
@@ -16,7 +17,7 @@ async function analyzeUnavailable(): Promise<string | null> {
     return null;
   } catch (err) {
     const problem = `systemd-analyze not runnable (${err instanceof Error ? err.message : err}); apt-get install systemd`;
-    if (process.env.CI === 'true') throw new Error(`CI requires ${problem}`);
+    if (inCi()) throw new Error(`CI requires ${problem}`);
     return problem;
   }
 }

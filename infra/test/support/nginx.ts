@@ -6,6 +6,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { inCi } from '@niteos/test-support';
 import { REPO_ROOT } from '../../../apps/server/test/support/server-process.ts';
 
 /**
@@ -26,7 +27,7 @@ export async function nginxUnavailable(): Promise<string | null> {
     return null;
   } catch (err) {
     const problem = `${NGINX} not runnable (${err instanceof Error ? err.message : err}); apt-get install nginx-light`;
-    if (process.env.CI === 'true') throw new Error(`CI requires nginx: ${problem}`);
+    if (inCi()) throw new Error(`CI requires nginx: ${problem}`);
     return problem;
   }
 }

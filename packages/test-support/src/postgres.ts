@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
+import { inCi } from './ci.ts';
 
 /**
  * Real PostgreSQL for tests: each test makes its own database with a
@@ -29,7 +30,7 @@ export async function postgresProblem(): Promise<string | null> {
  */
 export async function postgresUnavailable(): Promise<string | null> {
   const problem = await postgresProblem();
-  if (problem && process.env.CI === 'true') {
+  if (problem && inCi()) {
     throw new Error(`CI requires PostgreSQL at ${postgresAdminUrl}: ${problem}`);
   }
   return problem;

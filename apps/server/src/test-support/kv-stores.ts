@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { inCi } from '@niteos/test-support';
 import { Redis } from 'ioredis';
 import { afterAll, describe } from 'vitest';
 import { createMemoryStore } from '../kv/memory-store.ts';
@@ -20,8 +21,7 @@ async function redisUnavailable(): Promise<string | null> {
     await probe.ping();
     return null;
   } catch (err) {
-    if (process.env.CI === 'true')
-      throw new Error(`CI requires Redis at ${testRedisUrl}: ${String(err)}`);
+    if (inCi()) throw new Error(`CI requires Redis at ${testRedisUrl}: ${String(err)}`);
     return String(err);
   } finally {
     probe.disconnect();

@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type Browser, type BrowserContext, chromium } from 'playwright-core';
+import { inCi } from '../ci.ts';
 
 /** Debian's Chromium; tests never download a browser of their own. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -14,7 +15,7 @@ export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export function chromiumUnavailable(): string | null {
   if (existsSync(CHROMIUM)) return null;
   const reason = `no Chromium at ${CHROMIUM} (apt-get install chromium)`;
-  if (process.env.CI === 'true') throw new Error(`CI requires browser tests: ${reason}`);
+  if (inCi()) throw new Error(`CI requires browser tests: ${reason}`);
   return reason;
 }
 
