@@ -535,6 +535,8 @@ describe('the till rule keeps the server rule', () => {
   });
 
   test('a till following tillAcceptsPayment on one wallet is never held by decideReplay', () => {
+    // Payments the till accepted, over all runs: the property says nothing if none ever was.
+    let acceptedInAll = 0;
     fc.assert(
       fc.property(
         policyArb,
@@ -592,12 +594,13 @@ describe('the till rule keeps the server rule', () => {
             accepted += 1;
             expect(server.wallets.get(tag)?.balanceNc).toBeGreaterThanOrEqual(0);
           }
-          expect(accepted).toBeLessThanOrEqual(attempts.length);
+          acceptedInAll += accepted;
           expectConservedAndConsistent(server);
         },
       ),
       { numRuns: 300 },
     );
+    expect(acceptedInAll).toBeGreaterThan(300);
   });
 
   test('two offline tills that each follow the rule can overspend together: the server holds it', () => {

@@ -89,7 +89,7 @@ beforeEach(() => {
   stored = new Map();
 });
 
-describe('admin session', () => {
+describe('admin session (scripted server)', () => {
   test('two calls refused together spend the refresh token once and both succeed', async () => {
     const { session, api } = openWithExpiredToken();
     await expect(Promise.all([api.venues(), api.staff('v1')])).resolves.toHaveLength(2);

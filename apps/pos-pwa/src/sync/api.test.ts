@@ -37,7 +37,7 @@ function trickle(pieces: string[], gapMs: number, stallAfter?: number): typeof f
 const reply = JSON.stringify({ snapshots: Array.from({ length: 50 }, (_, i) => ({ i })) });
 const pieces = reply.match(/.{1,40}/g) ?? [];
 
-describe('a JSON call on slow Wi-Fi', () => {
+describe('a JSON call on slow Wi-Fi (scripted server, fake timers)', () => {
   beforeEach(() => {
     vi.useFakeTimers();
   });

@@ -510,9 +510,8 @@ describeDb('analytics shipper', () => {
     shipper.start();
     await expect.poll(() => inserts).toBe(1);
 
-    const started = performance.now();
+    // The store never answers: only the deadline lets stop return (else the test times out).
     expect(await shipper.stop(300)).toEqual({ flushed: 0, complete: false });
-    expect(performance.now() - started).toBeLessThan(1000);
     expect((await outboxState(ids)).every((r) => !r.shipped && r.leased)).toBe(true);
 
     // Once the lease has run out the next shipper takes the batch.
