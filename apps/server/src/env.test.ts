@@ -22,6 +22,8 @@ test.each([
   ['REDIS_URL', 'localhost:6379'],
   ['DATABASE_URL', 'localhost:5432/niteos'],
   ['DATABASE_URL', 'mysql://db/niteos'],
+  ['NITEOS_REDIS_PREFIX', 'niteos'],
+  ['NITEOS_REDIS_PREFIX', 'a b:'],
 ])('%s=%j is refused with its name, not taken as written', (name, value) => {
   expect(() => readConfig({ [name]: value })).toThrow(new RegExp(`${name}: `));
 });

@@ -24,6 +24,10 @@ const envSchema = z.object({
   HOST: z.string().default('0.0.0.0'),
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+  NITEOS_REDIS_PREFIX: z
+    .string()
+    .regex(/^[\w.-]+:$/, 'letters, digits, _ . or -, ending in a colon')
+    .default('niteos:'),
   ANALYTICS_MONGO_URL: z
     .string()
     .regex(/^mongodb(\+srv)?:\/\//, 'a mongodb:// or mongodb+srv:// URL')
@@ -54,6 +58,8 @@ export interface Config {
   databaseUrl: string | null;
   /** Shared Redis when set; an in-process store otherwise (one process only). */
   redisUrl: string | null;
+  /** Begins every Redis key: deployments sharing one Redis each need their own. */
+  redisPrefix: string;
   /** MongoDB for the analytics event log when set; analytics stay in PostgreSQL otherwise. */
   analyticsMongoUrl: string | null;
   /** With MongoDB: days shipped events stay in the outbox before they are deleted. */
@@ -114,6 +120,7 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     host: e.HOST,
     databaseUrl: e.DATABASE_URL ?? null,
     redisUrl: e.REDIS_URL ?? null,
+    redisPrefix: e.NITEOS_REDIS_PREFIX,
     analyticsMongoUrl: e.ANALYTICS_MONGO_URL ?? null,
     analyticsKeepDays: e.NITEOS_ANALYTICS_KEEP_DAYS,
     silentTillSeconds: e.NITEOS_SILENT_TILL_SECONDS,

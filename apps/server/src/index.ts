@@ -35,7 +35,9 @@ async function main() {
   const demo = config.demoSeed ? await seedDemo(db) : null;
 
   const pool = config.verifyThreads > 0 ? createPreparePool(config.verifyThreads) : null;
-  const kv = config.redisUrl ? createRedisStore(config.redisUrl) : createMemoryStore();
+  const kv = config.redisUrl
+    ? createRedisStore(config.redisUrl, config.redisPrefix)
+    : createMemoryStore();
   const analytics = config.analyticsMongoUrl ? createMongoStore(config.analyticsMongoUrl) : null;
   const metrics = createMetrics();
   const drain = createDrain();

@@ -3,7 +3,7 @@ import { unavailable } from '../errors.ts';
 import type { KvStore } from './store.ts';
 
 /** The shared store on Redis; keys are prefixed so one Redis can serve several deployments. */
-export function createRedisStore(url: string, prefix = 'niteos:'): KvStore {
+export function createRedisStore(url: string, prefix: string): KvStore {
   const redis = new Redis(url, {
     lazyConnect: false,
     maxRetriesPerRequest: 2,

@@ -78,7 +78,7 @@ describeEachKvStore('kv store', (store) => {
 });
 
 test('a Redis nobody answers on gives 503 with Retry-After, not an anonymous 500', async () => {
-  const store = createRedisStore(`redis://127.0.0.1:${await closedPort()}`);
+  const store = createRedisStore(`redis://127.0.0.1:${await closedPort()}`, 'niteos-test:');
   try {
     const failure = await store.hit('login-ip:1.2.3.4', 60).catch((err: unknown) => err);
     expect(failure).toBeInstanceOf(AppError);

@@ -28,7 +28,7 @@ async function redisUnavailable(): Promise<string | null> {
   }
 }
 
-const redisProblem = await redisUnavailable();
+export const redisProblem = await redisUnavailable();
 
 /**
  * Runs `body` once per KvStore implementation: in memory and on the real
