@@ -1,7 +1,7 @@
 import 'fake-indexeddb/auto';
 import type { PullResponse, PushResponse } from '@niteos/schema/wire';
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
-import { getMeta, LAST_SYNC_AT, type TillDb } from '../db/database.ts';
+import { getMeta, LAST_SYNC_AT, setMeta, type TillDb } from '../db/database.ts';
 import { charge } from '../ops/charge.ts';
 import { openEnrolledTill } from '../test-support/enrolled-till.ts';
 import { pullReply } from '../test-support/pull-reply.ts';
@@ -357,6 +357,24 @@ describe('sync engine with a scripted server on a fake IndexedDB', () => {
     expect(await db.queue.count()).toBe(2);
     expect(sync.status().nextRetryAt).not.toBeNull();
     expect(sync.status().lastError).toContain('without any of the ops sent');
+  });
+
+  test('a cursor the server refuses (400) is dropped: the next pull starts over', async () => {
+    await setMeta(db, 'cursor', 'from-an-older-release');
+    const sync = engine();
+    pullAnswer = () =>
+      new Response(
+        '{"error":{"code":"bad_request","message":"cursor is not one this server issued"}}',
+        {
+          status: 400,
+        },
+      );
+    expect(await sync.pull()).toBe(false);
+    pullAnswer = null;
+    expect(await sync.pull()).toBe(true);
+    sync.stop();
+    expect(pulled[0]).toContain('cursor=from-an-older-release');
+    expect(pulled[1]).not.toContain('cursor=from');
   });
 
   test('two pulls asked at once make one request', async () => {

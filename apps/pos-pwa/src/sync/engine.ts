@@ -237,6 +237,9 @@ export function createSyncEngine(options: SyncEngineOptions) {
       const failure = recordFailure(err, 'refresh');
       // The server answered: whatever it holds, it said so by refusing.
       if (!failure.retryable) pullFirst = false;
+      // A cursor the server no longer reads (a new release's format) would be
+      // refused for ever: the next pull starts over and fetches everything.
+      if (failure.status === 400) await db.meta.delete('cursor');
       emit();
       return failure;
     }
