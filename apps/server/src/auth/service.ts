@@ -4,7 +4,7 @@ import { type LoginResponse, Role } from '@niteos/schema/wire';
 import { and, eq, isNull } from 'drizzle-orm';
 import { signInEvent } from '../analytics/events.ts';
 import type { AuthUser } from '../context.ts';
-import type { Db } from '../db/database.ts';
+import type { Db, Tx } from '../db/database.ts';
 import { unauthorized } from '../errors.ts';
 import type { KvStore } from '../kv/store.ts';
 import { hashSecret, verifySecret } from './passwords.ts';
@@ -117,6 +117,7 @@ export async function refresh(db: Db, secret: string, token: string): Promise<Lo
   // Spent and replaced in one transaction: a second try that finds the
   // token spent also finds its replacement.
   const spentNow = await db.transaction(async (tx) => {
+    await lockUser(tx, row.u.id);
     const spent = await tx
       .update(refreshTokens)
       .set({ usedAt: new Date(now * 1000) })
@@ -203,14 +204,27 @@ export async function bootstrapAdmin(
 /** Ends one login: its refresh-token family can no longer be used. Unknown tokens are ignored. */
 export async function logout(db: Db, token: string): Promise<void> {
   const [row] = await db
-    .select({ familyId: refreshTokens.familyId })
+    .select({ familyId: refreshTokens.familyId, userId: refreshTokens.userId })
     .from(refreshTokens)
     .where(eq(refreshTokens.tokenHash, hashToken(token)));
   if (!row) return;
-  await db
-    .update(refreshTokens)
-    .set({ revokedAt: new Date() })
-    .where(and(eq(refreshTokens.familyId, row.familyId), isNull(refreshTokens.revokedAt)));
+  await db.transaction(async (tx) => {
+    await lockUser(tx, row.userId);
+    await tx
+      .update(refreshTokens)
+      .set({ revokedAt: new Date() })
+      .where(and(eq(refreshTokens.familyId, row.familyId), isNull(refreshTokens.revokedAt)));
+  });
+}
+
+/**
+ * Refreshes and sign-outs of one user take turns on the user's row. Else a
+ * sign-out running while a refresh commits revokes the spent token but not
+ * its successor, inserted after the sign-out's UPDATE took its snapshot, and
+ * that successor keeps the session alive past the sign-out.
+ */
+async function lockUser(tx: Tx, userId: string): Promise<void> {
+  await tx.select({ id: users.id }).from(users).where(eq(users.id, userId)).for('update');
 }
 
 /**
@@ -223,10 +237,13 @@ export async function logoutEverywhere(
   userId: string,
   nowMs: number,
 ): Promise<void> {
-  await db
-    .update(refreshTokens)
-    .set({ revokedAt: new Date(nowMs) })
-    .where(and(eq(refreshTokens.userId, userId), isNull(refreshTokens.revokedAt)));
+  await db.transaction(async (tx) => {
+    await lockUser(tx, userId);
+    await tx
+      .update(refreshTokens)
+      .set({ revokedAt: new Date(nowMs) })
+      .where(and(eq(refreshTokens.userId, userId), isNull(refreshTokens.revokedAt)));
+  });
   // In ms: a sign-in right after, even within the same second, is not refused.
   await kv.set(revokedBeforeKey(userId), String(nowMs), ACCESS_TOKEN_SECONDS + 60);
 }
