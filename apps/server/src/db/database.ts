@@ -106,8 +106,10 @@ function processAlive(pid: number): boolean {
  * it. A pid file alone cannot be taken over atomically: two processes that
  * found the same stale one both took it. Elsewhere, the pid file only.
  */
-async function holdKernelLock(dir: string): Promise<(() => void) | null> {
-  if (process.platform !== 'linux') return () => {};
+async function holdKernelLock(
+  dir: string,
+): Promise<{ release: () => void; proves: boolean } | null> {
+  if (process.platform !== 'linux') return { release: () => {}, proves: false };
   const id = createHash('sha256').update(realpathSync(dir)).digest('hex').slice(0, 40);
   const server = createServer();
   server.unref();
@@ -120,7 +122,7 @@ async function holdKernelLock(dir: string): Promise<(() => void) | null> {
     if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') return null;
     throw err;
   }
-  return () => server.close();
+  return { release: () => server.close(), proves: true };
 }
 
 /**
@@ -135,8 +137,8 @@ async function lockDataDir(dir: string): Promise<() => void> {
     new Error(
       `the embedded database in ${dir} is in use by process ${holder}: stop it first (PGlite allows one process; set DATABASE_URL to run several)`,
     );
-  const releaseKernel = await holdKernelLock(dir);
-  if (!releaseKernel) {
+  const kernel = await holdKernelLock(dir);
+  if (!kernel) {
     let holder = '';
     try {
       holder = readFileSync(lockPath, 'utf8').trim();
@@ -149,19 +151,21 @@ async function lockDataDir(dir: string): Promise<() => void> {
     writeFileSync(lockPath, String(process.pid), { flag: 'wx' });
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') {
-      releaseKernel();
+      kernel.release();
       throw err;
     }
+    // With the kernel lock held no live NiteOS has the folder, whatever the
+    // file says: after a crash or reboot its pid may name another program.
     const holder = Number(readFileSync(lockPath, 'utf8'));
-    if (holder && holder !== process.pid && processAlive(holder)) {
-      releaseKernel();
+    if (!kernel.proves && holder && holder !== process.pid && processAlive(holder)) {
+      kernel.release();
       throw inUse(holder);
     }
     writeFileSync(lockPath, String(process.pid));
   }
   return () => {
     rmSync(lockPath, { force: true });
-    releaseKernel();
+    kernel.release();
   };
 }
 
