@@ -109,6 +109,9 @@ describeDb('readiness: /api/health', () => {
       error: expect.stringContaining('SQLSTATE 53100'),
     });
     expect(res.body.checks.database.error).toContain('No space left on device');
+    // The page counts the failed push: a failing burst does not look like a quiet night.
+    const page = await (await server.send('/health')).text();
+    expect(page).toMatch(/<tr class="degraded"><th>Pushes<\/th>[\s\S]*?, 1 failed<\/td>/);
   });
 
   test('MongoDB unreachable (real driver, closed port): still 200, pushes go on, status degraded', async () => {

@@ -124,8 +124,8 @@ ${checkRow('Database', checks.database)}
 <td>${'error' in checks.migrations ? checks.migrations.error : `${checks.migrations.applied} of ${checks.migrations.expected} applied`}</td><td></td></tr>
 ${checkRow('Redis', checks.redis)}
 ${checkRow('Analytics store', checks.analytics, outboxText(checks.analytics))}
-<tr class="${checks.pushes.status === 'draining' ? 'draining' : 'ok'}"><th>Pushes</th><td></td><td><strong>${checks.pushes.status.toUpperCase()}</strong></td>
-<td>${pushes ? `${pushes.perMinute.toFixed(1)} / min over the last 5 min` : ''}</td>
+<tr class="${checks.pushes.status === 'draining' ? 'draining' : pushes?.failed ? 'degraded' : 'ok'}"><th>Pushes</th><td></td><td><strong>${checks.pushes.status.toUpperCase()}</strong></td>
+<td>${pushes ? `${pushes.perMinute.toFixed(1)} / min over the last 5 min${pushes.failed > 0 ? `, ${pushes.failed} failed` : ''}` : ''}</td>
 <td>${pushes?.p50Ms != null ? `latency p50 ${Math.round(pushes.p50Ms)} ms, p95 ${Math.round(pushes.p95Ms ?? 0)} ms` : 'no pushes lately'}</td></tr>
 </table>
 <h2>Tonight</h2>

@@ -1,6 +1,7 @@
 import { HoldReason, type OpResult, OpStatus, RejectReason } from '@niteos/schema/wire';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import { withTimeout } from '../with-timeout.ts';
+import { createRecentPushes } from './recent-pushes.ts';
 
 const OUTBOX_READ_TIMEOUT_MS = 2000;
 
@@ -9,9 +10,6 @@ const SCRAPE_MS = 1000;
 
 /** How long one database write failure keeps readiness down. */
 export const WRITE_FAILURE_WINDOW_MS = 60_000;
-
-/** How far back the health page looks for push rate and latency. */
-export const RECENT_PUSH_WINDOW_MS = 5 * 60_000;
 
 /**
  * Prometheus metrics of one app instance (its own registry, so tests can
@@ -105,9 +103,7 @@ export function createMetrics() {
   for (const status of ['200', '503']) pushes.inc({ status }, 0);
   // Set by `trackOutbox`, with the gauges it feeds.
   let outboxSource: (() => Promise<{ pending: number; parked: number }>) | null = null;
-  // The last pushes, for the health page's rate and latency (Prometheus
-  // histograms cannot answer "the last five minutes" in process).
-  const recent: { at: number; ms: number }[] = [];
+  const recent = createRecentPushes();
   let writeFailure: { at: number; text: string } | null = null;
   return {
     registry,
@@ -176,21 +172,9 @@ export function createMetrics() {
     analyticsPruned(events: number) {
       pruned.inc(events);
     },
-    /** Pushes answered in the last `RECENT_PUSH_WINDOW_MS`: rate and latency percentiles. */
+    /** Pushes of the last five minutes: answered and failed, rate, latency percentiles. */
     recentPushes(now = Date.now()) {
-      while (recent.length > 0 && (recent[0]?.at ?? now) < now - RECENT_PUSH_WINDOW_MS)
-        recent.shift();
-      const sorted = recent.map((p) => p.ms).sort((a, b) => a - b);
-      const pct = (q: number) =>
-        sorted.length
-          ? (sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0)
-          : null;
-      return {
-        count: sorted.length,
-        perMinute: (sorted.length * 60_000) / RECENT_PUSH_WINDOW_MS,
-        p50Ms: pct(0.5),
-        p95Ms: pct(0.95),
-      };
+      return recent.summary(now);
     },
     /**
      * A request failed because the database could not write (SQLSTATE
@@ -206,10 +190,13 @@ export function createMetrics() {
         ? writeFailure.text
         : null;
     },
+    /** A push the server took but could not answer (it threw): the health page counts them. */
+    observePushFailure() {
+      recent.failed();
+    },
     /** Records one answered push. */
     observePush(seconds: number, results: OpResult[]) {
-      recent.push({ at: Date.now(), ms: seconds * 1000 });
-      if (recent.length > 10_000) recent.shift();
+      recent.answered(seconds * 1000);
       pushSeconds.observe(seconds);
       pushOps.observe(results.length);
       for (const r of results) {

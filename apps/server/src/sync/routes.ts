@@ -81,7 +81,11 @@ export function syncRoutes(deps: AppDeps, drain: Drain) {
           parsed.data,
           clientIp(c),
           slot,
-        );
+        ).catch((err: unknown) => {
+          // Counted for the health page, which would otherwise show a failing burst as quiet.
+          deps.metrics?.observePushFailure();
+          throw err;
+        });
         deps.metrics?.observePush((performance.now() - started) / 1000, response.results);
         countInBackground(deps, till.venueId, {
           tags: newTags(parsed.data.ops, response),
