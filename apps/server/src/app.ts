@@ -15,6 +15,7 @@ import type { AppDeps, AppEnv } from './context.ts';
 import { causes } from './db/pg-error.ts';
 import { errorReply, errorResponse } from './errors.ts';
 import { guestRoutes } from './guests/routes.ts';
+import { DEFAULT_SILENT_TILL_SECONDS, fleetCounts } from './health/fleet.ts';
 import { healthPageRoute } from './health/page.ts';
 import { healthRoutes } from './health/routes.ts';
 import { urlText } from './http/url-text.ts';
@@ -34,6 +35,9 @@ export function createApp(input: AppDeps) {
   const drain = input.drain ?? createDrain();
   const deps: AppDeps = { ...input, metrics, drain };
   if (deps.analytics) metrics.trackOutbox(() => outboxBacklog(deps.database.db));
+  metrics.trackFleet(() =>
+    fleetCounts(deps.database.db, deps.silentTillSeconds ?? DEFAULT_SILENT_TILL_SECONDS),
+  );
   const app = new Hono<AppEnv>();
   app.use(async (c, next) => {
     const started = performance.now();

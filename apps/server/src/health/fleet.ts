@@ -1,5 +1,29 @@
 import { sql } from 'drizzle-orm';
 import { type Db, rowsOf } from '../db/database.ts';
+import type { FleetCounts } from '../metrics/metrics.ts';
+
+/** The silent-till threshold when the config gives none (NITEOS_SILENT_TILL_SECONDS' default). */
+export const DEFAULT_SILENT_TILL_SECONDS = 600;
+
+/** The fleet in four numbers, for /metrics: one query, whole counts (no row limits). */
+export async function fleetCounts(db: Db, silentAfterSeconds: number): Promise<FleetCounts> {
+  const result = await db.execute(sql`
+    select
+      (select count(*)::int from tills where status = 'active') as active,
+      (select count(*)::int from tills where status = 'active' and (last_seen_at is null
+         or last_seen_at < now() - make_interval(secs => ${silentAfterSeconds}))) as silent,
+      (select count(*)::int from seq_gaps where closed_at is null) as seq_gaps,
+      (select count(*)::int from conflicts where status = 'open') as conflicts`);
+  const [row] = rowsOf<{ active: number; silent: number; seq_gaps: number; conflicts: number }>(
+    result,
+  );
+  return {
+    active: Number(row?.active ?? 0),
+    silent: Number(row?.silent ?? 0),
+    seqGaps: Number(row?.seq_gaps ?? 0),
+    conflicts: Number(row?.conflicts ?? 0),
+  };
+}
 
 export interface TillHealth {
   id: string;

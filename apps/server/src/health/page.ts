@@ -7,10 +7,9 @@ import { readLiveCounters } from '../counters/live-counters.ts';
 import type { Drain } from '../lifecycle/drain.ts';
 import { withTimeout } from '../with-timeout.ts';
 import { type Check, runChecks } from './checks.ts';
-import { fleetHealth } from './fleet.ts';
+import { DEFAULT_SILENT_TILL_SECONDS, fleetHealth } from './fleet.ts';
 
 const REFRESH_SECONDS = 10;
-const DEFAULT_SILENT_TILL_SECONDS = 600;
 
 type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
 

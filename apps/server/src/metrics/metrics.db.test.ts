@@ -29,6 +29,21 @@ describeDb('metrics and request logs', () => {
     // No analytics store here: the events stay in PostgreSQL and are not counted as pending.
     expect(text).not.toContain('niteos_analytics_outbox_pending');
     expect(text).toContain('niteos_process_resident_memory_bytes');
+    // The health page's fleet figures, for alerts: the held sale waits for an admin.
+    expect(text).toMatch(/^niteos_tills_active 1$/m);
+    expect(text).toMatch(/^niteos_tills_silent 0$/m);
+    expect(text).toMatch(/^niteos_conflicts_open 1$/m);
+    expect(text).toMatch(/^niteos_seq_gaps_open 0$/m);
+    // A till enrolled that never synced is silent (once the scrape's one-second read has aged).
+    await server.enrollTill(await server.createVenue());
+    await expect
+      .poll(
+        async () => (await (await server.send('/metrics')).text()).match(/^niteos_tills_.*$/gm),
+        {
+          timeout: 5000,
+        },
+      )
+      .toEqual(['niteos_tills_active 2', 'niteos_tills_silent 1']);
   });
 
   test('every push outcome is exported from the start, at 0 until it happens', async () => {

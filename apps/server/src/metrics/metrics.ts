@@ -1,12 +1,18 @@
 import { HoldReason, type OpResult, OpStatus, RejectReason } from '@niteos/schema/wire';
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
-import { withTimeout } from '../with-timeout.ts';
+import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 import { createRecentPushes } from './recent-pushes.ts';
+import { scrapedGauges } from './scraped-gauges.ts';
 
-const OUTBOX_READ_TIMEOUT_MS = 2000;
+/** How long a scrape waits for a gauge's database read before exporting NaN. */
+const SCRAPE_READ_TIMEOUT_MS = 2000;
 
-/** Gauges collected within this long of each other belong to one scrape. */
-const SCRAPE_MS = 1000;
+/** The fleet as the health page counts it. */
+export interface FleetCounts {
+  active: number;
+  silent: number;
+  seqGaps: number;
+  conflicts: number;
+}
 
 /** How long one database write failure keeps readiness down. */
 export const WRITE_FAILURE_WINDOW_MS = 60_000;
@@ -101,8 +107,10 @@ export function createMetrics() {
     refused.inc({ parked: flag }, 0);
   }
   for (const status of ['200', '503']) pushes.inc({ status }, 0);
-  // Set by `trackOutbox`, with the gauges it feeds.
-  let outboxSource: (() => Promise<{ pending: number; parked: number }>) | null = null;
+  // Set by `trackOutbox` and `trackFleet`, with the gauges they feed.
+  let outboxSource: ((read: () => Promise<{ pending: number; parked: number }>) => void) | null =
+    null;
+  let fleetSource: ((read: () => Promise<FleetCounts>) => void) | null = null;
   const recent = createRecentPushes();
   let writeFailure: { at: number; text: string } | null = null;
   return {
@@ -112,50 +120,57 @@ export function createMetrics() {
     /**
      * Adds the outbox gauges, read from `backlog` at each scrape. Only with
      * an analytics store: without one nothing ships, and the count would be
-     * every event ever written. A read that takes longer than `timeoutMs`
-     * exports NaN: a stalled database must not hang the whole scrape, and
-     * with it every other figure, just when they matter.
+     * every event ever written.
      */
     trackOutbox(
       backlog: () => Promise<{ pending: number; parked: number }>,
-      timeoutMs = OUTBOX_READ_TIMEOUT_MS,
+      timeoutMs = SCRAPE_READ_TIMEOUT_MS,
     ) {
-      if (!outboxSource) {
-        const gauge = (name: string, help: string, field: 'pending' | 'parked') =>
-          new Gauge({
-            name,
-            help,
-            registers: [registry],
-            async collect() {
-              if (!outboxSource) return;
-              this.set(
-                await withTimeout(outboxSource(), timeoutMs, 'the outbox backlog').then(
-                  (b) => b[field],
-                  () => Number.NaN,
-                ),
-              );
-            },
-          });
-        gauge(
-          'niteos_analytics_outbox_pending',
-          'Analytics events in the outbox queued for the analytics store',
-          'pending',
-        );
-        gauge(
-          'niteos_analytics_outbox_parked',
-          'Analytics events in the outbox the store refused too often: kept, no longer shipped',
-          'parked',
-        );
-      }
-      // Both gauges are collected in one scrape: they share one count, so
-      // they agree and the outbox is aggregated once.
-      let last: { at: number; counted: ReturnType<typeof backlog> } | null = null;
-      outboxSource = () => {
-        if (!last || performance.now() - last.at > SCRAPE_MS) {
-          last = { at: performance.now(), counted: backlog() };
-        }
-        return last.counted;
-      };
+      outboxSource ??= scrapedGauges(
+        registry,
+        'the outbox backlog',
+        [
+          {
+            name: 'niteos_analytics_outbox_pending',
+            help: 'Analytics events in the outbox queued for the analytics store',
+            field: 'pending',
+          },
+          {
+            name: 'niteos_analytics_outbox_parked',
+            help: 'Analytics events in the outbox the store refused too often: kept, no longer shipped',
+            field: 'parked',
+          },
+        ],
+        timeoutMs,
+      );
+      outboxSource(backlog);
+    },
+    /** Adds the health page's fleet figures as gauges, for alerts: read from `fleet` at each scrape. */
+    trackFleet(fleet: () => Promise<FleetCounts>, timeoutMs = SCRAPE_READ_TIMEOUT_MS) {
+      fleetSource ??= scrapedGauges(
+        registry,
+        'the fleet counts',
+        [
+          { name: 'niteos_tills_active', help: 'Tills enrolled and not revoked', field: 'active' },
+          {
+            name: 'niteos_tills_silent',
+            help: 'Active tills not heard from within NITEOS_SILENT_TILL_SECONDS',
+            field: 'silent',
+          },
+          {
+            name: 'niteos_seq_gaps_open',
+            help: "Gaps in tills' op chains not closed yet (an op seen missing)",
+            field: 'seqGaps',
+          },
+          {
+            name: 'niteos_conflicts_open',
+            help: 'Held ops waiting for an admin to settle them',
+            field: 'conflicts',
+          },
+        ],
+        timeoutMs,
+      );
+      fleetSource(fleet);
     },
     analyticsShipped(inserted: number, duplicates: number) {
       shipped.inc({ duplicate: 'false' }, inserted);

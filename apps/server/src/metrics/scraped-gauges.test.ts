@@ -19,3 +19,17 @@ describe('the outbox gauges', () => {
     expect(text).toMatch(/^niteos_analytics_outbox_parked 2$/m);
   });
 });
+
+describe('the fleet gauges', () => {
+  test('a fleet read that never answers exports NaN; one that answers, its counts', async () => {
+    const metrics = createMetrics();
+    metrics.trackFleet(() => new Promise(() => {}), 50);
+    expect(await metrics.registry.metrics()).toMatch(/^niteos_tills_silent NaN$/im);
+    metrics.trackFleet(async () => ({ active: 4, silent: 1, seqGaps: 2, conflicts: 3 }), 50);
+    const text = await metrics.registry.metrics();
+    expect(text).toMatch(/^niteos_tills_active 4$/m);
+    expect(text).toMatch(/^niteos_tills_silent 1$/m);
+    expect(text).toMatch(/^niteos_seq_gaps_open 2$/m);
+    expect(text).toMatch(/^niteos_conflicts_open 3$/m);
+  });
+});
