@@ -17,7 +17,8 @@ import { venueForAdmin, venueView } from '../venues/service.ts';
  * most 500); `before` (an entry id) pages to older ones, and `more` says
  * whether there are.
  */
-const auditQuery = z.strictObject({
+/** `GET /api/admin/audit`'s query (also the OpenAPI document's). */
+export const auditQuery = z.strictObject({
   venueId: z.string().min(1).optional(),
   limit: z.coerce.number().int().min(1).max(500).optional(),
   before: z.coerce.number().int().positive().optional(),

@@ -9,7 +9,8 @@ import { clientIp } from '../http/client-ip.ts';
 import { describeIssues, parseJson } from '../http/validate.ts';
 import { conflictDetail, getConflict, listConflicts, resolveConflict } from './service.ts';
 
-const listQuery = z.strictObject({
+/** `GET /api/admin/conflicts`' query (also the OpenAPI document's). */
+export const conflictListQuery = z.strictObject({
   status: z.enum(['open', 'resolved']).optional(),
   venueId: z.string().min(1).optional(),
 });
@@ -19,7 +20,7 @@ export function conflictAdminRoutes(deps: AppDeps) {
   const db = deps.database.db;
   return new Hono<AppEnv>()
     .get('/', requireRole(deps, ...ADMINS), async (c) => {
-      const query = listQuery.safeParse(c.req.query());
+      const query = conflictListQuery.safeParse(c.req.query());
       if (!query.success) throw badRequest(describeIssues(query.error));
       return c.json(await listConflicts(db, c.get('user'), query.data));
     })

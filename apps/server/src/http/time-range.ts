@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { badRequest } from '../errors.ts';
 import { parseQuery } from './validate.ts';
 
-const rangeQuery = z.strictObject({
+/** `?from=&to=` (also the OpenAPI document's). */
+export const rangeQuery = z.strictObject({
   from: z.iso.datetime({ offset: true }).optional(),
   to: z.iso.datetime({ offset: true }).optional(),
 });

@@ -25,7 +25,10 @@ import {
   venueViewSchema,
   walletViewSchema,
 } from '@niteos/schema/wire';
-import type { z } from 'zod';
+import { z } from 'zod';
+import { auditQuery } from '../admin/venue-settings.ts';
+import { conflictListQuery } from '../conflicts/routes.ts';
+import { rangeQuery } from '../http/time-range.ts';
 
 /** Who may call a route. */
 export type Access = 'public' | 'device' | 'user' | 'guest' | 'admin' | 'nitecore';
@@ -42,7 +45,17 @@ export interface RouteDoc {
    * against what the route really answers.
    */
   reply?: { statuses: number[]; schema: z.ZodType };
+  /** The success status of a route without a `reply` schema (200 unless said). */
+  status?: 201 | 204;
+  /** The query parameters the route reads, as the schema it checks them with where it has one. */
+  query?: z.ZodObject;
 }
+
+/** Query parameters read one by one (no schema in the route): documented here. */
+const cityQuery = z.object({ city: z.string().optional() });
+const pullQuery = z.object({
+  cursor: z.string().optional().describe('The `cursor` of the last pull; none for a full pull'),
+});
 
 /**
  * One line per route: what it is for and the schema it validates. The
@@ -70,11 +83,13 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
     tag: 'auth',
     access: 'public',
     body: refreshRequestSchema,
+    status: 204,
   },
   'POST /api/auth/logout-everywhere': {
     summary: 'Sign out every session of the caller',
     tag: 'auth',
     access: 'user',
+    status: 204,
   },
   'POST /api/auth/register': {
     summary: 'Guest sign-up',
@@ -99,6 +114,7 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
     summary: 'Active venues, optionally of one city (?city=)',
     tag: 'public',
     access: 'public',
+    query: cityQuery,
   },
   'GET /api/public/venues/:slug': { summary: 'One venue', tag: 'public', access: 'public' },
   'GET /api/public/venues/:slug/feed': {
@@ -124,6 +140,7 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
     tag: 'sync',
     access: 'device',
     reply: { statuses: [200], schema: pullResponseSchema },
+    query: pullQuery,
   },
   'GET /api/wallets/:nitetapId': {
     summary: 'A wallet: balance, XP, level, status',
@@ -168,6 +185,7 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
     tag: 'conflicts',
     access: 'admin',
     reply: { statuses: [200], schema: conflictListSchema },
+    query: conflictListQuery,
   },
   'GET /api/admin/conflicts/:conflictId': {
     summary: 'A held op with its till and the guest history',
@@ -191,6 +209,7 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
     tag: 'market',
     access: 'admin',
     body: marketItemInputSchema,
+    status: 201,
   },
   'PATCH /api/admin/market-items/:itemId': {
     summary: 'Change a market item',
@@ -208,6 +227,7 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
     tag: 'staff',
     access: 'admin',
     body: staffInputSchema,
+    status: 201,
   },
   'PATCH /api/admin/staff/:userId': {
     summary: 'Change name, password or PIN',
@@ -225,8 +245,14 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
     tag: 'feed',
     access: 'admin',
     body: feedPostInputSchema,
+    status: 201,
   },
-  'DELETE /api/admin/feed/:postId': { summary: 'Remove a feed post', tag: 'feed', access: 'admin' },
+  'DELETE /api/admin/feed/:postId': {
+    summary: 'Remove a feed post',
+    tag: 'feed',
+    access: 'admin',
+    status: 204,
+  },
   'POST /api/admin/wallets/:nitetapId/block': {
     summary: 'Block a lost wristband',
     tag: 'wallets',
@@ -242,6 +268,7 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
     summary: 'End-of-night report per till and staff member',
     tag: 'reports',
     access: 'admin',
+    query: rangeQuery,
   },
   'GET /api/admin/venues/:venueId/live': {
     summary: "Tonight's live counters: guests seen and sales by tender",
@@ -252,8 +279,14 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
     summary: 'Analytics snapshots: sales per hour, top items, tender mix, conflicts per night',
     tag: 'reports',
     access: 'admin',
+    query: rangeQuery,
   },
-  'GET /api/admin/audit': { summary: 'The audit log', tag: 'audit', access: 'nitecore' },
+  'GET /api/admin/audit': {
+    summary: 'The audit log',
+    tag: 'audit',
+    access: 'nitecore',
+    query: auditQuery,
+  },
   'GET /api/health': {
     summary:
       'Readiness: 200 when pushes can be taken ("ok", or "degraded" when Redis or the analytics store is down), 503 otherwise',

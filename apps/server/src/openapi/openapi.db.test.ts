@@ -39,6 +39,42 @@ describeDb('OpenAPI', () => {
     ]);
   });
 
+  test('every operation names its success status, and the query parameters it reads', async () => {
+    const spec = (await server.json('GET', '/api/openapi.json')).body;
+    const operations = Object.entries(spec.paths).flatMap(([path, methods]) =>
+      Object.entries(methods as Record<string, { responses: object; parameters?: object[] }>).map(
+        ([method, op]) => ({ key: `${method.toUpperCase()} ${path}`, op }),
+      ),
+    );
+    const withoutSuccess = operations
+      .filter(({ op }) => !Object.keys(op.responses).some((status) => /^2\d\d$/.test(status)))
+      .map(({ key }) => key);
+    expect(withoutSuccess).toEqual([]);
+    const success = (path: string, method: string) =>
+      Object.keys(spec.paths[path][method].responses);
+    expect(success('/api/auth/logout', 'post')).toContain('204');
+    expect(success('/api/admin/venues/{venueId}/market-items', 'post')).toContain('201');
+    expect(success('/api/admin/feed/{postId}', 'delete')).toContain('204');
+    const query = (path: string) =>
+      (spec.paths[path].get.parameters as { name: string; in: string; required: boolean }[])
+        .filter((p) => p.in === 'query')
+        .map((p) => [p.name, p.required]);
+    expect(query('/api/admin/audit')).toEqual([
+      ['venueId', false],
+      ['limit', false],
+      ['before', false],
+    ]);
+    expect(query('/api/sync/pull')).toEqual([['cursor', false]]);
+    expect(query('/api/admin/venues/{venueId}/reports/night')).toEqual([
+      ['from', false],
+      ['to', false],
+    ]);
+    expect(query('/api/admin/conflicts')).toEqual([
+      ['status', false],
+      ['venueId', false],
+    ]);
+  });
+
   test('the reference page lists the routes', async () => {
     const res = await server.send('/api/docs');
     expect(res.status).toBe(200);

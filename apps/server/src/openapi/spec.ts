@@ -11,10 +11,22 @@ const SECURITY: Record<string, object[]> = {
   nitecore: [{ accessToken: [] }],
 };
 
-const STATUS_TEXT: Record<number, string> = { 200: 'OK', 201: 'Created', 503: 'Not ready' };
+const STATUS_TEXT: Record<number, string> = {
+  200: 'OK',
+  201: 'Created',
+  204: 'No content',
+  503: 'Not ready',
+};
 
-function replies(reply: RouteDoc['reply']): Record<string, object> {
-  if (!reply) return {};
+function replies({ reply, status }: RouteDoc): Record<string, object> {
+  if (!reply) {
+    const success = status ?? 200;
+    const described = { description: STATUS_TEXT[success] };
+    return {
+      [success]:
+        success === 204 ? described : { ...described, content: { 'application/json': {} } },
+    };
+  }
   // As input: a reply may carry fields added later, which clients should ignore.
   const schema = z.toJSONSchema(reply.schema, { io: 'input' });
   return Object.fromEntries(
@@ -26,6 +38,21 @@ function replies(reply: RouteDoc['reply']): Record<string, object> {
       },
     ]),
   );
+}
+
+/** A route's query schema as OpenAPI query parameters, one per field. */
+function queryParameters(query: RouteDoc['query']): object[] {
+  if (!query) return [];
+  const json = z.toJSONSchema(query, { io: 'input' }) as {
+    properties?: Record<string, object>;
+    required?: string[];
+  };
+  return Object.entries(json.properties ?? {}).map(([name, schema]) => ({
+    name,
+    in: 'query',
+    required: json.required?.includes(name) ?? false,
+    schema,
+  }));
 }
 
 /** The API routes the app has, as `METHOD /path` (Hono's `:param` syntax). */
@@ -47,12 +74,15 @@ export function buildOpenApi(routes: { method: string; path: string }[], version
     if (!doc) continue;
     const [method = '', path = ''] = key.split(' ');
     const openPath = path.replace(/:(\w+)/g, '{$1}');
-    const parameters = [...path.matchAll(/:(\w+)/g)].map((m) => ({
-      name: m[1],
-      in: 'path',
-      required: true,
-      schema: { type: 'string' },
-    }));
+    const parameters = [
+      ...[...path.matchAll(/:(\w+)/g)].map((m) => ({
+        name: m[1],
+        in: 'path',
+        required: true,
+        schema: { type: 'string' },
+      })),
+      ...queryParameters(doc.query),
+    ];
     paths[openPath] ??= {};
     (paths[openPath] as Record<string, object>)[method.toLowerCase()] = {
       summary: doc.summary,
@@ -71,7 +101,7 @@ export function buildOpenApi(routes: { method: string; path: string }[], version
           }
         : {}),
       responses: {
-        ...replies(doc.reply),
+        ...replies(doc),
         default: {
           description: 'An error: {"error": {"code", "message"}}',
           content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
