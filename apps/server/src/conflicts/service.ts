@@ -133,9 +133,10 @@ export async function resolveConflict(
     const after = applyEffect(wallet, effect);
     if (tag && after) {
       if (wallet === null) await createWallets(tx, [tag]);
-      // A held op recorded no use of the wallet: once accepted, the wallet
-      // is one the venue has used, as if the op had applied at once.
-      await recordWalletUse(tx, tag, row.venueId);
+      // A held op recorded no use of the wallet: accepted, the wallet is one
+      // the venue has used, as if the op had applied at once. Rejected or
+      // written off, the wallet was not used there.
+      if (input.resolution === 'accept') await recordWalletUse(tx, tag, row.venueId);
       await updateWallets(tx, new Map([[tag, after]]));
     }
     await writePostings(

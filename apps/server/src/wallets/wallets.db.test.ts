@@ -49,10 +49,21 @@ describeDb('wallets', () => {
       'active',
     );
 
+    // Rejected, the sale never used the wallet there either.
+    const second = await other.push(two.server.send, [await other.sale(tag, 5000)]);
     const list = await asOther('GET', '/api/admin/conflicts?status=open');
-    const conflict = list.body.conflicts.find(
-      (c: { opId: string }) => c.opId === held.body.results[0]?.id,
+    const conflictOf = (opId: string | undefined) =>
+      list.body.conflicts.find((c: { opId: string }) => c.opId === opId);
+    const rejected = await two.server.json(
+      'POST',
+      `/api/admin/conflicts/${conflictOf(second.body.results[0]?.id).id}/resolve`,
+      two.otherAdmin,
+      { resolution: 'reject', note: 'not our guest' },
     );
+    expect(rejected.status).toBe(200);
+    expect((await asOther('GET', `/api/wallets/${tag}`)).status).toBe(404);
+
+    const conflict = conflictOf(held.body.results[0]?.id);
     const accepted = await two.server.json(
       'POST',
       `/api/admin/conflicts/${conflict.id}/resolve`,
