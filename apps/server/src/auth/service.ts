@@ -140,10 +140,7 @@ export async function refresh(db: Db, secret: string, token: string): Promise<Lo
     return true;
   });
   if (!spentNow && !(await isUnansweredRetry(db, row.t.usedAt, next, now))) {
-    await db
-      .update(refreshTokens)
-      .set({ revokedAt: new Date() })
-      .where(eq(refreshTokens.familyId, row.t.familyId));
+    await revokeFamily(db, row.u.id, row.t.familyId);
     throw unauthorized('refresh token reused: every session of this login is signed out');
   }
   const user = { id: row.u.id, role: row.u.role as Role, venueId: row.u.venueId };
@@ -208,12 +205,17 @@ export async function logout(db: Db, token: string): Promise<void> {
     .from(refreshTokens)
     .where(eq(refreshTokens.tokenHash, hashToken(token)));
   if (!row) return;
+  await revokeFamily(db, row.userId, row.familyId);
+}
+
+/** Revokes every token of one login, after any refresh of the user running now has committed. */
+async function revokeFamily(db: Db, userId: string, familyId: string): Promise<void> {
   await db.transaction(async (tx) => {
-    await lockUser(tx, row.userId);
+    await lockUser(tx, userId);
     await tx
       .update(refreshTokens)
       .set({ revokedAt: new Date() })
-      .where(and(eq(refreshTokens.familyId, row.familyId), isNull(refreshTokens.revokedAt)));
+      .where(and(eq(refreshTokens.familyId, familyId), isNull(refreshTokens.revokedAt)));
   });
 }
 
