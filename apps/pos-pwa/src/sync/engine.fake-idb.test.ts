@@ -325,7 +325,7 @@ describe('sync engine with a scripted server on a fake IndexedDB', () => {
     expect(await db.queue.count()).toBe(0);
   });
 
-  test('pulls that keep failing hold the queue back for three drains, not for ever', async () => {
+  test('pulls that keep failing hold the queue back for three drains, then no more until one succeeds', async () => {
     await queueSales(1);
     script = () =>
       new Response('{"error":{"code":"unavailable","message":"down"}}', { status: 503 });
@@ -337,10 +337,17 @@ describe('sync engine with a scripted server on a fake IndexedDB', () => {
     await sync.drain();
     expect(requests).toHaveLength(1);
     await sync.drain();
-    sync.stop();
     expect(pulled).toHaveLength(3);
     expect(requests).toHaveLength(2);
     expect(await db.queue.count()).toBe(0);
+    // Until a pull goes through, the next sale is pushed without another failing pull first.
+    await queueSales(1);
+    await sync.drain();
+    expect(pulled).toHaveLength(3);
+    expect(requests).toHaveLength(3);
+    pullAnswer = null;
+    expect(await sync.pull()).toBe(true);
+    sync.stop();
   });
 
   test('a reply that settles none of the ops sent is a failure with a backoff, not a resend loop', async () => {

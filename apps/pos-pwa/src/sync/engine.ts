@@ -64,7 +64,7 @@ export function createSyncEngine(options: SyncEngineOptions) {
    * a revoked till's pulls are refused every time.
    */
   let pullFirst = false;
-  /** Drains in a row whose pull-first failed; at PULL_FIRST_TRIES the queue goes anyway. */
+  /** Pull-firsts failed since the last pull that went through; at PULL_FIRST_TRIES pushes stop waiting. */
   let pullFirstMisses = 0;
   let draining = false;
   let again = false;
@@ -115,16 +115,19 @@ export function createSyncEngine(options: SyncEngineOptions) {
       // The queue waits for a pull the server could not answer, and goes
       // after one it refused: a revoked till's pulls are refused, but its
       // pushes are still taken (held).
-      const pulled = pullFirst ? await pullNow() : null;
+      // Not for ever, though: pulls are far heavier than pushes, and a till
+      // whose pulls keep failing must still get its sales through. After
+      // PULL_FIRST_TRIES failures pushes go alone until a pull (the
+      // interval's) succeeds again.
+      const waitForPull = pullFirst && pullFirstMisses < PULL_FIRST_TRIES;
+      const pulled = waitForPull ? await pullNow() : null;
       if (pulled instanceof ApiError && pulled.retryable) {
-        // Not for ever, though: pulls are far heavier than pushes, and a
-        // till whose pulls keep failing must still get its sales through.
         pullFirstMisses++;
         if (pullFirstMisses < PULL_FIRST_TRIES) {
           scheduleRetry(pulled);
           return;
         }
-      } else pullFirstMisses = 0;
+      }
       let limit = batchSize;
       let unplaced = 0;
       for (;;) {
@@ -228,6 +231,7 @@ export function createSyncEngine(options: SyncEngineOptions) {
       }
       status.online = true;
       pullFirst = false;
+      pullFirstMisses = 0;
       if (status.lastError?.startsWith('refresh')) status.lastError = null;
       emit();
       if (resent > 0) requestPush();
