@@ -13,7 +13,8 @@ export async function fleetCounts(db: Db, silentAfterSeconds: number): Promise<F
       (select count(*)::int from tills where status = 'active' and (last_seen_at is null
          or last_seen_at < now() - make_interval(secs => ${silentAfterSeconds}))) as silent,
       (select count(*)::int from seq_gaps where closed_at is null) as seq_gaps,
-      (select count(*)::int from conflicts where status = 'open') as conflicts`);
+      (select count(*)::int from conflicts c join venues v on v.id = c.venue_id
+         where c.status = 'open' and v.status = 'active') as conflicts`);
   const [row] = rowsOf<{ active: number; silent: number; seq_gaps: number; conflicts: number }>(
     result,
   );

@@ -33,3 +33,19 @@ describe('the fleet gauges', () => {
     expect(text).toMatch(/^niteos_conflicts_open 3$/m);
   });
 });
+
+describe('a read that stalls', () => {
+  test('is waited on again by later scrapes, never started twice', async () => {
+    const metrics = createMetrics();
+    let reads = 0;
+    metrics.trackFleet(() => {
+      reads += 1;
+      return new Promise(() => {});
+    }, 20);
+    expect(await metrics.registry.metrics()).toMatch(/^niteos_tills_active NaN$/im);
+    // Past the one-second scrape window: a new scrape, the same stalled read.
+    await new Promise((r) => setTimeout(r, 1100));
+    expect(await metrics.registry.metrics()).toMatch(/^niteos_tills_active NaN$/im);
+    expect(reads).toBe(1);
+  });
+});

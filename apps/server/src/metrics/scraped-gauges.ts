@@ -18,13 +18,25 @@ export function scrapedGauges<K extends string>(
   timeoutMs: number,
 ) {
   let source: (() => Promise<Record<K, number>>) | null = null;
-  let last: { at: number; read: Promise<Record<K, number>> } | null = null;
+  let last: { at: number; read: Promise<Record<K, number>>; pending: boolean } | null = null;
   const read = () => {
     if (!source) return Promise.reject(new Error(`${what}: no source`));
-    if (!last || performance.now() - last.at > SCRAPE_MS) {
-      last = { at: performance.now(), read: withTimeout(source(), timeoutMs, what) };
+    if (!last || (performance.now() - last.at > SCRAPE_MS && !last.pending)) {
+      const read = source();
+      const current = { at: performance.now(), read, pending: true };
+      void read.then(
+        () => {
+          current.pending = false;
+        },
+        () => {
+          current.pending = false;
+        },
+      );
+      last = current;
     }
-    return last.read;
+    // A read still running (a stalled database) is waited on again, never doubled:
+    // each scrape would otherwise hold one more pooled connection.
+    return withTimeout(last.read, timeoutMs, what);
   };
   for (const { name, help, field } of gauges) {
     new Gauge({

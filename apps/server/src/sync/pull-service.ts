@@ -54,13 +54,13 @@ function encodeCursor(cursor: Cursor): string {
 
 /** A timestamptz as PostgreSQL writes it as text (`after.at`), split into its fields. */
 const PG_TIMESTAMP =
-  /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.\d{1,6})?([+-])(\d{2})(?::(\d{2})){0,2}$/;
+  /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.\d{1,6})?[+-](\d{2})(?::([0-5]\d))?(?::([0-5]\d))?$/;
 
 /** Whether `text` is a time PostgreSQL wrote and will read back: no month 13, no 29 February 2023. */
 function isPgTimestamp(text: string): boolean {
-  const fields = PG_TIMESTAMP.exec(text)?.slice(1, 9);
+  const fields = PG_TIMESTAMP.exec(text)?.slice(1, 8);
   if (!fields) return false;
-  const [year, month, day, hour, minute, second, , offsetHours] = fields.map(Number);
+  const [year, month, day, hour, minute, second, offsetHours] = fields.map(Number);
   const d = new Date(0);
   d.setUTCFullYear(year ?? 0, (month ?? 0) - 1, day);
   d.setUTCHours(hour ?? 0, minute, second);

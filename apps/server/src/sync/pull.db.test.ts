@@ -192,6 +192,7 @@ describeDb('pull', () => {
       page('2024-13-01 00:00:00+00'),
       page('2024-01-01 99:00:00+00'),
       page('2023-02-29 00:00:00+00'),
+      page('2024-01-01 00:00:00+05:99'),
       page('2024-01-01 00:00:00+00', 'not\u0000a tag'),
     ]) {
       const encoded = Buffer.from(JSON.stringify(cursor)).toString('base64url');
