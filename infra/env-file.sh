@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# Sourced by deploy.sh, backup.sh and preflight.sh: `load_env_file FILE` exports the settings
+# Sourced by deploy.sh, backup.sh, restore.sh and preflight.sh: `load_env_file FILE` exports the settings
 # of a systemd EnvironmentFile the way systemd reads them, without running the
 # file as shell. `. FILE` would run `long` as a command for
 # NITEOS_BOOTSTRAP_ADMIN_PASSWORD='a long one'... unquoted, and expand a `$(...)`

@@ -140,9 +140,9 @@ settings_url() {
 settings_password() {
   local url
   url="$(settings_url)" || return 1
-  [[ $url =~ ^postgres(ql)?://niteos:([^@/]+)@127\.0\.0\.1:5432/niteos$ ]] || return 1
+  [[ $url =~ ^postgres(ql)?://niteos:[^@/]+@127\.0\.0\.1:5432/niteos$ ]] || return 1
   # Percent-decoded, as the server's driver reads the URL.
-  printf '%b' "${BASH_REMATCH[2]//%/\\x}"
+  (libpq_url "$url" && printf '%s' "$PGPASSWORD")
 }
 # Runs one statement with :'password' quoted by psql, whatever the password holds.
 with_password() {

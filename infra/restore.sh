@@ -9,13 +9,17 @@
 #   DATABASE_URL=postgres://.../niteos_restored pnpm ledger:verify
 # The full procedure (new database, verify, switch over) is in infra/README.md.
 set -euo pipefail
+# shellcheck source-path=SCRIPTDIR source=env-file.sh
+. "$(dirname "${BASH_SOURCE[0]}")/env-file.sh"
 
 if [[ $# -ne 2 ]]; then
   echo "usage: restore.sh <dump file> <target database URL>" >&2
   exit 2
 fi
 dump="$1"
-target="$2"
+# A password in the URL goes to psql and pg_restore by environment, not argv.
+libpq_url "$2"
+target="$LIBPQ_URL"
 [[ -r "$dump" ]] || {
   echo "restore.sh: cannot read $dump" >&2
   exit 2

@@ -51,8 +51,32 @@ test('an order outlives a reload for whoever built it, and no one else (in-memor
   expect(storage.kept.size).toBe(0);
 });
 
-test('a draft the till cannot read is dropped, not fatal (in-memory storage)', () => {
+test('a draft the till cannot read, or one left too long, is dropped, not fatal (in-memory storage)', () => {
   const storage = tabStorage();
-  storage.setItem('niteos-sell-draft', '{not json');
-  expect(createSellDraft(storage).cart().size).toBe(0);
+  for (const raw of ['{not json', '{"staffId":"anna","tag":"","savedAt":0,"cart":{}}', 'null']) {
+    storage.setItem('niteos-sell-draft', raw);
+    expect(createSellDraft(storage).cart().size).toBe(0);
+  }
+  // A line of another shape goes; the rest of the order stays.
+  storage.setItem(
+    'niteos-sell-draft',
+    JSON.stringify({
+      staffId: 'anna',
+      tag: '',
+      savedAt: Date.now(),
+      cart: [
+        ['lager', { item: lager, qty: 2 }],
+        ['odd', { item: { itemId: 'odd' }, qty: 1 }],
+      ],
+    }),
+  );
+  expect([...createSellDraft(storage).cart().keys()]).toEqual(['lager']);
+
+  // Forty minutes later the order is not picked up again.
+  let clock = Date.now();
+  const before = createSellDraft(storage, () => clock);
+  before.signedIn('anna');
+  before.setCart(new Map([['lager', { item: lager, qty: 1 }]]));
+  clock += 40 * 60_000;
+  expect(createSellDraft(storage, () => clock).cart().size).toBe(0);
 });

@@ -1,9 +1,12 @@
-import type { CatalogItem } from '@niteos/schema/wire';
+import { type CatalogItem, catalogItemSchema } from '@niteos/schema/wire';
 import { createSignal } from 'solid-js';
 
 type KeyValue = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
 
 const DRAFT_KEY = 'niteos-sell-draft';
+
+/** An order left longer than this is not picked up again: its prices may have moved on. */
+const DRAFT_KEEP_MS = 30 * 60_000;
 
 export interface CartLine {
   item: CatalogItem;
@@ -14,6 +17,7 @@ interface Saved {
   staffId: string;
   cart: [string, CartLine][];
   tag: string;
+  savedAt: number;
 }
 
 /**
@@ -22,8 +26,8 @@ interface Saved {
  * reload of the tab (sessionStorage), but belongs to whoever built it: it
  * is dropped at sign-out and when someone else signs in.
  */
-export function createSellDraft(storage: KeyValue | null) {
-  const saved = read(storage);
+export function createSellDraft(storage: KeyValue | null, now = Date.now) {
+  const saved = read(storage, now());
   let owner: string | null = saved?.staffId ?? null;
   const [cart, setCartSignal] = createSignal(new Map<string, CartLine>(saved?.cart ?? []));
   const [tag, setTagSignal] = createSignal(saved?.tag ?? '');
@@ -34,7 +38,7 @@ export function createSellDraft(storage: KeyValue | null) {
       storage.removeItem(DRAFT_KEY);
       return;
     }
-    const draft: Saved = { staffId: owner, cart: [...cart()], tag: tag() };
+    const draft: Saved = { staffId: owner, cart: [...cart()], tag: tag(), savedAt: now() };
     storage.setItem(DRAFT_KEY, JSON.stringify(draft));
   }
 
@@ -62,10 +66,29 @@ export function createSellDraft(storage: KeyValue | null) {
 
 export type SellDraft = ReturnType<typeof createSellDraft>;
 
-function read(storage: KeyValue | null): Saved | null {
+/** The saved draft if it is recent and has the shape this version writes; null otherwise. */
+function read(storage: KeyValue | null, now: number): Saved | null {
   try {
     const raw = storage?.getItem(DRAFT_KEY);
-    return raw ? (JSON.parse(raw) as Saved) : null;
+    if (!raw) return null;
+    const saved = JSON.parse(raw) as Partial<Saved>;
+    if (
+      typeof saved.staffId !== 'string' ||
+      typeof saved.tag !== 'string' ||
+      typeof saved.savedAt !== 'number' ||
+      !(now - saved.savedAt >= 0 && now - saved.savedAt <= DRAFT_KEEP_MS) ||
+      !Array.isArray(saved.cart)
+    )
+      return null;
+    const cart = saved.cart.filter(
+      (entry): entry is [string, CartLine] =>
+        Array.isArray(entry) &&
+        typeof entry[0] === 'string' &&
+        Number.isInteger(entry[1]?.qty) &&
+        entry[1].qty > 0 &&
+        catalogItemSchema.safeParse(entry[1].item).success,
+    );
+    return { ...saved, cart } as Saved;
   } catch {
     // A draft this version cannot read is no order worth stopping the till for.
     return null;

@@ -101,15 +101,8 @@ export function RecentScreen() {
                   : `${chf(row().envelope.amountChf)} by ${row().envelope.tender}`}
                 <Show when={row().envelope.nitetapId}> · guest {row().envelope.nitetapId}</Show>
               </p>
+              {/* Keep first: a double tap's second tap, near where Void was, keeps the sale. */}
               <div class="row">
-                <button
-                  type="button"
-                  class="primary"
-                  onClick={() => voidConfirmed(row())}
-                  data-testid="void-yes"
-                >
-                  Void it
-                </button>
                 <button
                   type="button"
                   class="secondary"
@@ -118,6 +111,14 @@ export function RecentScreen() {
                   data-testid="void-keep"
                 >
                   Keep the sale
+                </button>
+                <button
+                  type="button"
+                  class="primary"
+                  onClick={() => voidConfirmed(row())}
+                  data-testid="void-yes"
+                >
+                  Void it
                 </button>
               </div>
             </div>
