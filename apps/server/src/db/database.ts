@@ -4,8 +4,8 @@ import {
   mkdirSync,
   readdirSync,
   readFileSync,
-  realpathSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from 'node:fs';
 import { createServer } from 'node:net';
@@ -103,14 +103,18 @@ function processAlive(pid: number): boolean {
 /**
  * Holds a lock the kernel drops when this process dies: an abstract Unix
  * socket named after the folder (Linux). Null when another process holds
- * it. A pid file alone cannot be taken over atomically: two processes that
+ * it. Abstract sockets live in a network namespace: processes in two
+ * containers sharing the folder do not see each other's (nor each other's
+ * pids); run those on PostgreSQL. A pid file alone cannot be taken over atomically: two processes that
  * found the same stale one both took it. Elsewhere, the pid file only.
  */
 async function holdKernelLock(
   dir: string,
 ): Promise<{ release: () => void; proves: boolean } | null> {
   if (process.platform !== 'linux') return { release: () => {}, proves: false };
-  const id = createHash('sha256').update(realpathSync(dir)).digest('hex').slice(0, 40);
+  // Named by device and inode, not path: a bind mount reaches the same folder by another path.
+  const { dev, ino } = statSync(dir);
+  const id = createHash('sha256').update(`${dev}:${ino}`).digest('hex').slice(0, 40);
   const server = createServer();
   server.unref();
   try {
