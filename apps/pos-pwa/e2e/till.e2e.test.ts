@@ -297,6 +297,8 @@ suite(`till in Chromium against the real server on PostgreSQL${skip ? ` (skipped
     const scanning = () =>
       page.evaluate(() => (window as unknown as { nfcScanning(): number }).nfcScanning());
     const guest = 'ab00000000000001';
+    // The outcome line is a live region screen readers know of before any message arrives.
+    expect(await page.getByRole('status').count()).toBe(1);
 
     // A top-up leaves the field empty for the next guest; an empty field asks for one.
     expect(await till.topup(guest, 3_000)).toContain('Topped up 30.00 NC');
@@ -329,8 +331,8 @@ suite(`till in Chromium against the real server on PostgreSQL${skip ? ` (skipped
     expect(await total()).toContain('14.00 NC');
     expect(await tag()).toBe(guest);
 
-    // Asleep past the idle limit: timers stood still, the clock did not. The waking tap
-    // signs out and sells nothing; the order went with the bartender.
+    // Asleep past the idle limit: timers stood still, the clock did not, so only the
+    // waking tap can sign out here. The order went with the bartender.
     const lagerTile = await page.locator('[data-item="Lager 0.33"]').boundingBox();
     if (!lagerTile) throw new Error('no Lager tile on the sell screen');
     await page.clock.setSystemTime(Date.now() + 6 * 60_000);

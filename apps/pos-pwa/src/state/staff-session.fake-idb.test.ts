@@ -9,6 +9,7 @@ import { openEnrolledTill } from '../test-support/enrolled-till.ts';
 vi.mock('solid-js', () => import('solid-js/dist/solid.js'));
 const { createRoot, createSignal } = await import('solid-js');
 const { followStaffList } = await import('./staff-session.ts');
+const { createLiveQuery } = await import('./live.ts');
 
 const anna: StaffCredential = { staffId: 's1', name: 'Anna', role: 'staff', pinHash: 'hash-1' };
 const ben: StaffCredential = { staffId: 's2', name: 'Ben', role: 'staff', pinHash: 'hash-2' };
@@ -24,9 +25,10 @@ test('a pull that changes the PIN of, or drops, whoever is signed in signs them 
   await createRoot(async (dispose) => {
     const [staff, setStaff] = createSignal<StaffCredential | null>(anna);
     followStaffList(db, staff, () => setStaff(null));
-    // Another member's change leaves Anna selling.
+    // Another member's change leaves Anna selling (seen once a live query of the list has it).
+    const bensName = createLiveQuery(async () => (await db.staff.get('s2'))?.name, undefined);
     await db.staff.put({ ...ben, name: 'Benjamin' });
-    await new Promise((r) => setTimeout(r, 50));
+    await vi.waitFor(() => expect(bensName()).toBe('Benjamin'));
     expect(staff()?.staffId).toBe('s1');
 
     await db.staff.put({ ...anna, pinHash: 'hash-new' });
