@@ -52,6 +52,8 @@ export function decide(
     voided: [],
     touchedTags: new Set(),
   };
+  // Wallets this venue has used, before this push and (applied) in it.
+  const known = new Set(loaded.usedHere);
   for (const step of sequenced.steps) {
     const { c } = step;
     const e = c.envelope;
@@ -114,12 +116,16 @@ export function decide(
         nitetapId: tag,
       });
     }
-    // A revoked till is told no figures (NO_FIGURES). Only an applied op
-    // makes a wallet one of its venue's, which opens it to that venue's
-    // admins (look-up, block): a held op moved no money there, and any till
-    // can sign one for any tag.
-    const shown = loaded.revoked ? null : after;
-    if (tag && shown && decision.status === 'applied') w.touchedTags.add(tag);
+    // Only an applied op makes a wallet one of its venue's, which opens it
+    // to that venue's admins (look-up, block): a held op moved no money
+    // there, and any till can sign one for any tag. For the same reason a
+    // held or rejected op tells the till the wallet's figures only if its
+    // venue has used the wallet; a revoked till is told none (NO_FIGURES).
+    if (tag && after && decision.status === 'applied' && !loaded.revoked) {
+      w.touchedTags.add(tag);
+      known.add(tag);
+    }
+    const shown = loaded.revoked || (tag !== null && !known.has(tag)) ? null : after;
 
     const result: StoredResult = {
       id: e.id,

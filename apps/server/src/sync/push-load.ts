@@ -1,5 +1,5 @@
 import type { VoidTarget } from '@niteos/ledger-core';
-import { ops, seqGaps, tillChain, tills, venues } from '@niteos/schema/tables';
+import { ops, seqGaps, tillChain, tills, venues, walletVenues } from '@niteos/schema/tables';
 import type { OpResult } from '@niteos/schema/wire';
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { AuthedTill } from '../context.ts';
@@ -36,6 +36,8 @@ export interface Loaded {
    * provisional decisions are made on (see push-service.ts).
    */
   unlockedWallets: Map<string, LockedWallet>;
+  /** The push's tags already used at the till's venue: the wallets its tills may be told about. */
+  usedHere: Set<string>;
 }
 
 /** The columns a duplicate needs: its canonical hash and the stored result. */
@@ -83,41 +85,49 @@ export async function load(tx: Tx, till: AuthedTill, candidates: CandidateOp[]):
   // Pushes of one till run one at a time: with READ COMMITTED, each then
   // sees every op the previous one committed, so an id is never applied twice.
   await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${till.id}, 0))`);
-  const [state, seenRows, chainRows, gapRows, walletRows, voidTargets] = await Promise.all([
-    tx
-      .select({ status: tills.status, venue: venues })
-      .from(tills)
-      .innerJoin(venues, eq(venues.id, tills.venueId))
-      .where(eq(tills.id, till.id)),
-    tx
-      .select(storedColumns)
-      .from(ops)
-      .where(anyOf(ops.id, ids, 'text')),
-    tx
-      .select()
-      .from(tillChain)
-      .where(and(eq(tillChain.tillId, till.id), anyOf(tillChain.seq, [...seqs], 'bigint'))),
-    // Every open gap (usually none) and the op stored just after it, whose
-    // `prev` the late predecessor must match: one statement, so a push
-    // pays nothing more for the check while the till has no gap.
-    tx
-      .select({
-        seq: seqGaps.seq,
-        id: ops.id,
-        signed: ops.signed,
-        envelope: ops.envelope,
-        nitetapId: ops.nitetapId,
-      })
-      .from(seqGaps)
-      .leftJoin(
-        tillChain,
-        and(eq(tillChain.tillId, seqGaps.tillId), eq(tillChain.seq, seqGaps.seq)),
-      )
-      .leftJoin(ops, eq(ops.id, tillChain.opId))
-      .where(and(eq(seqGaps.tillId, till.id), isNull(seqGaps.closedAt))),
-    walletReadStatement(tx, walletTags(candidates)),
-    loadVoidTargets(tx, voidIds),
-  ]);
+  const tags = walletTags(candidates);
+  const [state, seenRows, chainRows, gapRows, walletRows, voidTargets, usedRows] =
+    await Promise.all([
+      tx
+        .select({ status: tills.status, venue: venues })
+        .from(tills)
+        .innerJoin(venues, eq(venues.id, tills.venueId))
+        .where(eq(tills.id, till.id)),
+      tx
+        .select(storedColumns)
+        .from(ops)
+        .where(anyOf(ops.id, ids, 'text')),
+      tx
+        .select()
+        .from(tillChain)
+        .where(and(eq(tillChain.tillId, till.id), anyOf(tillChain.seq, [...seqs], 'bigint'))),
+      // Every open gap (usually none) and the op stored just after it, whose
+      // `prev` the late predecessor must match: one statement, so a push
+      // pays nothing more for the check while the till has no gap.
+      tx
+        .select({
+          seq: seqGaps.seq,
+          id: ops.id,
+          signed: ops.signed,
+          envelope: ops.envelope,
+          nitetapId: ops.nitetapId,
+        })
+        .from(seqGaps)
+        .leftJoin(
+          tillChain,
+          and(eq(tillChain.tillId, seqGaps.tillId), eq(tillChain.seq, seqGaps.seq)),
+        )
+        .leftJoin(ops, eq(ops.id, tillChain.opId))
+        .where(and(eq(seqGaps.tillId, till.id), isNull(seqGaps.closedAt))),
+      walletReadStatement(tx, tags),
+      loadVoidTargets(tx, voidIds),
+      tx
+        .select({ tag: walletVenues.nitetapId })
+        .from(walletVenues)
+        .where(
+          and(eq(walletVenues.venueId, till.venueId), anyOf(walletVenues.nitetapId, tags, 'text')),
+        ),
+    ]);
   const [current] = state;
   if (!current) throw new Error(`till ${till.id} vanished`);
   return {
@@ -137,6 +147,7 @@ export async function load(tx: Tx, till: AuthedTill, candidates: CandidateOp[]):
     ),
     voidTargets,
     unlockedWallets: lockedWalletsOf(walletRows),
+    usedHere: new Set(usedRows.map((row) => row.tag)),
   };
 }
 

@@ -41,7 +41,17 @@ describeDb('wallets', () => {
     await home.push(two.server.send, [await home.topup(tag, 1000)]);
     // Any till can sign a sale for any tag: one beyond the balance is held and moves nothing.
     const held = await other.push(two.server.send, [await other.sale(tag, 5000)]);
-    expect(held.body.results[0]).toMatchObject({ status: 'held', reason: 'insufficient_funds' });
+    // Nor does it tell that till the wallet's balance: its venue never used the wallet.
+    expect(held.body.results[0]).toMatchObject({
+      status: 'held',
+      reason: 'insufficient_funds',
+      balanceNc: null,
+      xp: null,
+      level: null,
+    });
+    // A till of the venue that did use it is told, held or not.
+    const atHome = await home.push(two.server.send, [await home.sale(tag, 5000)]);
+    expect(atHome.body.results[0]).toMatchObject({ status: 'held', balanceNc: 1000 });
     const asOther = (method: string, path: string) => two.server.json(method, path, two.otherAdmin);
     expect((await asOther('GET', `/api/wallets/${tag}`)).status).toBe(404);
     expect((await asOther('POST', `/api/admin/wallets/${tag}/block`)).status).toBe(404);
