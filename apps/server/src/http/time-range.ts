@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isPgYear } from '../db/pg-time.ts';
 import { badRequest } from '../errors.ts';
 import { parseQuery } from './validate.ts';
 
@@ -20,10 +21,8 @@ export function readTimeRange(
   const range = parseQuery(query, rangeQuery);
   const to = range.to ? new Date(range.to) : new Date();
   const from = range.from ? new Date(range.from) : new Date(to.getTime() - defaultSpanMs);
-  // Year 0 and years past 9999 (toISOString writes "+010000") are no PostgreSQL time.
   for (const d of [from, to]) {
-    const year = d.getUTCFullYear();
-    if (year < 1 || year > 9999)
+    if (!isPgYear(d.getUTCFullYear()))
       throw badRequest('from and to must fall in the years 0001 to 9999');
   }
   if (from >= to) throw badRequest('from must be before to');

@@ -18,6 +18,7 @@ import {
 import { and, asc, desc, eq, gt, inArray, isNotNull, isNull, lt, max, sql } from 'drizzle-orm';
 import type { AuthedTill } from '../context.ts';
 import { type Db, rowsOf } from '../db/database.ts';
+import { isPgTimestamp, isPgYear } from '../db/pg-time.ts';
 import { badRequest, forbidden } from '../errors.ts';
 import { policyOf } from '../venues/service.ts';
 
@@ -52,33 +53,6 @@ function encodeCursor(cursor: Cursor): string {
   return Buffer.from(JSON.stringify(body)).toString('base64url');
 }
 
-/** A timestamptz as PostgreSQL writes it as text (`after.at`), split into its fields. */
-const PG_TIMESTAMP =
-  /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.\d{1,6})?[+-](\d{2})(?::([0-5]\d))?(?::([0-5]\d))?$/;
-
-/** Whether `text` is a time PostgreSQL wrote and will read back: no month 13, no 29 February 2023. */
-function isPgTimestamp(text: string): boolean {
-  const fields = PG_TIMESTAMP.exec(text)?.slice(1, 8);
-  if (!fields) return false;
-  const [year, month, day, hour, minute, second, offsetHours] = fields.map(Number);
-  const d = new Date(0);
-  d.setUTCFullYear(year ?? 0, (month ?? 0) - 1, day);
-  d.setUTCHours(hour ?? 0, minute, second);
-  return (
-    inPgYears(year ?? 0) &&
-    d.getUTCFullYear() === year &&
-    d.getUTCMonth() === (month ?? 0) - 1 &&
-    d.getUTCDate() === day &&
-    d.getUTCHours() === hour &&
-    d.getUTCMinutes() === minute &&
-    d.getUTCSeconds() === second &&
-    (offsetHours ?? 0) <= 15
-  );
-}
-
-/** Year 0 and years past 9999 are no PostgreSQL time (the query would fail, not the cursor). */
-const inPgYears = (year: number) => year >= 1 && year <= 9999;
-
 function decodeCursor(raw: string | undefined): Cursor {
   if (raw === undefined || raw === '') return { since: null, after: null };
   try {
@@ -96,7 +70,7 @@ function decodeCursor(raw: string | undefined): Cursor {
     if (
       parsed.v === 1 &&
       (parsed.since === null ||
-        (since && !Number.isNaN(since.getTime()) && inPgYears(since.getUTCFullYear()))) &&
+        (since && !Number.isNaN(since.getTime()) && isPgYear(since.getUTCFullYear()))) &&
       (after == null ||
         (page && isPgTimestamp(page.at) && nitetapIdSchema.safeParse(page.tag).success))
     ) {
