@@ -259,6 +259,32 @@ suite(`back office in Chromium against the real server${skip ? ` (skipped: ${ski
     expect(await page.getByTestId('admin-password').inputValue()).toBe('');
   });
 
+  test('a manager disables a bartender: they cannot sign in until enabled again', async () => {
+    const page = await backOffice(MANAGER);
+    await page.getByTestId('admin-tab-people').click();
+    const who = { email: 'leaver@demo.niteos.app', password: 'leaver-password' };
+    const form = page.getByTestId('admin-people').locator('form');
+    await form.getByPlaceholder('name').fill('Leaving barman');
+    await form.getByPlaceholder('email').fill(who.email);
+    await form.getByPlaceholder('password (8+)').fill(who.password);
+    await form.getByRole('button', { name: 'Add' }).click();
+    const row = page.getByTestId('staff-row').filter({ hasText: who.email });
+    await row.waitFor();
+
+    page.once('dialog', (d) => d.accept());
+    await row.getByRole('button', { name: 'Disable' }).click();
+    await row.getByText('disabled', { exact: true }).waitFor();
+    expect((await server.json('POST', '/api/auth/login', null, who)).status).toBe(403);
+
+    await row.getByRole('button', { name: 'Enable' }).click();
+    await row.getByRole('button', { name: 'Disable' }).waitFor();
+    expect((await server.json('POST', '/api/auth/login', null, who)).status).toBe(200);
+    // The manager's own row offers neither: the server would refuse them.
+    const own = page.getByTestId('staff-row').filter({ hasText: MANAGER.email });
+    expect(await own.getByRole('button', { name: 'Disable' }).count()).toBe(0);
+    expect(await own.getByRole('button', { name: 'Make staff' }).count()).toBe(0);
+  });
+
   test('a mistyped price is refused and the table shows what is saved; a comma is a decimal point', async () => {
     const page = await backOffice(MANAGER);
     await page.getByTestId('admin-tab-market').click();

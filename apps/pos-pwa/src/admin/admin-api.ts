@@ -63,8 +63,8 @@ export function createAdminApi(session: AdminSession, request: Request) {
       venueId: string,
       body: { email: string; displayName: string; password: string; pin?: string; role: string },
     ) => call<StaffMember>('POST', `/admin/venues/${venueId}/staff`, body),
-    setPin: (userId: string, pin: string) =>
-      call<StaffMember>('PATCH', `/admin/staff/${userId}`, { pin }),
+    patchStaff: (userId: string, patch: StaffPatch) =>
+      call<StaffMember>('PATCH', `/admin/staff/${userId}`, patch),
     tills: (venueId: string) =>
       call<{ tills: TillHealth[] }>('GET', `/admin/venues/${venueId}/tills`),
     revoke: (tillId: string) => call<unknown>('POST', `/admin/tills/${tillId}/revoke`),
@@ -115,6 +115,12 @@ export interface StaffMember {
   displayName: string;
   role: string;
   hasPin: boolean;
+  disabled: boolean;
+}
+export interface StaffPatch {
+  pin?: string;
+  role?: 'staff' | 'venue_admin';
+  disabled?: boolean;
 }
 export interface TillHealth {
   tillId: string;

@@ -183,7 +183,7 @@ export function AdminApp() {
                       <MarketScreen api={api} venueId={id} />
                     </Match>
                     <Match when={tab() === 'people'}>
-                      <PeopleScreen api={api} venueId={id} />
+                      <PeopleScreen api={api} venueId={id} selfId={session.current()?.user.id} />
                     </Match>
                     <Match when={tab() === 'settings' && venue()}>
                       {(v) => (

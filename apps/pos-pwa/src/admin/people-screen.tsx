@@ -1,11 +1,11 @@
 import { createResource, createSignal, For, Show } from 'solid-js';
 import { ago } from '../format.ts';
-import type { AdminApi } from './admin-api.ts';
+import type { AdminApi, StaffMember, StaffPatch } from './admin-api.ts';
 import { Loaded } from './loaded.tsx';
 import { createAction } from './use-action.ts';
 
 /** Staff (with till PINs) and tills (health, revoke). */
-export function PeopleScreen(props: { api: AdminApi; venueId: string }) {
+export function PeopleScreen(props: { api: AdminApi; venueId: string; selfId?: string }) {
   const [staff, staffRes] = createResource(
     () => props.venueId,
     (id) => props.api.staff(id),
@@ -35,16 +35,32 @@ export function PeopleScreen(props: { api: AdminApi; venueId: string }) {
       staffRes.refetch();
     }
   }
-  const setPin = async (userId: string) => {
+  const patch = async (userId: string, change: StaffPatch, done: string) => {
+    if (await action.run(() => props.api.patchStaff(userId, change), done)) staffRes.refetch();
+  };
+  const setPin = (userId: string) => {
     const pin = prompt('New PIN (4 to 8 digits)');
+    if (pin) patch(userId, { pin }, 'PIN changed: tills learn it on their next sync');
+  };
+  const setRole = (s: StaffMember, role: 'staff' | 'venue_admin') => {
+    const what = role === 'venue_admin' ? 'a venue admin' : 'staff (no back office)';
+    if (confirm(`Make ${s.displayName} ${what}? They are signed out and sign in again.`))
+      patch(s.userId, { role }, `${s.displayName} is now ${what}`);
+  };
+  const setDisabled = (s: StaffMember, disabled: boolean) => {
     if (
-      pin &&
-      (await action.run(
-        () => props.api.setPin(userId, pin),
-        'PIN changed: tills learn it on their next sync',
-      ))
+      !disabled ||
+      confirm(
+        `Disable ${s.displayName}? They are signed out everywhere now, and tills drop their PIN on their next sync.`,
+      )
     )
-      staffRes.refetch();
+      patch(
+        s.userId,
+        { disabled },
+        disabled
+          ? `Disabled ${s.displayName}: tills drop the PIN on their next sync`
+          : `Enabled ${s.displayName}`,
+      );
   };
   const revoke = async (tillId: string, name: string) => {
     if (
@@ -106,16 +122,42 @@ export function PeopleScreen(props: { api: AdminApi; venueId: string }) {
           <ul class="list">
             <For each={loaded().staff}>
               {(s) => (
-                <li>
+                <li data-testid="staff-row">
                   <span>
                     {s.displayName} <span class="muted">{s.email}</span>
+                    <Show when={s.disabled}>
+                      {' '}
+                      <span class="error">disabled</span>
+                    </Show>
                   </span>
-                  <span>{s.role}</span>
+                  <span>{s.role === 'venue_admin' ? 'venue admin' : 'staff'}</span>
                   <span class="muted">
                     {s.hasPin ? 'PIN set' : 'no PIN'}{' '}
                     <button type="button" class="secondary small" onClick={() => setPin(s.userId)}>
                       Set PIN
                     </button>
+                    {/* The server refuses these on one's own account: no button to fail. */}
+                    <Show when={s.userId !== props.selfId}>
+                      {' '}
+                      <button
+                        type="button"
+                        class="secondary small"
+                        disabled={action.busy()}
+                        onClick={() =>
+                          setRole(s, s.role === 'venue_admin' ? 'staff' : 'venue_admin')
+                        }
+                      >
+                        {s.role === 'venue_admin' ? 'Make staff' : 'Make admin'}
+                      </button>{' '}
+                      <button
+                        type="button"
+                        class="secondary small"
+                        disabled={action.busy()}
+                        onClick={() => setDisabled(s, !s.disabled)}
+                      >
+                        {s.disabled ? 'Enable' : 'Disable'}
+                      </button>
+                    </Show>
                   </span>
                 </li>
               )}

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { users } from '@niteos/schema/tables';
 import { Role } from '@niteos/schema/wire';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import type { Tx } from '../db/database.ts';
 import { describeDb } from '../test-support/describe-db.ts';
 import { queuedBehind } from '../test-support/lock-waiters.ts';
 import { startTestServer, type TestServer } from '../test-support/test-server.ts';
@@ -42,5 +44,43 @@ describeDb('adding staff, concurrently', () => {
     );
     expect(res?.status).toBe(409);
     expect(res?.body.error.code).toBe('conflict');
+  });
+});
+
+describeDb('disabling staff, concurrently', () => {
+  // The admin's disable is made but not committed: each request below read
+  // the account enabled, then queues on the user's row behind the disable.
+  const disabling = (userId: string) => (tx: Tx) =>
+    tx.update(users).set({ disabledAt: new Date() }).where(eq(users.id, userId));
+
+  test('a sign-in whose password check ran before the disable gets no tokens', async () => {
+    const venue = await server.createVenue();
+    const member = await server.userToken(Role.staff, venue);
+    const [res] = await queuedBehind(server.database.db, disabling(member.userId), [
+      () =>
+        server.json('POST', '/api/auth/login', null, {
+          email: member.email,
+          password: member.password,
+        }),
+    ]);
+    expect(res?.status).toBe(401);
+    expect(res?.body.error.message).toMatch(/disabled/);
+  });
+
+  test('a refresh that read the account before the disable gets no new tokens', async () => {
+    const venue = await server.createVenue();
+    const member = await server.userToken(Role.staff, venue);
+    const session = await server.json('POST', '/api/auth/login', null, {
+      email: member.email,
+      password: member.password,
+    });
+    const [res] = await queuedBehind(server.database.db, disabling(member.userId), [
+      () =>
+        server.json('POST', '/api/auth/refresh', null, {
+          refreshToken: session.body.refreshToken,
+        }),
+    ]);
+    expect(res?.status).toBe(401);
+    expect(res?.body.error.message).toMatch(/disabled/);
   });
 });

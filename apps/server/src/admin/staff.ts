@@ -8,7 +8,7 @@ import { ADMINS, assertVenueAccess, requireRole } from '../auth/guard.ts';
 import { hashSecret } from '../auth/passwords.ts';
 import { logoutEverywhere } from '../auth/service.ts';
 import type { AppDeps, AppEnv } from '../context.ts';
-import { conflict, notFound } from '../errors.ts';
+import { conflict, forbidden, notFound } from '../errors.ts';
 import { clientIp } from '../http/client-ip.ts';
 import { parseJson } from '../http/validate.ts';
 import { venueForAdmin } from '../venues/service.ts';
@@ -22,7 +22,22 @@ const view = (u: UserRow) => ({
   role: u.role,
   venueId: u.venueId,
   hasPin: u.pinHash !== null,
+  disabled: u.disabledAt !== null,
 });
+
+/**
+ * Whether an edit signs the person out everywhere. A new password is a
+ * reset, often because the old one leaked or its holder left; a disabled
+ * account must lose its sessions now; and a new role must not ride on
+ * tokens that still name the old one.
+ */
+function endsSessions(before: UserRow, after: UserRow, password: string | undefined): boolean {
+  return (
+    password !== undefined ||
+    (after.disabledAt !== null && before.disabledAt === null) ||
+    after.role !== before.role
+  );
+}
 
 /** A venue's staff and their till PINs (stored as slow salted hashes only). */
 export function staffAdminRoutes(deps: AppDeps) {
@@ -75,15 +90,22 @@ export function staffAdminRoutes(deps: AppDeps) {
       const venueId = found.venueId;
       assertVenueAccess(c.get('user'), venueId);
       const body = await parseJson(c, staffPatchSchema);
+      // Else an admin could lock themselves, and perhaps the venue's last admin, out.
+      if (userId === c.get('user').id && (body.disabled === true || body.role !== undefined))
+        throw forbidden('you cannot disable your own account or change your own role');
       const changes: Partial<UserRow> = {};
       if (body.displayName !== undefined) changes.displayName = body.displayName;
       if (body.password !== undefined) changes.passwordHash = await hashSecret(body.password);
       if (body.pin !== undefined)
         changes.pinHash = body.pin === null ? null : await hashSecret(body.pin);
+      if (body.role !== undefined) changes.role = body.role;
       const row = await db.transaction(async (tx) => {
         // Under the row lock, so the audit's "before" is what this edit changed.
         const [before] = await tx.select().from(users).where(eq(users.id, userId)).for('update');
         if (!before) throw notFound('staff member');
+        // Kept when already set: the audit log says when it first happened.
+        if (body.disabled !== undefined)
+          changes.disabledAt = body.disabled ? (before.disabledAt ?? new Date()) : null;
         const [updated] = await tx
           .update(users)
           .set(changes)
@@ -103,11 +125,9 @@ export function staffAdminRoutes(deps: AppDeps) {
           },
           ip: clientIp(c),
         });
-        return updated;
+        return { updated, endsSessions: endsSessions(before, updated, body.password) };
       });
-      // A new password is a reset, often because the old one leaked or its
-      // holder left: whoever is signed in with it is signed out everywhere.
-      if (body.password !== undefined) await logoutEverywhere(db, deps.kv, userId, Date.now());
-      return c.json(view(row));
+      if (row.endsSessions) await logoutEverywhere(db, deps.kv, userId, Date.now());
+      return c.json(view(row.updated));
     });
 }

@@ -5,7 +5,7 @@ import { and, eq, isNull } from 'drizzle-orm';
 import { signInEvent } from '../analytics/events.ts';
 import type { AuthUser } from '../context.ts';
 import type { Db, Tx } from '../db/database.ts';
-import { unauthorized } from '../errors.ts';
+import { forbidden, unauthorized } from '../errors.ts';
 import type { KvStore } from '../kv/store.ts';
 import { hashSecret, verifySecret } from './passwords.ts';
 import {
@@ -18,6 +18,8 @@ import {
   successorToken,
 } from './tokens.ts';
 
+const ACCOUNT_DISABLED = 'this account is disabled: ask your venue admin';
+
 /** Spent on unknown emails too, so response time does not reveal which exist. */
 const DUMMY_HASH = hashSecret('not-a-real-password');
 
@@ -28,6 +30,8 @@ async function issueTokens(db: Db, user: AuthUser, secret: string): Promise<Logi
   const familyId = randomUUID();
   const refreshToken = newOpaqueToken();
   await db.transaction(async (tx) => {
+    // Under the user's lock: an account disabled while its password was checked gets no tokens.
+    await lockEnabledUser(tx, user.id);
     await tx.insert(refreshTokens).values({
       tokenHash: hashToken(refreshToken),
       userId: user.id,
@@ -72,6 +76,8 @@ export async function signIn(
   // Without an account, a hash is still checked: the reply takes as long.
   const ok = await verifySecret(password, account?.passwordHash ?? (await DUMMY_HASH));
   if (!account || !ok) throw unauthorized('wrong email or password');
+  // Said only to someone who knows the password, so it reveals nothing more.
+  if (account.disabledAt) throw forbidden(ACCOUNT_DISABLED);
   const user = { id: account.id, role: account.role as Role, venueId: account.venueId };
   return { session: await issueTokens(db, user, secret), account };
 }
@@ -117,7 +123,7 @@ export async function refresh(db: Db, secret: string, token: string): Promise<Lo
   // Spent and replaced in one transaction: a second try that finds the
   // token spent also finds its replacement.
   const spentNow = await db.transaction(async (tx) => {
-    await lockUser(tx, row.u.id);
+    await lockEnabledUser(tx, row.u.id);
     const spent = await tx
       .update(refreshTokens)
       .set({ usedAt: new Date(now * 1000) })
@@ -225,8 +231,21 @@ async function revokeFamily(db: Db, userId: string, familyId: string): Promise<v
  * its successor, inserted after the sign-out's UPDATE took its snapshot, and
  * that successor keeps the session alive past the sign-out.
  */
-async function lockUser(tx: Tx, userId: string): Promise<void> {
-  await tx.select({ id: users.id }).from(users).where(eq(users.id, userId)).for('update');
+async function lockUser(tx: Tx, userId: string) {
+  const [row] = await tx
+    .select({ disabledAt: users.disabledAt })
+    .from(users)
+    .where(eq(users.id, userId))
+    .for('update');
+  return row;
+}
+
+/**
+ * `lockUser`, refusing an account an admin has disabled. 401, not 403: a
+ * client takes it as "signed out", which the disabled account now is.
+ */
+async function lockEnabledUser(tx: Tx, userId: string): Promise<void> {
+  if ((await lockUser(tx, userId))?.disabledAt) throw unauthorized(ACCOUNT_DISABLED);
 }
 
 /**

@@ -230,7 +230,7 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
     status: 201,
   },
   'PATCH /api/admin/staff/:userId': {
-    summary: 'Change name, password or PIN',
+    summary: 'Change name, password, PIN or role, or disable / enable',
     tag: 'staff',
     access: 'admin',
     body: staffPatchSchema,

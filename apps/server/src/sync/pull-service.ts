@@ -119,7 +119,7 @@ export async function pull(
     )
     .orderBy(asc(marketItems.category), asc(marketItems.sort), asc(marketItems.name));
 
-  // Always the whole list: a removed PIN or a departed barman must vanish from tills.
+  // Always the whole list: a removed PIN or a disabled barman must vanish from tills.
   const staff = await db
     .select({ id: users.id, name: users.displayName, role: users.role, pinHash: users.pinHash })
     .from(users)
@@ -127,6 +127,7 @@ export async function pull(
       and(
         eq(users.venueId, till.venueId),
         isNotNull(users.pinHash),
+        isNull(users.disabledAt),
         inArray(users.role, ['staff', 'venue_admin']),
       ),
     );

@@ -51,6 +51,8 @@ export const users = pgTable(
     venueId: text('venue_id').references(() => venues.id),
     displayName: text('display_name').notNull().default(''),
     pinHash: text('pin_hash'),
+    /** Set when an admin disables the account: it can no longer sign in anywhere. */
+    disabledAt: tstz('disabled_at'),
     createdAt: createdAt(),
   },
   (t) => [check('users_email_lower_case', sql`${t.email} = lower(${t.email})`)],

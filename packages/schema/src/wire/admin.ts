@@ -55,6 +55,9 @@ export const staffPatchSchema = z
     displayName: z.string().trim().min(1).max(120).optional(),
     password: z.string().min(8).max(1024).optional(),
     pin: pinSchema.nullable().optional(),
+    role: z.enum([Role.staff, Role.venueAdmin]).optional(),
+    /** A disabled account cannot sign in, and tills drop its PIN on their next pull. */
+    disabled: z.boolean().optional(),
   })
   .refine(changesSomething, nothingToChange);
 
