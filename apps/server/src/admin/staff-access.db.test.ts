@@ -1,4 +1,6 @@
+import { users } from '@niteos/schema/tables';
 import { Role } from '@niteos/schema/wire';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { describeDb } from '../test-support/describe-db.ts';
 import { startTestServer, type TestServer } from '../test-support/test-server.ts';
@@ -120,6 +122,22 @@ describeDb('disabling staff and changing roles', () => {
     });
     expect(back.body.role).toBe('staff');
     expect((await server.json('GET', staffList, again.body.accessToken)).status).toBe(401);
+  });
+
+  test('disabling again signs out all the same: the retry of a sign-out that failed after the commit', async () => {
+    const other = await newStaff('venue_admin');
+    const staffList = `/api/admin/venues/${venue}/staff`;
+    // The first try committed the flag, then died before signing out.
+    await server.database.db
+      .update(users)
+      .set({ disabledAt: new Date() })
+      .where(eq(users.id, other.userId));
+    expect((await server.json('GET', staffList, other.token)).status).toBe(200);
+    const retry = await server.json('PATCH', `/api/admin/staff/${other.userId}`, admin, {
+      disabled: true,
+    });
+    expect(retry.status).toBe(200);
+    expect((await server.json('GET', staffList, other.token)).status).toBe(401);
   });
 
   test('an admin cannot disable themselves or change their own role', async () => {

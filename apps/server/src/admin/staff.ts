@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { users } from '@niteos/schema/tables';
-import { staffInputSchema, staffPatchSchema } from '@niteos/schema/wire';
+import { type StaffPatch, staffInputSchema, staffPatchSchema } from '@niteos/schema/wire';
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { audit } from '../audit/audit.ts';
@@ -29,15 +29,11 @@ const view = (u: UserRow) => ({
  * Whether an edit signs the person out everywhere. A new password is a
  * reset, often because the old one leaked or its holder left; a disabled
  * account must lose its sessions now; and a new role must not ride on
- * tokens that still name the old one.
+ * tokens that still name the old one. Asked for, not found changed: a retry
+ * after a sign-out that failed past the commit must sign out all the same.
  */
-function endsSessions(before: UserRow, after: UserRow, password: string | undefined): boolean {
-  return (
-    password !== undefined ||
-    (after.disabledAt !== null && before.disabledAt === null) ||
-    after.role !== before.role
-  );
-}
+const endsSessions = (body: StaffPatch) =>
+  body.password !== undefined || body.disabled === true || body.role !== undefined;
 
 /** A venue's staff and their till PINs (stored as slow salted hashes only). */
 export function staffAdminRoutes(deps: AppDeps) {
@@ -125,9 +121,9 @@ export function staffAdminRoutes(deps: AppDeps) {
           },
           ip: clientIp(c),
         });
-        return { updated, endsSessions: endsSessions(before, updated, body.password) };
+        return updated;
       });
-      if (row.endsSessions) await logoutEverywhere(db, deps.kv, userId, Date.now());
-      return c.json(view(row.updated));
+      if (endsSessions(body)) await logoutEverywhere(db, deps.kv, userId, Date.now());
+      return c.json(view(row));
     });
 }

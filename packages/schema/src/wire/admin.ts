@@ -60,6 +60,7 @@ export const staffPatchSchema = z
     disabled: z.boolean().optional(),
   })
   .refine(changesSomething, nothingToChange);
+export type StaffPatch = z.infer<typeof staffPatchSchema>;
 
 export const venueSettingsSchema = z
   .strictObject({
