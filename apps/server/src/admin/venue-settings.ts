@@ -9,6 +9,7 @@ import { ADMINS, assertVenueAccess, requireRole } from '../auth/guard.ts';
 import type { AppDeps, AppEnv } from '../context.ts';
 import { notFound } from '../errors.ts';
 import { clientIp } from '../http/client-ip.ts';
+import { assertGuestsCanLoad } from '../http/guest-media.ts';
 import { parseJson, parseQuery } from '../http/validate.ts';
 import { venueForAdmin, venueView } from '../venues/service.ts';
 
@@ -35,6 +36,7 @@ export function venueAdminExtraRoutes(deps: AppDeps) {
       const venueId = c.req.param('venueId');
       await venueForAdmin(db, c.get('user'), venueId);
       const body = await parseJson(c, venueSettingsSchema);
+      assertGuestsCanLoad(c, 'radioUrl', body.radioUrl);
       const venue = await db.transaction(async (tx) => {
         // Read under the row lock: another admin's edit committing in between
         // would otherwise be recorded as part of this one.
@@ -108,6 +110,7 @@ export function venueAdminExtraRoutes(deps: AppDeps) {
       const venueId = c.req.param('venueId');
       await venueForAdmin(db, c.get('user'), venueId);
       const body = await parseJson(c, feedPostInputSchema);
+      assertGuestsCanLoad(c, 'imageUrl', body.imageUrl);
       const post = await db.transaction(async (tx) => {
         const [row] = await tx
           .insert(feedPosts)
