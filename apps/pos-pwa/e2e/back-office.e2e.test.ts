@@ -102,16 +102,21 @@ suite(`back office in Chromium against the real server${skip ? ` (skipped: ${ski
       .toBe('https://radio.example/b.m3u8');
     expect(await page.getByTestId('settings-offline-cap').inputValue()).toBe('30');
 
+    // Another admin changes the radio while this form is open: saving the cap keeps theirs.
+    const meanwhile = await server.json('PATCH', `/api/admin/venues/${b}`, root, {
+      radioUrl: 'https://radio.example/b-new.m3u8',
+    });
+    expect(meanwhile.status).toBe(200);
     await page.getByTestId('settings-offline-cap').fill('45');
     const patch = page.waitForRequest((r) => r.method() === 'PATCH');
     await page.getByTestId('settings-save').click();
     const sent = await patch;
     expect(new URL(sent.url()).pathname).toBe(`/api/admin/venues/${b}`);
-    expect(sent.postDataJSON()).toMatchObject({
-      radioUrl: 'https://radio.example/b.m3u8',
-      policy: { offlineCapNc: 4_500 },
-    });
+    expect(sent.postDataJSON()).toEqual({ policy: { offlineCapNc: 4_500 } });
     await expect.poll(() => page.getByText('Saved: tills use the new policy').count()).toBe(1);
+    // Saving again with nothing typed since sends nothing.
+    await page.getByTestId('settings-save').click();
+    await expect.poll(() => page.getByText('Nothing changed').count()).toBe(1);
 
     const after = (await server.json('GET', '/api/admin/venues', root)).body.venues;
     const byId = (id: string) => after.find((v: { id: string }) => v.id === id);
@@ -120,7 +125,7 @@ suite(`back office in Chromium against the real server${skip ? ` (skipped: ${ski
       policy: { offlineCapNc: 2_000 },
     });
     expect(byId(b)).toMatchObject({
-      radioUrl: 'https://radio.example/b.m3u8',
+      radioUrl: 'https://radio.example/b-new.m3u8',
       policy: { offlineCapNc: 4_500 },
     });
   });

@@ -13,9 +13,14 @@ interface VenueLike {
 /**
  * Venue settings (radio, offline policy) and lost wristbands (block, replace
  * keeping the balance). The form starts from `venue` once: the screen is
- * mounted anew for each venue picked.
+ * mounted anew for each venue picked. Save sends only the fields changed
+ * since then, so it never puts back what another admin set meanwhile.
  */
 export function SettingsScreen(props: { api: AdminApi; venue: VenueLike; onSaved: () => void }) {
+  const [loaded, setLoaded] = createSignal({
+    radioUrl: props.venue.radioUrl,
+    policy: { ...props.venue.policy },
+  });
   const [radio, setRadio] = createSignal(props.venue.radioUrl ?? '');
   const [cap, setCap] = createSignal(String((props.venue.policy.offlineCapNc ?? 0) / 100));
   const [unknownCap, setUnknownCap] = createSignal(
@@ -37,25 +42,40 @@ export function SettingsScreen(props: { api: AdminApi; venue: VenueLike; onSaved
 
   const save = async (e: Event) => {
     e.preventDefault();
-    const policy = {
-      offlineCapNc: parseMinor(cap()),
-      unknownWalletCapNc: parseMinor(unknownCap()),
-      overdraftLimitNc: parseMinor(overdraft()),
+    const typed = {
+      offlineCapNc: cap(),
+      unknownWalletCapNc: unknownCap(),
+      overdraftLimitNc: overdraft(),
     };
-    if (Object.values(policy).some((v) => v === null)) {
-      await settings.run(() =>
-        Promise.reject(new Error('The limits are NC amounts like 50 or 12.50.')),
-      );
+    const changedPolicy: Record<string, number> = {};
+    for (const [field, text] of Object.entries(typed)) {
+      const value = parseMinor(text);
+      if (value === null) {
+        await settings.run(() =>
+          Promise.reject(new Error('The limits are NC amounts like 50 or 12.50.')),
+        );
+        return;
+      }
+      if (value !== loaded().policy[field]) changedPolicy[field] = value;
+    }
+    const radioUrl = radio().trim() || null;
+    const body = {
+      ...(radioUrl !== loaded().radioUrl ? { radioUrl } : {}),
+      ...(Object.keys(changedPolicy).length > 0 ? { policy: changedPolicy } : {}),
+    };
+    if (Object.keys(body).length === 0) {
+      await settings.run(async () => true, 'Nothing changed: nothing to save');
       return;
     }
-    const body = { radioUrl: radio().trim() || null, policy };
     if (
       await settings.run(
         () => props.api.settings(props.venue.id, body),
         'Saved: tills use the new policy after their next sync',
       )
-    )
+    ) {
+      setLoaded({ radioUrl, policy: { ...loaded().policy, ...changedPolicy } });
       props.onSaved();
+    }
   };
   const look = async () => {
     const tag = oldTag().trim().toLowerCase();
