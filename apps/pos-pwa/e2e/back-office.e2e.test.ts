@@ -318,6 +318,47 @@ suite(`back office in Chromium against the real server${skip ? ` (skipped: ${ski
     expect(await page.getByLabel('Free by mistake CHF', { exact: true }).count()).toBe(0);
   });
 
+  test('a price typed while the previous one saves is kept, and both are saved', async () => {
+    const manager = (await server.json('POST', '/api/auth/login', null, MANAGER)).body;
+    const venueId = manager.user.venueId as string;
+    const itemsPath = `/api/admin/venues/${venueId}/market-items`;
+    const added = await server.json('POST', itemsPath, manager.accessToken, {
+      name: 'Tonic water',
+      category: 'Soft',
+      priceNc: 400,
+      priceChf: 400,
+    });
+    expect(added.status).toBe(201);
+    const page = await backOffice(MANAGER);
+    await page.getByTestId('admin-tab-market').click();
+    // The list reloads after each save; slowed down, the next field is typed in meanwhile.
+    let reloaded!: () => void;
+    const reload = new Promise<void>((resolve) => {
+      reloaded = resolve;
+    });
+    await page.route('**/market-items', async (route) => {
+      if (route.request().method() !== 'GET') return route.continue();
+      await new Promise((r) => setTimeout(r, 400));
+      await route.continue();
+      reloaded();
+    });
+    await page.getByLabel('Tonic water CHF', { exact: true }).fill('5.20');
+    await page.getByLabel('Tonic water CHF', { exact: true }).press('Tab');
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('6.10');
+    await reload;
+    const nc = page.getByLabel('Tonic water NC', { exact: true });
+    await expect.poll(() => page.getByText('Saved Tonic water').count()).toBe(1);
+    expect(await nc.inputValue()).toBe('6.10');
+    await nc.press('Tab');
+    const stored = async () =>
+      (await server.json('GET', itemsPath, manager.accessToken)).body.items.find(
+        (i: { itemId: string }) => i.itemId === added.body.itemId,
+      );
+    await expect.poll(async () => (await stored()).priceNc).toBe(610);
+    expect((await stored()).priceChf).toBe(520);
+  });
+
   test("a stranger guessing a manager's password does not keep them out of a browser they used before", async () => {
     const root = (await server.json('POST', '/api/auth/login', null, ADMIN)).body.accessToken;
     const venue = (await server.json('GET', '/api/admin/venues', root)).body.venues[0];

@@ -1,16 +1,38 @@
 import { parseMinor } from '@niteos/ledger-core';
-import { createResource, createSignal, For, Show } from 'solid-js';
+import { createResource, createSignal, For, Show, type Signal } from 'solid-js';
+import { createStore, reconcile, unwrap } from 'solid-js/store';
 import type { AdminApi, MarketItem } from './admin-api.ts';
 import { Loaded } from './loaded.tsx';
 import { createAction } from './use-action.ts';
 
+type Items = { items: MarketItem[] };
+
 const NOT_A_PRICE = 'Prices are amounts like 4 or 4.50.';
+
+/**
+ * A resource's storage that keeps each item's identity across refetches
+ * (reconciled by `itemId`). Else a refetch after one price is saved gives
+ * every row new objects, `For` rebuilds the table, and the price being typed
+ * in the next field is lost with its input.
+ */
+function itemsStorage(initial: Items | undefined): Signal<Items | undefined> {
+  const [store, setStore] = createStore<{ value: Items | undefined }>({ value: initial });
+  const set = (next: Items | undefined | ((prev: Items | undefined) => Items | undefined)) => {
+    const value = typeof next === 'function' ? next(unwrap(store.value)) : next;
+    setStore('value', reconcile(value, { key: 'itemId' }));
+    return store.value;
+  };
+  return [() => store.value, set] as Signal<Items | undefined>;
+}
+
+const shown = (minor: number) => (minor / 100).toFixed(2);
 
 /** The market editor: prices in CHF and NC, categories, availability. Tills get changes on their next pull. */
 export function MarketScreen(props: { api: AdminApi; venueId: string }) {
-  const [items, { refetch }] = createResource(
+  const [items, { refetch }] = createResource<Items, string>(
     () => props.venueId,
     (id) => props.api.items(id),
+    { storage: itemsStorage },
   );
   const [draft, setDraft] = createSignal({ name: '', category: '', priceChf: '', priceNc: '' });
   const action = createAction();
@@ -36,14 +58,19 @@ export function MarketScreen(props: { api: AdminApi; venueId: string }) {
     // Also after a failure: an answer lost on the way back may hide an item that was added.
     refetch();
   }
-  /** Saves a change, then shows what the server holds, saved or not. */
-  const patch = async (item: MarketItem, change: Partial<MarketItem> | null) => {
+  /**
+   * Saves a change, then shows what the server holds, saved or not: `show`
+   * puts the stored value back in the field edited, which a refused edit
+   * leaves unchanged in the store and so is not redrawn by itself.
+   */
+  const patch = async (item: MarketItem, change: Partial<MarketItem> | null, show: () => void) => {
     await action.run(
       () =>
         change ? props.api.patchItem(item.itemId, change) : Promise.reject(new Error(NOT_A_PRICE)),
       `Saved ${item.name}`,
     );
-    refetch();
+    await refetch();
+    show();
   };
   const price = (text: string, key: 'priceChf' | 'priceNc') => {
     const minor = parseMinor(text);
@@ -107,8 +134,13 @@ export function MarketScreen(props: { api: AdminApi; venueId: string }) {
                       <input
                         class="price"
                         inputmode="decimal"
-                        value={(item.priceChf / 100).toFixed(2)}
-                        onChange={(e) => patch(item, price(e.currentTarget.value, 'priceChf'))}
+                        value={shown(item.priceChf)}
+                        onChange={(e) => {
+                          const input = e.currentTarget;
+                          patch(item, price(input.value, 'priceChf'), () => {
+                            input.value = shown(item.priceChf);
+                          });
+                        }}
                         aria-label={`${item.name} CHF`}
                       />
                     </td>
@@ -116,8 +148,13 @@ export function MarketScreen(props: { api: AdminApi; venueId: string }) {
                       <input
                         class="price"
                         inputmode="decimal"
-                        value={(item.priceNc / 100).toFixed(2)}
-                        onChange={(e) => patch(item, price(e.currentTarget.value, 'priceNc'))}
+                        value={shown(item.priceNc)}
+                        onChange={(e) => {
+                          const input = e.currentTarget;
+                          patch(item, price(input.value, 'priceNc'), () => {
+                            input.value = shown(item.priceNc);
+                          });
+                        }}
                         aria-label={`${item.name} NC`}
                       />
                     </td>
@@ -125,7 +162,12 @@ export function MarketScreen(props: { api: AdminApi; venueId: string }) {
                       <input
                         type="checkbox"
                         checked={item.available}
-                        onChange={(e) => patch(item, { available: e.currentTarget.checked })}
+                        onChange={(e) => {
+                          const input = e.currentTarget;
+                          patch(item, { available: input.checked }, () => {
+                            input.checked = item.available;
+                          });
+                        }}
                         aria-label={`${item.name} on sale`}
                       />
                     </td>
