@@ -125,6 +125,24 @@ describeDb('conflicts', () => {
     expect(await balance(tag)).toBe(1000);
   });
 
+  test("a second admin's same decision with another note is 409, not a silent drop of the note", async () => {
+    const { conflict } = await heldSale(1500);
+    expect((await resolve(conflict.id, 'write_off')).status).toBe(200);
+    const other = await two.server.json(
+      'POST',
+      `/api/admin/conflicts/${conflict.id}/resolve`,
+      two.admin,
+      {
+        resolution: 'write_off',
+        note: 'guest paid cash instead',
+      },
+    );
+    expect(other.status).toBe(409);
+    expect(other.body.error.message).toContain('checked the camera');
+    const stored = await two.server.json('GET', `/api/admin/conflicts/${conflict.id}`, two.admin);
+    expect(stored.body.conflict.note).toBe('checked the camera');
+  });
+
   test('a rejected held sale never reaches the sales figures; an accepted one does', async () => {
     const rejected = await heldSale(1500);
     const accepted = await heldSale(1500);

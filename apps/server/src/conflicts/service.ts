@@ -87,7 +87,8 @@ const STANDING: Record<Resolution, string> = {
 /**
  * Settles a held op (sync protocol §7) in one transaction: its ledger lines,
  * the op's standing, the conflict and the audit entry. Idempotent: the
- * same resolution again returns the settled conflict; a different one is 409.
+ * same resolution with the same note again returns the settled conflict;
+ * a different resolution or note is 409.
  * Also returns the op when it came to stand in the sales figures (accepted
  * or written off, as its analytics event): tonight's counters add it.
  */
@@ -107,8 +108,13 @@ export async function resolveConflict(
     if (!row) throw notFound('conflict');
     assertVenueAccess(user, row.venueId);
     if (row.status !== 'open') {
-      if (row.resolution === input.resolution) return { conflict: conflictView(row), standing: [] };
-      throw conflict(`this conflict is already settled as ${row.resolution}`);
+      // The same decision with the same note is a retry whose answer was lost.
+      // Anything else is a second admin's: their note would be dropped unsaid.
+      if (row.resolution === input.resolution && (row.note ?? '') === input.note)
+        return { conflict: conflictView(row), standing: [] };
+      throw conflict(
+        `this conflict is already settled as ${row.resolution}${row.note ? ` (note: ${row.note})` : ''}`,
+      );
     }
     const [op] = await tx.select().from(ops).where(eq(ops.id, row.opId));
     if (!op) throw new Error(`conflict ${row.id} names a missing op`);
