@@ -213,6 +213,32 @@ elif [[ -e $ENV_FILE ]]; then
   problem "cannot read $ENV_FILE to try its DATABASE_URL (run as root)"
 fi
 
+# --- backups: last night's dump is there -------------------------------------
+# A failing or hung backup timer tells no one by itself: this line does, from
+# the cron that runs --check. Nightly at 06:00 plus up to 10 minutes of delay,
+# so a dump older than 26 h means last night's run did not write one.
+BACKUP_MAX_AGE_HOURS=26
+backup_dir="${NITEOS_BACKUP_DIR:-/var/backups/niteos}"
+if [[ ! -d $backup_dir ]]; then
+  problem "no backup directory $backup_dir (see infra/README.md, section 5)"
+elif [[ ! -r $backup_dir || ! -x $backup_dir ]]; then
+  problem "cannot read $backup_dir to check the last backup (run as root)"
+else
+  newest="$(find "$backup_dir" -maxdepth 1 -name 'niteos-*.dump' -printf '%T@ %f\n' | sort -rn | head -n 1)"
+  if [[ -z $newest ]]; then
+    # A new host has none until the first night: only the drift check calls that a problem.
+    message="no backup in $backup_dir yet ('systemctl start niteos-backup' takes one now)"
+    if [[ $mode == check ]]; then problem "$message"; else ok "$message"; fi
+  else
+    age_hours=$((($(date +%s) - ${newest%%.*}) / 3600))
+    if ((age_hours >= BACKUP_MAX_AGE_HOURS)); then
+      problem "newest backup ${newest#* } is $age_hours h old: the nightly backup is failing (journalctl -u niteos-backup)"
+    else
+      ok "newest backup ${newest#* } ($age_hours h old)"
+    fi
+  fi
+fi
+
 # --- firewall: deny in by default, 22, 80 and 443 open --------------------
 # Rules someone added by hand (an exporter, another SSH port) stay: the fix only
 # adds what NiteOS needs, and the report names the others.

@@ -1,5 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
-import { chmod, copyFile, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, mkdtemp, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -99,6 +99,35 @@ describe('preflight.sh --check', () => {
       const { ok } = findings(result.stdout);
       expect(ok).toContain('firewall (ufw) denies in, allows 22, 80, 443');
       expect(ok).toContain('firewall also allows, added by hand: 2222/tcp 9100/tcp');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("reports last night's backup missing: none yet, too old, or fresh", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'niteos-backups-'));
+    const check = async () =>
+      findings((await runScript('preflight.sh', ['--check'], { NITEOS_BACKUP_DIR: dir })).stdout);
+    const dump = async (name: string, hoursAgo: number) => {
+      await writeFile(path.join(dir, name), 'dump');
+      const at = new Date(Date.now() - hoursAgo * 3600_000);
+      await utimes(path.join(dir, name), at, at);
+    };
+    try {
+      expect((await check()).problems).toContain(
+        `no backup in ${dir} yet ('systemctl start niteos-backup' takes one now)`,
+      );
+      await dump('niteos-20261101T060000.000Z.dump', 30);
+      expect((await check()).problems).toContain(
+        'newest backup niteos-20261101T060000.000Z.dump is 30 h old: the nightly backup is failing (journalctl -u niteos-backup)',
+      );
+      // A half-written dump is no backup: only complete ones count.
+      await dump('.niteos-20261102T060000.000Z.dump.partial', 1);
+      expect((await check()).problems.some((p) => p.includes('30 h old'))).toBe(true);
+      await dump('niteos-20261102T060000.000Z.dump', 2);
+      const fresh = await check();
+      expect(fresh.ok).toContain('newest backup niteos-20261102T060000.000Z.dump (2 h old)');
+      expect(fresh.problems.filter((p) => /^(newest|no) backup/.test(p))).toEqual([]);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

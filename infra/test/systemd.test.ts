@@ -92,4 +92,12 @@ describe.skipIf(skip !== null)(`systemd units${skip ? ` (skipped: ${skip})` : ''
     }))
       expect(one(key), key).toBe(value);
   });
+
+  test('the backup unit gives up on a hung dump instead of blocking every later night', async () => {
+    const unit = await readFile(path.join(UNITS, 'niteos-backup.service'), 'utf8');
+    expect(unit).toMatch(/^Type=oneshot$/m);
+    const timeout = /^TimeoutStartSec=(\d+)h$/m.exec(unit)?.[1];
+    expect(Number(timeout), 'TimeoutStartSec in hours').toBeGreaterThan(0);
+    expect(Number(timeout)).toBeLessThan(24);
+  });
 });
