@@ -28,6 +28,7 @@ export {
   isNcDebit,
   type ReplayDecision,
   type ReplayInput,
+  redirectEffect,
   type TillRefusal,
   tillAcceptsPayment,
   type VoidCheck,

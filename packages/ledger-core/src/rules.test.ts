@@ -11,6 +11,7 @@ import {
   isNcDebit,
   type ReplayDecision,
   type ReplayInput,
+  redirectEffect,
   tillAcceptsPayment,
   type VoidTarget,
   type WalletState,
@@ -426,6 +427,31 @@ describe('decideReplay: voids', () => {
     );
     expect(effect.postings).toEqual([]);
     expect(effect.voidsOp).toBe(cash.id);
+  });
+
+  test('redirected to a replacement wristband, a void refunds the new tag and keeps the sum at 0', () => {
+    const effect = appliedEffect(
+      replay({
+        envelope: voidOf(sale),
+        wallet: wallet(0, { blocked: true }),
+        voidTarget: targetOf(sale),
+      }),
+    );
+    const moved = redirectEffect(effect, NITETAP_ID, 'facade0042');
+    expect(moved.postings).toContainEqual({
+      account: { kind: 'wallet', nitetapId: 'facade0042' },
+      amountNc: sale.amountNc,
+    });
+    expect(
+      moved.postings.some((p) => p.account.kind === 'wallet' && p.account.nitetapId === NITETAP_ID),
+    ).toBe(false);
+    expect(moved.postings.reduce((sum, p) => sum + p.amountNc, 0)).toBe(0);
+    expect(moved.walletDeltaNc).toBe(effect.walletDeltaNc);
+    expect(moved.xpDelta).toBe(effect.xpDelta);
+    // Venue accounts stay where they were.
+    expect(moved.postings.filter((p) => p.account.kind !== 'wallet')).toEqual(
+      effect.postings.filter((p) => p.account.kind !== 'wallet'),
+    );
   });
 
   test('a void passes even when the wallet is blocked: it returns NC', () => {

@@ -227,6 +227,25 @@ export function decideReplay(input: ReplayInput): ReplayDecision {
   return { status: 'applied', effect: effectOf(e, wallet !== null, null) };
 }
 
+/**
+ * `effect` done to wallet `to` instead of `from`. A lost wristband's NC and
+ * XP were moved to its replacement, so what an op still does to the old tag
+ * (a void's refund, an accepted held sale) belongs on the new one; the old
+ * tag, blocked and emptied, would keep it out of the guest's reach. The
+ * replacement exists already, so the effect creates no wallet.
+ */
+export function redirectEffect(effect: Effect, from: string, to: string): Effect {
+  return {
+    ...effect,
+    postings: effect.postings.map((p) =>
+      p.account.kind === 'wallet' && p.account.nitetapId === from
+        ? { ...p, account: { kind: 'wallet', nitetapId: to } }
+        : p,
+    ),
+    createsWallet: false,
+  };
+}
+
 /** The wallet after an effect; XP never drops below 0. */
 export function applyEffect(wallet: WalletState | null, effect: Effect): WalletState | null {
   if (wallet === null && !effect.createsWallet) return null;

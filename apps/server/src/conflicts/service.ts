@@ -1,4 +1,9 @@
-import { applyEffect, type ResolutionRefusal, resolutionEffect } from '@niteos/ledger-core';
+import {
+  applyEffect,
+  type ResolutionRefusal,
+  redirectEffect,
+  resolutionEffect,
+} from '@niteos/ledger-core';
 import { analyticsOutbox, conflicts, ops, tills } from '@niteos/schema/tables';
 import type { ConflictView, Envelope, Resolution } from '@niteos/schema/wire';
 import { and, asc, desc, eq, type SQL } from 'drizzle-orm';
@@ -15,6 +20,7 @@ import {
   lockWallets,
   markVoided,
   recordWalletUse,
+  successorsOf,
   updateWallets,
   voidTargetLockStatement,
   voidTargetsOf,
@@ -120,7 +126,13 @@ export async function resolveConflict(
     if (!op) throw new Error(`conflict ${row.id} names a missing op`);
     const envelope = ledgerEnvelope(op);
     const tag = envelope.nitetapId;
-    const wallets = await lockWallets(tx, tag ? [tag] : []);
+    // A tag replaced since the op was held: what the op does to it is done
+    // to the replacement, which holds the guest's NC now.
+    const successor = tag ? (await successorsOf(tx, [tag])).get(tag) : undefined;
+    const wallets = await lockWallets(tx, [
+      ...(tag ? [tag] : []),
+      ...(successor ? [successor] : []),
+    ]);
     const wallet = tag ? (wallets.get(tag) ?? null) : null;
     const targets = voidTargetsOf(
       envelope.voids ? await voidTargetLockStatement(tx, [envelope.voids]) : [],
@@ -134,16 +146,20 @@ export async function resolveConflict(
       voidTarget: target,
     });
     if (!outcome.ok) throw conflict(REFUSALS[outcome.reason]);
-    const { effect } = outcome;
+    const movesWallet = outcome.effect.walletDeltaNc !== 0 || outcome.effect.xpDelta !== 0;
+    const moves = successor && movesWallet ? successor : tag;
+    const effect =
+      tag && moves && moves !== tag ? redirectEffect(outcome.effect, tag, moves) : outcome.effect;
 
-    const after = applyEffect(wallet, effect);
-    if (tag && after) {
-      if (wallet === null) await createWallets(tx, [tag]);
+    const before = moves ? (wallets.get(moves) ?? null) : null;
+    const after = applyEffect(before, effect);
+    if (moves && after) {
+      if (before === null) await createWallets(tx, [moves]);
       // A held op recorded no use of the wallet: accepted, the wallet is one
       // the venue has used, as if the op had applied at once. Rejected or
       // written off, the wallet was not used there.
-      if (input.resolution === 'accept') await recordWalletUse(tx, tag, row.venueId);
-      await updateWallets(tx, new Map([[tag, after]]));
+      if (input.resolution === 'accept') await recordWalletUse(tx, moves, row.venueId);
+      await updateWallets(tx, new Map([[moves, after]]));
     }
     await writePostings(
       tx,

@@ -1,9 +1,9 @@
 import { accountId, levelForXp, type Posting, type VoidTarget } from '@niteos/ledger-core';
-import { accounts, ledgerLines, ops, wallets } from '@niteos/schema/tables';
+import { accounts, ledgerLines, ops, walletMoves, wallets } from '@niteos/schema/tables';
 import { asc, eq, sql } from 'drizzle-orm';
 import { anyOf } from '../db/any-of.ts';
 import { bulkInsert, recordset } from '../db/bulk.ts';
-import type { Tx } from '../db/database.ts';
+import { rowsOf, type Tx } from '../db/database.ts';
 
 /**
  * Ledger reads and writes shared by push replay and conflict resolution.
@@ -62,6 +62,37 @@ export function lockedWalletsOf(
 export async function lockWallets(tx: Tx, tags: string[]): Promise<Map<string, LockedWallet>> {
   if (tags.length === 0) return new Map();
   return lockedWalletsOf(await walletLockStatement(tx, tags));
+}
+
+/** How many replacements in a row `successorsOf` follows: far more than any guest loses. */
+const MAX_REPLACEMENTS = 16;
+
+/**
+ * For each of `tags` that was replaced (a lost wristband, admin/wallets.ts),
+ * the tag its NC lives on now: the last replacement's, followed through
+ * any later replacement of that one. Tags never replaced are absent.
+ */
+export async function successorsOf(tx: Tx, tags: string[]): Promise<Map<string, string>> {
+  if (tags.length === 0) return new Map();
+  const result = await tx.execute(sql`
+    with recursive chain (tag, next, depth) as (
+      (select distinct on (from_tag) from_tag, to_tag, 1
+      from wallet_moves
+      where ${anyOf(walletMoves.fromTag, [...new Set(tags)], 'text')}
+      order by from_tag, created_at desc, id desc)
+      union all
+      select chain.tag, later.to_tag, chain.depth + 1
+      from chain
+      cross join lateral (
+        select to_tag from wallet_moves
+        where from_tag = chain.next
+        order by created_at desc, id desc
+        limit 1
+      ) later
+      where chain.depth < ${MAX_REPLACEMENTS}
+    )
+    select distinct on (tag) tag, next from chain order by tag, depth desc`);
+  return new Map(rowsOf<{ tag: string; next: string }>(result).map((r) => [r.tag, r.next]));
 }
 
 /** Thrown when a wallet we meant to create appeared concurrently: the transaction retries. */

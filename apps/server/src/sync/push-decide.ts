@@ -1,10 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { applyEffect, decideReplay, levelForXp, type Posting } from '@niteos/ledger-core';
+import {
+  applyEffect,
+  decideReplay,
+  levelForXp,
+  type Posting,
+  redirectEffect,
+} from '@niteos/ledger-core';
 import type { conflicts, ops } from '@niteos/schema/tables';
 import { type Envelope, type OpResult, RejectReason } from '@niteos/schema/wire';
 import { countsInFigures } from '../analytics/events.ts';
 import type { AuthedTill } from '../context.ts';
-import type { LockedWallet } from '../ledger/queries.ts';
+import { type LockedWallet, RetryTransaction } from '../ledger/queries.ts';
 import { rejectedResult } from './prepare-op.ts';
 import type { Loaded, StoredResult } from './push-load.ts';
 import type { Sequenced } from './push-sequence.ts';
@@ -86,15 +92,26 @@ export function decide(
     let after = wallet;
     let xpGranted = 0;
     let walletDelta = 0;
+    /** The tag this op's NC and XP go to: its own, or the replacement of a lost one. */
+    let moves = tag;
     if (decision.status === 'applied') {
-      const { effect } = decision;
-      after = applyEffect(wallet, effect);
-      if (tag && after && after !== wallet) {
-        if (wallet === null) w.newWallets.add(tag);
-        wallets.set(tag, after);
-        if (effect.walletDeltaNc !== 0 || effect.xpDelta !== 0 || wallet === null) {
-          w.changedWallets.set(tag, after);
-        }
+      let { effect } = decision;
+      const movesWallet = effect.walletDeltaNc !== 0 || effect.xpDelta !== 0;
+      const successor = tag ? loaded.successors.get(tag) : undefined;
+      // Blocked since `load` read it unblocked: perhaps replaced meanwhile,
+      // which `load` would have found. Start over and look again.
+      if (tag && movesWallet && wallet?.blocked && !loaded.unlockedWallets.get(tag)?.blocked)
+        throw new RetryTransaction('a wallet this push moves was blocked meanwhile');
+      if (tag && successor && movesWallet) {
+        effect = redirectEffect(effect, tag, successor);
+        moves = successor;
+      }
+      const before = moves ? (wallets.get(moves) ?? null) : null;
+      after = applyEffect(before, effect);
+      if (moves && after && after !== before) {
+        if (before === null) w.newWallets.add(moves);
+        wallets.set(moves, after);
+        if (movesWallet || before === null) w.changedWallets.set(moves, after);
       }
       for (const posting of effect.postings)
         w.postings.push({ opId: e.id, conflictId: null, posting });
@@ -121,11 +138,14 @@ export function decide(
     // there, and any till can sign one for any tag. For the same reason a
     // held or rejected op tells the till the wallet's figures only if its
     // venue has used the wallet; a revoked till is told none (NO_FIGURES).
-    if (tag && after && decision.status === 'applied' && !loaded.revoked) {
-      w.touchedTags.add(tag);
-      known.add(tag);
+    if (moves && after && decision.status === 'applied' && !loaded.revoked) {
+      w.touchedTags.add(moves);
+      known.add(moves);
     }
-    const shown = loaded.revoked || (tag !== null && !known.has(tag)) ? null : after;
+    // What the till is told of `tag`: its figures after the op. A void of a
+    // replaced tag credited the new one, whose figures are not the old tag's.
+    const shown =
+      loaded.revoked || moves !== tag || (tag !== null && !known.has(tag)) ? null : after;
 
     const result: StoredResult = {
       id: e.id,

@@ -10,6 +10,7 @@ import {
   type LockedWallet,
   loadVoidTargets,
   lockedWalletsOf,
+  successorsOf,
   walletReadStatement,
 } from '../ledger/queries.ts';
 import { venueView } from '../venues/service.ts';
@@ -38,6 +39,11 @@ export interface Loaded {
   unlockedWallets: Map<string, LockedWallet>;
   /** The push's tags already used at the till's venue: the wallets its tills may be told about. */
   usedHere: Set<string>;
+  /**
+   * The push's replaced tags and the tag each one's NC lives on now, whose
+   * wallets `unlockedWallets` also holds and the push locks as well.
+   */
+  successors: Map<string, string>;
 }
 
 /** The columns a duplicate needs: its canonical hash and the stored result. */
@@ -130,6 +136,15 @@ export async function load(tx: Tx, till: AuthedTill, candidates: CandidateOp[]):
     ]);
   const [current] = state;
   if (!current) throw new Error(`till ${till.id} vanished`);
+  const unlockedWallets = lockedWalletsOf(walletRows);
+  // Only a blocked tag can have been replaced: a push without one (nearly
+  // every push) pays nothing for this.
+  const blocked = [...unlockedWallets].filter(([, w]) => w.blocked).map(([tag]) => tag);
+  const successors = await successorsOf(tx, blocked);
+  if (successors.size > 0) {
+    const rows = await walletReadStatement(tx, [...successors.values()]);
+    for (const [tag, w] of lockedWalletsOf(rows)) unlockedWallets.set(tag, w);
+  }
   return {
     revoked: current.status === 'revoked',
     policy: venueView(current.venue).policy,
@@ -146,12 +161,18 @@ export async function load(tx: Tx, till: AuthedTill, candidates: CandidateOp[]):
       ),
     ),
     voidTargets,
-    unlockedWallets: lockedWalletsOf(walletRows),
+    unlockedWallets,
     usedHere: new Set(usedRows.map((row) => row.tag)),
+    successors,
   };
 }
 
 /** The wallets a push may touch, for `lockWallets`. */
-export function walletTags(candidates: CandidateOp[]): string[] {
+function walletTags(candidates: CandidateOp[]): string[] {
   return candidates.flatMap((c) => (c.envelope.nitetapId ? [c.envelope.nitetapId] : []));
+}
+
+/** The wallets a push locks: its own, and the replacements of any replaced ones. */
+export function lockedTags(candidates: CandidateOp[], loaded: Loaded): string[] {
+  return [...walletTags(candidates), ...loaded.successors.values()];
 }

@@ -11,7 +11,7 @@ import {
 import { type FinalOp, isCandidate } from './prepare-op.ts';
 import type { PrepareOps } from './prepare-pool.ts';
 import { decide } from './push-decide.ts';
-import { load, walletTags } from './push-load.ts';
+import { load, lockedTags } from './push-load.ts';
 import { corrections } from './push-provisional.ts';
 import { sequence } from './push-sequence.ts';
 import { provisionalStatements, sequenceStatements, write } from './push-write.ts';
@@ -72,7 +72,7 @@ export async function pushOps(
       const written = await Promise.all([
         ...sequenceStatements(tx, till, sequenced, finals, ip),
         ...provisionalStatements(tx, provisional),
-        walletLockStatement(tx, walletTags(candidates)),
+        walletLockStatement(tx, lockedTags(candidates, loaded)),
         voided.length > 0 ? voidTargetLockStatement(tx, voided) : [],
       ]);
       const wallets = lockedWalletsOf(written.at(-2) as LockedRows);

@@ -71,4 +71,30 @@ describeDb('voids racing for the same sale', () => {
     const wallet = await server.json('GET', `/api/wallets/${tag}`, server.rootToken);
     expect(wallet.body.balanceNc).toBe(1000);
   });
+
+  test('a wristband replaced while a void of its sale waits: the refund reaches the new one', async () => {
+    const venueId = await server.createVenue();
+    const till = await server.enrollTill(venueId);
+    const [lost, fresh] = ['d0d0d0d0e3', 'd0d0d0d0e4'];
+    const topup = await till.topup(lost, 5000);
+    const sale = await till.sale(lost, 1500);
+    await till.push(server.send, [topup, sale]);
+    const voided = await till.voidOf(sale);
+    // The push read the wallet before the replacement committed, and locks it after.
+    const [replaced, voidResult] = await queuedOnWallet<unknown>(lost, [
+      async () =>
+        (
+          await server.json('POST', `/api/admin/wallets/${lost}/replace`, server.rootToken, {
+            newNitetapId: fresh,
+          })
+        ).status,
+      async () => (await till.push(server.send, [voided])).body.results[0],
+    ]);
+    expect(replaced).toBe(200);
+    expect(voidResult).toMatchObject({ status: 'applied', balanceNc: null });
+    const balance = async (tag: string) =>
+      (await server.json('GET', `/api/wallets/${tag}`, server.rootToken)).body.balanceNc;
+    expect(await balance(fresh)).toBe(5000);
+    expect(await balance(lost)).toBe(0);
+  });
 });
