@@ -174,6 +174,52 @@ suite(`back office in Chromium against the real server${skip ? ` (skipped: ${ski
     expect(after.accessToken).not.toBe(expired);
   });
 
+  test('a duplicated tab follows the renewals of the first: neither is signed out for theft', async () => {
+    const first = await backOffice(MANAGER);
+    const start = await storedSession(first);
+    const expireIn = (page: Page, session: LoginResponse) =>
+      page.evaluate(
+        ([key, value]) => sessionStorage.setItem(key as string, value as string),
+        [
+          SESSION_KEY,
+          JSON.stringify({ ...session, accessToken: accessToken(session.user, 20 * 60) }),
+        ],
+      );
+    const renewedOnReload = async (page: Page) => {
+      const refreshed = page.waitForResponse((r) => r.url().endsWith('/api/auth/refresh'));
+      await page.reload();
+      expect((await refreshed).status()).toBe(200);
+      await page.getByTestId('admin-conflicts').waitFor();
+    };
+    // Duplicating a tab copies its sessionStorage into the new one.
+    const copy = await first.context().newPage();
+    await copy.addInitScript(
+      ([key, value]) => {
+        if (!sessionStorage.getItem(key as string))
+          sessionStorage.setItem(key as string, value as string);
+      },
+      [SESSION_KEY, JSON.stringify(start)],
+    );
+    await copy.goto(first.url());
+    await copy.getByTestId('admin-conflicts').waitFor();
+
+    // The first tab renews twice, so the copy's token is spent and so is its successor.
+    await expireIn(first, start);
+    await renewedOnReload(first);
+    await expireIn(first, await storedSession(first));
+    await renewedOnReload(first);
+    await expect
+      .poll(async () => (await storedSession(copy)).refreshToken)
+      .toBe((await storedSession(first)).refreshToken);
+
+    await expireIn(copy, await storedSession(copy));
+    await renewedOnReload(copy);
+    // And the first tab, told of the copy's renewal, still works.
+    await first.getByTestId('admin-tab-market').click();
+    await first.getByText('Lager 0.33').waitFor();
+    expect(await first.getByTestId('admin-signin-message').count()).toBe(0);
+  });
+
   test('a session that can no longer be renewed returns to sign-in and says it expired', async () => {
     const page = await backOffice(MANAGER);
     // Signed out everywhere from another device: the access token and every refresh token die.

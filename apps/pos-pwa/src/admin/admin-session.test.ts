@@ -57,10 +57,13 @@ const storage = {
   removeItem: (k: string) => void stored.delete(k),
 };
 
-/** The back office opened in a tab (sessionStorage and localStorage both kept in `stored`). */
-function openBackOffice() {
+/**
+ * The back office opened in a tab (sessionStorage and localStorage both kept
+ * in `stored`), alone unless given `peers`, the channel its other tabs share.
+ */
+function openBackOffice(tabStorage = storage, peers: BroadcastChannel | null = null) {
   const request = createRequest('/api', fakeFetch);
-  const session = createAdminSession(request, storage, storage);
+  const session = createAdminSession(request, tabStorage, storage, peers);
   return { session, api: createAdminApi(session, request) };
 }
 
@@ -172,5 +175,44 @@ describe('admin session (scripted server)', () => {
     await settled();
     expect(server.revoked).toEqual(['refresh-0', 'refresh-9']);
     expect(stored.has('niteos-admin-pending-logout')).toBe(false);
+  });
+
+  test("a duplicated tab follows the other's renewals instead of sending a spent token", async () => {
+    // Node's own BroadcastChannel: two channels of one name reach each other, as two tabs' do.
+    const channels = [new BroadcastChannel('admin-test'), new BroadcastChannel('admin-test')];
+    try {
+      const session = JSON.stringify({
+        accessToken: 'expired',
+        refreshToken: 'refresh-0',
+        user: USER,
+      });
+      // Duplicating a tab copies its sessionStorage.
+      const tabStore = () => {
+        const own = new Map([['niteos-admin-session', session]]);
+        return {
+          getItem: (k: string) => own.get(k) ?? null,
+          setItem: (k: string, v: string) => void own.set(k, v),
+          removeItem: (k: string) => void own.delete(k),
+        };
+      };
+      const first = openBackOffice(tabStore(), channels[0]);
+      const copy = openBackOffice(tabStore(), channels[1]);
+      await first.api.venues();
+      // The first tab renews once more: its second token is spent too.
+      server.accessToken = 'expired-again';
+      await first.api.venues();
+      expect(server.refreshes).toBe(2);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(copy.session.current()?.refreshToken).toBe('refresh-2');
+
+      await expect(copy.api.staff('v1')).resolves.toEqual(expect.objectContaining({ staff: [] }));
+      expect(copy.session.notice()).toBeNull();
+      // Signing out in one tab signs the copy out too: the server ended that login.
+      await first.session.signOut();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(copy.session.current()).toBeNull();
+    } finally {
+      for (const channel of channels) channel.close();
+    }
   });
 });

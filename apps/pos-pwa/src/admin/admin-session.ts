@@ -9,6 +9,22 @@ export const SESSION_EXPIRED = 'Your session has expired: sign in again.';
 
 type KeyValue = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
 
+/** The other tabs of this back office: what one renews or signs out, the rest hear. */
+type Peers = Pick<BroadcastChannel, 'postMessage' | 'addEventListener'>;
+
+type PeerMessage =
+  | { kind: 'renewed'; spent: string; next: LoginResponse }
+  | { kind: 'signed-out'; refreshToken: string };
+
+const PEERS_CHANNEL = 'niteos-admin-session';
+const RENEW_LOCK = 'niteos-admin-renew';
+
+/** Runs `work` while no other tab of this origin renews (Web Locks), or just runs it without them. */
+function oneTabAtATime<T>(work: () => Promise<T>): Promise<T> {
+  const locks = globalThis.navigator?.locks;
+  return locks ? (locks.request(RENEW_LOCK, work) as Promise<T>) : work();
+}
+
 const PENDING_LOGOUT_KEY = 'niteos-admin-pending-logout';
 
 export const SIGN_OUT_UNCONFIRMED =
@@ -22,13 +38,19 @@ export const SIGN_OUT_UNCONFIRMED =
  * server rotates refresh tokens and takes a second use of one for theft
  * (the whole login is signed out), so a renewal is shared by every call
  * waiting on it and the new pair is stored at once, before a reload can
- * resurrect the spent one.
+ * resurrect the spent one. A duplicated tab starts with a copy of the same
+ * session: tabs renew one at a time and tell each other the new pair, so
+ * one tab's renewal never leaves another holding a spent token, which the
+ * server would take for theft and sign both out.
  */
 export function createAdminSession(
   request: Request,
   storage: KeyValue = sessionStorage,
   /** Outlives the tab: a sign-out the server missed is retried from any tab, later. */
   lasting: KeyValue = localStorage,
+  peers: Peers | null = typeof BroadcastChannel === 'undefined'
+    ? null
+    : new BroadcastChannel(PEERS_CHANNEL),
 ) {
   const saved = storage.getItem(SESSION_KEY);
   const [current, setCurrent] = createSignal<LoginResponse | null>(
@@ -38,6 +60,13 @@ export function createAdminSession(
   const [notice, setNotice] = createSignal<string | null>(null);
   let renewing: Promise<boolean> | null = null;
   void tellLogout();
+  peers?.addEventListener('message', (event) => {
+    const message = (event as MessageEvent<PeerMessage>).data;
+    const held = current();
+    if (!held) return;
+    if (message.kind === 'renewed' && message.spent === held.refreshToken) keep(message.next);
+    if (message.kind === 'signed-out' && message.refreshToken === held.refreshToken) end();
+  });
 
   function keep(next: LoginResponse | null) {
     if (next) storage.setItem(SESSION_KEY, JSON.stringify(next));
@@ -63,6 +92,7 @@ export function createAdminSession(
     const held = current();
     end();
     if (!held) return;
+    peers?.postMessage({ kind: 'signed-out', refreshToken: held.refreshToken } as PeerMessage);
     writePending([...readPending(), held.refreshToken]);
     if (!(await tellLogout()) && current() === null) setNotice(SIGN_OUT_UNCONFIRMED);
   }
@@ -107,11 +137,14 @@ export function createAdminSession(
     if (!held) return Promise.resolve(false);
     // Another call renewed the pair after this one was sent.
     if (held.accessToken !== stale) return Promise.resolve(true);
-    renewing ??= (async () => {
+    renewing ??= oneTabAtATime(async () => {
+      // Another tab renewed this pair while this one waited its turn.
+      if (current() !== held) return current() !== null;
       try {
         const next = await request<LoginResponse>('POST', '/auth/refresh', {
           body: { refreshToken: held.refreshToken },
         });
+        peers?.postMessage({ kind: 'renewed', spent: held.refreshToken, next } as PeerMessage);
         // Signed out (or in as someone else) meanwhile: this pair is not the session's any more.
         if (current() !== held) return current() !== null;
         keep(next);
@@ -124,7 +157,7 @@ export function createAdminSession(
         }
         throw err;
       }
-    })().finally(() => {
+    }).finally(() => {
       renewing = null;
     });
     return renewing;
