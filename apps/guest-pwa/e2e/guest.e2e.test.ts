@@ -357,6 +357,31 @@ suite(`guest app in Chromium against the real server on PostgreSQL${skip ? ` (sk
       .toBe('playing');
   });
 
+  test('a stream that stops arriving says so instead of "Playing", and goes on when it returns', async () => {
+    // No service worker, so that the page's own requests can be held back.
+    const context = await browser.newContext({ serviceWorkers: 'block' });
+    contexts.push(context);
+    const page = await context.newPage();
+    const held: (() => Promise<void>)[] = [];
+    // Past the first two segments nothing comes, as on a dropped connection.
+    const later = /segment[2-4]\.m2ts$/;
+    await page.route(later, async (route) => {
+      const response = await route.fetch();
+      held.push(() => route.fulfill({ response }));
+    });
+    await page.goto(`${base()}/radio?venue=demo-club`);
+    await page.getByTestId('radio-toggle').click();
+    const state = () => page.getByTestId('radio-status').getAttribute('data-state');
+    await expect.poll(state, { timeout: 20_000, message: 'first play' }).toBe('playing');
+    await expect.poll(state, { timeout: 20_000, message: 'starved' }).toBe('connecting');
+    expect(await page.getByTestId('radio-status').textContent()).toBe('Connecting to the stream…');
+    // The connection is back: what was asked gets its answer, and anything asked again too.
+    await page.unroute(later);
+    await Promise.all(held.splice(0).map((fulfil) => fulfil().catch(() => undefined)));
+    // It plays the rest (4 s of this short fixture) and ends: it no longer waits.
+    await expect.poll(state, { timeout: 20_000, message: 'plays on' }).not.toBe('connecting');
+  });
+
   test('a guest cannot read another guest wallet', async () => {
     const page = await phone();
     await registerInApp(page, 'nosy-e2e@niteos.test');
