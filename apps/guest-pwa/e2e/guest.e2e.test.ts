@@ -382,6 +382,23 @@ suite(`guest app in Chromium against the real server on PostgreSQL${skip ? ` (sk
     await expect.poll(state, { timeout: 20_000, message: 'plays on' }).not.toBe('connecting');
   });
 
+  test('a server error keeps the last copy and says NiteOS is not answering, not "Offline"', async () => {
+    // No service worker, so that the page's own requests can be answered here.
+    const context = await browser.newContext({ serviceWorkers: 'block' });
+    contexts.push(context);
+    const page = await context.newPage();
+    await page.goto(`${base()}/market?venue=demo-club`);
+    await page.getByTestId('fresh').waitFor();
+    // A deploy in progress: the proxy answers 503 while the Wi-Fi is fine.
+    await page.route('**/api/public/venues/*/market', (route) =>
+      route.fulfill({ status: 503, contentType: 'application/json', body: '{}' }),
+    );
+    await page.reload();
+    const stale = await page.getByTestId('stale').textContent();
+    expect(stale).toMatch(/^NiteOS is not answering: showing the market from/);
+    expect(await page.getByTestId('market').first().textContent()).toContain('NC');
+  });
+
   test('a guest cannot read another guest wallet', async () => {
     const page = await phone();
     await registerInApp(page, 'nosy-e2e@niteos.test');

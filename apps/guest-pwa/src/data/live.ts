@@ -9,6 +9,8 @@ export interface Live<T> {
   fetchedAt: () => number | null;
   freshness: () => Freshness;
   error: () => string | null;
+  /** Why the copy shown is stale: no connection, or NiteOS answered with an error of its own. */
+  staleBecause: () => 'offline' | 'server';
   refresh: () => Promise<void>;
 }
 
@@ -29,6 +31,7 @@ export function createLive<T>(
   const [snapshot, setSnapshot] = createSignal<Snapshot<T> | null>(null);
   const [freshness, setFreshness] = createSignal<Freshness>('loading');
   const [error, setError] = createSignal<string | null>(null);
+  const [staleBecause, setStaleBecause] = createSignal<'offline' | 'server'>('offline');
 
   // Loads overlap (a slow poll, then "online" or the page shown again): an
   // answer is applied only if no later-started load's answer already was.
@@ -51,8 +54,10 @@ export function createLive<T>(
     } catch (err) {
       if (!current(k, load)) return;
       setError(err instanceof Error ? err.message : String(err));
-      const offline = err instanceof ApiError ? err.offline || err.status >= 500 : true;
-      setFreshness(offline && snapshot() ? 'stale' : 'failed');
+      const offline = err instanceof ApiError ? err.offline : true;
+      setStaleBecause(offline ? 'offline' : 'server');
+      const passing = offline || (err instanceof ApiError && err.status >= 500);
+      setFreshness(passing && snapshot() ? 'stale' : 'failed');
     }
   };
 
@@ -81,6 +86,7 @@ export function createLive<T>(
     fetchedAt: () => snapshot()?.fetchedAt ?? null,
     freshness,
     error,
+    staleBecause,
     refresh,
   };
 }

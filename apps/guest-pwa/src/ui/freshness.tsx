@@ -30,7 +30,8 @@ export function Freshness(props: { live: Live<unknown>; what: string }) {
       </Match>
       <Match when={props.live.freshness() === 'stale'}>
         <p class="freshness stale" role="status" data-testid="stale">
-          Offline: showing {props.what} from {ago(fetched() ?? 0, now())}
+          {props.live.staleBecause() === 'offline' ? 'Offline' : 'NiteOS is not answering'}: showing{' '}
+          {props.what} from {ago(fetched() ?? 0, now())}
           {fetched() ? ` (${new Date(fetched() ?? 0).toLocaleTimeString('de-CH')})` : ''}.{' '}
           <button type="button" class="link" disabled={busy()} onClick={retry}>
             Try again
