@@ -399,6 +399,28 @@ suite(`guest app in Chromium against the real server on PostgreSQL${skip ? ` (sk
     expect(await page.getByTestId('market').first().textContent()).toContain('NC');
   });
 
+  test('a screen whose code is gone (a release since the page loaded) offers a reload, not a blank page', async () => {
+    const context = await browser.newContext({ serviceWorkers: 'block' });
+    contexts.push(context);
+    const page = await context.newPage();
+    await page.goto(`${base()}/?venue=demo-club`);
+    const gone = '**/assets/market-screen-*.js';
+    await page.route(gone, (route) => route.fulfill({ status: 404, body: 'not found' }));
+    await page.getByRole('link', { name: 'Market' }).click();
+    const failed = page.getByTestId('screen-failed');
+    await failed.waitFor();
+    expect(await failed.textContent()).toContain('could not be opened');
+    // Another screen still opens.
+    await page.getByRole('link', { name: 'Feed' }).click();
+    await expect.poll(() => failed.count()).toBe(0);
+
+    await page.getByRole('link', { name: 'Market' }).click();
+    await failed.waitFor();
+    await page.unroute(gone);
+    await failed.getByRole('button', { name: 'Reload' }).click();
+    await expect.poll(() => page.getByTestId('market').first().textContent()).toContain('NC');
+  });
+
   test('a guest cannot read another guest wallet', async () => {
     const page = await phone();
     await registerInApp(page, 'nosy-e2e@niteos.test');

@@ -1,4 +1,16 @@
-import { createSignal, For, type JSX, lazy, Match, onCleanup, Show, Switch } from 'solid-js';
+import {
+  createEffect,
+  createSignal,
+  ErrorBoundary,
+  For,
+  type JSX,
+  lazy,
+  Match,
+  on,
+  onCleanup,
+  Show,
+  Switch,
+} from 'solid-js';
 import { venueSlug } from '../data/venue.ts';
 import { currentPath, Link } from '../router.tsx';
 import { WalletScreen } from './wallet-screen.tsx';
@@ -34,6 +46,23 @@ function useOnline() {
   return online;
 }
 
+/**
+ * A screen that failed to load or draw. Usually its code: a release went
+ * out since this page loaded, and the old chunk's file is gone. A reload
+ * gets the new release; going to another screen tries that one afresh.
+ */
+function ScreenFailed(props: { reset: () => void }) {
+  createEffect(on(currentPath, () => props.reset(), { defer: true }));
+  return (
+    <section class="card" role="alert" data-testid="screen-failed">
+      <p>This screen could not be opened. A new version of NiteOS may be out.</p>
+      <button type="button" class="primary" onClick={() => location.reload()}>
+        Reload
+      </button>
+    </section>
+  );
+}
+
 export function App(props: { banner?: JSX.Element }) {
   const online = useOnline();
   const path = currentPath;
@@ -58,29 +87,31 @@ export function App(props: { banner?: JSX.Element }) {
       </header>
       {props.banner}
       <main>
-        <Switch fallback={<WalletScreen />}>
-          <Match when={is('/tap')}>
-            <TapScreen />
-          </Match>
-          <Match when={is('/feed') || path().startsWith('/v/')}>
-            <FeedScreen />
-          </Match>
-          <Match when={is('/market')}>
-            <MarketScreen />
-          </Match>
-          <Match when={is('/radio')}>
-            <RadioScreen />
-          </Match>
-          <Match when={is('/venues')}>
-            <VenuesScreen />
-          </Match>
-          <Match when={is('/account')}>
-            <AccountScreen />
-          </Match>
-          <Match when={is('/claim')}>
-            <ClaimScreen />
-          </Match>
-        </Switch>
+        <ErrorBoundary fallback={(_err, reset) => <ScreenFailed reset={reset} />}>
+          <Switch fallback={<WalletScreen />}>
+            <Match when={is('/tap')}>
+              <TapScreen />
+            </Match>
+            <Match when={is('/feed') || path().startsWith('/v/')}>
+              <FeedScreen />
+            </Match>
+            <Match when={is('/market')}>
+              <MarketScreen />
+            </Match>
+            <Match when={is('/radio')}>
+              <RadioScreen />
+            </Match>
+            <Match when={is('/venues')}>
+              <VenuesScreen />
+            </Match>
+            <Match when={is('/account')}>
+              <AccountScreen />
+            </Match>
+            <Match when={is('/claim')}>
+              <ClaimScreen />
+            </Match>
+          </Switch>
+        </ErrorBoundary>
       </main>
       <nav class="tabs" aria-label="Screens">
         <For each={TABS}>
