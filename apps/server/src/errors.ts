@@ -39,6 +39,15 @@ export const errorReply = (code: ErrorCode, message: string): ErrorReply => ({
 /** The one place errors become responses; unknown errors never leak details. */
 export function errorResponse(err: unknown, c: Context, log: Logger): Response {
   if (err instanceof AppError) {
+    // A 5xx the server chose (a store down, say) still tells ops what failed underneath.
+    if (err.status >= 500 && err.cause !== undefined)
+      log({
+        level: 'warn',
+        msg: err.message,
+        requestId: c.get('requestId') ?? 'unknown',
+        path: c.req.path,
+        ...describeFailure(err.cause),
+      });
     for (const [name, value] of Object.entries(err.headers)) c.header(name, value);
     return c.json(errorReply(err.code, err.message), err.status);
   }

@@ -534,3 +534,29 @@ describeDb('analytics shipper', () => {
     for (const id of ids) expect(next.tried.get(id)).toBe(1);
   });
 });
+
+describeDb('analytics snapshots with MongoDB configured but down', () => {
+  test('the back office gets 503 with Retry-After and a reason, and the log says what failed', async () => {
+    // The real driver, pointed at a port nothing listens on.
+    const store = createMongoStore(`mongodb://127.0.0.1:${await closedPort()}/niteos_test`, 300);
+    const logs: Record<string, unknown>[] = [];
+    const down = await startTestServer({ deps: { analytics: store }, log: (e) => logs.push(e) });
+    try {
+      const venueId = await down.createVenue();
+      const res = await down.send(`/api/admin/venues/${venueId}/analytics`, {
+        headers: { authorization: `Bearer ${down.rootToken}` },
+      });
+      expect(res.status).toBe(503);
+      expect(res.headers.get('retry-after')).toBe('30');
+      const body = await res.json();
+      expect(body.error).toMatchObject({ code: 'unavailable' });
+      expect(body.error.message).toMatch(/MongoDB.*not answering/);
+      expect(logs).toContainEqual(
+        expect.objectContaining({ level: 'warn', msg: expect.stringMatching(/MongoDB/) }),
+      );
+    } finally {
+      await store.close();
+      await down.dispose();
+    }
+  });
+});

@@ -2,6 +2,7 @@ import { marketItems } from '@niteos/schema/tables';
 import type { AnalyticsSnapshot } from '@niteos/schema/wire';
 import { inArray } from 'drizzle-orm';
 import type { Db } from '../db/database.ts';
+import { unavailable } from '../errors.ts';
 import { pgSnapshot } from './pg-snapshot.ts';
 import type { AnalyticsStore } from './store.ts';
 
@@ -18,7 +19,17 @@ export async function venueSnapshot(
   to: Date,
 ): Promise<AnalyticsSnapshot> {
   const figures = store
-    ? await store.snapshot(venueId, from, to)
+    ? await store.snapshot(venueId, from, to).catch((cause: unknown) => {
+        // PostgreSQL keeps only the last few days of events once shipped: no
+        // stand-in for MongoDB's history, so say it is down rather than guess.
+        throw Object.assign(
+          unavailable(
+            'MongoDB, which keeps the analytics, is not answering: try again shortly',
+            30,
+          ),
+          { cause },
+        );
+      })
     : await pgSnapshot(db, venueId, from, to);
   const ids = figures.topItems.map((i) => i.itemId);
   const names = new Map(
