@@ -67,8 +67,25 @@ export async function migrationStatus(db: Db): Promise<{ expected: number; appli
   }
 }
 
+/** lock_not_available: a statement gave up waiting for its lock (`lock_timeout`). */
+const LOCK_NOT_AVAILABLE = '55P03';
+
+/**
+ * How migrations wait for their table locks. An ALTER TABLE queued behind
+ * a long reader (the nightly pg_dump holds every table for minutes) makes
+ * every later query on that table queue behind it, so the release still
+ * serving would stop answering pushes. A migration waits `timeoutMs` for a
+ * lock at most, rolls back and tries again after `pauseMs`, so the queue
+ * clears between tries; after `attempts` it fails and the deploy stops.
+ */
+export const MIGRATION_LOCKS = { timeoutMs: 5_000, pauseMs: 5_000, attempts: 24 };
+
 /** Connects to PostgreSQL at `url`. */
-export function openPostgres(url: string, poolSize = 10): Database {
+export function openPostgres(
+  url: string,
+  poolSize = 10,
+  migrationLocks = MIGRATION_LOCKS,
+): Database {
   const client = postgres(url, { max: poolSize, onnotice: () => {} });
   const db = drizzlePostgres(preparingClient(client), { schema: tables });
   const parsed = new URL(url);
@@ -81,7 +98,22 @@ export function openPostgres(url: string, poolSize = 10): Database {
       const single = postgres(url, { max: 1, onnotice: () => {} });
       try {
         await single`select pg_advisory_lock(7314205)`;
-        await migratePostgres(drizzlePostgres(single), { migrationsFolder: MIGRATIONS_FOLDER });
+        // Only once the advisory lock is held: a second server waits out the first's migrations.
+        await single.unsafe(`set lock_timeout = ${Math.round(migrationLocks.timeoutMs)}`);
+        for (let attempt = 1; ; attempt += 1) {
+          try {
+            await migratePostgres(drizzlePostgres(single), { migrationsFolder: MIGRATIONS_FOLDER });
+            break;
+          } catch (err) {
+            if (!hasSqlState(err, LOCK_NOT_AVAILABLE)) throw err;
+            if (attempt >= migrationLocks.attempts)
+              throw new Error(
+                `migrations waited ${attempt} times for a table another session holds (a backup running?): try again once it is done`,
+                { cause: err },
+              );
+            await new Promise((resolve) => setTimeout(resolve, migrationLocks.pauseMs));
+          }
+        }
         await single`select pg_advisory_unlock(7314205)`;
       } finally {
         await single.end({ timeout: 5 });
