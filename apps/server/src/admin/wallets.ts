@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { levelForXp } from '@niteos/ledger-core';
 import { walletMoves, wallets, walletVenues } from '@niteos/schema/tables';
 import { Role, replaceWalletSchema } from '@niteos/schema/wire';
-import { and, eq, ne } from 'drizzle-orm';
+import { and, asc, desc, eq, ne, sql } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { audit } from '../audit/audit.ts';
 import { ADMINS, requireRole } from '../auth/guard.ts';
@@ -12,13 +12,7 @@ import { withTransactionRetry } from '../db/retry.ts';
 import { badRequest, conflict, forbidden, notFound } from '../errors.ts';
 import { clientIp } from '../http/client-ip.ts';
 import { parseJson } from '../http/validate.ts';
-import {
-  createWallets,
-  lockWallets,
-  recordWalletUse,
-  updateWallets,
-  writePostings,
-} from '../ledger/queries.ts';
+import { createWallets, lockWallets, updateWallets, writePostings } from '../ledger/queries.ts';
 
 const TAG = /^[0-9a-f]{8,32}$/;
 
@@ -32,6 +26,8 @@ async function venueForWallet(db: Db | Tx, user: AuthUser, tag: string): Promise
         ? eq(walletVenues.nitetapId, tag)
         : and(eq(walletVenues.nitetapId, tag), eq(walletVenues.venueId, user.venueId ?? '')),
     )
+    // For a Nitecore admin, the venue that saw the wallet last: where its guest is likely now.
+    .orderBy(desc(walletVenues.lastSeenAt), asc(walletVenues.venueId))
     .limit(1);
   return used[0]?.venueId ?? null;
 }
@@ -181,7 +177,12 @@ export function walletAdminRoutes(deps: AppDeps) {
           movedNc: old.balanceNc,
           movedXp: old.xp,
         });
-        await recordWalletUse(tx, newTag, venueId);
+        // Every venue that knew the lost band knows its replacement: its admins
+        // can look it up and block it, and its tills learn its balance.
+        await tx.execute(sql`
+          insert into wallet_venues (nitetap_id, venue_id, last_seen_at)
+          select ${newTag}, venue_id, now() from wallet_venues where nitetap_id = ${oldTag}
+          on conflict (nitetap_id, venue_id) do update set last_seen_at = now()`);
         const result = {
           from: oldTag,
           to: newTag,
