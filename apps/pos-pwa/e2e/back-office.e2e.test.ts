@@ -458,6 +458,12 @@ suite(`back office in Chromium against the real server${skip ? ` (skipped: ${ski
     await page.getByTestId('admin-venue').selectOption(venue);
     await page.getByTestId('admin-tab-audit').click();
     await expect.poll(() => page.getByTestId('audit-entry').count()).toBe(200);
+    // Who did it, by email, and what they set.
+    const newest = (await page.getByTestId('audit-entry').first().textContent()) ?? '';
+    expect(newest).toContain(`${ADMIN.email} (nitecore_admin)`);
+    expect(newest).toContain('venue.update');
+    expect(newest).toContain('city: "Bern 203"');
+    expect(newest).not.toContain('name:');
     await page.getByTestId('audit-older').click();
     // 204 updates and the creation.
     await expect.poll(() => page.getByTestId('audit-entry').count()).toBe(205);

@@ -160,7 +160,10 @@ export interface ConflictDetail {
 export interface AuditEntry {
   id: number;
   actorUserId: string | null;
+  actorEmail: string | null;
   actorRole: string | null;
+  before: unknown;
+  after: unknown;
   action: string;
   target: string | null;
   ip: string | null;

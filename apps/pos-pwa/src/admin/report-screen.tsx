@@ -162,6 +162,19 @@ export function ReportScreen(props: { api: AdminApi; venueId: string; venueName:
 }
 
 /** The audit log of the venue, for Nitecore admins: newest first, older pages on request. */
+/** What an entry set, as `field: value` lines: the fields of `after` that differ from `before`. */
+export function auditChanges(before: unknown, after: unknown): string[] {
+  if (after === null || typeof after !== 'object') return [];
+  const was =
+    before !== null && typeof before === 'object' ? (before as Record<string, unknown>) : {};
+  return Object.entries(after as Record<string, unknown>)
+    .filter(([field, value]) => JSON.stringify(was[field]) !== JSON.stringify(value))
+    .map(([field, value]) => {
+      const shown = JSON.stringify(value) ?? 'null';
+      return `${field}: ${shown.length > 80 ? `${shown.slice(0, 79)}…` : shown}`;
+    });
+}
+
 export function AuditScreen(props: { api: AdminApi; venueId: string }) {
   const [log, { refetch, mutate }] = createResource(
     () => props.venueId,
@@ -193,8 +206,16 @@ export function AuditScreen(props: { api: AdminApi; venueId: string }) {
                   {(e) => (
                     <tr data-testid="audit-entry">
                       <td>{new Date(e.createdAt).toLocaleString()}</td>
-                      <td>{e.actorRole}</td>
-                      <td>{e.action}</td>
+                      <td>
+                        {e.actorEmail ?? e.actorUserId ?? 'system'}{' '}
+                        <span class="muted">({e.actorRole})</span>
+                      </td>
+                      <td>
+                        {e.action}
+                        <For each={auditChanges(e.before, e.after)}>
+                          {(line) => <div class="muted">{line}</div>}
+                        </For>
+                      </td>
                       <td>{e.target}</td>
                       <td>{e.ip}</td>
                     </tr>

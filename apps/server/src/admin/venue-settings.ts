@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { auditLog, feedPosts, seqGaps, tills, venues } from '@niteos/schema/tables';
+import { auditLog, feedPosts, seqGaps, tills, users, venues } from '@niteos/schema/tables';
 import { feedPostInputSchema, Role, venueSettingsSchema } from '@niteos/schema/wire';
 import { and, asc, count, desc, eq, isNull, lt } from 'drizzle-orm';
 import { Hono } from 'hono';
@@ -152,8 +152,10 @@ export function venueAdminExtraRoutes(deps: AppDeps) {
     .get('/audit', requireRole(deps, Role.nitecoreAdmin), async (c) => {
       const { venueId, limit = 100, before } = parseQuery(c.req.query(), auditQuery);
       const rows = await db
-        .select()
+        .select({ entry: auditLog, actorEmail: users.email })
         .from(auditLog)
+        // Who, readably: the id alone tells a reader nothing.
+        .leftJoin(users, eq(users.id, auditLog.actorUserId))
         .where(
           and(
             venueId ? eq(auditLog.venueId, venueId) : undefined,
@@ -162,6 +164,9 @@ export function venueAdminExtraRoutes(deps: AppDeps) {
         )
         .orderBy(desc(auditLog.id))
         .limit(limit + 1);
-      return c.json({ entries: rows.slice(0, limit), more: rows.length > limit });
+      return c.json({
+        entries: rows.slice(0, limit).map((r) => ({ ...r.entry, actorEmail: r.actorEmail })),
+        more: rows.length > limit,
+      });
     });
 }
