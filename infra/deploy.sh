@@ -111,10 +111,14 @@ flock --nonblock 9 || {
 previous=""
 [[ -L "$NITEOS_HOME/current" ]] && previous="$(readlink -f "$NITEOS_HOME/current")"
 
-step "pull $ref from $NITEOS_REPO"
+# A private repository's URL may carry a token (https://user:TOKEN@host/...):
+# never printed, and not left in the releases' .git/config, which the
+# service user and anyone on the host can read.
+step "pull $ref from $(sed -E 's#^([a-z+]+://)[^/@]+@#\1***@#' <<<"$NITEOS_REPO")"
 staging="$NITEOS_HOME/releases/.staging-$$"
 trap 'rm -rf "$staging"' EXIT
 git clone --quiet --depth 1 --branch "$ref" "$NITEOS_REPO" "$staging"
+git -C "$staging" remote remove origin
 commit="$(git -C "$staging" rev-parse --short=12 HEAD)"
 release="$NITEOS_HOME/releases/$(date -u +%Y%m%dT%H%M%SZ)-$commit"
 mv "$staging" "$release"

@@ -52,8 +52,11 @@ fi
 `,
 };
 
-/** A fresh host and origin with one good commit; `deploy` runs deploy.sh there. */
-async function createHost(cleanup: string[]) {
+/**
+ * A fresh host and origin with one good commit; `deploy` runs deploy.sh there.
+ * With `repoUrl`, deploy.sh is given that URL, which git maps to the origin.
+ */
+async function createHost(cleanup: string[], repoUrl?: string) {
   const dir = await mkdtemp(path.join(tmpdir(), 'niteos-rolling-'));
   cleanup.push(dir);
   const home = path.join(dir, 'niteos');
@@ -88,10 +91,14 @@ async function createHost(cleanup: string[]) {
       '',
     ].join('\n'),
   );
+  const gitConfig = path.join(dir, 'gitconfig');
+  await writeFile(gitConfig, repoUrl ? `[url "${origin}"]\n\tinsteadOf = ${repoUrl}\n` : '');
   const env = {
     PATH: `${bin}:${process.env.PATH ?? '/usr/bin:/bin'}`,
     FAKE_STATE: state,
-    NITEOS_REPO: origin,
+    GIT_CONFIG_GLOBAL: gitConfig,
+    GIT_CONFIG_NOSYSTEM: '1',
+    NITEOS_REPO: repoUrl ?? origin,
     NITEOS_HOME: home,
     NITEOS_ENV_FILE: envFile,
     NITEOS_PORTS: `${P1} ${P2}`,
@@ -99,6 +106,7 @@ async function createHost(cleanup: string[]) {
     NITEOS_UPSTREAM_SETTLE: '1',
   };
   return {
+    home,
     state,
     commit,
     deploy: () => runScript('deploy.sh', [], env),
@@ -145,6 +153,20 @@ describe('deploy.sh restarts one port at a time (systemctl, curl, pnpm faked)', 
     expect(await readFile(path.join(host.state, 'migrate-secret'), 'utf8')).toBe(
       '$(touch pwned) and `touch pwned`',
     );
+  });
+
+  test('a token in NITEOS_REPO is never printed nor left in the release', async () => {
+    const token = 's3cret-deploy-token';
+    const host = await createHost(
+      cleanup,
+      `https://deployer:${token}@git.example.invalid/niteos.git`,
+    );
+    const run = await host.deploy();
+    expect(run.code, `${run.stdout}\n${run.stderr}`).toBe(0);
+    expect(run.stdout).toContain('from https://***@git.example.invalid/niteos.git');
+    expect(`${run.stdout}${run.stderr}`).not.toContain(token);
+    const release = path.join(host.home, 'releases', await host.current());
+    expect(await readFile(path.join(release, '.git', 'config'), 'utf8')).not.toContain(token);
   });
 
   /**
