@@ -4,7 +4,7 @@ import {
   redirectEffect,
   resolutionEffect,
 } from '@niteos/ledger-core';
-import { analyticsOutbox, conflicts, ops, tills } from '@niteos/schema/tables';
+import { analyticsOutbox, conflicts, ops, tills, walletMoves } from '@niteos/schema/tables';
 import type { ConflictView, Envelope, Resolution } from '@niteos/schema/wire';
 import { and, asc, desc, eq, type SQL } from 'drizzle-orm';
 import { countsInFigures, pushEvents, resolutionEvent } from '../analytics/events.ts';
@@ -20,6 +20,7 @@ import {
   lockWallets,
   markVoided,
   recordWalletUse,
+  redirectMove,
   successorsOf,
   updateWallets,
   voidTargetLockStatement,
@@ -153,6 +154,8 @@ export async function resolveConflict(
 
     const before = moves ? (wallets.get(moves) ?? null) : null;
     const after = applyEffect(before, effect);
+    if (tag && moves && moves !== tag)
+      await tx.insert(walletMoves).values(redirectMove(op.id, row.venueId, tag, moves, effect));
     if (moves && after) {
       if (before === null) await createWallets(tx, [moves]);
       // A held op recorded no use of the wallet: accepted, the wallet is one

@@ -1,4 +1,10 @@
-import { accountId, levelForXp, type Posting, type VoidTarget } from '@niteos/ledger-core';
+import {
+  accountId,
+  type Effect,
+  levelForXp,
+  type Posting,
+  type VoidTarget,
+} from '@niteos/ledger-core';
 import { accounts, ledgerLines, ops, walletMoves, wallets } from '@niteos/schema/tables';
 import { asc, eq, sql } from 'drizzle-orm';
 import { anyOf } from '../db/any-of.ts';
@@ -93,6 +99,28 @@ export async function successorsOf(tx: Tx, tags: string[]): Promise<Map<string, 
     )
     select distinct on (tag) tag, next from chain order by tag, depth desc`);
   return new Map(rowsOf<{ tag: string; next: string }>(result).map((r) => [r.tag, r.next]));
+}
+
+/**
+ * The wallet-move row of an op on a replaced tag whose NC and XP went to
+ * `to` (`redirectEffect`): the guest's activity shows the op on the old
+ * tag and this move on both, so each tag's lines still add up to its balance.
+ */
+export function redirectMove(
+  opId: string,
+  venueId: string,
+  from: string,
+  to: string,
+  effect: Pick<Effect, 'walletDeltaNc' | 'xpDelta'>,
+): typeof walletMoves.$inferInsert {
+  return {
+    id: `redirect:${opId}`,
+    fromTag: from,
+    toTag: to,
+    venueId,
+    movedNc: effect.walletDeltaNc,
+    movedXp: effect.xpDelta,
+  };
 }
 
 /** Thrown when a wallet we meant to create appeared concurrently: the transaction retries. */

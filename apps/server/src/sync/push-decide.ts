@@ -6,11 +6,11 @@ import {
   type Posting,
   redirectEffect,
 } from '@niteos/ledger-core';
-import type { conflicts, ops } from '@niteos/schema/tables';
+import type { conflicts, ops, walletMoves } from '@niteos/schema/tables';
 import { type Envelope, type OpResult, RejectReason } from '@niteos/schema/wire';
 import { countsInFigures } from '../analytics/events.ts';
 import type { AuthedTill } from '../context.ts';
-import { type LockedWallet, RetryTransaction } from '../ledger/queries.ts';
+import { type LockedWallet, RetryTransaction, redirectMove } from '../ledger/queries.ts';
 import { rejectedResult } from './prepare-op.ts';
 import type { Loaded, StoredResult } from './push-load.ts';
 import type { Sequenced } from './push-sequence.ts';
@@ -26,6 +26,8 @@ export interface Writes {
   changedWallets: Map<string, LockedWallet>;
   voided: { targetId: string; voidId: string }[];
   touchedTags: Set<string>;
+  /** Ops on a replaced tag whose NC went to its replacement, as the guest's activity shows them. */
+  moves: (typeof walletMoves.$inferInsert)[];
 }
 
 /**
@@ -57,6 +59,7 @@ export function decide(
     changedWallets: new Map(),
     voided: [],
     touchedTags: new Set(),
+    moves: [],
   };
   // Wallets this venue has used, before this push and (applied) in it.
   const known = new Set(loaded.usedHere);
@@ -105,6 +108,7 @@ export function decide(
       if (tag && successor && movesWallet) {
         effect = redirectEffect(effect, tag, successor);
         moves = successor;
+        w.moves.push(redirectMove(e.id, e.venueId, tag, successor, effect));
       }
       const before = moves ? (wallets.get(moves) ?? null) : null;
       after = applyEffect(before, effect);

@@ -1,3 +1,4 @@
+import { claimCode } from '@niteos/ledger-core';
 import { expect, test } from 'vitest';
 import { describeDb } from '../test-support/describe-db.ts';
 import { usePushVenue } from '../test-support/push-venue.ts';
@@ -21,6 +22,29 @@ async function replace(oldTag: string, newTag: string) {
   expect(res.status).toBe(200);
 }
 
+/** A guest who claims `tag` with the code of its first top-up; `lines(tag)` sums their activity. */
+async function guestOf(tag: string, topup: { sig: string }) {
+  const email = `guest-${tag}@niteos.test`;
+  const guest = await venue.server.json('POST', '/api/auth/register', null, {
+    email,
+    password: 'guest-password',
+  });
+  const token = guest.body.accessToken as string;
+  const claim = await venue.server.json('POST', '/api/wallets/claim', token, {
+    nitetapId: tag,
+    code: claimCode(topup.sig),
+  });
+  expect(claim.status).toBe(200);
+  return {
+    /** The sum of every line the guest sees on `t`: it must equal the balance. */
+    async lines(t: string) {
+      const res = await venue.server.json('GET', `/api/me/wallets/${t}/activity`, token);
+      expect(res.status).toBe(200);
+      return (res.body.entries as { deltaNc: number }[]).reduce((sum, e) => sum + e.deltaNc, 0);
+    },
+  };
+}
+
 const resolve = (conflictId: string, resolution: string) =>
   venue.server.json('POST', `/api/admin/conflicts/${conflictId}/resolve`, venue.server.rootToken, {
     resolution,
@@ -35,6 +59,7 @@ describeDb('push: ops on a wristband replaced since', () => {
     const sale = await till.sale(lost, 2500);
     await till.push(venue.server.send, [topup, sale]);
     expect(await walletOf(lost)).toEqual({ balanceNc: 2500, xp: 25 });
+    const guest = await guestOf(lost, topup);
     await replace(lost, fresh);
 
     const { body } = await till.push(venue.server.send, [await till.voidOf(sale)]);
@@ -42,13 +67,18 @@ describeDb('push: ops on a wristband replaced since', () => {
     expect(body.results[0]).toMatchObject({ status: 'applied', balanceNc: null, xp: null });
     expect(await walletOf(fresh)).toEqual({ balanceNc: 5000, xp: 0 });
     expect(await walletOf(lost)).toEqual({ balanceNc: 0, xp: 0 });
+    // What the guest reads adds up on both bands: the refund shown moving on to the new one.
+    expect(await guest.lines(lost)).toBe(0);
+    expect(await guest.lines(fresh)).toBe(5000);
   });
 
   test('a held sale of the lost wristband, accepted, is paid from the new one', async () => {
     const till = await venue.freshTill();
     const offline = await venue.freshTill();
     const [lost, fresh] = [venue.newTag(), venue.newTag()];
-    await till.push(venue.server.send, [await till.topup(lost, 5000)]);
+    const topup = await till.topup(lost, 5000);
+    await till.push(venue.server.send, [topup]);
+    const guest = await guestOf(lost, topup);
     // Sold offline before the band was reported lost; synced after the replacement.
     const sale = await offline.sale(lost, 1500);
     await replace(lost, fresh);
@@ -59,6 +89,8 @@ describeDb('push: ops on a wristband replaced since', () => {
     expect(res.status).toBe(200);
     expect(await walletOf(fresh)).toEqual({ balanceNc: 3500, xp: 15 });
     expect(await walletOf(lost)).toEqual({ balanceNc: 0, xp: 0 });
+    expect(await guest.lines(lost)).toBe(0);
+    expect(await guest.lines(fresh)).toBe(3500);
   });
 
   test('a wristband replaced twice: the refund follows to the last one', async () => {

@@ -7,6 +7,7 @@ import {
   seqGaps,
   tillChain,
   tills,
+  walletMoves,
 } from '@niteos/schema/tables';
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import { pushEvents } from '../analytics/events.ts';
@@ -121,6 +122,7 @@ export async function write(tx: Tx, till: AuthedTill, w: Writes, fix: Correction
     // Events from the decisions made under the locks, never the provisional ones.
     bulkInsert(tx, analyticsOutbox, pushEvents(w.applied, w.conflictRows, new Date())),
     ...markVoidedStatements(tx, w.voided),
+    bulkInsert(tx, walletMoves, w.moves),
   ];
   if (w.touchedTags.size > 0) {
     const seen = recordset(

@@ -274,7 +274,8 @@ export const walletMoves = pgTable(
   {
     /**
      * `replace:<uuid>`, the op id of the move's ledger lines (none when only
-     * XP moved), or `audit:<id>` for a move recovered from its audit row.
+     * XP moved), `audit:<id>` for a move recovered from its audit row, or
+     * `redirect:<op id>` for an op on the old tag whose NC went to the new one.
      */
     id: text('id').primaryKey(),
     fromTag: text('from_tag')
