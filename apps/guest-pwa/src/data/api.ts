@@ -94,13 +94,13 @@ function refreshSession(rejected: string | null): Promise<boolean> {
 
 /**
  * Pauses before each new try of a refresh whose answer was lost. The server
- * may have spent the token already and takes it again for ten minutes only
- * (a later resend is taken for theft and signs the login out), while the
- * next signed-in call may be longer away (the feed and the radio make none).
+ * may have spent the token already and takes it again for a minute only (a
+ * later resend is taken for theft and signs the login out), while the next
+ * signed-in call may be minutes away (the feed and the radio make none).
  */
 const LOST_REFRESH_RETRY_MS = [2_000, 5_000, 10_000, 15_000];
 
-/** Tries a lost refresh again in the background, well within the server's window. */
+/** Tries a lost refresh again in the background while the server's minute lasts. */
 function retryLostRefresh(rejected: string | null, attempt = 0) {
   const pause = LOST_REFRESH_RETRY_MS[attempt];
   if (pause === undefined) return;

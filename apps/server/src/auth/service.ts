@@ -96,14 +96,11 @@ export async function login(
  * and get the same replacement, as long as that replacement was never used:
  * the reply to the first try was lost (venue Wi-Fi), and the client tries
  * again with what it has. Past this, or once the replacement was used, a
- * second use of a token is taken for theft. Ten minutes, not one: a phone
- * locked right after the lost reply freezes the page's retries until it is
- * unlocked, and a theft verdict then signed the guest out and wiped their
- * offline wallet and QR at the bar. Within it a thief holding the same token
- * gets the same replacement, so whichever of the two uses that one second
- * still sets off the theft check; the window only delays it.
+ * second use of a token is taken for theft. Short on purpose: within it, a
+ * thief holding the same token gets the same replacement instead of
+ * setting off the theft check.
  */
-export const REFRESH_RETRY_SECONDS = 10 * 60;
+export const REFRESH_RETRY_SECONDS = 60;
 
 /**
  * Trades a refresh token for a new pair. A token used twice means it was
