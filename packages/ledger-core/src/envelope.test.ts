@@ -47,6 +47,13 @@ describe('validateEnvelope accepts', () => {
     ['a basis with a debt', ncSale({ basis: { balanceNc: -500, asOf: null, pendingNc: 0 } })],
     ['an amount of 2^53 − 1', topup({ amountNc: TWO_POW_53 - 1 })],
     ['a staff id with an emoji (a surrogate pair)', ncSale({ staffId: 'bar-🍸' })],
+    // What §3 does not forbid is not a schema error.
+    ['a sale of no lines for 0', ncSale({ lines: [], amountNc: 0 })],
+    ['a topup of 0 NC', topup({ amountNc: 0, amountChf: 0 })],
+    ['a cashout of 0 NC', cashout({ amountNc: 0, amountChf: 0 })],
+    // A void's amounts are the sale's to judge: void_mismatch, or held until the sale arrives.
+    ['an NC void that also names CHF', voidOf(ncSale(), { amountChf: 100 })],
+    ['a cash void that also names NC', voidOf(cashSale(), { amountNc: 100 })],
   ];
 
   test.each(valid)('%s', (_name, envelope) => {
@@ -145,7 +152,6 @@ describe('validateEnvelope rejects with reason schema', () => {
       cashSale({ amountNc: 900 }),
       /only the currency of its tender/,
     ],
-    ['a sale without lines', ncSale({ lines: [], amountNc: 0 }), /at least one line/],
     ['an NC sale without a wallet', ncSale({ nitetapId: null }), /an NC sale needs a nitetapId/],
     [
       'a sale whose line total leaves ±2^53',
@@ -156,12 +162,10 @@ describe('validateEnvelope rejects with reason schema', () => {
     ['a topup paid in NC', topup({ tender: 'nc' }), /a topup is paid cash or card/],
     ['a topup with lines', topup({ lines: sale.lines }), /a topup has no lines/],
     ['a topup without a wallet', topup({ nitetapId: null }), /a topup needs a nitetapId/],
-    ['a topup of 0 NC', topup({ amountNc: 0 }), /a topup credits a positive amountNc/],
     ['a cashout paid by card', cashout({ tender: 'card' }), /a cashout pays out cash/],
     ['a cashout paid in NC', cashout({ tender: 'nc' }), /a cashout pays out cash/],
     ['a cashout with lines', cashout({ lines: sale.lines }), /a cashout has no lines/],
     ['a cashout without a wallet', cashout({ nitetapId: null }), /a cashout needs a nitetapId/],
-    ['a cashout of 0 NC', cashout({ amountNc: 0 }), /a cashout debits a positive amountNc/],
     // Chain.
     ['seq 1 with a non-empty prev', ncSale({ seq: 1, prev: SOME_PREV }), PREV_RULE],
     ['seq 2 with an empty prev', ncSale({ seq: 2, prev: '' }), PREV_RULE],
@@ -176,8 +180,6 @@ describe('validateEnvelope rejects with reason schema', () => {
     ['a void that names no sale', voidOf(sale, { voids: null }), /a void names the sale it voids/],
     ['a void that names itself', voidOf(sale, { voids: uuidFor(1, 999) }), /cannot void itself/],
     ['a void naming a non-UUID', voidOf(sale, { voids: 'sale-1' }), /^voids: /],
-    ['an NC void that moves CHF', voidOf(sale, { amountChf: 100 }), /an NC void moves no CHF/],
-    ['a cash void that moves NC', voidOf(cashSale(), { amountNc: 100 }), /void moves no NC/],
     ['a sale that names a sale to void', ncSale({ voids: uuidFor(1, 7) }), /only a void names/],
     ['a topup that names a sale to void', topup({ voids: uuidFor(1, 7) }), /only a void names/],
     // Wallet ids.

@@ -26,7 +26,9 @@ function lineTotal(lines: readonly OpLine[], unit: 'unitNc' | 'unitChf'): number
 /**
  * The rules that tie envelope fields together (sync protocol §3), returned
  * as a reason instead of thrown: a bad op is the till's problem, not ours.
- * Void amounts are checked against their sale later, by the replay rule.
+ * Only §3's rules: what it allows (a topup of 0 NC, a sale of no lines
+ * for 0) is not refused here. Void amounts are checked against their sale
+ * later, by the replay rule.
  */
 function ruleViolation(e: Envelope): string | null {
   if (e.seq === 1 ? e.prev !== '' : fromBase64Url(e.prev)?.length !== CHAIN_HASH_BYTES) {
@@ -35,7 +37,6 @@ function ruleViolation(e: Envelope): string | null {
   if (e.op !== 'void' && e.voids !== null) return 'only a void names the sale it voids';
   switch (e.op) {
     case 'sale': {
-      if (e.lines.length === 0) return 'a sale has at least one line';
       const totalNc = lineTotal(e.lines, 'unitNc');
       const totalChf = lineTotal(e.lines, 'unitChf');
       if (totalNc === null || totalChf === null) return 'line totals exceed ±2^53';
@@ -53,19 +54,17 @@ function ruleViolation(e: Envelope): string | null {
       if (e.tender === 'nc') return 'a topup is paid cash or card';
       if (e.lines.length !== 0) return 'a topup has no lines';
       if (e.nitetapId === null) return 'a topup needs a nitetapId';
-      if (e.amountNc <= 0) return 'a topup credits a positive amountNc';
       return null;
     case 'cashout':
       if (e.tender !== 'cash') return 'a cashout pays out cash';
       if (e.lines.length !== 0) return 'a cashout has no lines';
       if (e.nitetapId === null) return 'a cashout needs a nitetapId';
-      if (e.amountNc <= 0) return 'a cashout debits a positive amountNc';
       return null;
     case 'void':
       if (e.voids === null) return 'a void names the sale it voids';
       if (e.voids === e.id) return 'an op cannot void itself';
-      if (e.tender === 'nc' && e.amountChf !== 0) return 'an NC void moves no CHF';
-      if (e.tender !== 'nc' && e.amountNc !== 0) return 'a cash/card void moves no NC';
+      // Its tender and amounts are the sale's: compared with the sale (void_mismatch),
+      // or held until it arrives (void_target_missing), as §6 says.
       return null;
   }
 }

@@ -43,6 +43,32 @@ describeDb('push: voids', () => {
     });
   });
 
+  test('an NC void that also names CHF is void_mismatch for a known sale, held for an unknown one (§3, §6)', async () => {
+    const till = await venue.freshTill();
+    const tag = venue.newTag();
+    const topup = await till.topup(tag, 5000);
+    const sale = await till.sale(tag, 2500);
+    await till.push(venue.server.send, [topup, sale]);
+    const odd = (voids: string) =>
+      till.sign({
+        op: 'void',
+        nitetapId: tag,
+        tender: 'nc',
+        amountNc: 2500,
+        amountChf: 100,
+        voids,
+      });
+    const { body } = await till.push(venue.server.send, [
+      await odd(sale.envelope.id),
+      await odd('00000000-0000-4000-8000-00000000abcd'),
+    ]);
+    expect(body.results.map((r) => [r.status, r.reason])).toEqual([
+      ['rejected', 'void_mismatch'],
+      ['held', 'void_target_missing'],
+    ]);
+    expect(await venue.balanceOf(tag)).toBe(2500);
+  });
+
   /**
    * A 15.00 NC sale on a 50.00 NC wallet whose void, from another till,
    * arrived first (held `void_target_missing`); then the sale arrives.
