@@ -16,6 +16,7 @@ import { withTransactionRetry } from '../db/retry.ts';
 import { conflict, forbidden, notFound } from '../errors.ts';
 import { ledgerEnvelope, signedEnvelope } from '../ledger/op-envelope.ts';
 import {
+  assertSuccessorsUnchanged,
   createWallets,
   lockWallets,
   markVoided,
@@ -129,11 +130,13 @@ export async function resolveConflict(
     const tag = envelope.nitetapId;
     // A tag replaced since the op was held: what the op does to it is done
     // to the replacement, which holds the guest's NC now.
-    const successor = tag ? (await successorsOf(tx, [tag])).get(tag) : undefined;
+    const known = tag ? await successorsOf(tx, [tag]) : new Map<string, string>();
+    const successor = tag ? known.get(tag) : undefined;
     const wallets = await lockWallets(tx, [
       ...(tag ? [tag] : []),
       ...(successor ? [successor] : []),
     ]);
+    await assertSuccessorsUnchanged(tx, wallets, known);
     const wallet = tag ? (wallets.get(tag) ?? null) : null;
     const targets = voidTargetsOf(
       envelope.voids ? await voidTargetLockStatement(tx, [envelope.voids]) : [],

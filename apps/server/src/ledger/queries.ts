@@ -102,6 +102,24 @@ export async function successorsOf(tx: Tx, tags: string[]): Promise<Map<string, 
 }
 
 /**
+ * Throws `RetryTransaction` when a wallet of `locked` was replaced since
+ * `known` was read, before its lock was taken: what an op does to it then
+ * belongs on a replacement this transaction has not locked. Only blocked
+ * wallets can have been replaced, so most callers pay nothing.
+ */
+export async function assertSuccessorsUnchanged(
+  tx: Tx,
+  locked: Map<string, LockedWallet>,
+  known: Map<string, string>,
+): Promise<void> {
+  const blocked = [...locked].filter(([, w]) => w.blocked).map(([tag]) => tag);
+  if (blocked.length === 0) return;
+  const now = await successorsOf(tx, blocked);
+  if (blocked.some((tag) => now.get(tag) !== known.get(tag)))
+    throw new RetryTransaction('a wallet was replaced while this transaction waited for it');
+}
+
+/**
  * The wallet-move row of an op on a replaced tag whose NC and XP went to
  * `to` (`redirectEffect`): the guest's activity shows the op on the old
  * tag and this move on both, so each tag's lines still add up to its balance.

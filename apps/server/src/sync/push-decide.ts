@@ -10,7 +10,7 @@ import type { conflicts, ops, walletMoves } from '@niteos/schema/tables';
 import { type Envelope, type OpResult, RejectReason } from '@niteos/schema/wire';
 import { countsInFigures } from '../analytics/events.ts';
 import type { AuthedTill } from '../context.ts';
-import { type LockedWallet, RetryTransaction, redirectMove } from '../ledger/queries.ts';
+import { type LockedWallet, redirectMove } from '../ledger/queries.ts';
 import { rejectedResult } from './prepare-op.ts';
 import type { Loaded, StoredResult } from './push-load.ts';
 import type { Sequenced } from './push-sequence.ts';
@@ -101,10 +101,6 @@ export function decide(
       let { effect } = decision;
       const movesWallet = effect.walletDeltaNc !== 0 || effect.xpDelta !== 0;
       const successor = tag ? loaded.successors.get(tag) : undefined;
-      // Blocked since `load` read it unblocked: perhaps replaced meanwhile,
-      // which `load` would have found. Start over and look again.
-      if (tag && movesWallet && wallet?.blocked && !loaded.unlockedWallets.get(tag)?.blocked)
-        throw new RetryTransaction('a wallet this push moves was blocked meanwhile');
       if (tag && successor && movesWallet) {
         effect = redirectEffect(effect, tag, successor);
         moves = successor;

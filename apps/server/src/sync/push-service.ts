@@ -3,6 +3,7 @@ import type { AuthedTill } from '../context.ts';
 import type { Db } from '../db/database.ts';
 import { withTransactionRetry } from '../db/retry.ts';
 import {
+  assertSuccessorsUnchanged,
   lockedWalletsOf,
   voidTargetLockStatement,
   voidTargetsOf,
@@ -76,6 +77,7 @@ export async function pushOps(
         voided.length > 0 ? voidTargetLockStatement(tx, voided) : [],
       ]);
       const wallets = lockedWalletsOf(written.at(-2) as LockedRows);
+      await assertSuccessorsUnchanged(tx, wallets, loaded.successors);
       const voidTargets = voidTargetsOf(written.at(-1) as TargetRows);
       const outcome = decide(till, sequenced, { ...loaded, voidTargets }, wallets);
       await write(tx, till, outcome.writes, corrections(provisional, outcome.writes));

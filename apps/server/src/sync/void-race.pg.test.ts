@@ -97,4 +97,66 @@ describeDb('voids racing for the same sale', () => {
     expect(await balance(fresh)).toBe(5000);
     expect(await balance(lost)).toBe(0);
   });
+
+  test('a band blocked first, then replaced while a void waits: the refund still reaches the new one', async () => {
+    const venueId = await server.createVenue();
+    const till = await server.enrollTill(venueId);
+    const [lost, fresh] = ['d0d0d0d0e5', 'd0d0d0d0e6'];
+    const topup = await till.topup(lost, 5000);
+    const sale = await till.sale(lost, 1500);
+    await till.push(server.send, [topup, sale]);
+    // Reported lost at the bar: blocked at once, the new band handed out a minute later.
+    const blocked = await server.json('POST', `/api/admin/wallets/${lost}/block`, server.rootToken);
+    expect(blocked.status).toBe(200);
+    const voided = await till.voidOf(sale);
+    const [replaced, voidResult] = await queuedOnWallet<unknown>(lost, [
+      async () =>
+        (
+          await server.json('POST', `/api/admin/wallets/${lost}/replace`, server.rootToken, {
+            newNitetapId: fresh,
+          })
+        ).status,
+      async () => (await till.push(server.send, [voided])).body.results[0],
+    ]);
+    expect(replaced).toBe(200);
+    expect(voidResult).toMatchObject({ status: 'applied', balanceNc: null });
+    const balance = async (tag: string) =>
+      (await server.json('GET', `/api/wallets/${tag}`, server.rootToken)).body.balanceNc;
+    expect(await balance(fresh)).toBe(5000);
+    expect(await balance(lost)).toBe(0);
+  });
+
+  test('an admin accepts a held sale of a blocked band while it is replaced: the new band pays', async () => {
+    const venueId = await server.createVenue();
+    const till = await server.enrollTill(venueId);
+    const [lost, fresh] = ['d0d0d0d0e7', 'd0d0d0d0e8'];
+    await till.push(server.send, [await till.topup(lost, 5000)]);
+    const blocked = await server.json('POST', `/api/admin/wallets/${lost}/block`, server.rootToken);
+    expect(blocked.status).toBe(200);
+    const sale = await till.sale(lost, 1500);
+    const pushed = await till.push(server.send, [sale]);
+    expect(pushed.body.results[0]).toMatchObject({ status: 'held', reason: 'blocked_tag' });
+    const open = await server.json('GET', '/api/admin/conflicts?status=open', server.rootToken);
+    const held = open.body.conflicts.find((c: { opId: string }) => c.opId === sale.envelope.id);
+
+    const [replaced, accepted] = await queuedOnWallet<unknown>(lost, [
+      async () =>
+        (
+          await server.json('POST', `/api/admin/wallets/${lost}/replace`, server.rootToken, {
+            newNitetapId: fresh,
+          })
+        ).status,
+      async () =>
+        (
+          await server.json('POST', `/api/admin/conflicts/${held.id}/resolve`, server.rootToken, {
+            resolution: 'accept',
+          })
+        ).status,
+    ]);
+    expect([replaced, accepted]).toEqual([200, 200]);
+    const balance = async (tag: string) =>
+      (await server.json('GET', `/api/wallets/${tag}`, server.rootToken)).body.balanceNc;
+    expect(await balance(fresh)).toBe(3500);
+    expect(await balance(lost)).toBe(0);
+  });
 });
