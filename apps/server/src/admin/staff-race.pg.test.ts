@@ -83,4 +83,24 @@ describeDb('disabling staff, concurrently', () => {
     expect(res?.status).toBe(401);
     expect(res?.body.error.message).toMatch(/disabled/);
   });
+
+  test('a sign-in whose password check ran before a demotion gets a token of the new role', async () => {
+    const venue = await server.createVenue();
+    const member = await server.userToken(Role.venueAdmin, venue);
+    const [res] = await queuedBehind(
+      server.database.db,
+      (tx) => tx.update(users).set({ role: Role.staff }).where(eq(users.id, member.userId)),
+      [
+        () =>
+          server.json('POST', '/api/auth/login', null, {
+            email: member.email,
+            password: member.password,
+          }),
+      ],
+    );
+    expect(res?.status).toBe(200);
+    expect(res?.body.user.role).toBe('staff');
+    const staffList = `/api/admin/venues/${venue}/staff`;
+    expect((await server.json('GET', staffList, res?.body.accessToken)).status).toBe(403);
+  });
 });

@@ -24,14 +24,15 @@ const ACCOUNT_DISABLED = 'this account is disabled: ask your venue admin';
 const DUMMY_HASH = hashSecret('not-a-real-password');
 
 /** A new login: its first refresh token and a sign-in event, in one transaction. */
-async function issueTokens(db: Db, user: AuthUser, secret: string): Promise<LoginResponse> {
+async function issueTokens(db: Db, userId: string, secret: string): Promise<LoginResponse> {
   const nowMs = Date.now();
   const now = Math.floor(nowMs / 1000);
   const familyId = randomUUID();
   const refreshToken = newOpaqueToken();
-  await db.transaction(async (tx) => {
-    // Under the user's lock: an account disabled while its password was checked gets no tokens.
-    await lockEnabledUser(tx, user.id);
+  const user = await db.transaction(async (tx) => {
+    // Under the user's lock: an account disabled (or given another role)
+    // while its password was checked gets no tokens (or tokens of the new role).
+    const user = await lockEnabledUser(tx, userId);
     await tx.insert(refreshTokens).values({
       tokenHash: hashToken(refreshToken),
       userId: user.id,
@@ -47,6 +48,7 @@ async function issueTokens(db: Db, user: AuthUser, secret: string): Promise<Logi
         at: new Date(now * 1000),
       }),
     );
+    return user;
   });
   return {
     accessToken: await signAccessToken(user, secret, nowMs),
@@ -78,8 +80,7 @@ export async function signIn(
   if (!account || !ok) throw unauthorized('wrong email or password');
   // Said only to someone who knows the password, so it reveals nothing more.
   if (account.disabledAt) throw forbidden(ACCOUNT_DISABLED);
-  const user = { id: account.id, role: account.role as Role, venueId: account.venueId };
-  return { session: await issueTokens(db, user, secret), account };
+  return { session: await issueTokens(db, account.id, secret), account };
 }
 
 export async function login(
@@ -122,8 +123,8 @@ export async function refresh(db: Db, secret: string, token: string): Promise<Lo
   const now = Math.floor(nowMs / 1000);
   // Spent and replaced in one transaction: a second try that finds the
   // token spent also finds its replacement.
-  const spentNow = await db.transaction(async (tx) => {
-    await lockEnabledUser(tx, row.u.id);
+  const { spentNow, user } = await db.transaction(async (tx) => {
+    const user = await lockEnabledUser(tx, row.u.id);
     const spent = await tx
       .update(refreshTokens)
       .set({ usedAt: new Date(now * 1000) })
@@ -136,20 +137,19 @@ export async function refresh(db: Db, secret: string, token: string): Promise<Lo
         ),
       )
       .returning({ tokenHash: refreshTokens.tokenHash });
-    if (spent.length === 0) return false;
+    if (spent.length === 0) return { spentNow: false, user };
     await tx.insert(refreshTokens).values({
       tokenHash: hashToken(next),
       userId: row.u.id,
       familyId: row.t.familyId,
       expiresAt: new Date((now + REFRESH_TOKEN_SECONDS) * 1000),
     });
-    return true;
+    return { spentNow: true, user };
   });
   if (!spentNow && !(await isUnansweredRetry(db, row.t.usedAt, next, now))) {
     await revokeFamily(db, row.u.id, row.t.familyId);
     throw unauthorized('refresh token reused: every session of this login is signed out');
   }
-  const user = { id: row.u.id, role: row.u.role as Role, venueId: row.u.venueId };
   return {
     accessToken: await signAccessToken(user, secret, nowMs),
     refreshToken: next,
@@ -233,7 +233,12 @@ async function revokeFamily(db: Db, userId: string, familyId: string): Promise<v
  */
 async function lockUser(tx: Tx, userId: string) {
   const [row] = await tx
-    .select({ disabledAt: users.disabledAt })
+    .select({
+      id: users.id,
+      role: users.role,
+      venueId: users.venueId,
+      disabledAt: users.disabledAt,
+    })
     .from(users)
     .where(eq(users.id, userId))
     .for('update');
@@ -241,11 +246,16 @@ async function lockUser(tx: Tx, userId: string) {
 }
 
 /**
- * `lockUser`, refusing an account an admin has disabled. 401, not 403: a
- * client takes it as "signed out", which the disabled account now is.
+ * `lockUser`, refusing an account an admin has disabled (401, not 403: a
+ * client takes it as "signed out", which the disabled account now is).
+ * Returns the user as it stands under the lock: tokens name the role an
+ * admin may just have changed, not the one read before.
  */
-async function lockEnabledUser(tx: Tx, userId: string): Promise<void> {
-  if ((await lockUser(tx, userId))?.disabledAt) throw unauthorized(ACCOUNT_DISABLED);
+async function lockEnabledUser(tx: Tx, userId: string): Promise<AuthUser> {
+  const row = await lockUser(tx, userId);
+  if (!row) throw unauthorized();
+  if (row.disabledAt) throw unauthorized(ACCOUNT_DISABLED);
+  return { id: row.id, role: row.role as Role, venueId: row.venueId };
 }
 
 /**
