@@ -21,10 +21,10 @@ let presses = 0;
 const [current, setCurrent] = createSignal<{ url: string; venueName: string } | null>(null);
 
 audio.addEventListener('playing', () => setState('playing'));
-// The stream stopped arriving (Wi-Fi dropped, the server stalled): often no
-// error comes for a long while, and "Playing" over silence would be a lie.
-for (const starved of ['waiting', 'stalled'])
-  audio.addEventListener(starved, () => state() === 'playing' && setState('connecting'));
+// Playback stopped for want of data (Wi-Fi dropped, the server stalled):
+// often no error comes for a long while, and "Playing" over silence would be
+// a lie. Not 'stalled': it fires while buffered audio still plays on.
+audio.addEventListener('waiting', () => state() === 'playing' && setState('connecting'));
 audio.addEventListener('pause', () => state() !== 'down' && setState('paused'));
 audio.addEventListener('timeupdate', () => setElapsed(audio.currentTime));
 audio.addEventListener('error', () => fail('The stream is down or cannot be played right now.'));

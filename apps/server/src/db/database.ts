@@ -78,7 +78,7 @@ const LOCK_NOT_AVAILABLE = '55P03';
  * lock at most, rolls back and tries again after `pauseMs`, so the queue
  * clears between tries; after `attempts` it fails and the deploy stops.
  */
-export const MIGRATION_LOCKS = { timeoutMs: 5_000, pauseMs: 5_000, attempts: 24 };
+export const MIGRATION_LOCKS = { timeoutMs: 5_000, pauseMs: 5_000, attempts: 12 };
 
 /** Connects to PostgreSQL at `url`. */
 export function openPostgres(
