@@ -164,6 +164,8 @@ suite(`till in Chromium against the real server on PostgreSQL${skip ? ` (skipped
     await expect
       .poll(() => row.getByTestId('conflict-settled-note').textContent())
       .toBe('Note: guest paid the difference in cash');
+    // Who sold it, by name: a staff id means nothing to the admin.
+    expect(await row.locator('.detail').textContent()).toContain('staff Demo bartender,');
 
     expect(await balance(GUEST_C)).toBe(2_500 - 2 * 1_400);
     const root = await server.json('POST', '/api/auth/login', null, ADMIN);

@@ -25,6 +25,12 @@ export function ConflictsScreen(props: { api: AdminApi; venueId: string }) {
     () => [props.venueId, status()] as const,
     ([venueId, s]) => props.api.conflicts(s, venueId),
   );
+  // Names for the staff ids ops carry; an id is shown when the list cannot load.
+  const [staff] = createResource(
+    () => props.venueId,
+    (id) => props.api.staff(id).catch(() => ({ staff: [] })),
+  );
+  const staffName = (id: string) => staff()?.staff.find((s) => s.userId === id)?.displayName || id;
   // What the admin opened and typed, by conflict id: a refresh or a
   // resolution rebuilds every row, and must not close the others or lose their notes.
   const [drafts, setDrafts] = createSignal<ReadonlyMap<string, string>>(new Map());
@@ -98,6 +104,7 @@ export function ConflictsScreen(props: { api: AdminApi; venueId: string }) {
                       api={props.api}
                       conflict={c}
                       draft={draft}
+                      staffName={staffName}
                       onDone={() => refetch()}
                     />
                   )}
@@ -122,6 +129,7 @@ function ConflictRow(props: {
   api: AdminApi;
   conflict: ConflictView;
   draft: Draft;
+  staffName: (staffId: string) => string;
   onDone: () => void;
 }) {
   const open = () => props.draft.isOpen(props.conflict.id);
@@ -172,8 +180,8 @@ function ConflictRow(props: {
                   {d().op?.envelope.op} by till <strong>{d().till?.name}</strong> (
                   {d().till?.status}
                   {d().till?.flagReason ? `, flagged: ${d().till?.flagReason}` : ''}), seq{' '}
-                  {d().op?.envelope.seq}, staff {d().op?.envelope.staffId}, till time{' '}
-                  {d().op?.envelope.at}:{' '}
+                  {d().op?.envelope.seq}, staff {props.staffName(d().op?.envelope.staffId ?? '')},
+                  till time {d().op?.envelope.at}:{' '}
                   {d().op?.envelope.tender === 'nc'
                     ? nc(d().op?.envelope.amountNc ?? 0)
                     : chf(d().op?.envelope.amountChf ?? 0)}
