@@ -19,6 +19,18 @@ const queuedOnWallet = <T>(tag: string, racers: (() => Promise<T>)[]) =>
     racers,
   );
 
+const balance = async (tag: string) =>
+  (await server.json('GET', `/api/wallets/${tag}`, server.rootToken)).body.balanceNc;
+const block = (tag: string) =>
+  server.json('POST', `/api/admin/wallets/${tag}/block`, server.rootToken);
+/** An admin's replacement of `lost` by `fresh`, as a racer: its HTTP status. */
+const replacing = (lost: string, fresh: string) => async () =>
+  (
+    await server.json('POST', `/api/admin/wallets/${lost}/replace`, server.rootToken, {
+      newNitetapId: fresh,
+    })
+  ).status;
+
 describeDb('voids racing for the same sale', () => {
   test('two tills void one NC sale at once: the guest is refunded once', async () => {
     const venueId = await server.createVenue();
@@ -40,8 +52,7 @@ describeDb('voids racing for the same sale', () => {
       'applied:',
       'rejected:already_voided',
     ]);
-    const wallet = await server.json('GET', `/api/wallets/${tag}`, server.rootToken);
-    expect(wallet.body.balanceNc).toBe(5000);
+    expect(await balance(tag)).toBe(5000);
   });
 
   test('an admin accepts a held sale while a till voids it: the guest is not charged', async () => {
@@ -68,71 +79,41 @@ describeDb('voids racing for the same sale', () => {
     ]);
     expect(accepted).toBe(200);
     expect(voidResult).toMatchObject({ status: 'applied', balanceNc: 1000 });
-    const wallet = await server.json('GET', `/api/wallets/${tag}`, server.rootToken);
-    expect(wallet.body.balanceNc).toBe(1000);
+    expect(await balance(tag)).toBe(1000);
   });
 
-  test('a wristband replaced while a void of its sale waits: the refund reaches the new one', async () => {
-    const venueId = await server.createVenue();
-    const till = await server.enrollTill(venueId);
-    const [lost, fresh] = ['d0d0d0d0e3', 'd0d0d0d0e4'];
-    const topup = await till.topup(lost, 5000);
-    const sale = await till.sale(lost, 1500);
-    await till.push(server.send, [topup, sale]);
-    const voided = await till.voidOf(sale);
-    // The push read the wallet before the replacement committed, and locks it after.
-    const [replaced, voidResult] = await queuedOnWallet<unknown>(lost, [
-      async () =>
-        (
-          await server.json('POST', `/api/admin/wallets/${lost}/replace`, server.rootToken, {
-            newNitetapId: fresh,
-          })
-        ).status,
-      async () => (await till.push(server.send, [voided])).body.results[0],
-    ]);
-    expect(replaced).toBe(200);
-    expect(voidResult).toMatchObject({ status: 'applied', balanceNc: null });
-    const balance = async (tag: string) =>
-      (await server.json('GET', `/api/wallets/${tag}`, server.rootToken)).body.balanceNc;
-    expect(await balance(fresh)).toBe(5000);
-    expect(await balance(lost)).toBe(0);
-  });
-
-  test('a band blocked first, then replaced while a void waits: the refund still reaches the new one', async () => {
-    const venueId = await server.createVenue();
-    const till = await server.enrollTill(venueId);
-    const [lost, fresh] = ['d0d0d0d0e5', 'd0d0d0d0e6'];
-    const topup = await till.topup(lost, 5000);
-    const sale = await till.sale(lost, 1500);
-    await till.push(server.send, [topup, sale]);
+  test.each([
+    ['unblocked when the push read it', false, 'd0d0d0d0e3', 'd0d0d0d0e4'],
     // Reported lost at the bar: blocked at once, the new band handed out a minute later.
-    const blocked = await server.json('POST', `/api/admin/wallets/${lost}/block`, server.rootToken);
-    expect(blocked.status).toBe(200);
-    const voided = await till.voidOf(sale);
-    const [replaced, voidResult] = await queuedOnWallet<unknown>(lost, [
-      async () =>
-        (
-          await server.json('POST', `/api/admin/wallets/${lost}/replace`, server.rootToken, {
-            newNitetapId: fresh,
-          })
-        ).status,
-      async () => (await till.push(server.send, [voided])).body.results[0],
-    ]);
-    expect(replaced).toBe(200);
-    expect(voidResult).toMatchObject({ status: 'applied', balanceNc: null });
-    const balance = async (tag: string) =>
-      (await server.json('GET', `/api/wallets/${tag}`, server.rootToken)).body.balanceNc;
-    expect(await balance(fresh)).toBe(5000);
-    expect(await balance(lost)).toBe(0);
-  });
+    ['blocked first, then replaced', true, 'd0d0d0d0e5', 'd0d0d0d0e6'],
+  ] as const)(
+    'a band replaced while a void of its sale waits (%s): the refund reaches the new one',
+    async (_name, blockFirst, lost, fresh) => {
+      const venueId = await server.createVenue();
+      const till = await server.enrollTill(venueId);
+      const topup = await till.topup(lost, 5000);
+      const sale = await till.sale(lost, 1500);
+      await till.push(server.send, [topup, sale]);
+      if (blockFirst) expect((await block(lost)).status).toBe(200);
+      const voided = await till.voidOf(sale);
+      // The push read the wallet before the replacement committed, and locks it after.
+      const [replaced, voidResult] = await queuedOnWallet<unknown>(lost, [
+        replacing(lost, fresh),
+        async () => (await till.push(server.send, [voided])).body.results[0],
+      ]);
+      expect(replaced).toBe(200);
+      expect(voidResult).toMatchObject({ status: 'applied', balanceNc: null });
+      expect(await balance(fresh)).toBe(5000);
+      expect(await balance(lost)).toBe(0);
+    },
+  );
 
   test('an admin accepts a held sale of a blocked band while it is replaced: the new band pays', async () => {
     const venueId = await server.createVenue();
     const till = await server.enrollTill(venueId);
     const [lost, fresh] = ['d0d0d0d0e7', 'd0d0d0d0e8'];
     await till.push(server.send, [await till.topup(lost, 5000)]);
-    const blocked = await server.json('POST', `/api/admin/wallets/${lost}/block`, server.rootToken);
-    expect(blocked.status).toBe(200);
+    expect((await block(lost)).status).toBe(200);
     const sale = await till.sale(lost, 1500);
     const pushed = await till.push(server.send, [sale]);
     expect(pushed.body.results[0]).toMatchObject({ status: 'held', reason: 'blocked_tag' });
@@ -140,12 +121,7 @@ describeDb('voids racing for the same sale', () => {
     const held = open.body.conflicts.find((c: { opId: string }) => c.opId === sale.envelope.id);
 
     const [replaced, accepted] = await queuedOnWallet<unknown>(lost, [
-      async () =>
-        (
-          await server.json('POST', `/api/admin/wallets/${lost}/replace`, server.rootToken, {
-            newNitetapId: fresh,
-          })
-        ).status,
+      replacing(lost, fresh),
       async () =>
         (
           await server.json('POST', `/api/admin/conflicts/${held.id}/resolve`, server.rootToken, {
@@ -154,8 +130,6 @@ describeDb('voids racing for the same sale', () => {
         ).status,
     ]);
     expect([replaced, accepted]).toEqual([200, 200]);
-    const balance = async (tag: string) =>
-      (await server.json('GET', `/api/wallets/${tag}`, server.rootToken)).body.balanceNc;
     expect(await balance(fresh)).toBe(3500);
     expect(await balance(lost)).toBe(0);
   });
