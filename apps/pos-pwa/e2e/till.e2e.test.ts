@@ -122,6 +122,35 @@ suite(`till in Chromium against the real server on PostgreSQL${skip ? ` (skipped
     });
   });
 
+  test('an enrolment whose answer was lost, tried again, leaves one till, not two', async () => {
+    const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+    contexts.push(context);
+    const page = await context.newPage();
+    let dropped = false;
+    await page.route('**/api/admin/venues/*/tills', async (route) => {
+      if (dropped || route.request().method() !== 'POST') return route.continue();
+      dropped = true;
+      // The server enrols the till; the venue Wi-Fi loses its answer.
+      await route.fetch();
+      await route.abort('failed');
+    });
+    await page.goto(`http://127.0.0.1:${server.port}/pos/`);
+    await page.getByTestId('enroll-email').fill(MANAGER.email);
+    await page.getByTestId('enroll-password').fill(MANAGER.password);
+    await page.getByTestId('enroll-signin').click();
+    await page.getByTestId('enroll-name').fill('Bar on the terrace');
+    await page.getByTestId('enroll-submit').click();
+    await page.getByTestId('enroll-error').waitFor();
+    expect(dropped).toBe(true);
+    await page.getByTestId('enroll-submit').click();
+    await page.getByTestId('pin').waitFor();
+
+    const tills = await server.json('GET', `/api/admin/venues/${venueId}/tills`, managerToken);
+    expect(
+      tills.body.tills.filter((t: { name: string }) => t.name === 'Bar on the terrace'),
+    ).toHaveLength(1);
+  });
+
   test('two tills offline overselling one guest: the server holds the conflict for an admin', async () => {
     const one = await newTill('Bar 2');
     const two = await newTill('Bar 3');

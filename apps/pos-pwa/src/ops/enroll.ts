@@ -1,7 +1,14 @@
 import { toBase64Url } from '@niteos/ledger-core';
 import { newKeyPair } from '../crypto/ed25519.ts';
 import type { TillDb } from '../db/database.ts';
-import type { Api } from '../sync/api.ts';
+import { type Api, ApiError } from '../sync/api.ts';
+
+/**
+ * The key pair of an enrolment not yet answered. Kept for the next try:
+ * when the answer was lost, the server recognises the key and gives that
+ * till a new token, instead of leaving a second till behind.
+ */
+let pendingKeys: ReturnType<typeof newKeyPair> | null = null;
 
 /**
  * Makes this device a till: an Ed25519 key pair made here (the secret never
@@ -12,9 +19,16 @@ export async function enrollDevice(
   api: Api,
   input: { adminToken: string; venueId: string; venueName: string; tillName: string },
 ): Promise<void> {
-  const keys = newKeyPair();
+  pendingKeys ??= newKeyPair();
+  const keys = pendingKeys;
   const publicKey = toBase64Url(keys.publicKey);
-  const enrolled = await api.enroll(input.adminToken, input.venueId, input.tillName, publicKey);
+  const enrolled = await api
+    .enroll(input.adminToken, input.venueId, input.tillName, publicKey)
+    .catch((err: unknown) => {
+      // The server will not take this key again (its till is in use or revoked): make another.
+      if (err instanceof ApiError && err.status === 409) pendingKeys = null;
+      throw err;
+    });
   await db.device.put({
     key: 'device',
     tillId: enrolled.tillId,
@@ -28,6 +42,7 @@ export async function enrollDevice(
     prev: '',
     enrolledAt: new Date().toISOString(),
   });
+  pendingKeys = null;
 }
 
 export const STORAGE_WARNING =

@@ -6,12 +6,16 @@ import { audit } from '../audit/audit.ts';
 import { hashToken, newOpaqueToken } from '../auth/tokens.ts';
 import type { AuthedTill, AuthUser } from '../context.ts';
 import type { Db } from '../db/database.ts';
-import { badRequest, notFound } from '../errors.ts';
+import { badRequest, conflict, notFound } from '../errors.ts';
 import { getVenue } from '../venues/service.ts';
 
 /**
  * Enrolls a till: stores its public key and the hash of a fresh device
- * token, which is returned once and never again.
+ * token, which is returned once and never again. The same key sent again
+ * for a till that never reached the server since is the retry of an
+ * enrolment whose answer was lost (the device keeps its key pair until it
+ * has one): that till gets the fresh token, instead of a second till nobody
+ * holds being left active. A key of a till already in use is 409.
  */
 export async function enrollTill(
   db: Db,
@@ -23,24 +27,46 @@ export async function enrollTill(
   if (key?.length !== 32)
     throw badRequest('publicKey must be a base64url Ed25519 public key (32 bytes)');
   await getVenue(db, input.venueId);
-  const tillId = randomUUID();
   const deviceToken = newOpaqueToken();
-  await db.transaction(async (tx) => {
-    await tx.insert(tills).values({
-      id: tillId,
-      venueId: input.venueId,
-      name: input.name,
-      publicKey: input.publicKey,
-      deviceTokenHash: hashToken(deviceToken),
-    });
+  const tillId = await db.transaction(async (tx) => {
+    const [earlier] = await tx
+      .select()
+      .from(tills)
+      .where(eq(tills.publicKey, input.publicKey))
+      .for('update');
+    if (
+      earlier &&
+      (earlier.venueId !== input.venueId || earlier.status !== 'active' || earlier.lastSeenAt)
+    )
+      throw conflict('this key belongs to a till already in use: the device must make a new one');
+    const id = earlier?.id ?? randomUUID();
+    if (earlier) {
+      await tx
+        .update(tills)
+        .set({ name: input.name, deviceTokenHash: hashToken(deviceToken) })
+        .where(eq(tills.id, id));
+    } else {
+      await tx.insert(tills).values({
+        id,
+        venueId: input.venueId,
+        name: input.name,
+        publicKey: input.publicKey,
+        deviceTokenHash: hashToken(deviceToken),
+      });
+    }
     await audit(tx, {
       actor,
       action: 'till.enroll',
       venueId: input.venueId,
-      target: tillId,
-      after: { name: input.name, publicKey: input.publicKey },
+      target: id,
+      after: {
+        name: input.name,
+        publicKey: input.publicKey,
+        ...(earlier ? { retried: true } : {}),
+      },
       ip,
     });
+    return id;
   });
   return { tillId, deviceToken, venueId: input.venueId, name: input.name };
 }
@@ -57,6 +83,11 @@ export async function getTill(db: Db, tillId: string) {
  */
 export async function revokeTill(db: Db, tillId: string, actor: AuthUser, ip: string | null) {
   return db.transaction(async (tx) => {
+    const [before] = await tx.select().from(tills).where(eq(tills.id, tillId)).for('update');
+    if (!before) throw notFound('till');
+    // Revoked already (a second click, a retry): the same answer, and the first time stands.
+    if (before.status === 'revoked')
+      return { tillId: before.id, venueId: before.venueId, status: before.status };
     const [till] = await tx
       .update(tills)
       .set({ status: 'revoked', revokedAt: new Date() })
@@ -68,6 +99,7 @@ export async function revokeTill(db: Db, tillId: string, actor: AuthUser, ip: st
       action: 'till.revoke',
       venueId: till.venueId,
       target: tillId,
+      before: { status: before.status },
       after: { status: 'revoked' },
       ip,
     });

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { expect, test } from 'vitest';
 import { describeDb } from '../test-support/describe-db.ts';
 import { useTwoVenues } from '../test-support/two-venues.ts';
@@ -79,6 +79,55 @@ describeDb('admin: venues and tills', () => {
     expect(noVenue.status).toBe(404);
   });
 
+  test('an enrolment sent again with its key (the answer was lost) is the same till with a new token', async () => {
+    const enroll = (publicKey: string, venueId = two.venueId) =>
+      two.server.json('POST', `/api/admin/venues/${venueId}/tills`, two.admin, {
+        name: 'Bar by the door',
+        publicKey,
+      });
+    const pull = (token: string) => two.server.json('GET', '/api/sync/pull', token);
+    const publicKey = randomBytes(32).toString('base64url');
+    const lost = await enroll(publicKey);
+    expect(lost.status).toBe(201);
+    const again = await enroll(publicKey);
+    expect(again.status).toBe(201);
+    expect(again.body.tillId).toBe(lost.body.tillId);
+    // Only the token the device got works: the lost one was never held by anyone.
+    expect((await pull(lost.body.deviceToken)).status).toBe(401);
+    expect((await pull(again.body.deviceToken)).status).toBe(200);
+    const listed = await two.server.json(
+      'GET',
+      `/api/admin/venues/${two.venueId}/tills`,
+      two.admin,
+    );
+    expect(
+      listed.body.tills.filter((t: { name: string }) => t.name === 'Bar by the door'),
+    ).toHaveLength(1);
+
+    // Once the till has reached the server, its key is in use: no second device takes it over.
+    const inUse = await enroll(publicKey);
+    expect(inUse.status).toBe(409);
+    expect((await pull(again.body.deviceToken)).status).toBe(200);
+    // Nor another venue, nor a till revoked before it was ever seen.
+    const other = randomBytes(32).toString('base64url');
+    const unseen = await enroll(other);
+    expect(unseen.status).toBe(201);
+    const elsewhere = await two.server.json(
+      'POST',
+      `/api/admin/venues/${two.otherVenueId}/tills`,
+      two.server.rootToken,
+      { name: 'Bar', publicKey: other },
+    );
+    expect(elsewhere.status).toBe(409);
+    const revoked = await two.server.json(
+      'POST',
+      `/api/admin/tills/${unseen.body.tillId}/revoke`,
+      two.admin,
+    );
+    expect(revoked.status).toBe(200);
+    expect((await enroll(other)).status).toBe(409);
+  });
+
   test('a till is revoked only by an admin of its venue', async () => {
     const till = await two.server.enrollTill(two.venueId);
     expect(
@@ -88,6 +137,24 @@ describeDb('admin: venues and tills', () => {
     const res = await two.server.json('POST', `/api/admin/tills/${till.tillId}/revoke`, two.admin);
     expect(res.status).toBe(200);
     expect(res.body.status).toBe('revoked');
+    // A second click answers the same and is not a second revocation in the audit log.
+    const again = await two.server.json(
+      'POST',
+      `/api/admin/tills/${till.tillId}/revoke`,
+      two.admin,
+    );
+    expect(again.body).toEqual(res.body);
+    const log = await two.server.json(
+      'GET',
+      `/api/admin/audit?venueId=${two.venueId}`,
+      two.server.rootToken,
+    );
+    expect(
+      log.body.entries.filter(
+        (e: { action: string; target: string }) =>
+          e.action === 'till.revoke' && e.target === till.tillId,
+      ),
+    ).toHaveLength(1);
     expect(
       (await two.server.json('POST', `/api/admin/tills/${randomUUID()}/revoke`, two.admin)).status,
     ).toBe(404);
