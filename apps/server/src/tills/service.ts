@@ -109,7 +109,10 @@ export async function revokeTill(db: Db, tillId: string, actor: AuthUser, ip: st
 
 /**
  * Finds the till of a device token. The fields cached are immutable for a
- * till's life (id, venue, key); its status is read inside each push.
+ * till's life (id, venue, key); its status is read inside each push. Its
+ * token is not: a retried enrolment replaces the token of a till never seen,
+ * and a token this process resolved before that (a request that failed
+ * before the till was marked seen) keeps working here until a restart.
  */
 export function createTillTokenResolver(db: Db) {
   const cache = new Map<string, AuthedTill>();
