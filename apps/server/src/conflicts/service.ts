@@ -1,9 +1,4 @@
-import {
-  applyEffect,
-  type ResolutionRefusal,
-  redirectEffect,
-  resolutionEffect,
-} from '@niteos/ledger-core';
+import { applyEffect, type ResolutionRefusal, resolutionEffect } from '@niteos/ledger-core';
 import { analyticsOutbox, conflicts, ops, tills, walletMoves } from '@niteos/schema/tables';
 import type { ConflictView, Envelope, Resolution } from '@niteos/schema/wire';
 import { and, asc, desc, eq, type SQL } from 'drizzle-orm';
@@ -18,10 +13,10 @@ import { ledgerEnvelope, signedEnvelope } from '../ledger/op-envelope.ts';
 import {
   assertSuccessorsUnchanged,
   createWallets,
+  landing,
   lockWallets,
   markVoided,
   recordWalletUse,
-  redirectMove,
   successorsOf,
   updateWallets,
   voidTargetLockStatement,
@@ -150,15 +145,12 @@ export async function resolveConflict(
       voidTarget: target,
     });
     if (!outcome.ok) throw conflict(REFUSALS[outcome.reason]);
-    const movesWallet = outcome.effect.walletDeltaNc !== 0 || outcome.effect.xpDelta !== 0;
-    const moves = successor && movesWallet ? successor : tag;
-    const effect =
-      tag && moves && moves !== tag ? redirectEffect(outcome.effect, tag, moves) : outcome.effect;
+    const lands = landing({ id: op.id, venueId: row.venueId }, tag, successor, outcome.effect);
+    const { effect, tag: moves } = lands;
 
     const before = moves ? (wallets.get(moves) ?? null) : null;
     const after = applyEffect(before, effect);
-    if (tag && moves && moves !== tag)
-      await tx.insert(walletMoves).values(redirectMove(op.id, row.venueId, tag, moves, effect));
+    if (lands.move) await tx.insert(walletMoves).values(lands.move);
     if (moves && after) {
       if (before === null) await createWallets(tx, [moves]);
       // A held op recorded no use of the wallet: accepted, the wallet is one

@@ -3,6 +3,7 @@ import {
   type Effect,
   levelForXp,
   type Posting,
+  redirectEffect,
   type VoidTarget,
 } from '@niteos/ledger-core';
 import { accounts, ledgerLines, ops, walletMoves, wallets } from '@niteos/schema/tables';
@@ -120,24 +121,32 @@ export async function assertSuccessorsUnchanged(
 }
 
 /**
- * The wallet-move row of an op on a replaced tag whose NC and XP went to
- * `to` (`redirectEffect`): the guest's activity shows the op on the old
- * tag and this move on both, so each tag's lines still add up to its balance.
+ * Where an op's effect lands: on its own `tag`, or, when that tag was
+ * replaced (`successor`) and the effect moves NC or XP, on the replacement
+ * (`redirectEffect`), with the wallet-move row that lets the guest's
+ * activity show the op on the old tag and the move on both, so each tag's
+ * lines still add up to its balance.
  */
-export function redirectMove(
-  opId: string,
-  venueId: string,
-  from: string,
-  to: string,
-  effect: Pick<Effect, 'walletDeltaNc' | 'xpDelta'>,
-): typeof walletMoves.$inferInsert {
+export function landing(
+  op: { id: string; venueId: string },
+  tag: string | null,
+  successor: string | undefined,
+  effect: Effect,
+): { tag: string | null; effect: Effect; move: typeof walletMoves.$inferInsert | null } {
+  if (!tag || !successor || (effect.walletDeltaNc === 0 && effect.xpDelta === 0))
+    return { tag, effect, move: null };
+  const moved = redirectEffect(effect, tag, successor);
   return {
-    id: `redirect:${opId}`,
-    fromTag: from,
-    toTag: to,
-    venueId,
-    movedNc: effect.walletDeltaNc,
-    movedXp: effect.xpDelta,
+    tag: successor,
+    effect: moved,
+    move: {
+      id: `redirect:${op.id}`,
+      fromTag: tag,
+      toTag: successor,
+      venueId: op.venueId,
+      movedNc: moved.walletDeltaNc,
+      movedXp: moved.xpDelta,
+    },
   };
 }
 

@@ -1,16 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import {
-  applyEffect,
-  decideReplay,
-  levelForXp,
-  type Posting,
-  redirectEffect,
-} from '@niteos/ledger-core';
+import { applyEffect, decideReplay, levelForXp, type Posting } from '@niteos/ledger-core';
 import type { conflicts, ops, walletMoves } from '@niteos/schema/tables';
 import { type Envelope, type OpResult, RejectReason } from '@niteos/schema/wire';
 import { countsInFigures } from '../analytics/events.ts';
 import type { AuthedTill } from '../context.ts';
-import { type LockedWallet, redirectMove } from '../ledger/queries.ts';
+import { type LockedWallet, landing } from '../ledger/queries.ts';
 import { rejectedResult } from './prepare-op.ts';
 import type { Loaded, StoredResult } from './push-load.ts';
 import type { Sequenced } from './push-sequence.ts';
@@ -98,14 +92,11 @@ export function decide(
     /** The tag this op's NC and XP go to: its own, or the replacement of a lost one. */
     let moves = tag;
     if (decision.status === 'applied') {
-      let { effect } = decision;
+      const lands = landing(e, tag, tag ? loaded.successors.get(tag) : undefined, decision.effect);
+      const { effect } = lands;
+      moves = lands.tag;
+      if (lands.move) w.moves.push(lands.move);
       const movesWallet = effect.walletDeltaNc !== 0 || effect.xpDelta !== 0;
-      const successor = tag ? loaded.successors.get(tag) : undefined;
-      if (tag && successor && movesWallet) {
-        effect = redirectEffect(effect, tag, successor);
-        moves = successor;
-        w.moves.push(redirectMove(e.id, e.venueId, tag, successor, effect));
-      }
       const before = moves ? (wallets.get(moves) ?? null) : null;
       after = applyEffect(before, effect);
       if (moves && after && after !== before) {
