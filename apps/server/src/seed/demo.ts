@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { advanceChain, GENESIS, nextLink, signEnvelope, toBase64Url } from '@niteos/ledger-core';
 import { marketItems, tills, users, venues } from '@niteos/schema/tables';
 import { type Envelope, Role } from '@niteos/schema/wire';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { hashSecret } from '../auth/passwords.ts';
 import { hashToken, newOpaqueToken } from '../auth/tokens.ts';
 import { nodeEd25519KeyPair, nodeEd25519Sign } from '../crypto/node-ed25519.ts';
-import type { Db } from '../db/database.ts';
+import type { Db, Tx } from '../db/database.ts';
 import { prepareInThread } from '../sync/prepare-pool.ts';
 import { pushOps } from '../sync/push-service.ts';
 import { createVenue } from '../venues/service.ts';
@@ -40,11 +40,24 @@ const DEMO_WALLETS = [
  * admin, a staff member with a PIN, and wallets funded by real signed
  * topups pushed through the normal replay path (so the ledger balances).
  * Returns null when there was something already.
+ *
+ * One transaction: a first start stopped mid-seed (Ctrl-C, a crash) used
+ * to leave a venue without logins, and every later start, finding a venue,
+ * seeded nothing and printed none. Servers starting together on an empty
+ * database take turns on a lock, so one seeds and the others find it.
  */
-export async function seedDemo(db: Db): Promise<DemoLogins | null> {
-  const existing = await db.select({ id: venues.id }).from(venues).limit(1);
-  if (existing.length > 0) return null;
+export function seedDemo(db: Db): Promise<DemoLogins | null> {
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(${SEED_LOCK})`);
+    const existing = await tx.select({ id: venues.id }).from(venues).limit(1);
+    return existing.length > 0 ? null : seedVenue(tx);
+  });
+}
 
+/** Beside the migrations lock (7314205, db/database.ts). */
+const SEED_LOCK = 7314206;
+
+async function seedVenue(db: Tx): Promise<DemoLogins> {
   const venue = await createVenue(
     db,
     { name: 'Demo Club', slug: 'demo-club', city: 'Zürich' },
