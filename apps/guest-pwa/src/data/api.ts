@@ -94,9 +94,10 @@ function refreshSession(rejected: string | null): Promise<boolean> {
 
 /**
  * Pauses before each new try of a refresh whose answer was lost. The server
- * may have spent the token already and takes it again for a minute only (a
- * later resend is taken for theft and signs the login out), while the next
- * signed-in call may be minutes away (the feed and the radio make none).
+ * may have spent the token already; it takes it again from this browser
+ * (its session-device cookie) whenever it comes, but from a browser that
+ * dropped the cookie only for a minute, while the next signed-in call may
+ * be minutes away (the feed and the radio make none).
  */
 const LOST_REFRESH_RETRY_MS = [2_000, 5_000, 10_000, 15_000];
 

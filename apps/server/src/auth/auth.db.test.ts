@@ -115,6 +115,72 @@ describeDb('auth', () => {
     expect((await refreshWith(second)).status).toBe(401);
     expect((await refreshWith(unanswered.body.refreshToken)).status).toBe(401);
   });
+
+  test('the browser that spent a token gets its lost replacement however late; another browser is taken for theft', async () => {
+    /** A browser: it keeps the cookies the auth routes set, as fetch does. */
+    const browser = () => {
+      let cookie = '';
+      return async (path: string, body: unknown) => {
+        const res = await server.send(path, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) },
+          body: JSON.stringify(body),
+        });
+        const set = res.headers.get('set-cookie');
+        if (set?.startsWith('niteos_session_device=')) cookie = set.split(';')[0] ?? '';
+        const text = await res.text();
+        return { status: res.status, body: text ? JSON.parse(text) : null, cookie: set };
+      };
+    };
+    const spentLongAgo = (token: string) =>
+      server.database.db
+        .update(refreshTokens)
+        .set({ usedAt: new Date(Date.now() - 6 * 3600_000) })
+        .where(eq(refreshTokens.tokenHash, hashToken(token)));
+
+    // A phone signs in, refreshes, and locks before the answer arrives.
+    const phone = browser();
+    const signedIn = await phone('/api/auth/login', ROOT_ADMIN);
+    expect(signedIn.cookie).toMatch(/HttpOnly/);
+    expect(signedIn.cookie).toMatch(/SameSite=Strict/);
+    expect(signedIn.cookie).toMatch(/Path=\/api\/auth/);
+    const first = signedIn.body.refreshToken;
+    const lost = await phone('/api/auth/refresh', { refreshToken: first });
+    expect(lost.status).toBe(200);
+    await spentLongAgo(first);
+    // Hours later it wakes and sends what it has.
+    const woke = await phone('/api/auth/refresh', { refreshToken: first });
+    expect(woke.status).toBe(200);
+    expect(woke.body.refreshToken).toBe(lost.body.refreshToken);
+    expect(
+      (await phone('/api/auth/refresh', { refreshToken: woke.body.refreshToken })).status,
+    ).toBe(200);
+
+    // The same late resend from a browser without that cookie is a second holder.
+    const victim = browser();
+    const second = (await victim('/api/auth/login', ROOT_ADMIN)).body.refreshToken;
+    const unanswered = await victim('/api/auth/refresh', { refreshToken: second });
+    await spentLongAgo(second);
+    const thief = browser();
+    expect((await thief('/api/auth/refresh', { refreshToken: second })).status).toBe(401);
+    // Theft signs the login out: the victim's own resend and the replacement stop working.
+    expect((await victim('/api/auth/refresh', { refreshToken: second })).status).toBe(401);
+    expect(
+      (await victim('/api/auth/refresh', { refreshToken: unanswered.body.refreshToken })).status,
+    ).toBe(401);
+  });
+
+  test('a guest signing up gets the session-device cookie with the first tokens', async () => {
+    const res = await server.send('/api/auth/register', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'early-bird@niteos.test', password: 'guest-password' }),
+    });
+    expect(res.status).toBe(201);
+    expect(res.headers.get('set-cookie')).toMatch(
+      /^niteos_session_device=[\w-]{22}; Max-Age=\d+; Path=\/api\/auth; HttpOnly; SameSite=Strict$/,
+    );
+  });
 });
 
 describeDb('sessions and rate limits', () => {

@@ -13,6 +13,7 @@ import {
 } from './device-cookie.ts';
 import { ALL_ROLES, requireRole } from './guard.ts';
 import { accountFor, logout, logoutEverywhere, refresh, signIn } from './service.ts';
+import { sessionDevice } from './session-device.ts';
 
 /**
  * Sign-in attempts: per address, and per account so one IP cannot be spread
@@ -74,11 +75,12 @@ export function authRoutes(deps: AppDeps) {
         secure: viaHttps(c),
         maxAge: DEVICE_COOKIE_MAX_AGE_SECONDS,
       });
+      sessionDevice(c);
       return c.json(session);
     })
     .post('/refresh', rateLimit(deps.kv, REFRESH_PER_IP), async (c) => {
       const body = await parseJson(c, refreshRequestSchema);
-      return c.json(await refresh(db, deps.jwtSecret, body.refreshToken));
+      return c.json(await refresh(db, deps.jwtSecret, body.refreshToken, sessionDevice(c)));
     })
     .post('/logout', async (c) => {
       const body = await parseJson(c, refreshRequestSchema);

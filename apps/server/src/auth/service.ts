@@ -97,9 +97,11 @@ export async function login(
  * and get the same replacement, as long as that replacement was never used:
  * the reply to the first try was lost (venue Wi-Fi), and the client tries
  * again with what it has. Past this, or once the replacement was used, a
- * second use of a token is taken for theft. Short on purpose: within it, a
- * thief holding the same token gets the same replacement instead of
- * setting off the theft check.
+ * second use of a token is taken for theft, unless it comes from the
+ * browser that spent it (its session-device cookie): a phone that locked
+ * before its retries got through sends it again when it wakes. Short on
+ * purpose: within it, a thief holding the same token gets the same
+ * replacement instead of setting off the theft check.
  */
 export const REFRESH_RETRY_SECONDS = 60;
 
@@ -107,9 +109,15 @@ export const REFRESH_RETRY_SECONDS = 60;
  * Trades a refresh token for a new pair. A token used twice means it was
  * stolen: the whole family (every token of that login) is revoked, unless
  * it is the retry of a refresh whose answer never arrived (see
- * `REFRESH_RETRY_SECONDS`).
+ * `REFRESH_RETRY_SECONDS`). `device` is the hash of the sending browser's
+ * session-device cookie.
  */
-export async function refresh(db: Db, secret: string, token: string): Promise<LoginResponse> {
+export async function refresh(
+  db: Db,
+  secret: string,
+  token: string,
+  device: string,
+): Promise<LoginResponse> {
   const tokenHash = hashToken(token);
   const [row] = await db
     .select({ t: refreshTokens, u: users })
@@ -127,7 +135,7 @@ export async function refresh(db: Db, secret: string, token: string): Promise<Lo
     const user = await lockEnabledUser(tx, row.u.id);
     const spent = await tx
       .update(refreshTokens)
-      .set({ usedAt: new Date(now * 1000) })
+      .set({ usedAt: new Date(now * 1000), spentBy: device })
       .where(
         and(
           eq(refreshTokens.tokenHash, tokenHash),
@@ -146,7 +154,8 @@ export async function refresh(db: Db, secret: string, token: string): Promise<Lo
     });
     return { spentNow: true, user };
   });
-  if (!spentNow && !(await isUnansweredRetry(db, row.t.usedAt, next, now))) {
+  const sameBrowser = row.t.spentBy === device;
+  if (!spentNow && !(await isUnansweredRetry(db, row.t.usedAt, sameBrowser, next, now))) {
     await revokeFamily(db, row.u.id, row.t.familyId);
     throw unauthorized('refresh token reused: every session of this login is signed out');
   }
@@ -159,16 +168,18 @@ export async function refresh(db: Db, secret: string, token: string): Promise<Lo
 
 /**
  * Whether a spent token sent again is a retry whose answer was lost: spent
- * lately (or by a try running alongside, when it read the row unspent),
- * and its replacement never used nor revoked.
+ * lately (or by a try running alongside, when it read the row unspent) or
+ * by the same browser, and its replacement never used nor revoked.
  */
 async function isUnansweredRetry(
   db: Db,
   usedAt: Date | null,
+  sameBrowser: boolean,
   next: string,
   nowSeconds: number,
 ): Promise<boolean> {
-  if (usedAt && usedAt.getTime() < (nowSeconds - REFRESH_RETRY_SECONDS) * 1000) return false;
+  const lately = !usedAt || usedAt.getTime() >= (nowSeconds - REFRESH_RETRY_SECONDS) * 1000;
+  if (!lately && !sameBrowser) return false;
   const [replacement] = await db
     .select({ usedAt: refreshTokens.usedAt, revokedAt: refreshTokens.revokedAt })
     .from(refreshTokens)

@@ -67,6 +67,8 @@ export const refreshTokens = pgTable('refresh_tokens', {
   familyId: text('family_id').notNull(),
   expiresAt: tstz('expires_at').notNull(),
   usedAt: tstz('used_at'),
+  /** The hash of the session-device cookie of the browser that spent it (auth/session-device.ts). */
+  spentBy: text('spent_by'),
   revokedAt: tstz('revoked_at'),
   createdAt: createdAt(),
 });
