@@ -1,6 +1,7 @@
 import { createResource, createSignal, For, Show } from 'solid-js';
 import { chf, nc } from '../format.ts';
 import type { AdminApi, AuditEntry, Figures } from './admin-api.ts';
+import { auditChanges } from './audit-changes.ts';
 import { Loaded } from './loaded.tsx';
 import { createAction } from './use-action.ts';
 
@@ -162,19 +163,6 @@ export function ReportScreen(props: { api: AdminApi; venueId: string; venueName:
 }
 
 /** The audit log of the venue, for Nitecore admins: newest first, older pages on request. */
-/** What an entry set, as `field: value` lines: the fields of `after` that differ from `before`. */
-export function auditChanges(before: unknown, after: unknown): string[] {
-  if (after === null || typeof after !== 'object') return [];
-  const was =
-    before !== null && typeof before === 'object' ? (before as Record<string, unknown>) : {};
-  return Object.entries(after as Record<string, unknown>)
-    .filter(([field, value]) => JSON.stringify(was[field]) !== JSON.stringify(value))
-    .map(([field, value]) => {
-      const shown = JSON.stringify(value) ?? 'null';
-      return `${field}: ${shown.length > 80 ? `${shown.slice(0, 79)}…` : shown}`;
-    });
-}
-
 export function AuditScreen(props: { api: AdminApi; venueId: string }) {
   const [log, { refetch, mutate }] = createResource(
     () => props.venueId,
