@@ -188,6 +188,33 @@ describe('charge on a fake IndexedDB', () => {
     expect(next).toMatchObject({ ok: true, op: { envelope: { basis: { pendingNc: 0 } } } });
   });
 
+  test('offline, a sale voided while still queued no longer counts against the balance', async () => {
+    await db.wallets.put({ nitetapId: 'aabbccdd', balanceNc: 5_000, asOf: '2026-11-23T21:00:00Z' });
+    const mistake = await charge(db, sale('aabbccdd', 4_000), ctx());
+    if (!mistake.ok) throw new Error('sale refused');
+    expect((await charge(db, { kind: 'void', sale: mistake.op.envelope }, ctx())).ok).toBe(true);
+    const right = await charge(db, sale('aabbccdd', 3_000), ctx());
+    expect(right).toMatchObject({ ok: true, op: { envelope: { basis: { pendingNc: 0 } } } });
+  });
+
+  test('a revoked till counts the sales the server held from a snapshot it can no longer refresh', async () => {
+    await db.wallets.put({ nitetapId: 'aabbccdd', balanceNc: 5_000, asOf: '2026-11-23T21:00:00Z' });
+    const first = await charge(db, sale('aabbccdd', 4_000), ctx());
+    if (!first.ok) throw new Error('sale refused');
+    await answer(first.op, 'held', 'revoked_till');
+    expect(await db.queue.count()).toBe(0);
+    // The guest's 5,000 NC were not spent twice: 1,000 is what is left to take.
+    expect(await charge(db, sale('aabbccdd', 4_000), ctx())).toMatchObject({
+      ok: false,
+      reason: 'insufficient_balance',
+    });
+    const rest = await charge(db, sale('aabbccdd', 1_000), ctx());
+    expect(rest).toMatchObject({ ok: true, op: { envelope: { basis: { pendingNc: 4_000 } } } });
+    // Voided here, a held sale gives its NC back.
+    expect((await charge(db, { kind: 'void', sale: first.op.envelope }, ctx())).ok).toBe(true);
+    expect((await charge(db, sale('aabbccdd', 3_000), ctx())).ok).toBe(true);
+  });
+
   test('a payment over the offline cap is refused with the figures, and no talk of going online', async () => {
     await db.wallets.put({
       nitetapId: 'aabbccdd',

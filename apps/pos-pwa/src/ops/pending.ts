@@ -1,4 +1,5 @@
 import { isNcDebit } from '@niteos/ledger-core';
+import { HoldReason } from '@niteos/schema/wire';
 import type { TillDb } from '../db/database.ts';
 
 /**
@@ -6,10 +7,16 @@ import type { TillDb } from '../db/database.ts';
  * accepted from a wallet since its snapshot.
  *
  * With a snapshot, that is the NC debits still in the queue: the server's
- * answer to each one brings a fresher balance, which takes their place. The
- * till's own queued topups do not count: the basis must justify every debit
- * on the server's reading of the rule, so offline topup money becomes
- * spendable once the topup has synced.
+ * answer to each one brings a fresher balance, which takes their place. A
+ * queued sale already voided here does not count: its void follows it in
+ * the queue and gives the NC back. The till's own queued topups do not
+ * count: the basis must justify every debit on the server's reading of the
+ * rule, so offline topup money becomes spendable once the topup has synced.
+ * Nor do ops the server held, as a rule: no balance came back for them, and
+ * the next pull brings the balance after the admin's decision. Except on a
+ * revoked till: the server holds each of its ops and its pulls are refused,
+ * so the snapshot never moves and, without these, it would take the same
+ * NC from a guest again after every push.
  *
  * With none, the server has never given this till a balance for the wallet,
  * and its answers about it (`held`, `unknown_wallet`) carry none either. So
@@ -24,23 +31,22 @@ export async function pendingNcFor(
   hasSnapshot: boolean,
 ): Promise<number> {
   let pending = 0;
+  const history = await db.history.where('envelope.nitetapId').equals(nitetapId).toArray();
   if (hasSnapshot) {
-    await db.queue
-      .where('nitetapId')
-      .equals(nitetapId)
-      .each((op) => {
-        pending += op.debitNc;
-      });
+    const queued = await db.queue.where('nitetapId').equals(nitetapId).toArray();
+    const voided = new Set(history.filter((row) => row.voidedBy !== null).map((row) => row.id));
+    for (const op of queued) if (!voided.has(op.id)) pending += op.debitNc;
+    for (const row of history) {
+      if (row.reason === HoldReason.revokedTill && !row.voidedBy && isNcDebit(row.envelope))
+        pending += row.envelope.amountNc;
+    }
     return pending;
   }
-  await db.history
-    .where('envelope.nitetapId')
-    .equals(nitetapId)
-    .each((row) => {
-      // A voided sale gave its NC back: it no longer counts against the cap.
-      if (row.status !== 'rejected' && !row.voidedBy && isNcDebit(row.envelope)) {
-        pending += row.envelope.amountNc;
-      }
-    });
+  for (const row of history) {
+    // A voided sale gave its NC back: it no longer counts against the cap.
+    if (row.status !== 'rejected' && !row.voidedBy && isNcDebit(row.envelope)) {
+      pending += row.envelope.amountNc;
+    }
+  }
   return pending;
 }
