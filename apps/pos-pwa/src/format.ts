@@ -16,3 +16,10 @@ export function ago(ms: number | null, now = Date.now()): string {
 /** "23:41": when an op was made, on the till's own clock. */
 export const clock = (iso: string) =>
   new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+
+/** When a balance was true: "23:41" today, "1 Nov 23:41" before, so an old one shows its age. */
+export function asOf(iso: string, now = new Date()): string {
+  const at = new Date(iso);
+  if (at.toDateString() === now.toDateString()) return clock(iso);
+  return `${at.toLocaleDateString([], { day: 'numeric', month: 'short' })} ${clock(iso)}`;
+}

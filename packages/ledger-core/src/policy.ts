@@ -6,3 +6,11 @@ export const DEFAULT_POLICY: Policy = {
   unknownWalletCapNc: 3_000,
   overdraftLimitNc: 0,
 };
+
+/**
+ * Tills get wallet snapshots of the guests seen at their venue this
+ * recently (sync protocol §5 leaves the window to us). A snapshot older
+ * than that no longer follows the wallet: the server stopped sending its
+ * changes, so the till drops it rather than trust it.
+ */
+export const WALLET_SNAPSHOT_DAYS = 14;

@@ -1,5 +1,5 @@
 import { createSignal, onCleanup, Show } from 'solid-js';
-import { nc } from '../format.ts';
+import { asOf, nc } from '../format.ts';
 import { pendingNcFor } from '../ops/pending.ts';
 import { createLiveQueryOf } from '../state/live.ts';
 import { useTill } from '../state/till-store.tsx';
@@ -112,7 +112,7 @@ export function GuestField(props: { value: string; onChange: (tag: string) => vo
               <Show when={w().snapshot} fallback="Wallet not known to this till">
                 {(s) => (
                   <>
-                    Balance {nc(s().balanceNc)} as of {new Date(s().asOf).toLocaleTimeString()}
+                    Balance {nc(s().balanceNc)} as of {asOf(s().asOf)}
                   </>
                 )}
               </Show>

@@ -1,3 +1,4 @@
+import { WALLET_SNAPSHOT_DAYS } from '@niteos/ledger-core';
 import {
   accounts,
   marketItems,
@@ -22,8 +23,6 @@ import { isPgTimestamp, isPgYear } from '../db/pg-time.ts';
 import { badRequest, forbidden } from '../errors.ts';
 import { policyOf } from '../venues/service.ts';
 
-/** Wallets seen at the venue this recently are snapshotted to its tills. */
-const WALLET_WINDOW_DAYS = 14;
 const WALLET_SNAPSHOT_LIMIT = 5000;
 /**
  * A new cursor points this far before "now", so rows written by
@@ -141,7 +140,7 @@ export async function pull(
   // is first (again) seen at this venue: either way this key moves forward.
   // As text, to keep PostgreSQL's microseconds for the paging cursor.
   const changedAt = sql<string>`greatest(${wallets.updatedAt}, ${walletVenues.lastSeenAt})`;
-  const recent = new Date(now.getTime() - WALLET_WINDOW_DAYS * 86_400_000);
+  const recent = new Date(now.getTime() - WALLET_SNAPSHOT_DAYS * 86_400_000);
   const snapshots = await db
     .select({
       nitetapId: wallets.nitetapId,
