@@ -457,6 +457,42 @@ suite(`till in Chromium against the real server on PostgreSQL${skip ? ` (skipped
     await expect.poll(() => banner.textContent()).toContain('none is credited');
   });
 
+  test('a till whose pulls fail while its pushes go through says how old its staff list is', async () => {
+    const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+    contexts.push(context);
+    const page = await context.newPage();
+    await page.clock.install();
+    await page.goto(`http://127.0.0.1:${server.port}/pos/`);
+    const till = new TillPage(page);
+    await till.enroll(MANAGER.email, MANAGER.password, 'Bar 7');
+    await till.signIn(STAFF.name, STAFF.pin);
+    const banner = page.getByTestId('status-stale-pull');
+    expect(await banner.count()).toBe(0);
+
+    // Pulls (the large replies) fail on this Wi-Fi; pushes still go through.
+    await page.route('**/api/sync/pull*', (route) =>
+      route.fulfill({
+        status: 503,
+        contentType: 'application/json',
+        body: '{"error":{"code":"unavailable","message":"the pull timed out"}}',
+      }),
+    );
+    await page.clock.fastForward('06:00');
+    await expect.poll(() => banner.textContent()).toContain('last came from the server 6 min ago');
+    await expect
+      .poll(() => page.getByTestId('status-error').textContent())
+      .toContain('refresh: the pull timed out');
+    await till.signIn(STAFF.name, STAFF.pin);
+    expect(await till.sell('Soft', 'Cola', 1, null, 'cash')).toBe('Paid CHF 5.00 by cash');
+    await till.waitForQueue(0);
+    expect(await banner.count()).toBe(1);
+    expect(await page.getByTestId('status-error').textContent()).toContain('refresh:');
+
+    await page.unroute('**/api/sync/pull*');
+    await page.clock.fastForward('01:05');
+    await expect.poll(() => banner.count()).toBe(0);
+  });
+
   test('the server dies while the till pushes: after its restart nothing is lost or doubled', async () => {
     const till = await newTill('Bar 4');
     const guestE = 'ee00000000000001';

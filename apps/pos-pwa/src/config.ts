@@ -26,6 +26,12 @@ export const config = {
   historyKeepLast: 10_000,
   /** A queue older than this gets a banner: the till has not synced for a while. */
   staleQueueMs: 10 * 60_000,
+  /**
+   * A last whole pull older than this gets a banner: a bartender disabled or
+   * a wristband reported lost since may not be known here yet. Five pull
+   * intervals, so one slow or failed pull does not raise it.
+   */
+  stalePullMs: 5 * 60_000,
   idleSignOutMs: 5 * 60_000,
   pinMaxFailures: 5,
   /**

@@ -120,6 +120,12 @@ export function openTillDb(name = 'niteos-till'): TillDb {
 
 /** Meta key: till-clock ms of the last exchange the server answered (push or pull). */
 export const LAST_SYNC_AT = 'lastSyncAt';
+/**
+ * Meta key: till-clock ms of the last pull that came in whole: how fresh
+ * the staff list, blocked tags, catalog and balances are. Pushes alone can
+ * go through for hours while pulls fail.
+ */
+export const LAST_PULL_AT = 'lastPullAt';
 /** Meta key: true while the server holds this till's ops because the till was revoked. */
 export const REVOKED = 'revoked';
 /**

@@ -4,6 +4,7 @@ import { config } from '../config.ts';
 import {
   type DeviceRow,
   getMeta,
+  LAST_PULL_AT,
   LAST_SYNC_AT,
   RESENT,
   REVOKED,
@@ -56,6 +57,10 @@ export function createTillStore(db: TillDb, api: Api) {
     async () => (await getMeta<number>(db, LAST_SYNC_AT)) ?? null,
     null as number | null,
   );
+  const lastPullAt = createLiveQuery(
+    async () => (await getMeta<number>(db, LAST_PULL_AT)) ?? null,
+    null as number | null,
+  );
   const resent = createLiveQuery(
     async () => (await getMeta<Resent>(db, RESENT)) ?? null,
     null as Resent | null,
@@ -99,6 +104,7 @@ export function createTillStore(db: TillDb, api: Api) {
     queue,
     attentionCount,
     lastSyncAt,
+    lastPullAt,
     resent,
     revoked,
     staff,

@@ -1,7 +1,7 @@
 import 'fake-indexeddb/auto';
 import type { PullResponse, PushResponse } from '@niteos/schema/wire';
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
-import { getMeta, LAST_SYNC_AT, setMeta, type TillDb } from '../db/database.ts';
+import { getMeta, LAST_PULL_AT, LAST_SYNC_AT, setMeta, type TillDb } from '../db/database.ts';
 import { charge } from '../ops/charge.ts';
 import { openEnrolledTill } from '../test-support/enrolled-till.ts';
 import { pullReply } from '../test-support/pull-reply.ts';
@@ -251,7 +251,7 @@ describe('sync engine with a scripted server on a fake IndexedDB', () => {
       balanceNc: 500,
       xp: 0,
       level: 1,
-      asOf: '2026-01-01T00:00:00.000Z',
+      asOf: '2026-11-23T22:30:00.000Z',
     });
     pullPages.push(
       { ...pullReply(), cursor: 'page-1', more: true, wallets: [wallet('aaaaaaaa01')] },
@@ -348,6 +348,32 @@ describe('sync engine with a scripted server on a fake IndexedDB', () => {
     pullAnswer = null;
     expect(await sync.pull()).toBe(true);
     sync.stop();
+  });
+
+  test("pushes that go through while pulls fail leave the pull's error and its last time showing", async () => {
+    let t = 10_000;
+    const sync = engine(() => t);
+    expect(await sync.pull()).toBe(true);
+    expect(await getMeta(db, LAST_PULL_AT)).toBe(10_000);
+
+    t = 20_000;
+    pullAnswer = () => new Response('{}', { status: 504 });
+    expect(await sync.pull()).toBe(false);
+    // After three failed pulls the queue goes without them: the sale is pushed.
+    await queueSales(1);
+    script = applied;
+    for (let i = 0; i < 3; i++) await sync.drain();
+    expect(await db.queue.count()).toBe(0);
+    expect(sync.status().lastError).toMatch(/^refresh: /);
+    expect(await getMeta(db, LAST_SYNC_AT)).toBe(20_000);
+    expect(await getMeta(db, LAST_PULL_AT)).toBe(10_000);
+
+    t = 30_000;
+    pullAnswer = null;
+    expect(await sync.pull()).toBe(true);
+    sync.stop();
+    expect(sync.status().lastError).toBeNull();
+    expect(await getMeta(db, LAST_PULL_AT)).toBe(30_000);
   });
 
   test('a reply that settles none of the ops sent is a failure with a backoff, not a resend loop', async () => {

@@ -1,4 +1,10 @@
-import { forgetHistoryBefore, getMeta, type TillDb } from '../db/database.ts';
+import {
+  forgetHistoryBefore,
+  getMeta,
+  LAST_PULL_AT,
+  setMeta,
+  type TillDb,
+} from '../db/database.ts';
 import { type Api, ApiError } from './api.ts';
 import { applyPull, applyPushReply, refuseUnsendable } from './apply.ts';
 
@@ -166,7 +172,9 @@ export function createSyncEngine(options: SyncEngineOptions) {
           failures = 0;
           Object.assign(status, {
             online: true,
-            lastError: null,
+            // A pull's failure stands until a pull goes through: a push
+            // that does says nothing of the staff list or the balances.
+            lastError: status.lastError?.startsWith('refresh') ? status.lastError : null,
             nextRetryAt: null,
           });
           emit();
@@ -229,6 +237,7 @@ export function createSyncEngine(options: SyncEngineOptions) {
         // Ops sent again drop the cursor: the next page starts a full pull.
         if (!reply.more && lost === 0) break;
       }
+      await setMeta(db, LAST_PULL_AT, now());
       status.online = true;
       pullFirst = false;
       pullFirstMisses = 0;

@@ -17,6 +17,10 @@ export function StatusBar() {
     const oldest = till.queue().oldest;
     return oldest !== null && now() - oldest > config.staleQueueMs;
   };
+  const stalePull = () => {
+    const last = till.lastPullAt();
+    return last !== null && now() - last > config.stalePullMs;
+  };
   return (
     <header class="status" data-testid="status">
       <div class="status-row">
@@ -62,6 +66,13 @@ export function StatusBar() {
         <div class="banner" data-testid="status-stale">
           Ops have waited over {Math.round(config.staleQueueMs / 60_000)} minutes: check the Wi-Fi.
           Selling goes on.
+        </div>
+      </Show>
+      <Show when={stalePull()}>
+        <div class="banner" data-testid="status-stale-pull">
+          Staff, wristbands, prices and balances last came from the server{' '}
+          {ago(till.lastPullAt(), now())}: a change made since (a bartender disabled, a wristband
+          reported lost) may not be known here yet. Selling goes on.
         </div>
       </Show>
       <Show when={till.storageWarning()}>
