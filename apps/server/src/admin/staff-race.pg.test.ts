@@ -3,6 +3,7 @@ import { users } from '@niteos/schema/tables';
 import { Role } from '@niteos/schema/wire';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { hashSecret } from '../auth/passwords.ts';
 import type { Tx } from '../db/database.ts';
 import { describeDb } from '../test-support/describe-db.ts';
 import { queuedBehind } from '../test-support/lock-waiters.ts';
@@ -102,5 +103,34 @@ describeDb('disabling staff, concurrently', () => {
     expect(res?.body.user.role).toBe('staff');
     const staffList = `/api/admin/venues/${venue}/staff`;
     expect((await server.json('GET', staffList, res?.body.accessToken)).status).toBe(403);
+  });
+
+  test('a sign-in with the old password that ran before a reset gets no tokens', async () => {
+    const venue = await server.createVenue();
+    const member = await server.userToken(Role.staff, venue);
+    // The admin's reset is made but not committed: the sign-in checks the
+    // leaked password against the hash it read, then queues on the user.
+    const [res] = await queuedBehind(
+      server.database.db,
+      async (tx) =>
+        tx
+          .update(users)
+          .set({ passwordHash: await hashSecret('a-new-password-1') })
+          .where(eq(users.id, member.userId)),
+      [
+        () =>
+          server.json('POST', '/api/auth/login', null, {
+            email: member.email,
+            password: member.password,
+          }),
+      ],
+    );
+    expect(res?.status).toBe(401);
+    expect(res?.body.error.message).toBe('wrong email or password');
+    const fresh = await server.json('POST', '/api/auth/login', null, {
+      email: member.email,
+      password: 'a-new-password-1',
+    });
+    expect(fresh.status).toBe(200);
   });
 });

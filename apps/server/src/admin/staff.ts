@@ -123,7 +123,7 @@ export function staffAdminRoutes(deps: AppDeps) {
         });
         return updated;
       });
-      if (endsSessions(body)) await logoutEverywhere(db, deps.kv, userId, Date.now());
+      if (endsSessions(body)) await logoutEverywhere(db, deps.kv, userId);
       return c.json(view(row));
     });
 }

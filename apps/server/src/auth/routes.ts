@@ -88,7 +88,7 @@ export function authRoutes(deps: AppDeps) {
       return c.body(null, 204);
     })
     .post('/logout-everywhere', requireRole(deps, ...ALL_ROLES), async (c) => {
-      await logoutEverywhere(db, deps.kv, c.get('user').id, Date.now());
+      await logoutEverywhere(db, deps.kv, c.get('user').id);
       return c.body(null, 204);
     });
 }

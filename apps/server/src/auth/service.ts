@@ -23,16 +23,27 @@ const ACCOUNT_DISABLED = 'this account is disabled: ask your venue admin';
 /** Spent on unknown emails too, so response time does not reveal which exist. */
 const DUMMY_HASH = hashSecret('not-a-real-password');
 
-/** A new login: its first refresh token and a sign-in event, in one transaction. */
-async function issueTokens(db: Db, userId: string, secret: string): Promise<LoginResponse> {
-  const nowMs = Date.now();
-  const now = Math.floor(nowMs / 1000);
+/**
+ * A new login: its first refresh token and a sign-in event, in one
+ * transaction, for `account` as its password was checked.
+ */
+async function issueTokens(
+  db: Db,
+  account: { id: string; passwordHash: string },
+  secret: string,
+): Promise<LoginResponse> {
   const familyId = randomUUID();
   const refreshToken = newOpaqueToken();
-  const user = await db.transaction(async (tx) => {
+  const { user, nowMs } = await db.transaction(async (tx) => {
     // Under the user's lock: an account disabled (or given another role)
-    // while its password was checked gets no tokens (or tokens of the new role).
-    const user = await lockEnabledUser(tx, userId);
+    // while its password was checked gets no tokens (or tokens of the new
+    // role); one whose password an admin reset meanwhile gets none either,
+    // or the sign-out that follows the reset would miss this login.
+    const user = await lockEnabledUser(tx, account.id, account.passwordHash);
+    // Read under the lock, like a sign-out-everywhere's cut-off: a token made
+    // after one is never dated before it.
+    const nowMs = Date.now();
+    const now = Math.floor(nowMs / 1000);
     await tx.insert(refreshTokens).values({
       tokenHash: hashToken(refreshToken),
       userId: user.id,
@@ -48,7 +59,7 @@ async function issueTokens(db: Db, userId: string, secret: string): Promise<Logi
         at: new Date(now * 1000),
       }),
     );
-    return user;
+    return { user, nowMs };
   });
   return {
     accessToken: await signAccessToken(user, secret, nowMs),
@@ -80,7 +91,7 @@ export async function signIn(
   if (!account || !ok) throw unauthorized('wrong email or password');
   // Said only to someone who knows the password, so it reveals nothing more.
   if (account.disabledAt) throw forbidden(ACCOUNT_DISABLED);
-  return { session: await issueTokens(db, account.id, secret), account };
+  return { session: await issueTokens(db, account, secret), account };
 }
 
 export async function login(
@@ -249,6 +260,7 @@ async function lockUser(tx: Tx, userId: string) {
       role: users.role,
       venueId: users.venueId,
       disabledAt: users.disabledAt,
+      passwordHash: users.passwordHash,
     })
     .from(users)
     .where(eq(users.id, userId))
@@ -258,14 +270,17 @@ async function lockUser(tx: Tx, userId: string) {
 
 /**
  * `lockUser`, refusing an account an admin has disabled (401, not 403: a
- * client takes it as "signed out", which the disabled account now is).
- * Returns the user as it stands under the lock: tokens name the role an
- * admin may just have changed, not the one read before.
+ * client takes it as "signed out", which the disabled account now is), and,
+ * given the password hash a sign-in checked, one whose password changed
+ * since. Returns the user as it stands under the lock: tokens name the role
+ * an admin may just have changed, not the one read before.
  */
-async function lockEnabledUser(tx: Tx, userId: string): Promise<AuthUser> {
+async function lockEnabledUser(tx: Tx, userId: string, checkedHash?: string): Promise<AuthUser> {
   const row = await lockUser(tx, userId);
   if (!row) throw unauthorized();
   if (row.disabledAt) throw unauthorized(ACCOUNT_DISABLED);
+  if (checkedHash !== undefined && row.passwordHash !== checkedHash)
+    throw unauthorized('wrong email or password');
   return { id: row.id, role: row.role as Role, venueId: row.venueId };
 }
 
@@ -273,19 +288,18 @@ async function lockEnabledUser(tx: Tx, userId: string): Promise<AuthUser> {
  * "Sign out everywhere": every refresh token of the user is revoked, and
  * access tokens issued until now are refused (until they would have expired anyway).
  */
-export async function logoutEverywhere(
-  db: Db,
-  kv: KvStore,
-  userId: string,
-  nowMs: number,
-): Promise<void> {
-  await db.transaction(async (tx) => {
+export async function logoutEverywhere(db: Db, kv: KvStore, userId: string): Promise<void> {
+  const cutoff = await db.transaction(async (tx) => {
     await lockUser(tx, userId);
+    // Read under the lock: a refresh or sign-in that had the lock first
+    // dated its access token before this, and one that waited for it after.
+    const nowMs = Date.now();
     await tx
       .update(refreshTokens)
       .set({ revokedAt: new Date(nowMs) })
       .where(and(eq(refreshTokens.userId, userId), isNull(refreshTokens.revokedAt)));
+    return nowMs;
   });
   // In ms: a sign-in right after, even within the same second, is not refused.
-  await kv.set(revokedBeforeKey(userId), String(nowMs), ACCESS_TOKEN_SECONDS + 60);
+  await kv.set(revokedBeforeKey(userId), String(cutoff), ACCESS_TOKEN_SECONDS + 60);
 }
