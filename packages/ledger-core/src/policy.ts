@@ -9,8 +9,14 @@ export const DEFAULT_POLICY: Policy = {
 
 /**
  * Tills get wallet snapshots of the guests seen at their venue this
- * recently (sync protocol §5 leaves the window to us). A snapshot older
- * than that no longer follows the wallet: the server stopped sending its
- * changes, so the till drops it rather than trust it.
+ * recently (sync protocol §5 leaves the window to us), each one again
+ * whenever it changes and at least once a day while it is in the window.
  */
 export const WALLET_SNAPSHOT_DAYS = 14;
+
+/**
+ * A snapshot not sent again for this long is no longer followed (its
+ * guest left the window, and changes made elsewhere no longer reach the
+ * till): the till drops it rather than trust it. Twice the daily resend.
+ */
+export const WALLET_SNAPSHOT_TRUST_DAYS = 2;

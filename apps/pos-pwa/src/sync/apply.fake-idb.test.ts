@@ -52,10 +52,12 @@ beforeEach(async () => {
 afterEach(() => db.delete());
 
 describe('applying pulls on a fake IndexedDB', () => {
-  test("a snapshot the server stopped sending changes for is dropped once a pull's last page is in", async () => {
-    const serverTime = '2026-12-07T20:00:00.000Z';
-    // Seen here last on 23 November (beforeEach); a guest last here on 1 November.
-    await db.wallets.put({ nitetapId: 'oldguest', balanceNc: 8_000, asOf: '2026-11-01T23:00:00Z' });
+  test("a snapshot the server has stopped sending is dropped once a pull's last page is in", async () => {
+    // The server sends each wallet it follows again every day: two days
+    // without one means its guest left the venue's window.
+    const serverTime = '2026-11-25T20:00:00.000Z';
+    // Sent on 23 November (beforeEach); a guest last sent on 20 November.
+    await db.wallets.put({ nitetapId: 'oldguest', balanceNc: 8_000, asOf: '2026-11-20T23:00:00Z' });
     const fresh = { nitetapId: 'newguest', balanceNc: 500, xp: 0, level: 1, asOf: serverTime };
     await applyPull(db, pullReply({ serverTime, more: true, wallets: [fresh] }), 1000, 1100);
     expect((await db.wallets.toArray()).map((w) => w.nitetapId).sort()).toEqual([
@@ -65,8 +67,8 @@ describe('applying pulls on a fake IndexedDB', () => {
     ]);
     await applyPull(db, pullReply({ serverTime, more: false }), 1200, 1300);
     expect((await db.wallets.toArray()).map((w) => w.nitetapId).sort()).toEqual([TAG, 'newguest']);
-    // Fourteen days after it was last sent, the 23 November one goes too.
-    await applyPull(db, pullReply({ serverTime: '2026-12-07T21:00:01.000Z' }), 1400, 1500);
+    // Two days after it was last sent, the 23 November one goes too.
+    await applyPull(db, pullReply({ serverTime: '2026-11-25T21:00:01.000Z' }), 1400, 1500);
     expect((await db.wallets.toArray()).map((w) => w.nitetapId)).toEqual(['newguest']);
   });
 });

@@ -1,4 +1,4 @@
-import { WALLET_SNAPSHOT_DAYS } from '@niteos/ledger-core';
+import { WALLET_SNAPSHOT_TRUST_DAYS } from '@niteos/ledger-core';
 import {
   HoldReason,
   type OpResult,
@@ -186,8 +186,8 @@ export function refuseUnsendable(db: TillDb, ops: QueuedOp[]): Promise<Settled> 
 
 /**
  * Stores what a pull requested at `requestedAt` and received at `syncedAt`
- * (till clock, ms) brought: catalog and wallets merge, and snapshots older
- * than the server's window go; blocked tags, staff and policy replace. Ops the server had answered `applied` or `held`
+ * (till clock, ms) brought: catalog and wallets merge, and snapshots the
+ * server no longer sends go; blocked tags, staff and policy replace. Ops the server had answered `applied` or `held`
  * before the pull was requested, but no longer holds (`chain`), go back in
  * the queue with their signatures, and the next pull fetches every wallet
  * afresh: the server lost them, most likely restored from a backup.
@@ -203,10 +203,10 @@ export function applyPull(
   return db.transaction('rw', tables, async () => {
     await db.catalog.bulkPut(pull.catalog);
     for (const w of pull.wallets) await putSnapshot(db, w.nitetapId, w.balanceNc, w.asOf);
-    // Every changed wallet of the window has come in once the last page
-    // has: one the server has not sent for that long is no longer followed.
+    // Once the last page is in, every wallet the server follows has come in
+    // today: one it has not sent for longer is no longer followed.
     if (!pull.more) {
-      const cutoff = Date.parse(pull.serverTime) - WALLET_SNAPSHOT_DAYS * 86_400_000;
+      const cutoff = Date.parse(pull.serverTime) - WALLET_SNAPSHOT_TRUST_DAYS * 86_400_000;
       await db.wallets.filter((w) => Date.parse(w.asOf) < cutoff).delete();
     }
     await db.blocked.clear();

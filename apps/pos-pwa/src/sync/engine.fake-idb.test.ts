@@ -376,6 +376,18 @@ describe('sync engine with a scripted server on a fake IndexedDB', () => {
     expect(await getMeta(db, LAST_PULL_AT)).toBe(30_000);
   });
 
+  test('a pull that stops with pages still to come does not count as the last whole pull', async () => {
+    for (let page = 1; page <= 20; page++)
+      pullPages.push(pullReply({ cursor: `page-${page}`, more: true }));
+    const sync = engine(() => 50_000);
+    expect(await sync.pull()).toBe(true);
+    expect(pulled).toHaveLength(20);
+    expect(await getMeta(db, LAST_PULL_AT)).toBeUndefined();
+    expect(await sync.pull()).toBe(true);
+    sync.stop();
+    expect(await getMeta(db, LAST_PULL_AT)).toBe(50_000);
+  });
+
   test('a reply that settles none of the ops sent is a failure with a backoff, not a resend loop', async () => {
     await queueSales(2);
     script = (): Response =>

@@ -226,7 +226,8 @@ export function createSyncEngine(options: SyncEngineOptions) {
     if (!device) return 'unenrolled';
     try {
       let resent = 0;
-      for (let page = 0; page < MAX_PULL_PAGES; page++) {
+      let whole = false;
+      for (let page = 0; page < MAX_PULL_PAGES && !whole; page++) {
         const requestedAt = now();
         const reply = await api.pull(
           device.deviceToken,
@@ -235,9 +236,10 @@ export function createSyncEngine(options: SyncEngineOptions) {
         const lost = await applyPull(db, reply, requestedAt, now());
         resent += lost;
         // Ops sent again drop the cursor: the next page starts a full pull.
-        if (!reply.more && lost === 0) break;
+        whole = !reply.more && lost === 0;
       }
-      await setMeta(db, LAST_PULL_AT, now());
+      // Pages left for the next pull: the till is not up to date yet.
+      if (whole) await setMeta(db, LAST_PULL_AT, now());
       status.online = true;
       pullFirst = false;
       pullFirstMisses = 0;

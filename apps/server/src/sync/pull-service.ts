@@ -138,8 +138,12 @@ export async function pull(
 
   // A wallet changes for a till when its balance or status does, or when it
   // is first (again) seen at this venue: either way this key moves forward.
+  // And at midnight (UTC) for every wallet of the window: each one is sent
+  // again once a day, so a till can tell a snapshot still followed from one
+  // whose guest left the window (WALLET_SNAPSHOT_TRUST_DAYS).
   // As text, to keep PostgreSQL's microseconds for the paging cursor.
-  const changedAt = sql<string>`greatest(${wallets.updatedAt}, ${walletVenues.lastSeenAt})`;
+  const today = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
+  const changedAt = sql<string>`greatest(${wallets.updatedAt}, ${walletVenues.lastSeenAt}, ${today.toISOString()}::timestamptz)`;
   const recent = new Date(now.getTime() - WALLET_SNAPSHOT_DAYS * 86_400_000);
   const snapshots = await db
     .select({

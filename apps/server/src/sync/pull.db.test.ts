@@ -152,6 +152,36 @@ describeDb('pull', () => {
     expect(sent).not.toContain(stale);
   });
 
+  test('every wallet of the window is sent again once a day, changed or not', async () => {
+    const till = await server.enrollTill(venueId);
+    const tag = 'beef000005';
+    await till.push(server.send, [await till.topup(tag, 400)]);
+    const twoDaysAgo = new Date(Date.now() - 2 * 86_400_000);
+    await server.database.db
+      .update(wallets)
+      .set({ updatedAt: twoDaysAgo })
+      .where(eq(wallets.nitetapId, tag));
+    await server.database.db
+      .update(walletVenues)
+      .set({ lastSeenAt: twoDaysAgo })
+      .where(eq(walletVenues.nitetapId, tag));
+    const since = (at: Date) =>
+      Buffer.from(JSON.stringify({ v: 1, since: at.toISOString() })).toString('base64url');
+    const pulled = async (at: Date) =>
+      (await server.json('GET', `/api/sync/pull?cursor=${since(at)}`, till.deviceToken)).body
+        .wallets as { nitetapId: string; balanceNc: number }[];
+    // A till that last pulled before today's midnight (UTC) gets it again...
+    const beforeMidnight = new Date(new Date().setUTCHours(0, 0, 0, 0) - 60_000);
+    expect(await pulled(beforeMidnight)).toContainEqual(
+      expect.objectContaining({ nitetapId: tag, balanceNc: 400 }),
+    );
+    // ...and one that pulled since does not: nothing changed.
+    const afterMidnight = new Date(
+      Math.max(Date.now() - 1_000, beforeMidnight.getTime() + 120_000),
+    );
+    expect((await pulled(afterMidnight)).map((w) => w.nitetapId)).not.toContain(tag);
+  });
+
   test('wallet snapshots beyond one page come page by page, each exactly once', async () => {
     const venue = await server.createVenue();
     const till = await server.enrollTill(venue);
