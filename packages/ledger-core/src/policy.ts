@@ -10,7 +10,7 @@ export const DEFAULT_POLICY: Policy = {
 /**
  * Tills get wallet snapshots of the guests seen at their venue this
  * recently (sync protocol §5 leaves the window to us), each one again
- * whenever it changes and at least once a day while it is in the window.
+ * whenever it changes and once each business day while it is in the window.
  */
 export const WALLET_SNAPSHOT_DAYS = 14;
 

@@ -18,6 +18,7 @@ import {
 } from '@niteos/schema/wire';
 import { and, asc, desc, eq, gt, inArray, isNotNull, isNull, lt, max, sql } from 'drizzle-orm';
 import type { AuthedTill } from '../context.ts';
+import { BUSINESS_DAY_START_HOUR_UTC, businessDay } from '../counters/business-day.ts';
 import { type Db, rowsOf } from '../db/database.ts';
 import { isPgTimestamp, isPgYear } from '../db/pg-time.ts';
 import { badRequest, forbidden } from '../errors.ts';
@@ -138,12 +139,13 @@ export async function pull(
 
   // A wallet changes for a till when its balance or status does, or when it
   // is first (again) seen at this venue: either way this key moves forward.
-  // And at midnight (UTC) for every wallet of the window: each one is sent
-  // again once a day, so a till can tell a snapshot still followed from one
-  // whose guest left the window (WALLET_SNAPSHOT_TRUST_DAYS).
+  // And when a business day starts (after closing time), for every wallet
+  // of the window: each one is sent again once a day, so a till can tell a
+  // snapshot still followed from one whose guest left the window
+  // (WALLET_SNAPSHOT_TRUST_DAYS).
   // As text, to keep PostgreSQL's microseconds for the paging cursor.
-  const today = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
-  const changedAt = sql<string>`greatest(${wallets.updatedAt}, ${walletVenues.lastSeenAt}, ${today.toISOString()}::timestamptz)`;
+  const dayStart = `${businessDay(now)}T${String(BUSINESS_DAY_START_HOUR_UTC).padStart(2, '0')}:00:00Z`;
+  const changedAt = sql<string>`greatest(${wallets.updatedAt}, ${walletVenues.lastSeenAt}, ${dayStart}::timestamptz)`;
   const recent = new Date(now.getTime() - WALLET_SNAPSHOT_DAYS * 86_400_000);
   const snapshots = await db
     .select({

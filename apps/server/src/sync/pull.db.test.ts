@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { marketItems, wallets, walletVenues } from '@niteos/schema/tables';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { businessDay } from '../counters/business-day.ts';
 import { describeDb } from '../test-support/describe-db.ts';
 import { startTestServer, type TestServer } from '../test-support/test-server.ts';
 import { pull } from './pull-service.ts';
@@ -170,16 +171,14 @@ describeDb('pull', () => {
     const pulled = async (at: Date) =>
       (await server.json('GET', `/api/sync/pull?cursor=${since(at)}`, till.deviceToken)).body
         .wallets as { nitetapId: string; balanceNc: number }[];
-    // A till that last pulled before today's midnight (UTC) gets it again...
-    const beforeMidnight = new Date(new Date().setUTCHours(0, 0, 0, 0) - 60_000);
-    expect(await pulled(beforeMidnight)).toContainEqual(
+    // A till that last pulled before this business day began gets it again...
+    const dayStart = Date.parse(`${businessDay(new Date())}T06:00:00Z`);
+    expect(await pulled(new Date(dayStart - 60_000))).toContainEqual(
       expect.objectContaining({ nitetapId: tag, balanceNc: 400 }),
     );
     // ...and one that pulled since does not: nothing changed.
-    const afterMidnight = new Date(
-      Math.max(Date.now() - 1_000, beforeMidnight.getTime() + 120_000),
-    );
-    expect((await pulled(afterMidnight)).map((w) => w.nitetapId)).not.toContain(tag);
+    const lastPull = new Date(Math.max(Date.now() - 1_000, dayStart + 60_000));
+    expect((await pulled(lastPull)).map((w) => w.nitetapId)).not.toContain(tag);
   });
 
   test('wallet snapshots beyond one page come page by page, each exactly once', async () => {
