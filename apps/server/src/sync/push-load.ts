@@ -94,11 +94,14 @@ export async function load(tx: Tx, till: AuthedTill, candidates: CandidateOp[]):
   const tags = walletTags(candidates);
   const [state, seenRows, chainRows, gapRows, walletRows, voidTargets, usedRows] =
     await Promise.all([
+      // Shared-locked: a revocation committing after this read would let
+      // the push apply ops after it; it waits for the push instead (§4 step 5).
       tx
         .select({ status: tills.status, venue: venues })
         .from(tills)
         .innerJoin(venues, eq(venues.id, tills.venueId))
-        .where(eq(tills.id, till.id)),
+        .where(eq(tills.id, till.id))
+        .for('share', { of: tills }),
       tx
         .select(storedColumns)
         .from(ops)
