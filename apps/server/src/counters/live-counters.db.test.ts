@@ -91,4 +91,41 @@ describeDb("tonight's counters", () => {
       sales: { nc: { count: 0, amountNc: 0 }, cash: { count: 2, amountChf: 700 } },
     });
   });
+
+  test("a till that syncs after its night ended leaves that night's sales and guests out of tonight's", async () => {
+    const venue = await server.createVenue();
+    const manager = (await server.userToken(Role.venueAdmin, venue)).token;
+    const till = await server.enrollTill(venue);
+    const live = () =>
+      expect.poll(
+        async () => (await server.json('GET', `/api/admin/venues/${venue}/live`, manager)).body,
+      );
+    const yesterday = new Date(Date.now() - 86_400_000).toISOString();
+    const tag = 'c0c0a7e500000003';
+    const late = [
+      await till.sign({
+        op: 'topup',
+        nitetapId: tag,
+        tender: 'cash',
+        amountNc: 2000,
+        amountChf: 2000,
+        at: yesterday,
+      }),
+      await till.sign({
+        op: 'sale',
+        nitetapId: tag,
+        amountNc: 900,
+        lines: [{ itemId: 'beer', qty: 1, unitNc: 900, unitChf: 900 }],
+        at: yesterday,
+      }),
+    ];
+    const pushed = await till.push(server.send, late);
+    expect(pushed.body.results.map((r) => r.status)).toEqual(['applied', 'applied']);
+    // Tonight's first sale: counted, and the counters show only it.
+    await till.push(server.send, [await till.sale(null, 400, 'card')]);
+    await live().toMatchObject({
+      guests: 0,
+      sales: { nc: { count: 0, amountNc: 0 }, card: { count: 1, amountChf: 400 } },
+    });
+  });
 });

@@ -24,7 +24,8 @@ export interface Tonight {
 
 /**
  * Adds to tonight's counters of a venue: distinct guests, and sales per
- * tender net of voids. Counted on arrival (server clock).
+ * tender net of voids, under the business day of `now` (the caller keeps
+ * only tonight's ops: `soldTonight`).
  */
 export async function countTonight(
   kv: KvStore,

@@ -12,7 +12,7 @@ import { bodyLimit } from 'hono/body-limit';
 import pLimit from 'p-limit';
 import { bearerToken } from '../auth/tokens.ts';
 import type { AppDeps, AppEnv, AuthedTill } from '../context.ts';
-import { countInBackground } from '../counters/live-counters.ts';
+import { countInBackground, soldTonight } from '../counters/live-counters.ts';
 import { badRequest, payloadTooLarge, unauthorized } from '../errors.ts';
 import { clientIp } from '../http/client-ip.ts';
 import { describeIssues, readJson } from '../http/validate.ts';
@@ -22,14 +22,16 @@ import { prepareInThread } from './prepare-pool.ts';
 import { pull } from './pull-service.ts';
 import { pushOps } from './push-service.ts';
 
-/** The NiteTaps named by ops a push committed for the first time: applied or held, not duplicates. */
-function newTags(ops: unknown[], reply: PushResponse): string[] {
-  return reply.results.flatMap((r, i) => {
+/**
+ * The NiteTaps named by tonight's ops a push committed for the first time:
+ * applied or held, not duplicates. Tonight as the sales counted with them.
+ */
+function newTags(ops: unknown[], reply: PushResponse, now: Date): string[] {
+  const committed = reply.results.flatMap((r, i) =>
     // Only ops that passed the schema are committed: the others may be anything.
-    if (r.duplicate || r.status === 'rejected') return [];
-    const tag = ((ops[i] as SignedOp).envelope as Envelope).nitetapId;
-    return tag ? [tag] : [];
-  });
+    r.duplicate || r.status === 'rejected' ? [] : [(ops[i] as SignedOp).envelope as Envelope],
+  );
+  return soldTonight(committed, now).flatMap((e) => (e.nitetapId ? [e.nitetapId] : []));
 }
 
 /** `/api/sync`: the till transport, authenticated by device token. */
@@ -87,9 +89,12 @@ export function syncRoutes(deps: AppDeps, drain: Drain) {
           throw err;
         });
         deps.metrics?.observePush((performance.now() - started) / 1000, response.results);
+        // Ops synced after their night ended count in that night's report and
+        // analytics (till time), not in the counters of the night to come.
+        const now = new Date();
         countInBackground(deps, till.venueId, {
-          tags: newTags(parsed.data.ops, response),
-          standing,
+          tags: newTags(parsed.data.ops, response, now),
+          standing: soldTonight(standing, now),
         });
         return c.json(response);
       },
