@@ -174,6 +174,10 @@ suite(`till in Chromium against the real server on PostgreSQL${skip ? ` (skipped
       .locator('[data-testid="conflict-row"][data-reason="insufficient_funds"]')
       .filter({ hasText: GUEST_C });
     await row.getByTestId('conflict-open').click();
+    // What accepting would charge: the guest's band as it stands.
+    await expect
+      .poll(() => row.getByTestId('conflict-wallet').textContent())
+      .toBe(`Wristband ${GUEST_C} now: 11.00 NC (active)`);
     await row.getByTestId('conflict-note').fill('guest paid the difference in cash');
     // Refreshing the list keeps the row open and the note typed.
     const listed = page.waitForResponse((r) => r.url().includes('/api/admin/conflicts?'));

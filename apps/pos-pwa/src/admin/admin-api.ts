@@ -142,9 +142,26 @@ export interface ConflictDetail {
       at: string;
       staffId: string;
       seq: number;
+      voids: string | null;
     };
   } | null;
   till: { id: string; name: string; status: string; flagReason: string | null } | null;
+  /** The wristband as it stands now, and the one a replacement moved its NC to. */
+  wallet: {
+    nitetapId: string;
+    balanceNc: number;
+    status: string;
+    replacedBy: { nitetapId: string; balanceNc: number } | null;
+  } | null;
+  /** For a void: the sale it cancels, null while that sale is not on the server. */
+  voidTarget: {
+    id: string;
+    tender: string;
+    amountNc: number;
+    amountChf: number;
+    standing: string;
+    voidedBy: string | null;
+  } | null;
   history: {
     id: string;
     kind: string;

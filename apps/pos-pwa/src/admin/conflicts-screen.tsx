@@ -186,6 +186,35 @@ function ConflictRow(props: {
                     ? nc(d().op?.envelope.amountNc ?? 0)
                     : chf(d().op?.envelope.amountChf ?? 0)}
                 </p>
+                <Show when={d().wallet}>
+                  {(w) => (
+                    <p data-testid="conflict-wallet">
+                      Wristband {w().nitetapId} now: {nc(w().balanceNc)} ({w().status})
+                      <Show when={w().replacedBy}>
+                        {(r) => (
+                          <>
+                            , replaced by {r().nitetapId} ({nc(r().balanceNc)}): what this op moves
+                            lands on {r().nitetapId}
+                          </>
+                        )}
+                      </Show>
+                    </p>
+                  )}
+                </Show>
+                <Show when={d().op?.envelope.voids}>
+                  {(saleId) => (
+                    <p data-testid="conflict-void-target">
+                      <Show
+                        when={d().voidTarget}
+                        fallback={`Cancels sale ${saleId()}, which has not reached the server yet.`}
+                      >
+                        {(t) =>
+                          `Cancels a sale of ${t().tender === 'nc' ? nc(t().amountNc) : chf(t().amountChf)}, which is ${t().standing}${t().voidedBy ? ', and already voided' : ''}.`
+                        }
+                      </Show>
+                    </p>
+                  )}
+                </Show>
                 <p class="muted">Guest history at this venue:</p>
                 <ul>
                   <For each={d().history}>

@@ -45,9 +45,59 @@ describeDb('conflicts', () => {
     // Each line carries its tender and both amounts: a cash line is shown in CHF.
     expect(res.body.history[1]).toMatchObject({ tender: 'cash', amountChf: 1000 });
     expect(res.body.conflict.nitetapId).toBe(tag);
+    // What accepting would charge: the wristband as it stands.
+    expect(res.body.wallet).toEqual({
+      nitetapId: tag,
+      balanceNc: 1000,
+      status: 'active',
+      replacedBy: null,
+    });
+    expect(res.body.voidTarget).toBeNull();
     expect(
       (await two.server.json('GET', `/api/admin/conflicts/${conflict.id}`, two.otherAdmin)).status,
     ).toBe(403);
+  });
+
+  test('the detail of a sale on a band replaced since names the band accepting would charge', async () => {
+    const { tag, conflict } = await heldSale(1500);
+    const fresh = `c0ffee${randomUUID().replace(/-/g, '').slice(0, 10)}`;
+    const replaced = await two.server.json('POST', `/api/admin/wallets/${tag}/replace`, two.admin, {
+      newNitetapId: fresh,
+    });
+    expect(replaced.status).toBe(200);
+    const res = await two.server.json('GET', `/api/admin/conflicts/${conflict.id}`, two.admin);
+    expect(res.body.wallet).toEqual({
+      nitetapId: tag,
+      balanceNc: 0,
+      status: 'blocked',
+      replacedBy: { nitetapId: fresh, balanceNc: 1000 },
+    });
+  });
+
+  test('the detail of a held void shows the sale it cancels once that sale is on the server', async () => {
+    const till = await two.server.enrollTill(two.venueId);
+    const tag = `c0ffee${randomUUID().replace(/-/g, '').slice(0, 10)}`;
+    await till.push(two.server.send, [await till.topup(tag, 3000)]);
+    const sale = await till.sale(tag, 1200);
+    const voiding = await two.server.enrollTill(two.venueId);
+    const early = await voiding.push(two.server.send, [await voiding.voidOf(sale)]);
+    expect(early.body.results[0]?.reason).toBe('void_target_missing');
+    const list = await two.server.json('GET', '/api/admin/conflicts?status=open', two.admin);
+    const held = list.body.conflicts.find(
+      (c: { opId: string }) => c.opId === early.body.results[0]?.id,
+    );
+    const detail = () => two.server.json('GET', `/api/admin/conflicts/${held.id}`, two.admin);
+    expect((await detail()).body.op.envelope.voids).toBe(sale.envelope.id);
+    expect((await detail()).body.voidTarget).toBeNull();
+    await till.push(two.server.send, [sale]);
+    expect((await detail()).body.voidTarget).toEqual({
+      id: sale.envelope.id,
+      tender: 'nc',
+      amountNc: 1200,
+      amountChf: 0,
+      standing: 'applied',
+      voidedBy: null,
+    });
   });
 
   test('accept applies the held sale and lets the wallet go into debt', async () => {

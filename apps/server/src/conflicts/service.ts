@@ -21,6 +21,7 @@ import {
   updateWallets,
   voidTargetLockStatement,
   voidTargetsOf,
+  walletReadStatement,
   writePostings,
 } from '../ledger/queries.ts';
 import { venueForAdmin } from '../venues/service.ts';
@@ -213,8 +214,50 @@ export async function resolveConflict(
 }
 
 /**
+ * What settling an op would move: its wristband as it stands now, and the
+ * one a replacement moved its NC to, where the op's effect lands; for a
+ * void, the sale it cancels (null while that sale has not reached the server).
+ */
+async function stakes(db: Db, tag: string | null, voids: string | null) {
+  return db.transaction(async (tx) => {
+    const successor = tag ? (await successorsOf(tx, [tag])).get(tag) : undefined;
+    const rows = tag ? await walletReadStatement(tx, [tag, ...(successor ? [successor] : [])]) : [];
+    const now = (t: string | undefined) => rows.find((r) => r.nitetapId === t);
+    const wallet = now(tag ?? undefined);
+    const replacement = now(successor);
+    const [target] = voids
+      ? await tx
+          .select({
+            id: ops.id,
+            tender: ops.tender,
+            amountNc: ops.amountNc,
+            amountChf: ops.amountChf,
+            standing: ops.standing,
+            voidedBy: ops.voidedBy,
+          })
+          .from(ops)
+          .where(eq(ops.id, voids))
+      : [];
+    return {
+      wallet: wallet
+        ? {
+            nitetapId: wallet.nitetapId,
+            balanceNc: wallet.balanceNc,
+            status: wallet.status,
+            replacedBy: replacement
+              ? { nitetapId: replacement.nitetapId, balanceNc: replacement.balanceNc }
+              : null,
+          }
+        : null,
+      voidTarget: target ?? null,
+    };
+  });
+}
+
+/**
  * One conflict with what an admin needs to judge it: the op as signed, the
- * till that sent it, and the guest's recent ops at any venue of theirs.
+ * till that sent it, the guest's recent ops at any venue of theirs, and
+ * what settling it would move (`stakes`).
  */
 export async function conflictDetail(db: Db, user: AuthUser, conflictId: string) {
   const row = await getConflict(db, conflictId);
@@ -261,5 +304,6 @@ export async function conflictDetail(db: Db, user: AuthUser, conflictId: string)
       : null,
     till: till ?? null,
     history,
+    ...(await stakes(db, row.nitetapId, op?.voids ?? null)),
   };
 }
