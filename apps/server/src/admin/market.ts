@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { marketItems } from '@niteos/schema/tables';
 import { marketItemInputSchema, marketItemPatchSchema } from '@niteos/schema/wire';
-import { asc, eq } from 'drizzle-orm';
+import { asc, eq, sql } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { audit } from '../audit/audit.ts';
 import { ADMINS, assertVenueAccess, requireRole } from '../auth/guard.ts';
@@ -79,7 +79,9 @@ export function marketAdminRoutes(deps: AppDeps) {
         if (!before) throw notFound('market item');
         const [row] = await tx
           .update(marketItems)
-          .set({ ...body, updatedAt: new Date() })
+          // PostgreSQL's clock, as the pull cursor it is compared with: a
+          // server host whose clock is behind would date it before the cursor.
+          .set({ ...body, updatedAt: sql`now()` })
           .where(eq(marketItems.id, before.id))
           .returning();
         if (!row) throw notFound('market item');

@@ -94,7 +94,7 @@ export function walletAdminRoutes(deps: AppDeps) {
       await db.transaction(async (tx) => {
         await tx
           .update(wallets)
-          .set({ status: 'blocked', updatedAt: new Date() })
+          .set({ status: 'blocked', updatedAt: sql`now()` })
           .where(eq(wallets.nitetapId, tag));
         await audit(tx, {
           actor: user,
@@ -161,7 +161,7 @@ export function walletAdminRoutes(deps: AppDeps) {
         }
         await tx
           .update(wallets)
-          .set({ status: 'blocked', updatedAt: new Date() })
+          .set({ status: 'blocked', updatedAt: sql`now()` })
           .where(eq(wallets.nitetapId, oldTag));
         if (oldRow?.guestUserId) {
           await tx
