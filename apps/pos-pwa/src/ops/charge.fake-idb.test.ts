@@ -165,6 +165,21 @@ describe('charge on a fake IndexedDB', () => {
     expect((await charge(db, sale('11223345', 100), ctx())).ok).toBe(true);
   });
 
+  test('a guest whose snapshot was dropped is capped by what is still open, not by sales the server applied', async () => {
+    await db.wallets.put({
+      nitetapId: 'aabbccdd',
+      balanceNc: 50_000,
+      asOf: '2026-11-23T21:00:00Z',
+    });
+    const old = await charge(db, sale('aabbccdd', DEFAULT_POLICY.unknownWalletCapNc), ctx());
+    if (!old.ok) throw new Error('sale refused');
+    await answer(old.op, 'applied', null);
+    // Weeks later the server no longer sends the wallet and the till drops it.
+    await db.wallets.delete('aabbccdd');
+    const back = await charge(db, sale('aabbccdd', 1_000), ctx());
+    expect(back).toMatchObject({ ok: true, op: { envelope: { basis: { pendingNc: 0 } } } });
+  });
+
   test("an unknown wallet's rejected sales and its cash sales do not use up its cap", async () => {
     const cap = DEFAULT_POLICY.unknownWalletCapNc;
     const refused = await charge(db, sale('11223344', cap), ctx());

@@ -18,12 +18,14 @@ import type { TillDb } from '../db/database.ts';
  * so the snapshot never moves and, without these, it would take the same
  * NC from a guest again after every push.
  *
- * With none, the server has never given this till a balance for the wallet,
- * and its answers about it (`held`, `unknown_wallet`) carry none either. So
- * every NC debit the server did not reject (queued, applied or held) and
- * no void took back counts,
- * not only the queued ones: otherwise each push would reset the count and
- * the unknown-wallet cap would only bite offline.
+ * With none, the till has no balance for the wallet (never had one, or
+ * dropped one the server stopped sending), and the server's answers about
+ * an unknown wallet (`held`, `unknown_wallet`) carry none either. So every
+ * NC debit still queued or held that no void took back counts, not only
+ * the queued ones: otherwise each push would reset the count and the
+ * unknown-wallet cap would only bite offline. Applied ones do not: the
+ * server's balance has them, and a guest back after weeks would otherwise
+ * find last month's drinks filling the cap.
  */
 export async function pendingNcFor(
   db: TillDb,
@@ -44,7 +46,8 @@ export async function pendingNcFor(
   }
   for (const row of history) {
     // A voided sale gave its NC back: it no longer counts against the cap.
-    if (row.status !== 'rejected' && !row.voidedBy && isNcDebit(row.envelope)) {
+    const open = row.status === 'queued' || row.status === 'held';
+    if (open && !row.voidedBy && isNcDebit(row.envelope)) {
       pending += row.envelope.amountNc;
     }
   }
