@@ -3,19 +3,14 @@ import { Hono } from 'hono';
 import { requireRole } from '../auth/guard.ts';
 import { sessionDevice } from '../auth/session-device.ts';
 import type { AppDeps, AppEnv } from '../context.ts';
-import { clientIp } from '../http/client-ip.ts';
 import { parseJson } from '../http/validate.ts';
 import { enforceRate, perIp, rateLimit } from '../kv/rate-limit.ts';
 import { claimWallet, myWallets, registerGuest, walletActivity } from './service.ts';
 
-/** Claim-code guesses on one tag: by one account, from one address, and by everyone. */
+/** Claim-code guesses on one tag: by one account, and by everyone. */
 const CLAIM_PER_ACCOUNT = { name: 'claim-tag-account', limit: 5, windowSeconds: 3600 };
-// Accounts cost nothing to make, so one address could spend the whole
-// shared count below and lock the owner out: one address gets a twentieth
-// of it, still ten accounts' worth for a venue's guests behind one Wi-Fi.
-const CLAIM_PER_TAG_IP = { name: 'claim-tag-ip', limit: 50, windowSeconds: 3600 };
 // Shared by all accounts: high enough that locking an owner out takes a
-// crowd of addresses, while 1,000 tries an hour leave a 40-bit code at odds
+// crowd of accounts, while 1,000 tries an hour leave a 40-bit code at odds
 // of one in a billion.
 const CLAIM_PER_TAG = { name: 'claim-tag', limit: 1000, windowSeconds: 3600 };
 
@@ -37,17 +32,11 @@ export function guestRoutes(deps: AppDeps) {
         const body = await parseJson(c, claimWalletSchema);
         const tag = body.nitetapId.toLowerCase();
         const guesses = async () => {
-          // One account guessing, then one address, then all together: a
-          // stranger's few tries do not lock the owner out, and tries
-          // refused at one step are not counted at the next.
+          // One account guessing, then all accounts together: a stranger's
+          // few tries do not lock the owner out.
           await enforceRate(
             deps.kv,
             { ...CLAIM_PER_ACCOUNT, key: () => `${tag}:${c.get('user').id}` },
-            c,
-          );
-          await enforceRate(
-            deps.kv,
-            { ...CLAIM_PER_TAG_IP, key: () => `${tag}:${clientIp(c) ?? 'unknown'}` },
             c,
           );
           await enforceRate(deps.kv, { ...CLAIM_PER_TAG, key: () => tag }, c);
