@@ -100,6 +100,25 @@ describeDb('conflicts', () => {
     });
   });
 
+  test("a held void naming another venue's sale shows this venue's admin nothing of it", async () => {
+    const elsewhere = await two.server.enrollTill(two.otherVenueId);
+    const tag = `c0ffee${randomUUID().replace(/-/g, '').slice(0, 10)}`;
+    const theirSale = await elsewhere.sale(null, 2500, 'card');
+    await elsewhere.push(two.server.send, [theirSale]);
+    // A lost till of this venue, revoked: whatever it pushes is held for the admin.
+    const lost = await two.server.enrollTill(two.venueId);
+    await lost.push(two.server.send, [await lost.topup(tag, 100)]);
+    await two.server.json('POST', `/api/admin/tills/${lost.tillId}/revoke`, two.admin);
+    const forged = await lost.voidOf(theirSale);
+    const pushed = await lost.push(two.server.send, [forged]);
+    expect(pushed.body.results[0]?.reason).toBe('revoked_till');
+    const list = await two.server.json('GET', '/api/admin/conflicts?status=open', two.admin);
+    const held = list.body.conflicts.find((c: { opId: string }) => c.opId === forged.envelope.id);
+    const detail = await two.server.json('GET', `/api/admin/conflicts/${held.id}`, two.admin);
+    expect(detail.body.op.envelope.voids).toBe(theirSale.envelope.id);
+    expect(detail.body.voidTarget).toBeNull();
+  });
+
   test('accept applies the held sale and lets the wallet go into debt', async () => {
     const { tag, conflict } = await heldSale(1500);
     const res = await resolve(conflict.id, 'accept');

@@ -216,9 +216,10 @@ export async function resolveConflict(
 /**
  * What settling an op would move: its wristband as it stands now, and the
  * one a replacement moved its NC to, where the op's effect lands; for a
- * void, the sale it cancels (null while that sale has not reached the server).
+ * void, the sale it cancels (null while that sale has not reached the
+ * server, or when it is another venue's).
  */
-async function stakes(db: Db, tag: string | null, voids: string | null) {
+async function stakes(db: Db, venueId: string, tag: string | null, voids: string | null) {
   return db.transaction(async (tx) => {
     const successor = tag ? (await successorsOf(tx, [tag])).get(tag) : undefined;
     const rows = tag ? await walletReadStatement(tx, [tag, ...(successor ? [successor] : [])]) : [];
@@ -236,7 +237,8 @@ async function stakes(db: Db, tag: string | null, voids: string | null) {
             voidedBy: ops.voidedBy,
           })
           .from(ops)
-          .where(eq(ops.id, voids))
+          // Another venue's sale is not this admin's to see: any till can name any id.
+          .where(and(eq(ops.id, voids), eq(ops.venueId, venueId)))
       : [];
     return {
       wallet: wallet
@@ -304,6 +306,6 @@ export async function conflictDetail(db: Db, user: AuthUser, conflictId: string)
       : null,
     till: till ?? null,
     history,
-    ...(await stakes(db, row.nitetapId, op?.voids ?? null)),
+    ...(await stakes(db, row.venueId, row.nitetapId, op?.voids ?? null)),
   };
 }
