@@ -67,8 +67,12 @@ describe('applying pulls on a fake IndexedDB', () => {
     ]);
     await applyPull(db, pullReply({ serverTime, more: false }), 1200, 1300);
     expect((await db.wallets.toArray()).map((w) => w.nitetapId).sort()).toEqual([TAG, 'newguest']);
+    // Swept at most hourly: ten minutes on, a snapshot as stale stays for now.
+    await db.wallets.put({ nitetapId: 'oldguest2', balanceNc: 100, asOf: '2026-11-20T23:00:00Z' });
+    await applyPull(db, pullReply({ serverTime: '2026-11-25T20:10:00.000Z' }), 1400, 1500);
+    expect(await db.wallets.count()).toBe(3);
     // Two days after it was last sent, the 23 November one goes too.
-    await applyPull(db, pullReply({ serverTime: '2026-11-25T21:00:01.000Z' }), 1400, 1500);
+    await applyPull(db, pullReply({ serverTime: '2026-11-25T21:00:01.000Z' }), 1600, 1700);
     expect((await db.wallets.toArray()).map((w) => w.nitetapId)).toEqual(['newguest']);
   });
 });

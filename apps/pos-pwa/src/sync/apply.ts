@@ -184,6 +184,9 @@ export function refuseUnsendable(db: TillDb, ops: QueuedOp[]): Promise<Settled> 
   return settle(db, ops, outcomes, null);
 }
 
+/** Meta key: the server time of the last sweep of snapshots the server no longer sends. */
+const SNAPSHOTS_SWEPT_AT = 'snapshotsSweptAt';
+
 /**
  * Stores what a pull requested at `requestedAt` and received at `syncedAt`
  * (till clock, ms) brought: catalog and wallets merge, and snapshots the
@@ -204,10 +207,15 @@ export function applyPull(
     await db.catalog.bulkPut(pull.catalog);
     for (const w of pull.wallets) await putSnapshot(db, w.nitetapId, w.balanceNc, w.asOf);
     // Once the last page is in, every wallet the server follows has come in
-    // today: one it has not sent for longer is no longer followed.
-    if (!pull.more) {
-      const cutoff = Date.parse(pull.serverTime) - WALLET_SNAPSHOT_TRUST_DAYS * 86_400_000;
+    // today: one it has not sent for longer is no longer followed. Swept
+    // hourly, not each minute: it reads every snapshot, and a sale waits for
+    // this transaction.
+    const serverNow = Date.parse(pull.serverTime);
+    const swept = (await getMeta<number>(db, SNAPSHOTS_SWEPT_AT)) ?? 0;
+    if (!pull.more && Math.abs(serverNow - swept) >= 3_600_000) {
+      const cutoff = serverNow - WALLET_SNAPSHOT_TRUST_DAYS * 86_400_000;
       await db.wallets.filter((w) => Date.parse(w.asOf) < cutoff).delete();
+      await setMeta(db, SNAPSHOTS_SWEPT_AT, serverNow);
     }
     await db.blocked.clear();
     await db.blocked.bulkPut(pull.blockedTags.map((nitetapId) => ({ nitetapId })));
