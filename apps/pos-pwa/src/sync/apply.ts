@@ -190,8 +190,9 @@ const SNAPSHOTS_SWEPT_AT = 'snapshotsSweptAt';
 /**
  * Stores what a pull requested at `requestedAt` and received at `syncedAt`
  * (till clock, ms) brought: catalog and wallets merge, and snapshots the
- * server no longer sends go; blocked tags, staff and policy replace. Ops the server had answered `applied` or `held`
- * before the pull was requested, but no longer holds (`chain`), go back in
+ * server no longer sends go; blocked tags, staff and policy replace. Ops
+ * the server had answered `applied` or `held` before the pull was
+ * requested, but no longer holds (`chain`), go back in
  * the queue with their signatures, and the next pull fetches every wallet
  * afresh: the server lost them, most likely restored from a backup.
  * Returns how many ops went back in the queue.

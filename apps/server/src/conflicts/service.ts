@@ -223,9 +223,9 @@ async function stakes(db: Db, venueId: string, tag: string | null, voids: string
   return db.transaction(async (tx) => {
     const successor = tag ? (await successorsOf(tx, [tag])).get(tag) : undefined;
     const rows = tag ? await walletReadStatement(tx, [tag, ...(successor ? [successor] : [])]) : [];
-    const now = (t: string | undefined) => rows.find((r) => r.nitetapId === t);
-    const wallet = now(tag ?? undefined);
-    const replacement = now(successor);
+    const stateOf = (t: string | undefined) => rows.find((r) => r.nitetapId === t);
+    const wallet = stateOf(tag ?? undefined);
+    const replacement = stateOf(successor);
     const [target] = voids
       ? await tx
           .select({

@@ -139,7 +139,7 @@ export async function pull(
 
   // A wallet changes for a till when its balance or status does, or when it
   // is first (again) seen at this venue: either way this key moves forward.
-  // And when a business day starts (after closing time), for every wallet
+  // And when a business day starts (06:00 UTC), for every wallet
   // of the window: each one is sent again once a day, so a till can tell a
   // snapshot still followed from one whose guest left the window
   // (WALLET_SNAPSHOT_TRUST_DAYS).
