@@ -1,6 +1,6 @@
 import { isNcDebit } from '@niteos/ledger-core';
 import { HoldReason } from '@niteos/schema/wire';
-import type { TillDb } from '../db/database.ts';
+import { getMeta, REVOKED, type TillDb } from '../db/database.ts';
 
 /**
  * The contract's `pendingNc` (sync protocol §6): the NC this till has
@@ -33,18 +33,26 @@ export async function pendingNcFor(
   hasSnapshot: boolean,
 ): Promise<number> {
   let pending = 0;
-  const history = await db.history.where('envelope.nitetapId').equals(nitetapId).toArray();
+  // Each charge asks this: only the queue, and the history of a revoked
+  // till, are read whole (a guest's history may hold thousands of ops).
+  const history = () => db.history.where('envelope.nitetapId').equals(nitetapId).toArray();
   if (hasSnapshot) {
-    const queued = await db.queue.where('nitetapId').equals(nitetapId).toArray();
-    const voided = new Set(history.filter((row) => row.voidedBy !== null).map((row) => row.id));
-    for (const op of queued) if (!voided.has(op.id)) pending += op.debitNc;
-    for (const row of history) {
-      if (row.reason === HoldReason.revokedTill && !row.voidedBy && isNcDebit(row.envelope))
-        pending += row.envelope.amountNc;
+    const debits = (await db.queue.where('nitetapId').equals(nitetapId).toArray()).filter(
+      (op) => op.debitNc > 0,
+    );
+    const rows = await db.history.bulkGet(debits.map((op) => op.id));
+    debits.forEach((op, i) => {
+      if (!rows[i]?.voidedBy) pending += op.debitNc;
+    });
+    if (await getMeta<boolean>(db, REVOKED)) {
+      for (const row of await history()) {
+        if (row.reason === HoldReason.revokedTill && !row.voidedBy && isNcDebit(row.envelope))
+          pending += row.envelope.amountNc;
+      }
     }
     return pending;
   }
-  for (const row of history) {
+  for (const row of await history()) {
     // A voided sale gave its NC back: it no longer counts against the cap.
     const open = row.status === 'queued' || row.status === 'held';
     if (open && !row.voidedBy && isNcDebit(row.envelope)) {
