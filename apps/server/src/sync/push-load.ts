@@ -76,6 +76,16 @@ function storedResultOf(row: {
 }
 
 /**
+ * Pushes of one till run one at a time: with READ COMMITTED, each then
+ * sees every op the previous one committed, so an id is never applied
+ * twice. A revocation takes the same lock (tills/service.ts), so the till's
+ * status a push reads stays true until it commits.
+ */
+export async function lockTillPushes(tx: Tx, tillId: string): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${tillId}, 0))`);
+}
+
+/**
  * Takes the till's lock, then reads what steps 4–7 need in one round trip
  * (postgres.js pipelines statements issued together on the transaction's
  * connection). Wallets are locked later, by the caller.
@@ -88,20 +98,15 @@ export async function load(tx: Tx, till: AuthedTill, candidates: CandidateOp[]):
     seqs.add(c.envelope.seq - 1);
   }
   const voidIds = candidates.flatMap((c) => (c.envelope.voids ? [c.envelope.voids] : []));
-  // Pushes of one till run one at a time: with READ COMMITTED, each then
-  // sees every op the previous one committed, so an id is never applied twice.
-  await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${till.id}, 0))`);
+  await lockTillPushes(tx, till.id);
   const tags = walletTags(candidates);
   const [state, seenRows, chainRows, gapRows, walletRows, voidTargets, usedRows] =
     await Promise.all([
-      // Shared-locked: a revocation committing after this read would let
-      // the push apply ops after it; it waits for the push instead (§4 step 5).
       tx
         .select({ status: tills.status, venue: venues })
         .from(tills)
         .innerJoin(venues, eq(venues.id, tills.venueId))
-        .where(eq(tills.id, till.id))
-        .for('share', { of: tills }),
+        .where(eq(tills.id, till.id)),
       tx
         .select(storedColumns)
         .from(ops)

@@ -1,9 +1,9 @@
-import { tills } from '@niteos/schema/tables';
-import { eq } from 'drizzle-orm';
+import { Role } from '@niteos/schema/wire';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { describeDb } from '../test-support/describe-db.ts';
 import { queuedBehind } from '../test-support/lock-waiters.ts';
 import { startTestServer, type TestServer } from '../test-support/test-server.ts';
+import { revokeTillIn } from '../tills/service.ts';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -25,14 +25,11 @@ describeDb('revoking a till while it pushes', () => {
       amountChf: 4000,
     });
 
-    // The admin's revocation is made but not committed when the push reads the till.
+    // The admin's revocation is made but not committed when the push starts.
+    const admin = { id: 'admin', role: Role.nitecoreAdmin, venueId: null };
     const [reply] = await queuedBehind(
       server.database.db,
-      (tx) =>
-        tx
-          .update(tills)
-          .set({ status: 'revoked', revokedAt: new Date() })
-          .where(eq(tills.id, till.tillId)),
+      (tx) => revokeTillIn(tx, till.tillId, admin, null),
       [() => till.push(server.send, [cashout])],
     );
     expect(reply?.body.results[0]).toMatchObject({ status: 'held', reason: 'revoked_till' });

@@ -5,8 +5,9 @@ import { eq } from 'drizzle-orm';
 import { audit } from '../audit/audit.ts';
 import { hashToken, newOpaqueToken } from '../auth/tokens.ts';
 import type { AuthedTill, AuthUser } from '../context.ts';
-import type { Db } from '../db/database.ts';
+import type { Db, Tx } from '../db/database.ts';
 import { badRequest, conflict, notFound } from '../errors.ts';
+import { lockTillPushes } from '../sync/push-load.ts';
 import { getVenue } from '../venues/service.ts';
 
 /**
@@ -81,30 +82,39 @@ export async function getTill(db: Db, tillId: string) {
  * Revokes a till. Its token still authenticates so its queued ops reach
  * the server, but they are held (`revoked_till`) for an admin.
  */
-export async function revokeTill(db: Db, tillId: string, actor: AuthUser, ip: string | null) {
-  return db.transaction(async (tx) => {
-    const [before] = await tx.select().from(tills).where(eq(tills.id, tillId)).for('update');
-    if (!before) throw notFound('till');
-    // Revoked already (a second click, a retry): the same answer, and the first time stands.
-    if (before.status === 'revoked')
-      return { tillId: before.id, venueId: before.venueId, status: before.status };
-    const [till] = await tx
-      .update(tills)
-      .set({ status: 'revoked', revokedAt: new Date() })
-      .where(eq(tills.id, tillId))
-      .returning();
-    if (!till) throw notFound('till');
-    await audit(tx, {
-      actor,
-      action: 'till.revoke',
-      venueId: till.venueId,
-      target: tillId,
-      before: { status: before.status },
-      after: { status: 'revoked' },
-      ip,
-    });
-    return { tillId: till.id, venueId: till.venueId, status: till.status };
+export function revokeTill(db: Db, tillId: string, actor: AuthUser, ip: string | null) {
+  return db.transaction((tx) => revokeTillIn(tx, tillId, actor, ip));
+}
+
+/**
+ * `revokeTill` inside `tx`. It takes the lock a push of the till holds
+ * while it replays (`lockTillPushes`): a push running now finishes first,
+ * and one that starts later reads the till revoked, so no op applies after
+ * the revocation (§4 step 5). Pushes pay nothing more for this.
+ */
+export async function revokeTillIn(tx: Tx, tillId: string, actor: AuthUser, ip: string | null) {
+  await lockTillPushes(tx, tillId);
+  const [before] = await tx.select().from(tills).where(eq(tills.id, tillId)).for('update');
+  if (!before) throw notFound('till');
+  // Revoked already (a second click, a retry): the same answer, and the first time stands.
+  if (before.status === 'revoked')
+    return { tillId: before.id, venueId: before.venueId, status: before.status };
+  const [till] = await tx
+    .update(tills)
+    .set({ status: 'revoked', revokedAt: new Date() })
+    .where(eq(tills.id, tillId))
+    .returning();
+  if (!till) throw notFound('till');
+  await audit(tx, {
+    actor,
+    action: 'till.revoke',
+    venueId: till.venueId,
+    target: tillId,
+    before: { status: before.status },
+    after: { status: 'revoked' },
+    ip,
   });
+  return { tillId: till.id, venueId: till.venueId, status: till.status };
 }
 
 /**
