@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { ADMINS, assertVenueAccess, requireRole } from '../auth/guard.ts';
 import type { AppDeps, AppEnv } from '../context.ts';
-import { countInBackground, soldTonight } from '../counters/live-counters.ts';
+import { countInBackground } from '../counters/live-counters.ts';
 import { badRequest } from '../errors.ts';
 import { clientIp } from '../http/client-ip.ts';
 import { describeIssues, parseJson } from '../http/validate.ts';
@@ -38,10 +38,7 @@ export function conflictAdminRoutes(deps: AppDeps) {
         body,
         clientIp(c),
       );
-      countInBackground(deps, conflict.venueId, {
-        tags: [],
-        standing: soldTonight(standing, new Date()),
-      });
+      countInBackground(deps, conflict.venueId, { tags: [], standing });
       return c.json(conflict);
     });
 }

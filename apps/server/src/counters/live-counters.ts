@@ -56,15 +56,19 @@ export async function countTonight(
 
 /**
  * `countTonight` once the change committed, not awaited: a slow or down
- * Redis must neither delay the reply nor fail it.
+ * Redis must neither delay the reply nor fail it. Of `standing`, only the
+ * ops sold tonight count (`soldTonight`), by the same clock reading as
+ * the day they are counted in.
  */
 export function countInBackground(
   deps: Pick<AppDeps, 'kv' | 'log'>,
   venueId: string,
-  tonight: Tonight,
+  tonight: { tags: string[]; standing: (Tonight['standing'][number] & Pick<Envelope, 'at'>)[] },
+  now = new Date(),
 ): void {
-  if (tonight.tags.length === 0 && tonight.standing.length === 0) return;
-  countTonight(deps.kv, venueId, tonight, new Date()).catch((err: unknown) =>
+  const counted = { tags: tonight.tags, standing: soldTonight(tonight.standing, now) };
+  if (counted.tags.length === 0 && counted.standing.length === 0) return;
+  countTonight(deps.kv, venueId, counted, now).catch((err: unknown) =>
     deps.log({
       level: 'warn',
       msg: 'live counters not updated',

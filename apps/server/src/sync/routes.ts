@@ -92,10 +92,12 @@ export function syncRoutes(deps: AppDeps, drain: Drain) {
         // Ops synced after their night ended count in that night's report and
         // analytics (till time), not in the counters of the night to come.
         const now = new Date();
-        countInBackground(deps, till.venueId, {
-          tags: newTags(parsed.data.ops, response, now),
-          standing: soldTonight(standing, now),
-        });
+        countInBackground(
+          deps,
+          till.venueId,
+          { tags: newTags(parsed.data.ops, response, now), standing },
+          now,
+        );
         return c.json(response);
       },
     )
