@@ -304,6 +304,25 @@ describeDb('the /health page', () => {
     expect(quiet.tillId).not.toBe(till.tillId);
   });
 
+  test('a fleet query that fails says so instead of showing no tills, gaps or conflicts', async () => {
+    const server = await start();
+    await server.enrollTill(await server.createVenue());
+    await server.database.db.execute(sql`alter table tills rename to tills_away`);
+    try {
+      const page = await (await server.send('/health')).text();
+      expect(page).toMatch(
+        /<p id="fleet-unavailable" class="down"><strong>Unavailable<\/strong>: .*tills/,
+      );
+      expect(page).not.toContain('active tills silent');
+      expect(page).not.toContain('None open.');
+    } finally {
+      await server.database.db.execute(sql`alter table tills_away rename to tills`);
+    }
+    const page = await (await server.send('/health')).text();
+    expect(page).not.toContain('fleet-unavailable');
+    expect(page).toContain('1 of 1 active tills silent');
+  });
+
   test("a till's sync lag is its newest op's, found by its chain key, never by scanning ops", async () => {
     const server = await start();
     const venue = await server.json('POST', '/api/admin/venues', server.rootToken, {

@@ -4,6 +4,7 @@ import { html } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
 import type { AppDeps, AppEnv } from '../context.ts';
 import { readLiveCounters } from '../counters/live-counters.ts';
+import { rootMessage } from '../db/pg-error.ts';
 import type { Drain } from '../lifecycle/drain.ts';
 import { withTimeout } from '../with-timeout.ts';
 import { type Check, runChecks } from './checks.ts';
@@ -74,6 +75,7 @@ export function healthPageRoute(deps: AppDeps, drain: Drain) {
   return new Hono<AppEnv>().get('/', async (c) => {
     const now = new Date();
     const report = await runChecks(deps, drain.draining);
+    let fleetError = 'the database is down';
     const fleet =
       report.checks.database.status === 'up'
         ? await withTimeout(
@@ -81,11 +83,8 @@ export function healthPageRoute(deps: AppDeps, drain: Drain) {
             FLEET_TIMEOUT_MS,
             'fleet query',
           ).catch((err: unknown) => {
-            deps.log({
-              level: 'error',
-              msg: 'health page: fleet query failed',
-              error: err instanceof Error ? err.message : String(err),
-            });
+            fleetError = rootMessage(err);
+            deps.log({ level: 'error', msg: 'health page: fleet query failed', error: fleetError });
             return null;
           })
         : null;
@@ -100,7 +99,6 @@ export function healthPageRoute(deps: AppDeps, drain: Drain) {
     const pushes = deps.metrics?.recentPushes(now.getTime());
     const { checks } = report;
     const uptime = Math.round((now.getTime() - deps.startedAt.getTime()) / 1000);
-    const silent = fleet?.tills.filter((t) => t.silent) ?? [];
     c.header('cache-control', 'no-store');
     return c.html(html`<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
@@ -127,27 +125,42 @@ ${checkRow('Analytics store', checks.analytics, outboxText(checks.analytics))}
 <td>${pushes ? `${pushes.perMinute.toFixed(1)} / min over the last 5 min${pushes.failed > 0 ? `, ${pushes.failed} failed` : ''}` : ''}</td>
 <td>${pushes?.p50Ms != null ? `latency p50 ${Math.round(pushes.p50Ms)} ms, p95 ${Math.round(pushes.p95Ms ?? 0)} ms` : 'no pushes lately'}</td></tr>
 </table>
-<h2>Tonight</h2>
+${
+  fleet
+    ? html`<h2>Tonight</h2>
 <table id="counters"><tr><th>venue</th><th>business day</th><th>guests</th><th>NC sales</th><th>cash sales</th><th>card sales</th></tr>
 ${countersRows(counters)}</table>
-<h2>Tills</h2>
-<p>${silent.length} of ${fleet?.tills.length ?? 0} active tills silent for more than ${Math.round(silentAfter / 60)} min.</p>
+${fleetTables(fleet, now, silentAfter)}`
+    : html`<h2>Tonight, tills, seq gaps and conflicts</h2>
+<p id="fleet-unavailable" class="down"><strong>Unavailable</strong>: ${fleetError}. Nothing below this line is known; this page tries again at its next refresh.</p>`
+}
+</body></html>`);
+  });
+}
+
+/** Tills, seq gaps and open conflicts, as the fleet query read them. */
+function fleetTables(
+  fleet: Awaited<ReturnType<typeof fleetHealth>>,
+  now: Date,
+  silentAfter: number,
+) {
+  const silent = fleet.tills.filter((t) => t.silent);
+  return html`<h2>Tills</h2>
+<p>${silent.length} of ${fleet.tills.length} active tills silent for more than ${Math.round(silentAfter / 60)} min.</p>
 <table id="tills"><tr><th>venue</th><th>till</th><th>last contact</th><th>last seq</th><th>sync lag of newest op</th></tr>
-${(fleet?.tills ?? []).map(
+${fleet.tills.map(
   (t) => html`<tr class="${t.silent ? 'silent' : 'ok'}"><td>${t.venueName}</td><td>${t.name}</td>
   <td>${ago(t.lastSeenAt, now)}${t.silent ? ' (silent)' : ''}</td><td>${t.lastSeq}</td>
   <td>${t.syncLagSeconds === null ? '' : `${Math.round(t.syncLagSeconds)} s`}</td></tr>`,
 )}</table>
 <h2>Seq-gap alerts</h2>
 ${
-  fleet && fleet.seqGaps.length > 0
+  fleet.seqGaps.length > 0
     ? html`<table id="gaps"><tr><th>venue</th><th>till</th><th>missing before seq</th><th>since</th></tr>
 ${fleet.seqGaps.map((g) => html`<tr class="degraded"><td>${g.venueName}</td><td>${g.tillName}</td><td>${g.seq}</td><td>${ago(g.since, now)}</td></tr>`)}</table>`
     : html`<p>None open.</p>`
 }
 <h2>Open conflicts</h2>
 <table id="conflicts"><tr><th>venue</th><th>open</th></tr>
-${(fleet?.venues ?? []).map((v) => html`<tr class="${v.openConflicts > 0 ? 'degraded' : 'ok'}"><td>${v.name}</td><td>${v.openConflicts}</td></tr>`)}</table>
-</body></html>`);
-  });
+${fleet.venues.map((v) => html`<tr class="${v.openConflicts > 0 ? 'degraded' : 'ok'}"><td>${v.name}</td><td>${v.openConflicts}</td></tr>`)}</table>`;
 }
