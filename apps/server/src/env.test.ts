@@ -36,9 +36,25 @@ test('in production, no DATABASE_URL is refused unless embedded is asked for by 
     readConfig({ ...production, NITEOS_EMBEDDED_IN_PRODUCTION: 'yes' }).databaseUrl,
   ).toBeNull();
   expect(
-    readConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://db/niteos' }).databaseUrl,
+    readConfig({
+      NODE_ENV: 'production',
+      DATABASE_URL: 'postgres://db/niteos',
+      REDIS_URL: 'redis://cache',
+    }).databaseUrl,
   ).toBe('postgres://db/niteos');
   expect(readConfig({}).databaseUrl).toBeNull();
+});
+
+test('in production, PostgreSQL without REDIS_URL is refused unless one process is said by name', () => {
+  const production = {
+    NODE_ENV: 'production',
+    DATABASE_URL: 'postgres://db/niteos',
+    REDIS_URI: 'redis://cache',
+  };
+  expect(() => readConfig(production)).toThrow(/NODE_ENV=production needs REDIS_URL/);
+  expect(readConfig({ ...production, NITEOS_SINGLE_PROCESS: 'yes' }).redisUrl).toBeNull();
+  expect(readConfig({ ...production, REDIS_URL: 'redis://cache' }).redisUrl).toBe('redis://cache');
+  expect(readConfig({ DATABASE_URL: 'postgres://db/niteos' }).redisUrl).toBeNull();
 });
 
 test('demo data (public logins) is seeded by default, but not in production unless asked', () => {

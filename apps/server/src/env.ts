@@ -49,6 +49,7 @@ const envSchema = z.object({
   NITEOS_ANALYTICS_KEEP_DAYS: wholeNumber(1, 3650).default(7),
   NODE_ENV: z.string().optional(),
   NITEOS_EMBEDDED_IN_PRODUCTION: z.enum(['yes']).optional(),
+  NITEOS_SINGLE_PROCESS: z.enum(['yes']).optional(),
 });
 
 export interface Config {
@@ -113,6 +114,21 @@ export function readConfig(env: Record<string, string | undefined> = process.env
       'invalid configuration: NODE_ENV=production needs DATABASE_URL (check its spelling). ' +
         'The embedded database is for trying NiteOS: it does not flush to disk, so a power cut ' +
         'can lose acknowledged sales. Set NITEOS_EMBEDDED_IN_PRODUCTION=yes to run it anyway.',
+    );
+  }
+  // Without Redis each process keeps its own sign-outs, rate limits and
+  // counters: behind nginx, a disabled person's token still works on the
+  // other processes. Embedded PGlite serves one process anyway.
+  if (
+    e.NODE_ENV === 'production' &&
+    e.DATABASE_URL &&
+    !e.REDIS_URL &&
+    !e.NITEOS_SINGLE_PROCESS
+  ) {
+    throw new ConfigError(
+      'invalid configuration: NODE_ENV=production needs REDIS_URL (check its spelling): ' +
+        'without it each server process has its own sessions, sign-outs and rate limits. ' +
+        'Set NITEOS_SINGLE_PROCESS=yes if this is the only process.',
     );
   }
   return {
