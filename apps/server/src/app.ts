@@ -63,7 +63,9 @@ export function createApp(input: AppDeps) {
   app.use(urlText);
   app.onError((err, c) => {
     const root = causes(err).at(-1) as { code?: unknown; message?: unknown } | undefined;
-    if (typeof root?.code === 'string' && /^5[38]/.test(root.code))
+    // A full disk (53100) or an I/O error (class 58). Not the rest of class 53:
+    // a heavy report's temp_file_limit or out of memory says nothing of writes.
+    if (typeof root?.code === 'string' && /^(53100|58)/.test(root.code))
       metrics.noteWriteFailure(root.code, String(root.message));
     return errorResponse(err, c, deps.log);
   });

@@ -114,6 +114,22 @@ describeDb('readiness: /api/health', () => {
     expect(page).toMatch(/<tr class="degraded"><th>Pushes<\/th>[\s\S]*?, 1 failed<\/td>/);
   });
 
+  test('a request over a resource limit (temp_file_limit, SQLSTATE 53400) is not taken for a disk that refuses writes', async () => {
+    const server = await start();
+    const till = await server.enrollTill(await server.createVenue());
+    await server.database.db.execute(sql`
+      create function over_limit() returns trigger language plpgsql as $$
+      begin raise exception 'temporary file size exceeds temp_file_limit (1024kB)'
+        using errcode = '53400'; end $$`);
+    await server.database.db.execute(sql`
+      create trigger over_limit before insert on ops for each row execute function over_limit()`);
+    const pushed = await till.push(server.send, [await till.topup('d15cf012', 100)]);
+    expect(pushed.status).toBe(500);
+    const res = await server.json('GET', '/api/health');
+    expect(res.status).toBe(200);
+    expect(res.body.checks.database.status).toBe('up');
+  });
+
   test('MongoDB unreachable (real driver, closed port): still 200, pushes go on, status degraded', async () => {
     const analytics = createMongoStore(`mongodb://127.0.0.1:${await closedPort()}/x`, 300);
     const server = await start({ deps: { analytics } });

@@ -193,7 +193,7 @@ export function createMetrics() {
     },
     /**
      * A request failed because the database could not write (SQLSTATE
-     * class 53, e.g. a full disk, or 58, an I/O error): `select 1` still
+     * 53100, a full disk, or class 58, an I/O error): `select 1` still
      * answers, so health would otherwise stay green while pushes fail.
      */
     noteWriteFailure(code: string, message: string, now = Date.now()) {
