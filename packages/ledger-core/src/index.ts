@@ -16,7 +16,13 @@ export { advanceChain, type ChainState, GENESIS, nextLink } from './chain-state.
 export { claimCode, normalizeClaimCode } from './claim.ts';
 export { type EnvelopeCheck, normalizeNitetapId, validateEnvelope } from './envelope.ts';
 export { type Chf, formatMinor, isMinorUnits, type Nc, parseMinor, sumMinor } from './money.ts';
-export { DEFAULT_POLICY, WALLET_SNAPSHOT_DAYS, WALLET_SNAPSHOT_TRUST_DAYS } from './policy.ts';
+export {
+  DEFAULT_POLICY,
+  mostLenient,
+  POLICY_CHANGE_GRACE_DAYS,
+  WALLET_SNAPSHOT_DAYS,
+  WALLET_SNAPSHOT_TRUST_DAYS,
+} from './policy.ts';
 export { type ResolutionRefusal, resolutionEffect } from './resolution.ts';
 export {
   applyEffect,

@@ -11,7 +11,7 @@ import { notFound } from '../errors.ts';
 import { clientIp } from '../http/client-ip.ts';
 import { assertGuestsCanLoad } from '../http/guest-media.ts';
 import { parseJson, parseQuery } from '../http/validate.ts';
-import { venueForAdmin, venueView } from '../venues/service.ts';
+import { policyOf, policyTillsMayUse, venueForAdmin, venueView } from '../venues/service.ts';
 
 /**
  * `/audit`: one venue's entries or all, newest first, `limit` at a time (at
@@ -42,6 +42,10 @@ export function venueAdminExtraRoutes(deps: AppDeps) {
         // would otherwise be recorded as part of this one.
         const [before] = await tx.select().from(venues).where(eq(venues.id, venueId)).for('update');
         if (!before) throw notFound('venue');
+        const oldPolicy = policyOf(before);
+        const policyChanged = Object.entries(body.policy ?? {}).some(
+          ([k, v]) => oldPolicy[k as keyof typeof oldPolicy] !== v,
+        );
         const [row] = await tx
           .update(venues)
           .set({
@@ -49,6 +53,12 @@ export function venueAdminExtraRoutes(deps: AppDeps) {
             ...(body.city !== undefined ? { city: body.city } : {}),
             ...(body.radioUrl !== undefined ? { radioUrl: body.radioUrl } : {}),
             ...(body.policy ?? {}),
+            ...(policyChanged
+              ? {
+                  previousPolicy: policyTillsMayUse(before, new Date()),
+                  policyChangedAt: new Date(),
+                }
+              : {}),
           })
           .where(eq(venues.id, venueId))
           .returning();

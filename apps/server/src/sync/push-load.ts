@@ -1,6 +1,6 @@
 import type { VoidTarget } from '@niteos/ledger-core';
 import { ops, seqGaps, tillChain, tills, venues, walletVenues } from '@niteos/schema/tables';
-import type { OpResult } from '@niteos/schema/wire';
+import type { OpResult, Policy } from '@niteos/schema/wire';
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { AuthedTill } from '../context.ts';
 import { anyOf } from '../db/any-of.ts';
@@ -13,7 +13,7 @@ import {
   successorsOf,
   walletReadStatement,
 } from '../ledger/queries.ts';
-import { venueView } from '../venues/service.ts';
+import { policyOf, policyTillsMayUse } from '../venues/service.ts';
 import type { CandidateOp } from './prepare-op.ts';
 
 export type StoredResult = Omit<OpResult, 'duplicate'>;
@@ -21,7 +21,9 @@ export type StoredResult = Omit<OpResult, 'duplicate'>;
 /** What the push transaction read before deciding anything. */
 export interface Loaded {
   revoked: boolean;
-  policy: ReturnType<typeof venueView>['policy'];
+  policy: Policy;
+  /** What the till may still judge by (a recent change may not have reached it): for flags. */
+  tillPolicy: Policy;
   seen: Map<string, { canonHash: string; result: StoredResult }>;
   chain: Map<number, { opId: string; sigHash: string }>;
   /** The till's open seq gaps: only these can be closed by this push. */
@@ -155,7 +157,8 @@ export async function load(tx: Tx, till: AuthedTill, candidates: CandidateOp[]):
   }
   return {
     revoked: current.status === 'revoked',
-    policy: venueView(current.venue).policy,
+    policy: policyOf(current.venue),
+    tillPolicy: policyTillsMayUse(current.venue, new Date()),
     seen: new Map(
       seenRows.map((row) => [row.id, { canonHash: row.canonHash, result: storedResultOf(row) }]),
     ),

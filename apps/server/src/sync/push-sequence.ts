@@ -58,7 +58,8 @@ export function sequence(till: AuthedTill, candidates: CandidateOp[], loaded: Lo
       chain.set(e.seq, { opId: e.id, sigHash: c.sigHash });
       s.chainRows.push({ tillId: till.id, seq: e.seq, opId: e.id, sigHash: c.sigHash });
     }
-    if (!basisJustifies(e, loaded.policy)) s.flags.push({ opId: e.id, reason: 'basis_violation' });
+    if (!basisJustifies(e, loaded.tillPolicy))
+      s.flags.push({ opId: e.id, reason: 'basis_violation' });
     s.steps.push({ c, kind: 'new', chain: status });
   }
   for (const r of s.chainRows) {

@@ -93,6 +93,44 @@ describeDb('push: wallet rules', () => {
     expect(row?.flagReason).toBe('basis_violation');
   });
 
+  test('a till still judging by the policy before an admin lowered it is not flagged, for the grace period', async () => {
+    const { server } = venue;
+    const venueId = await server.createVenue();
+    const flagOf = async (tillId: string) =>
+      (await server.database.db.select().from(tills).where(eq(tills.id, tillId)))[0]?.flagReason;
+    /** An 80 NC sale on a 200 NC snapshot: within the default 100 NC cap, over a 50 NC one. */
+    const soldUnderOldCap = async () => {
+      const till = await server.enrollTill(venueId);
+      const tag = venue.newTag();
+      await till.push(server.send, [await till.topup(tag, 20_000)]);
+      const sale = await till.sign({
+        op: 'sale',
+        nitetapId: tag,
+        amountNc: 8_000,
+        lines: [{ itemId: 'magnum', qty: 1, unitNc: 8_000, unitChf: 8_000 }],
+        basis: { balanceNc: 20_000, asOf: new Date().toISOString(), pendingNc: 0 },
+      });
+      const { body } = await till.push(server.send, [sale]);
+      expect(body.results[0]).toMatchObject({ status: 'applied' });
+      return till.tillId;
+    };
+    const lower = await server.json('PATCH', `/api/admin/venues/${venueId}`, server.rootToken, {
+      policy: { offlineCapNc: 5_000 },
+    });
+    expect(lower.status).toBe(200);
+    expect(await flagOf(await soldUnderOldCap())).toBeNull();
+    // A second change keeps what the first one's old policy allowed.
+    await server.json('PATCH', `/api/admin/venues/${venueId}`, server.rootToken, {
+      policy: { offlineCapNc: 4_000 },
+    });
+    expect(await flagOf(await soldUnderOldCap())).toBeNull();
+
+    await server.database.db.execute(
+      sql`update venues set policy_changed_at = now() - interval '3 days' where id = ${venueId}`,
+    );
+    expect(await flagOf(await soldUnderOldCap())).toBe('basis_violation');
+  });
+
   test('a push records where a wallet was seen, refreshing it once it is an hour old', async () => {
     const till = await venue.freshTill();
     const tag = venue.newTag();

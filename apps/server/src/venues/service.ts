@@ -1,5 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { accountId, DEFAULT_POLICY } from '@niteos/ledger-core';
+import {
+  accountId,
+  DEFAULT_POLICY,
+  mostLenient,
+  POLICY_CHANGE_GRACE_DAYS,
+} from '@niteos/ledger-core';
 import { accounts, venues } from '@niteos/schema/tables';
 import type { Policy } from '@niteos/schema/wire';
 import { asc, eq } from 'drizzle-orm';
@@ -23,6 +28,31 @@ export function venueView(v: VenueRow) {
     policy: policyOf(v),
     createdAt: v.createdAt.toISOString(),
   };
+}
+
+/**
+ * The policy a till of this venue may still be judging by at `now`: the
+ * current one, or, for a grace period after a change, whatever the ones
+ * before it allowed too.
+ */
+export function policyTillsMayUse(
+  v: Pick<
+    VenueRow,
+    | 'offlineCapNc'
+    | 'unknownWalletCapNc'
+    | 'overdraftLimitNc'
+    | 'previousPolicy'
+    | 'policyChangedAt'
+  >,
+  now: Date,
+): Policy {
+  const current = policyOf(v);
+  const graceMs = POLICY_CHANGE_GRACE_DAYS * 86_400_000;
+  return v.previousPolicy &&
+    v.policyChangedAt &&
+    now.getTime() - v.policyChangedAt.getTime() < graceMs
+    ? mostLenient(current, v.previousPolicy)
+    : current;
 }
 
 export function policyOf(

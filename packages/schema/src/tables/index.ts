@@ -33,6 +33,16 @@ export const venues = pgTable('venues', {
   offlineCapNc: money('offline_cap_nc').notNull(),
   unknownWalletCapNc: money('unknown_wallet_cap_nc').notNull(),
   overdraftLimitNc: money('overdraft_limit_nc').notNull(),
+  /**
+   * The policy before its last change, and when that was: tills still
+   * judging by the old one until they pull are not flagged for it.
+   */
+  previousPolicy: jsonb('previous_policy').$type<{
+    offlineCapNc: number;
+    unknownWalletCapNc: number;
+    overdraftLimitNc: number;
+  }>(),
+  policyChangedAt: tstz('policy_changed_at'),
   createdAt: createdAt(),
 });
 
