@@ -32,6 +32,14 @@ runCli(
           `  UNBALANCED op ${u.opId}${u.conflictId ? ` (resolution ${u.conflictId})` : ''}: sums to ${u.sumNc}\n`,
         );
       }
+      for (const r of report.repeatedEntries) {
+        out.write(
+          `  REPEATED op ${r.opId}${r.conflictId ? ` (resolution ${r.conflictId})` : ''}: ${r.lines} lines on ${r.accountId} (written twice?)\n`,
+        );
+      }
+      for (const u of report.unknownAccounts) {
+        out.write(`  NO ACCOUNT ${u.accountId}: ${u.lines} lines, ${u.sumNc} NC\n`);
+      }
       out.write(report.ok ? 'OK: the books balance\n' : 'FAILED: the books do not balance\n');
       return report.ok ? 0 : 1;
     } finally {
