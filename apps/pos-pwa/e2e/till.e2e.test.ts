@@ -269,6 +269,26 @@ suite(`till in Chromium against the real server on PostgreSQL${skip ? ` (skipped
     );
   });
 
+  test('a wristband blocked by mistake is unblocked from the back office; a replaced one is not', async () => {
+    const page = await backOffice();
+    await page.getByTestId('admin-tab-settings').click();
+    const message = page.getByTestId('wristband-message');
+    await page.getByTestId('lost-tag').fill(GUEST_B);
+    await page.getByRole('button', { name: 'Look up' }).click();
+    await page.getByTestId('block-tag').click();
+    await expect.poll(() => message.textContent()).toContain('Blocked');
+    await page.getByTestId('unblock-tag').click();
+    await expect.poll(() => message.textContent()).toContain('Unblocked');
+    expect(await page.getByTestId('block-tag').count()).toBe(1);
+    const wallet = await server.json('GET', `/api/wallets/${GUEST_B}`, managerToken);
+    expect(wallet.body.status).toBe('active');
+
+    await page.getByTestId('lost-tag').fill(GUEST_A);
+    await page.getByRole('button', { name: 'Look up' }).click();
+    await page.getByTestId('unblock-tag').click();
+    await expect.poll(() => message.textContent()).toContain('replaced by 04ffeeddccbbaa');
+  });
+
   test('the camera view (a canvas stream for a camera) has a Cancel that stops it and gives the till back', async () => {
     // The first till, not a new one: enrolling another would pass the manager's login rate limit.
     const p = firstTill.page;

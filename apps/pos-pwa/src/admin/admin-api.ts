@@ -71,6 +71,7 @@ export function createAdminApi(session: AdminSession, request: Request) {
     settings: (venueId: string, body: object) =>
       call<unknown>('PATCH', `/admin/venues/${venueId}`, body),
     block: (tag: string) => call<unknown>('POST', `/admin/wallets/${tag}/block`),
+    unblock: (tag: string) => call<unknown>('POST', `/admin/wallets/${tag}/unblock`),
     replace: (tag: string, newNitetapId: string, note: string) =>
       call<{ movedNc: number; balanceNc: number }>('POST', `/admin/wallets/${tag}/replace`, {
         newNitetapId,

@@ -11,7 +11,7 @@ interface VenueLike {
 }
 
 /**
- * Venue settings (radio, offline policy) and lost wristbands (block, replace
+ * Venue settings (radio, offline policy) and lost wristbands (block, unblock, replace
  * keeping the balance). The form starts from `venue` once: the screen is
  * mounted anew for each venue picked. Save sends only the fields changed
  * since then, so it never puts back what another admin set meanwhile.
@@ -81,6 +81,17 @@ export function SettingsScreen(props: { api: AdminApi; venue: VenueLike; onSaved
     const tag = oldTag().trim().toLowerCase();
     const wallet = await wristband.run(() => props.api.wallet(tag));
     setFound(wallet ? { tag, balanceNc: wallet.balanceNc, status: wallet.status } : null);
+  };
+  /** Blocks or unblocks the wristband looked up, and shows its new status. */
+  const setStatus = async (tag: string, status: 'blocked' | 'active') => {
+    const done = await wristband.run(
+      () => (status === 'blocked' ? props.api.block(tag) : props.api.unblock(tag)),
+      status === 'blocked'
+        ? 'Blocked: tills refuse it after their next sync'
+        : 'Unblocked: tills take it again after their next sync',
+    );
+    const shown = found();
+    if (done !== undefined && shown?.tag === tag) setFound({ ...shown, status });
   };
   const replace = async (tag: string) => {
     const done = await wristband.run(() =>
@@ -186,19 +197,30 @@ export function SettingsScreen(props: { api: AdminApi; venue: VenueLike; onSaved
               >
                 Block and move balance
               </button>
-              <button
-                type="button"
-                class="secondary"
-                disabled={wristband.busy()}
-                onClick={() =>
-                  wristband.run(
-                    () => props.api.block(w().tag),
-                    'Blocked: tills refuse it after their next sync',
-                  )
+              <Show
+                when={w().status === 'blocked'}
+                fallback={
+                  <button
+                    type="button"
+                    class="secondary"
+                    disabled={wristband.busy()}
+                    onClick={() => setStatus(w().tag, 'blocked')}
+                    data-testid="block-tag"
+                  >
+                    Only block
+                  </button>
                 }
               >
-                Only block
-              </button>
+                <button
+                  type="button"
+                  class="secondary"
+                  disabled={wristband.busy()}
+                  onClick={() => setStatus(w().tag, 'active')}
+                  data-testid="unblock-tag"
+                >
+                  Unblock (found again)
+                </button>
+              </Show>
             </div>
           </div>
         )}

@@ -384,6 +384,60 @@ describeDb('admin: lost wristbands', () => {
     });
   });
 
+  test('a wristband blocked by mistake is unblocked, unless it was replaced or other venues use it', async () => {
+    const found = 'facade00e1';
+    await tillA.push(server.send, [await tillA.topup(found, 500)]);
+    const unblock = (tag: string, token: string) =>
+      server.json('POST', `/api/admin/wallets/${tag}/unblock`, token);
+    expect((await server.json('POST', `/api/admin/wallets/${found}/block`, adminA)).status).toBe(
+      200,
+    );
+    expect((await unblock(found, adminB)).status).toBe(404);
+    const lifted = await unblock(found, adminA);
+    expect(lifted.status).toBe(200);
+    expect(lifted.body).toEqual({ nitetapId: found, status: 'active' });
+    // Twice (a retry) is the same answer.
+    expect((await unblock(found, adminA)).status).toBe(200);
+    const pull = await server.json('GET', '/api/sync/pull', tillA.deviceToken);
+    expect(pull.body.blockedTags).not.toContain(found);
+    const { body } = await tillA.push(server.send, [await tillA.sale(found, 200)]);
+    expect(body.results[0]).toMatchObject({ status: 'applied', balanceNc: 300 });
+    const audit = await server.json('GET', `/api/admin/audit?venueId=${venueA}`, server.rootToken);
+    expect(audit.body.entries).toContainEqual(
+      expect.objectContaining({ action: 'wallet.unblock', target: found }),
+    );
+
+    const replaced = 'facade00e2';
+    await tillA.push(server.send, [await tillA.topup(replaced, 500)]);
+    expect(
+      (
+        await server.json('POST', `/api/admin/wallets/${replaced}/replace`, adminA, {
+          newNitetapId: 'facade00e3',
+        })
+      ).status,
+    ).toBe(200);
+    const refused = await unblock(replaced, adminA);
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.message).toMatch(/replaced by facade00e3/);
+
+    // Venue A's admin may block a wallet venue B's guest uses, but only Nitecore lifts it.
+    const tillB = await server.enrollTill(venueB);
+    const shared = 'facade00e4';
+    await tillB.push(server.send, [await tillB.topup(shared, 900)]);
+    await tillA.push(server.send, [await tillA.sale(shared, 100, 'cash')]);
+    expect((await server.json('POST', `/api/admin/wallets/${shared}/block`, adminA)).status).toBe(
+      200,
+    );
+    const notMine = await unblock(shared, adminA);
+    expect(notMine.status).toBe(403);
+    expect(notMine.body.error.message).toMatch(/a Nitecore admin can unblock it/);
+    expect((await server.json('GET', `/api/wallets/${shared}`, adminA)).body.status).toBe(
+      'blocked',
+    );
+    expect((await unblock(shared, server.rootToken)).status).toBe(200);
+    expect((await server.json('GET', `/api/wallets/${shared}`, adminA)).body.status).toBe('active');
+  });
+
   test("replacing into an existing tag needs the right to act on it, and never takes another guest's wallet", async () => {
     const tillB = await server.enrollTill(venueB);
     const victim = 'facade00b1';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { levelForXp } from '@niteos/ledger-core';
 import { walletMoves, wallets, walletVenues } from '@niteos/schema/tables';
 import { Role, replaceWalletSchema } from '@niteos/schema/wire';
-import { and, asc, desc, eq, ne, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, ne, notLike, sql } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { audit } from '../audit/audit.ts';
 import { ADMINS, requireRole } from '../auth/guard.ts';
@@ -79,7 +79,8 @@ function tagParam(raw: string | undefined): string {
 }
 
 /**
- * Lost wristbands: block a tag (tills refuse it after their next pull), or
+ * Lost wristbands: block a tag (tills refuse it after their next pull) or
+ * unblock it (found again, or blocked by mistake), or
  * replace it: block the old tag and move its balance, XP and owner to a new
  * one, atomically, with balanced ledger lines.
  */
@@ -106,6 +107,42 @@ export function walletAdminRoutes(deps: AppDeps) {
         });
       });
       return c.json({ nitetapId: tag, status: 'blocked' });
+    })
+    .post('/wallets/:nitetapId/unblock', requireRole(deps, ...ADMINS), async (c) => {
+      const tag = tagParam(c.req.param('nitetapId'));
+      const user = c.get('user');
+      const venueId = await venueForWallet(db, user, tag);
+      if (!venueId) throw notFound('wallet');
+      await withTransactionRetry(db, async (tx) => {
+        const locked = await lockWallets(tx, [tag]);
+        if (!locked.get(tag)?.blocked) return;
+        const [moved] = await tx
+          .select({ toTag: walletMoves.toTag })
+          .from(walletMoves)
+          .where(and(eq(walletMoves.fromTag, tag), notLike(walletMoves.id, 'redirect:%')))
+          .limit(1);
+        if (moved)
+          throw conflict(`this wristband was replaced by ${moved.toTag}: its guest uses that one`);
+        // A venue's admin may block a wallet others use (it cannot wait), not lift it.
+        if (await usedElsewhere(tx, user, tag))
+          throw forbidden(
+            'this wristband was also used at another venue: a Nitecore admin can unblock it',
+          );
+        await tx
+          .update(wallets)
+          .set({ status: 'active', updatedAt: sql`now()` })
+          .where(eq(wallets.nitetapId, tag));
+        await audit(tx, {
+          actor: user,
+          action: 'wallet.unblock',
+          venueId,
+          target: tag,
+          before: { status: 'blocked' },
+          after: { status: 'active' },
+          ip: clientIp(c),
+        });
+      });
+      return c.json({ nitetapId: tag, status: 'active' });
     })
     .post('/wallets/:nitetapId/replace', requireRole(deps, ...ADMINS), async (c) => {
       const oldTag = tagParam(c.req.param('nitetapId'));

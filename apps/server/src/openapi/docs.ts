@@ -258,6 +258,12 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
     tag: 'wallets',
     access: 'admin',
   },
+  'POST /api/admin/wallets/:nitetapId/unblock': {
+    summary:
+      'Unblock a wristband found again (not one replaced; one used at other venues only by a Nitecore admin)',
+    tag: 'wallets',
+    access: 'admin',
+  },
   'POST /api/admin/wallets/:nitetapId/replace': {
     summary: 'Block a wristband and move its balance and XP to a new one',
     tag: 'wallets',
