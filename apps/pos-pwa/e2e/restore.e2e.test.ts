@@ -55,7 +55,7 @@ suite(`a till and a server restored from a backup${skip ? ` (skipped: ${skip})` 
       return res.body.balanceNc as number;
     };
 
-    browser = await launchChromium();
+    browser ??= await launchChromium();
     const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
     const page = await context.newPage();
     await page.goto(`http://127.0.0.1:${first.port}/pos/`);
@@ -128,6 +128,76 @@ suite(`a till and a server restored from a backup${skip ? ` (skipped: ${skip})` 
         }),
     );
     expect(resent).toMatchObject({ count: 4 });
+    await second.stop();
+    const verify = await runLedgerVerify(restored);
+    expect(verify.code, verify.stdout + verify.stderr).toBe(0);
+  });
+
+  test('a till enrolled after the backup is re-enrolled by an admin and keeps every op', async () => {
+    buildPwa('pos-pwa');
+    const storage: Storage = await createStorage('postgres');
+    storage.env.NITEOS_DEMO_SEED = 'auto';
+    cleanup.push(() => storage.dispose());
+    const first = await ServerProcess.start(storage, 'before the restore');
+    cleanup.push(() => first.stop());
+    // Last night's backup: the venue and its staff, but not the till set up today.
+    const backups = await mkdtemp(path.join(tmpdir(), 'niteos-restore-e2e-'));
+    cleanup.push(() => rm(backups, { recursive: true, force: true }));
+    await infraScript('backup.sh', [], {
+      DATABASE_URL: storage.env.DATABASE_URL as string,
+      NITEOS_BACKUP_DIR: backups,
+      NITEOS_ENV_FILE: '/nonexistent',
+    });
+
+    browser ??= await launchChromium();
+    const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+    const page = await context.newPage();
+    await page.goto(`http://127.0.0.1:${first.port}/pos/`);
+    const till = new TillPage(page);
+    await till.enroll(MANAGER.email, MANAGER.password, 'New bar');
+    await till.signIn(STAFF.name, STAFF.pin);
+    expect(await till.topup(GUEST_D, 2_000)).toContain('Topped up 20.00 NC');
+    expect(await till.sell('Beer', 'Lager 0.33', 1, GUEST_A, 'nc')).toBe('Paid 7.00 NC');
+    await till.waitForQueue(0);
+
+    await first.stop();
+    expect(await till.sell('Beer', 'Lager 0.33', 1, GUEST_D, 'nc')).toBe('Paid 7.00 NC');
+    const target = await createPostgresDatabase();
+    cleanup.push(() => target.drop());
+    const [dump] = await readdir(backups);
+    await infraScript('restore.sh', [path.join(backups, dump as string), target.url], {});
+    const restored: Storage = {
+      ...storage,
+      env: { ...storage.env, DATABASE_URL: target.url },
+      dispose: () => target.drop(),
+    };
+    const second = await ServerProcess.start(restored, 'restored', { port: first.port });
+    cleanup.push(() => second.stop());
+
+    // The restored server has never heard of this till: it refuses its token.
+    const banner = page.getByTestId('status-unknown-till');
+    await banner.waitFor({ timeout: 60_000 });
+    expect(await page.getByTestId('status-online').textContent()).toBe('Server problem');
+    expect(await till.waiting()).toBe(1);
+    // Selling goes on meanwhile.
+    expect(await till.sell('Beer', 'Lager 0.33', 1, GUEST_A, 'nc')).toBe('Paid 7.00 NC');
+
+    await page.getByTestId('reenroll').click();
+    await page.getByTestId('enroll-email').fill(MANAGER.email);
+    await page.getByTestId('enroll-password').fill(MANAGER.password);
+    await page.getByTestId('enroll-signin').click();
+    expect(await page.getByTestId('enroll-name').inputValue()).toBe('New bar');
+    await page.getByTestId('enroll-submit').click();
+    await page.getByTestId('tab-sell').waitFor();
+    await till.waitForQueue(0, 90_000);
+    expect(await banner.count()).toBe(0);
+
+    // The ops the lost database had acknowledged come back from the till's history.
+    const login = await second.json('POST', '/api/auth/login', null, MANAGER);
+    const balance = async (tag: string) =>
+      (await second.json('GET', `/api/wallets/${tag}`, login.body.accessToken)).body.balanceNc;
+    expect(await balance(GUEST_A)).toBe(10_000 - 2 * 700);
+    expect(await balance(GUEST_D)).toBe(2_000 - 700);
     await second.stop();
     const verify = await runLedgerVerify(restored);
     expect(verify.code, verify.stdout + verify.stderr).toBe(0);

@@ -506,6 +506,7 @@ suite(`till in Chromium against the real server on PostgreSQL${skip ? ` (skipped
     await expect
       .poll(() => page.getByTestId('status-error').textContent())
       .toContain('refresh: the pull timed out');
+    expect(await page.getByTestId('status-online').textContent()).toBe('Server problem');
     await till.signIn(STAFF.name, STAFF.pin);
     expect(await till.sell('Soft', 'Cola', 1, null, 'cash')).toBe('Paid CHF 5.00 by cash');
     await till.waitForQueue(0);
@@ -515,6 +516,7 @@ suite(`till in Chromium against the real server on PostgreSQL${skip ? ` (skipped
     await page.unroute('**/api/sync/pull*');
     await page.clock.fastForward('01:05');
     await expect.poll(() => banner.count()).toBe(0);
+    expect(await page.getByTestId('status-online').textContent()).toBe('Online');
   });
 
   test('the server dies while the till pushes: after its restart nothing is lost or doubled', async () => {

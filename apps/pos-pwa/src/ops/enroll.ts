@@ -45,6 +45,22 @@ export async function enrollDevice(
   pendingKeys = null;
 }
 
+/**
+ * Gives this till a new device token when the server no longer knows its own
+ * (a database restored from an older backup), keeping its id, key and chain:
+ * the ops it holds, signed with them, stay valid and are pushed next.
+ */
+export async function reenrollDevice(
+  db: TillDb,
+  api: Api,
+  input: { adminToken: string; tillName: string },
+): Promise<void> {
+  const device = await db.device.get('device');
+  if (!device) throw new Error('This till was never enrolled.');
+  const { deviceToken } = await api.reenroll(input.adminToken, device, input.tillName);
+  await db.device.update('device', { deviceToken, tillName: input.tillName });
+}
+
 export const STORAGE_WARNING =
   'The browser did not grant persistent storage: it may delete queued ops when space runs low. Install the app or allow storage for this site.';
 

@@ -24,6 +24,7 @@ export function createTillStore(db: TillDb, api: Api) {
     online: typeof navigator === 'undefined' ? true : navigator.onLine,
     syncing: false,
     lastError: null,
+    unknownTill: false,
     nextRetryAt: null,
   });
   const engine: SyncEngine = createSyncEngine({

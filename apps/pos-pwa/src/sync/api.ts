@@ -146,6 +146,17 @@ export function createApi(base: string, options: ApiOptions) {
           publicKey,
         },
       ),
+    reenroll: (
+      token: string,
+      device: { venueId: string; tillId: string; publicKey: string },
+      name: string,
+    ) =>
+      call<{ tillId: string; deviceToken: string }>(
+        'POST',
+        `/admin/venues/${device.venueId}/tills/${device.tillId}/reenroll`,
+        token,
+        { name, publicKey: device.publicKey },
+      ),
     push: (deviceToken: string, tillId: string, ops: { envelope: unknown; sig: string }[]) =>
       call<PushResponse>('POST', '/sync/push', deviceToken, { tillId, ops }),
     pull: (deviceToken: string, cursor: string | null) =>

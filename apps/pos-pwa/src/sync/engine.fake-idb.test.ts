@@ -179,7 +179,7 @@ describe('sync engine with a scripted server on a fake IndexedDB', () => {
     sync.stop();
   });
 
-  test('a 401 tells staff the till must be re-enrolled and keeps every op', async () => {
+  test('a 401 tells staff the till must be re-enrolled and keeps every op until it is', async () => {
     await queueSales(1);
     script = () =>
       new Response('{"error":{"code":"unauthorized","message":"unknown device token"}}', {
@@ -187,8 +187,14 @@ describe('sync engine with a scripted server on a fake IndexedDB', () => {
       });
     const sync = engine();
     await sync.drain();
+    expect(sync.status()).toMatchObject({ unknownTill: true, online: true });
     expect(sync.status().lastError).toMatch(/re-enroll/);
     expect(await db.queue.count()).toBe(1);
+    // Re-enrolled: the server takes the till's token again.
+    script = applied;
+    await sync.drain();
+    expect(sync.status()).toMatchObject({ unknownTill: false, lastError: null });
+    expect(await db.queue.count()).toBe(0);
     sync.stop();
   });
 

@@ -16,6 +16,8 @@ export interface SyncStatus {
   online: boolean;
   syncing: boolean;
   lastError: string | null;
+  /** The server answered 401: it no longer knows this till's token (re-enroll it). */
+  unknownTill: boolean;
   nextRetryAt: number | null;
 }
 
@@ -58,6 +60,7 @@ export function createSyncEngine(options: SyncEngineOptions) {
     online: true,
     syncing: false,
     lastError: null,
+    unknownTill: false,
     nextRetryAt: null,
   };
   let failures = 0;
@@ -95,6 +98,7 @@ export function createSyncEngine(options: SyncEngineOptions) {
     const apiError = err instanceof ApiError ? err : new ApiError(0, 'unknown', String(err));
     if (apiError.retryable) pullFirst = true;
     status.online = apiError.status !== 0;
+    status.unknownTill = apiError.status === 401;
     status.lastError =
       apiError.status === 401
         ? `${what}: the server no longer accepts this till (${apiError.message}); ask a manager to re-enroll it`
@@ -172,6 +176,7 @@ export function createSyncEngine(options: SyncEngineOptions) {
           failures = 0;
           Object.assign(status, {
             online: true,
+            unknownTill: false,
             // A pull's failure stands until a pull goes through: a push
             // that does says nothing of the staff list or the balances.
             lastError: status.lastError?.startsWith('refresh') ? status.lastError : null,
@@ -241,6 +246,7 @@ export function createSyncEngine(options: SyncEngineOptions) {
       // Pages left for the next pull: the till is not up to date yet.
       if (whole) await setMeta(db, LAST_PULL_AT, now());
       status.online = true;
+      status.unknownTill = false;
       pullFirst = false;
       pullFirstMisses = 0;
       if (status.lastError?.startsWith('refresh')) status.lastError = null;
@@ -270,8 +276,8 @@ export function createSyncEngine(options: SyncEngineOptions) {
     if (status.nextRetryAt === null || status.nextRetryAt <= now()) void drain();
   }
 
-  /** The network is back: forget the backoff and go. */
-  function onOnline() {
+  /** The network is back, or the till has a new token: forget the backoff and go. */
+  function resume() {
     failures = 0;
     clearTimeout(retryTimer);
     status.nextRetryAt = null;
@@ -287,9 +293,10 @@ export function createSyncEngine(options: SyncEngineOptions) {
     drain,
     pull,
     requestPush,
+    resume,
     start() {
       if (typeof window !== 'undefined') {
-        window.addEventListener('online', onOnline);
+        window.addEventListener('online', resume);
         window.addEventListener('offline', () => {
           status.online = false;
           emit();
@@ -304,7 +311,7 @@ export function createSyncEngine(options: SyncEngineOptions) {
       clearTimeout(retryTimer);
       for (const i of intervals) clearInterval(i);
       if (typeof window !== 'undefined') {
-        window.removeEventListener('online', onOnline);
+        window.removeEventListener('online', resume);
         document.removeEventListener('visibilitychange', onVisible);
       }
     },

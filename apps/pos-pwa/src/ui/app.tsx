@@ -73,14 +73,18 @@ function useIdleSignOut() {
 export function App(props: { updateReady: () => boolean; applyUpdate: () => void }) {
   const till = useTill();
   const [tab, setTab] = createSignal('sell');
+  const [reenrolling, setReenrolling] = createSignal(false);
   useIdleSignOut();
   return (
     <div class="app">
-      <StatusBar />
+      <StatusBar onReenroll={() => setReenrolling(true)} />
       <UpdatePrompt ready={props.updateReady} apply={props.applyUpdate} />
       <Switch fallback={<main class="screen narrow">Opening the till…</main>}>
         <Match when={till.device() === null}>
           <EnrollScreen />
+        </Match>
+        <Match when={till.device() && reenrolling()}>
+          <EnrollScreen again={{ done: () => setReenrolling(false) }} />
         </Match>
         <Match when={till.device() && !till.staff()}>
           <PinScreen />

@@ -1,17 +1,27 @@
 import { createSignal, For, Show } from 'solid-js';
-import { enrollDevice, requestPersistentStorage, STORAGE_WARNING } from '../ops/enroll.ts';
+import {
+  enrollDevice,
+  reenrollDevice,
+  requestPersistentStorage,
+  STORAGE_WARNING,
+} from '../ops/enroll.ts';
 import { useTill } from '../state/till-store.tsx';
 import { ApiError } from '../sync/api.ts';
 
-/** Once, online: a venue admin signs in and names this till. */
-export function EnrollScreen() {
+/**
+ * Once, online: a venue admin signs in and names this till. With `again`,
+ * for a till the server no longer knows: an admin of its own venue signs in
+ * and the till gets a new token, keeping its id, key and queued ops.
+ */
+export function EnrollScreen(props: { again?: { done: () => void } }) {
   const till = useTill();
+  const device = () => till.device();
   const [email, setEmail] = createSignal('');
   const [password, setPassword] = createSignal('');
   const [token, setToken] = createSignal<string | null>(null);
   const [venues, setVenues] = createSignal<{ id: string; name: string }[]>([]);
   const [venueId, setVenueId] = createSignal('');
-  const [name, setName] = createSignal('Bar 1');
+  const [name, setName] = createSignal(props.again ? (device()?.tillName ?? '') : 'Bar 1');
   const [busy, setBusy] = createSignal(false);
   const [error, setError] = createSignal<string | null>(null);
 
@@ -31,7 +41,11 @@ export function EnrollScreen() {
       if (login.user.role !== 'venue_admin' && login.user.role !== 'nitecore_admin') {
         throw new Error('Only a venue admin can enroll a till.');
       }
-      const list = (await till.api.venues(login.accessToken)).venues;
+      const all = (await till.api.venues(login.accessToken)).venues;
+      const own = device();
+      const list = props.again && own ? all.filter((v) => v.id === own.venueId) : all;
+      if (props.again && list.length === 0)
+        throw new Error(`This account does not run ${own?.venueName ?? "this till's venue"}.`);
       if (list.length === 0) throw new Error('This account runs no venue yet.');
       setVenues(list);
       setVenueId(login.user.venueId ?? list[0]?.id ?? '');
@@ -51,6 +65,12 @@ export function EnrollScreen() {
     setBusy(true);
     setError(null);
     try {
+      if (props.again) {
+        await reenrollDevice(till.db, till.api, { adminToken, tillName: name() });
+        till.engine.resume();
+        props.again.done();
+        return;
+      }
       await enrollDevice(till.db, till.api, {
         adminToken,
         venueId: venue.id,
@@ -68,10 +88,36 @@ export function EnrollScreen() {
 
   return (
     <main class="screen narrow" data-testid="enroll">
-      <h1>Set up this till</h1>
-      <p class="muted">
-        A venue admin signs in once, online. The till then works without the network.
-      </p>
+      <Show
+        when={props.again}
+        fallback={
+          <>
+            <h1>Set up this till</h1>
+            <p class="muted">
+              A venue admin signs in once, online. The till then works without the network.
+            </p>
+          </>
+        }
+      >
+        {(again) => (
+          <>
+            <h1>Re-enroll this till</h1>
+            <p class="muted">
+              The server no longer knows this till (was its database restored from a backup?). An
+              admin of {device()?.venueName} signs in to give it a new token. All{' '}
+              {till.queue().count} ops waiting here are kept, and sent once it is back.
+            </p>
+            <button
+              type="button"
+              class="secondary"
+              onClick={() => again().done()}
+              data-testid="reenroll-cancel"
+            >
+              Back to the till
+            </button>
+          </>
+        )}
+      </Show>
       <Show
         when={token()}
         fallback={
@@ -126,7 +172,7 @@ export function EnrollScreen() {
             />
           </label>
           <button type="submit" class="primary big" disabled={busy()} data-testid="enroll-submit">
-            {busy() ? 'Enrolling…' : 'Enroll this till'}
+            {busy() ? 'Enrolling…' : props.again ? 'Re-enroll this till' : 'Enroll this till'}
           </button>
         </form>
       </Show>

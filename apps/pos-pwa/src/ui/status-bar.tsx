@@ -4,13 +4,15 @@ import { stillResending } from '../db/database.ts';
 import { ago } from '../format.ts';
 import { useTill } from '../state/till-store.tsx';
 
-/** Always in view: online or not, ops waiting and how old, last sync, last error, revocation. */
-export function StatusBar() {
+/** Always in view: online, server trouble or offline, ops waiting and how old, last sync, last error, revocation. */
+export function StatusBar(props: { onReenroll: () => void }) {
   const till = useTill();
   const [now, setNow] = createSignal(Date.now());
   const tick = setInterval(() => setNow(Date.now()), 5000);
   onCleanup(() => clearInterval(tick));
   const online = () => till.sync().online && (typeof navigator === 'undefined' || navigator.onLine);
+  /** Reached, but its last answer was a refusal or a failure (shown in full below). */
+  const troubled = () => online() && till.sync().lastError !== null;
   /** Ops the server had lost, queued again, of which some still wait. */
   const resending = () => stillResending(till.resent(), till.queue().oldestSeq);
   const stale = () => {
@@ -24,8 +26,11 @@ export function StatusBar() {
   return (
     <header class="status" data-testid="status">
       <div class="status-row">
-        <span class={online() ? 'pill ok' : 'pill off'} data-testid="status-online">
-          {online() ? 'Online' : 'Offline'}
+        <span
+          class={troubled() ? 'pill warn' : online() ? 'pill ok' : 'pill off'}
+          data-testid="status-online"
+        >
+          {troubled() ? 'Server problem' : online() ? 'Online' : 'Offline'}
         </span>
         <span class="pill" data-testid="status-queue">
           {till.queue().count} waiting
@@ -47,6 +52,20 @@ export function StatusBar() {
         <div class="banner revoked" role="alert" data-testid="status-revoked">
           This till has been revoked. Sales still record here, but the server holds every one of
           them: none is credited until an admin settles it. Call a manager.
+        </div>
+      </Show>
+      <Show when={till.sync().unknownTill}>
+        <div class="banner revoked" role="alert" data-testid="status-unknown-till">
+          The server does not know this till any more, so nothing leaves it. Selling goes on and
+          every op is kept. A venue admin can re-enroll it:{' '}
+          <button
+            type="button"
+            class="secondary"
+            onClick={() => props.onReenroll()}
+            data-testid="reenroll"
+          >
+            Re-enroll this till
+          </button>
         </div>
       </Show>
       <Show when={resending()}>

@@ -169,6 +169,14 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
     body: enrollTillSchema,
     reply: { statuses: [201], schema: enrolledTillSchema },
   },
+  'POST /api/admin/venues/:venueId/tills/:tillId/reenroll': {
+    summary:
+      'A new device token for a till the server no longer knows by its own (a database restored from an older backup), keeping its id and key',
+    tag: 'tills',
+    access: 'admin',
+    body: enrollTillSchema,
+    reply: { statuses: [200], schema: enrolledTillSchema },
+  },
   'GET /api/admin/venues/:venueId/tills': {
     summary: "The venue's tills: last contact, last seq, seq gaps, flags",
     tag: 'tills',

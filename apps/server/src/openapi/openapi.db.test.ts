@@ -134,6 +134,13 @@ describeDb('OpenAPI', () => {
       admin,
       { resolution: 'reject', note: 'not served' },
     );
+    const reenrolled = await call(
+      'POST /api/admin/venues/:venueId/tills/:tillId/reenroll',
+      `/api/admin/venues/${venue.id}/tills/${till.tillId}/reenroll`,
+      admin,
+      { name: 'Bar 1', publicKey: till.publicKey },
+    );
+    till.deviceToken = reenrolled.deviceToken;
     await call(
       'POST /api/admin/tills/:tillId/revoke',
       `/api/admin/tills/${till.tillId}/revoke`,

@@ -1,13 +1,15 @@
 import { enrollTillSchema } from '@niteos/schema/wire';
 import { Hono } from 'hono';
+import { z } from 'zod';
 import { ADMINS, assertVenueAccess, requireRole } from '../auth/guard.ts';
 import type { AppDeps, AppEnv } from '../context.ts';
+import { badRequest } from '../errors.ts';
 import { clientIp } from '../http/client-ip.ts';
 import { parseJson } from '../http/validate.ts';
 import { venueForAdmin } from '../venues/service.ts';
-import { enrollTill, getTill, revokeTill } from './service.ts';
+import { enrollTill, getTill, reenrollTill, revokeTill } from './service.ts';
 
-/** `/api/admin/...` till enrollment and revocation (admins of the venue). */
+/** `/api/admin/...` till enrollment, re-enrollment and revocation (admins of the venue). */
 export function tillAdminRoutes(deps: AppDeps) {
   const db = deps.database.db;
   return new Hono<AppEnv>()
@@ -16,6 +18,16 @@ export function tillAdminRoutes(deps: AppDeps) {
       await venueForAdmin(db, c.get('user'), venueId);
       const body = await parseJson(c, enrollTillSchema);
       return c.json(await enrollTill(db, { venueId, ...body }, c.get('user'), clientIp(c)), 201);
+    })
+    .post('/venues/:venueId/tills/:tillId/reenroll', requireRole(deps, ...ADMINS), async (c) => {
+      const venueId = c.req.param('venueId');
+      const tillId = c.req.param('tillId');
+      await venueForAdmin(db, c.get('user'), venueId);
+      if (!z.uuid().safeParse(tillId).success) throw badRequest('tillId must be a UUID');
+      const body = await parseJson(c, enrollTillSchema);
+      return c.json(
+        await reenrollTill(db, { venueId, tillId, ...body }, c.get('user'), clientIp(c)),
+      );
     })
     .post('/tills/:tillId/revoke', requireRole(deps, ...ADMINS), async (c) => {
       const till = await getTill(db, c.req.param('tillId'));

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { fromBase64Url } from '@niteos/ledger-core';
 import { tills } from '@niteos/schema/tables';
-import { eq } from 'drizzle-orm';
+import { eq, or } from 'drizzle-orm';
 import { audit } from '../audit/audit.ts';
 import { hashToken, newOpaqueToken } from '../auth/tokens.ts';
 import type { AuthedTill, AuthUser } from '../context.ts';
@@ -9,6 +9,30 @@ import type { Db, Tx } from '../db/database.ts';
 import { badRequest, conflict, notFound } from '../errors.ts';
 import { lockTillPushes } from '../sync/push-load.ts';
 import { getVenue } from '../venues/service.ts';
+
+function assertPublicKey(publicKey: string) {
+  if (fromBase64Url(publicKey)?.length !== 32)
+    throw badRequest('publicKey must be a base64url Ed25519 public key (32 bytes)');
+}
+
+/** Gives the till `id` a new token (and name), inserting it when it is new. */
+async function storeTill(
+  tx: Tx,
+  till: { id: string; venueId: string; name: string; publicKey: string; deviceToken: string },
+  exists: boolean,
+) {
+  const deviceTokenHash = hashToken(till.deviceToken);
+  if (exists)
+    await tx.update(tills).set({ name: till.name, deviceTokenHash }).where(eq(tills.id, till.id));
+  else
+    await tx.insert(tills).values({
+      id: till.id,
+      venueId: till.venueId,
+      name: till.name,
+      publicKey: till.publicKey,
+      deviceTokenHash,
+    });
+}
 
 /**
  * Enrolls a till: stores its public key and the hash of a fresh device
@@ -24,9 +48,7 @@ export async function enrollTill(
   actor: AuthUser,
   ip: string | null,
 ): Promise<{ tillId: string; deviceToken: string; venueId: string; name: string }> {
-  const key = fromBase64Url(input.publicKey);
-  if (key?.length !== 32)
-    throw badRequest('publicKey must be a base64url Ed25519 public key (32 bytes)');
+  assertPublicKey(input.publicKey);
   await getVenue(db, input.venueId);
   const deviceToken = newOpaqueToken();
   const tillId = await db.transaction(async (tx) => {
@@ -41,20 +63,7 @@ export async function enrollTill(
     )
       throw conflict('this key belongs to a till already in use: the device must make a new one');
     const id = earlier?.id ?? randomUUID();
-    if (earlier) {
-      await tx
-        .update(tills)
-        .set({ name: input.name, deviceTokenHash: hashToken(deviceToken) })
-        .where(eq(tills.id, id));
-    } else {
-      await tx.insert(tills).values({
-        id,
-        venueId: input.venueId,
-        name: input.name,
-        publicKey: input.publicKey,
-        deviceTokenHash: hashToken(deviceToken),
-      });
-    }
+    await storeTill(tx, { ...input, id, deviceToken }, Boolean(earlier));
     await audit(tx, {
       actor,
       action: 'till.enroll',
@@ -70,6 +79,48 @@ export async function enrollTill(
     return id;
   });
   return { tillId, deviceToken, venueId: input.venueId, name: input.name };
+}
+
+/**
+ * Gives a till the server does not know by its token a new one, keeping its
+ * id and key, so the ops it holds (signed with both) can still be pushed.
+ * The usual cause is a database restored from a backup older than the
+ * till's enrolment: the till is then missing, and is put back as it was.
+ * A till still on the server, active in this venue with this key, gets a
+ * fresh token (the backup held an older one). Anything else is 409: a
+ * revoked till stays revoked, and a key or id in use elsewhere is not taken.
+ */
+export async function reenrollTill(
+  db: Db,
+  input: { venueId: string; tillId: string; name: string; publicKey: string },
+  actor: AuthUser,
+  ip: string | null,
+): Promise<{ tillId: string; deviceToken: string; venueId: string; name: string }> {
+  assertPublicKey(input.publicKey);
+  await getVenue(db, input.venueId);
+  const deviceToken = newOpaqueToken();
+  await db.transaction(async (tx) => {
+    const found = await tx
+      .select()
+      .from(tills)
+      .where(or(eq(tills.id, input.tillId), eq(tills.publicKey, input.publicKey)))
+      .for('update');
+    const same = found.find((t) => t.id === input.tillId && t.publicKey === input.publicKey);
+    if (found.length > (same ? 1 : 0) || (same && same.venueId !== input.venueId))
+      throw conflict('another till has this id or key: enroll the device as a new till');
+    if (same && same.status !== 'active')
+      throw conflict('this till is revoked: it cannot be enrolled again');
+    await storeTill(tx, { ...input, id: input.tillId, deviceToken }, Boolean(same));
+    await audit(tx, {
+      actor,
+      action: 'till.reenroll',
+      venueId: input.venueId,
+      target: input.tillId,
+      after: { name: input.name, publicKey: input.publicKey, restored: !same },
+      ip,
+    });
+  });
+  return { tillId: input.tillId, deviceToken, venueId: input.venueId, name: input.name };
 }
 
 export async function getTill(db: Db, tillId: string) {
