@@ -1,6 +1,7 @@
 /// <reference lib="dom" />
 import { randomInt } from 'node:crypto';
-import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import http from 'node:http';
 import path from 'node:path';
 import { chromiumUnavailable, launchChromium } from '@niteos/test-support/browser';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -324,6 +325,26 @@ if (nginxSkip) {
       const tried = (await nginx.upstreams('/')).flat();
       expect(tried.length).toBeGreaterThanOrEqual(3);
       for (const u of tried) expect([`127.0.0.1:${a.port}`, `127.0.0.1:${b.port}`]).toContain(u);
+    });
+
+    test('nginx drops an idle upstream connection before the server would close it', async () => {
+      // The other way round, a request nginx sends as the server closes the
+      // connection fails with a 502 that nginx does not retry for a POST.
+      const conf = await readFile(path.join(nginx.site.dir, 'niteos.conf'), 'utf8');
+      const nginxIdle = conf.match(/upstream niteos_api \{[^}]*keepalive_timeout (\d+)s;/)?.[1];
+      const serverIdle = await new Promise<string | undefined>((resolve, reject) => {
+        const agent = new http.Agent({ keepAlive: true });
+        http
+          .get({ host: '127.0.0.1', port: a.port, path: '/api/health/live', agent }, (res) => {
+            res.resume();
+            agent.destroy();
+            resolve(String(res.headers['keep-alive']).match(/timeout=(\d+)/)?.[1]);
+          })
+          .on('error', reject);
+      });
+      expect(nginxIdle, 'keepalive_timeout in the niteos_api upstream').toBeDefined();
+      expect(serverIdle, "the server's Keep-Alive header").toBeDefined();
+      expect(Number(serverIdle)).toBeGreaterThan(Number(nginxIdle));
     });
 
     test('limits request bodies: the server answers up to 2 MiB in the contract, nginx above', async () => {

@@ -21,6 +21,7 @@ import { createPreparePool } from './sync/prepare-pool.ts';
 /** With no admin configured, the embedded demo gets this one (printed at start). */
 const DEMO_ADMIN = { email: 'admin@demo.niteos.app', password: 'demo-admin' };
 const VERSION = serverVersion();
+const KEEP_ALIVE_MS = 65_000;
 
 async function main() {
   const config = readConfig();
@@ -93,6 +94,11 @@ async function main() {
     }
     process.stdout.write(`${lines.join('\n')}\n\n`);
   });
+  // A proxy must close an idle keep-alive connection before we do: if we close
+  // it first, a request the proxy sends on it at that moment fails with a 502
+  // (nginx does not retry a non-idempotent one). nginx's upstream pool keeps a
+  // connection 60 s (infra/nginx); Node's default is 5 s.
+  if ('keepAliveTimeout' in server) server.keepAliveTimeout = KEEP_ALIVE_MS;
   // A port in use or an address this host lacks: one line, not an unhandled
   // 'error' event. Once listening, a server error (say, no file descriptor
   // left to accept with) is logged, and the process goes on.
