@@ -119,12 +119,7 @@ export function readConfig(env: Record<string, string | undefined> = process.env
   // Without Redis each process keeps its own sign-outs, rate limits and
   // counters: behind nginx, a disabled person's token still works on the
   // other processes. Embedded PGlite serves one process anyway.
-  if (
-    e.NODE_ENV === 'production' &&
-    e.DATABASE_URL &&
-    !e.REDIS_URL &&
-    !e.NITEOS_SINGLE_PROCESS
-  ) {
+  if (e.NODE_ENV === 'production' && e.DATABASE_URL && !e.REDIS_URL && !e.NITEOS_SINGLE_PROCESS) {
     throw new ConfigError(
       'invalid configuration: NODE_ENV=production needs REDIS_URL (check its spelling): ' +
         'without it each server process has its own sessions, sign-outs and rate limits. ' +

@@ -123,11 +123,17 @@ async function main() {
     log({ level: 'info', msg: 'shutting down', signal, inFlightPushes: drain.inFlight });
     const drained = await drain.start(config.shutdownTimeoutMs);
     const flush = shipper ? await shipper.stop(Math.max(0, deadline - Date.now())) : null;
+    const unflushed = flush !== null && !flush.complete;
     log({
-      level: drained ? 'info' : 'warn',
-      msg: drained
-        ? 'pushes drained, outbox flushed'
-        : `shutdown timeout: ${drain.inFlight} pushes still in flight are cut off (their tills retry them)`,
+      level: drained && !unflushed ? 'info' : 'warn',
+      msg: [
+        drained
+          ? 'pushes drained'
+          : `shutdown timeout: ${drain.inFlight} pushes still in flight are cut off (their tills retry them)`,
+        unflushed
+          ? 'outbox not flushed (its events stay in PostgreSQL and ship after the restart)'
+          : 'outbox flushed',
+      ].join(', '),
       drained,
       flush,
     });

@@ -76,6 +76,8 @@ function suiteFor(mode: StorageMode) {
       // Graceful: the signal is handled, not fatal, and bounded.
       expect(exit).toEqual({ code: 0, signal: null });
       expect(Date.now() - signalAt).toBeLessThan(SHUTDOWN_TIMEOUT_MS + 5000);
+      // The silent MongoDB left events unshipped: the last words say so, as a warning.
+      expect(String(first.stdout)).toMatch(/"level":"warn".*outbox not flushed/);
 
       // Restarted as deployed: with the same (still silent) MongoDB.
       const second = await suite.start(`${mode} server #2`, { env });
