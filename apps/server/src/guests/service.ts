@@ -145,6 +145,17 @@ export async function myWallets(db: Db, guest: AuthUser) {
 const ACTIVITY_LIMIT = 50;
 
 /**
+ * When the guest bought: the till's time, which an offline till signs
+ * hours before it syncs, kept within the two days before the server got
+ * the op, so a till with a wrong clock cannot date it in the future or
+ * far back.
+ */
+const soldAt =
+  sql<Date>`least(${ops.receivedAt}, greatest(${ops.tillAt}::timestamptz, ${ops.receivedAt} - interval '2 days'))`.mapWith(
+    ops.receivedAt,
+  );
+
+/**
  * The latest ops and wristband moves on one of the guest's own wallets,
  * newest first. Another guest's wallet, or one that does not exist, is the
  * same 404: the answer must not tell a tag id's owner apart from nobody.
@@ -169,12 +180,12 @@ export async function walletActivity(
         deltaNc: ops.appliedNc,
         standing: ops.standing,
         venueName: venues.name,
-        at: ops.receivedAt,
+        at: soldAt,
       })
       .from(ops)
       .innerJoin(venues, eq(venues.id, ops.venueId))
       .where(eq(ops.nitetapId, tag))
-      .orderBy(desc(ops.receivedAt), desc(ops.id))
+      .orderBy(desc(soldAt), desc(ops.seq))
       .limit(ACTIVITY_LIMIT),
     db
       .select({

@@ -38,6 +38,22 @@ describeDb('public venue info, feed and market', () => {
     );
     expect(all.body.venues[0]).not.toHaveProperty('offlineCapNc');
     expect((await server.json('GET', '/api/public/venues?city=')).status).toBe(400);
+    // A city as long as a venue may have is found; one longer no venue has is 400.
+    const longCity = `Bern ${'x'.repeat(115)}`;
+    const far = await server.json('POST', '/api/admin/venues', admin, {
+      name: 'Far Bar',
+      slug: 'far-bar',
+      city: longCity,
+    });
+    expect(far.status).toBe(201);
+    const found = await server.json(
+      'GET',
+      `/api/public/venues?city=${encodeURIComponent(longCity)}`,
+    );
+    expect(found.body.venues.map((v: { slug: string }) => v.slug)).toEqual(['far-bar']);
+    expect((await server.json('GET', `/api/public/venues?city=${'x'.repeat(121)}`)).status).toBe(
+      400,
+    );
   });
 
   test('the feed is newest first and the market shows both prices and availability', async () => {
@@ -140,6 +156,63 @@ describeDb('a guest reads the activity of their own wallets only', () => {
       (await server.json('GET', `/api/wallets/${tag}`, stranger.body.accessToken)).status,
     ).toBe(404);
     expect((await server.json('GET', `/api/me/wallets/${tag}/activity`)).status).toBe(401);
+  });
+});
+
+describeDb('a guest sees offline sales at the time they were sold', () => {
+  test('ops synced together are dated and ordered by till time, kept within the two days before they arrived', async () => {
+    const till = await server.enrollTill(venueId);
+    const tag = 'ac71f17e02';
+    const hoursAgo = (h: number) => new Date(Date.now() - h * 3_600_000).toISOString();
+    const topup = await till.sign({
+      op: 'topup',
+      nitetapId: tag,
+      tender: 'cash',
+      amountNc: 5000,
+      amountChf: 5000,
+      at: hoursAgo(3),
+    });
+    const sale = (amountNc: number, at: string) =>
+      till.sign({
+        op: 'sale',
+        nitetapId: tag,
+        tender: 'nc',
+        amountNc,
+        amountChf: 0,
+        lines: [{ itemId: 'beer', qty: 1, unitNc: amountNc, unitChf: amountNc }],
+        basis: { balanceNc: 5000, asOf: at, pendingNc: 0 },
+        at,
+      });
+    // The last two from a till whose clock went wrong: a day ahead, then ten days back.
+    const ops = [
+      topup,
+      await sale(100, hoursAgo(2)),
+      await sale(200, hoursAgo(1)),
+      await sale(300, hoursAgo(-24)),
+      await sale(400, hoursAgo(240)),
+    ];
+    const pushed = await till.push(server.send, ops);
+    expect(pushed.body.results.map((r) => r.status)).toEqual(Array(5).fill('applied'));
+    const owner = await server.json('POST', '/api/auth/register', null, {
+      email: 'offline@niteos.test',
+      password: 'guest-password',
+    });
+    const token = owner.body.accessToken;
+    await server.json('POST', '/api/wallets/claim', token, {
+      nitetapId: tag,
+      code: claimCode(topup.sig),
+    });
+    const { body } = await server.json('GET', `/api/me/wallets/${tag}/activity`, token);
+    const entries = body.entries as { deltaNc: number; at: string }[];
+    expect(entries.map((e) => e.deltaNc)).toEqual([-300, -200, -100, 5000, -400]);
+    const receivedAt = Date.parse(entries[0]?.at ?? '');
+    expect(Math.abs(receivedAt - Date.now())).toBeLessThan(60_000);
+    expect(entries.slice(1, 4).map((e) => e.at)).toEqual(
+      [ops[2]?.envelope.at, ops[1]?.envelope.at, ops[0]?.envelope.at].map((at) =>
+        new Date(at ?? '').toISOString(),
+      ),
+    );
+    expect(receivedAt - Date.parse(entries[4]?.at ?? '')).toBe(2 * 86_400_000);
   });
 });
 

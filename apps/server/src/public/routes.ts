@@ -23,8 +23,9 @@ export function publicRoutes(deps: AppDeps) {
     })
     .get('/venues', async (c) => {
       const city = c.req.query('city')?.trim();
-      if (city !== undefined && (city.length === 0 || city.length > 80))
-        throw badRequest('city: 1 to 80 characters');
+      // As long as a venue's own city may be (createVenueSchema).
+      if (city !== undefined && (city.length === 0 || city.length > 120))
+        throw badRequest('city: 1 to 120 characters');
       return c.json({ venues: await listVenues(db, city) });
     })
     .get('/venues/:slug', async (c) =>
