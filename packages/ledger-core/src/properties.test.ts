@@ -472,7 +472,15 @@ describe('money is conserved', () => {
   });
 });
 
-describe('replay is idempotent', () => {
+/**
+ * A model of the server: `push` answers an id it has seen from its store,
+ * as the server's op log does, so exactly-once itself is the server's to
+ * prove (its database and crash tests). What this checks is ledger-core's
+ * part: its decisions depend only on the order ops were first seen, so
+ * retried prefixes, interleaved tills and voids arriving before their sale
+ * never change a balance, an answer, or raise a chain hold.
+ */
+describe('replay with retries, on a model server that stores each id once', () => {
   const tillsArb = fc.array(fc.array(opCommandArb(3), { minLength: 1, maxLength: 12 }), {
     minLength: 1,
     maxLength: 3,
@@ -492,7 +500,7 @@ describe('replay is idempotent', () => {
   // the property says little of that path if no run ever takes it.
   let voidsBeforeTheirSale = 0;
 
-  test('any number of retries in any interleaving of tills gives the balances of one clean replay in the order first seen', () => {
+  test('retries in any interleaving of tills give the answers and balances of one replay in the order first seen', () => {
     fc.assert(
       fc.property(
         policyArb,
