@@ -239,6 +239,8 @@ suite(`back office in Chromium against the real server${skip ? ` (skipped: ${ski
     await page.getByTestId('admin-tab-report').click();
     await page.getByTestId('expected-cash').first().waitFor();
     expect(await page.getByTestId('report-period').textContent()).toMatch(/^Demo Club: .+ to .+$/);
+    expect(await page.getByTestId('expected-card').first().textContent()).toMatch(/CHF/);
+    expect(await page.getByTestId('held').first().textContent()).toMatch(/to take .* to credit/);
     const captions = await page.locator('caption').allTextContents();
     const staff = captions.filter((c) => c.startsWith('Staff '));
     expect(staff.length).toBeGreaterThan(0);

@@ -46,21 +46,35 @@ function FiguresTable(props: { title: string; f: Figures }) {
         <tr>
           <td>Voids</td>
           <td>{props.f.voids.count}</td>
-          <td>
-            {nc(props.f.voids.nc)} · {chf(props.f.voids.chf)}
+          <td data-testid="voids">
+            {nc(props.f.voids.nc)} · cash {chf(props.f.voids.cashChf)} · card{' '}
+            {chf(props.f.voids.cardChf)}
           </td>
         </tr>
+        <Show when={props.f.writtenOff.count > 0}>
+          <tr>
+            <td>Written off (in the lines above; no wallet paid)</td>
+            <td>{props.f.writtenOff.count}</td>
+            <td data-testid="written-off">{nc(props.f.writtenOff.nc)}</td>
+          </tr>
+        </Show>
         <tr>
           <td>Held (not counted above)</td>
           <td>{props.f.held.count}</td>
           <td data-testid="held">
-            {nc(props.f.held.nc)} · cash {chf(props.f.held.cashChf)}
+            {nc(props.f.held.debitNc)} to take · {nc(props.f.held.creditNc)} to credit · cash{' '}
+            {chf(props.f.held.cashChf)}
           </td>
         </tr>
         <tr class="strong">
           <td>Expected cash in drawer</td>
           <td />
           <td data-testid="expected-cash">{chf(props.f.expectedCashChf)}</td>
+        </tr>
+        <tr class="strong">
+          <td>Expected on the card terminal</td>
+          <td />
+          <td data-testid="expected-card">{chf(props.f.expectedCardChf)}</td>
         </tr>
       </tbody>
     </table>

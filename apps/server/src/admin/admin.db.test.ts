@@ -559,9 +559,11 @@ describeDb('admin: end-of-night report and audit log', () => {
       topupsCash: { count: 1, chf: 5000, nc: 5000 },
       topupsCard: { count: 0, chf: 0, nc: 0 },
       cashouts: { count: 1, chf: 1000, nc: 1000 },
-      voids: { count: 1, nc: 0, chf: 900 },
-      held: { count: 0, nc: 0, cashChf: 0 },
+      voids: { count: 1, nc: 0, cashChf: 900, cardChf: 0 },
+      writtenOff: { count: 0, nc: 0 },
+      held: { count: 0, debitNc: 0, creditNc: 0, cashChf: 0 },
       expectedCashChf: 900 + 5000 - 1000 - 900,
+      expectedCardChf: 400,
     });
     expect(res.body.tills).toEqual([
       expect.objectContaining({ tillId: till.tillId, expectedCashChf: 4000 }),
@@ -593,9 +595,60 @@ describeDb('admin: end-of-night report and audit log', () => {
     const res = await server.json('GET', `/api/admin/venues/${venue}/reports/night`, admin);
     expect(res.body.total).toMatchObject({
       salesCash: { count: 1, chf: 1000 },
-      voids: { count: 0, nc: 0, chf: 0 },
-      held: { count: 1, nc: 2000, cashChf: 2000 },
+      voids: { count: 0, nc: 0, cashChf: 0, cardChf: 0 },
+      held: { count: 1, debitNc: 0, creditNc: 2000, cashChf: 2000 },
       expectedCashChf: 1000,
+    });
+  });
+
+  test('card takings net of card voids, held NC by direction, and write-offs are each shown', async () => {
+    const venue = await server.createVenue();
+    const admin = (await server.userToken(Role.venueAdmin, venue)).token;
+    const till = await server.enrollTill(venue);
+    const tag = 'b2b2b2b2b2';
+    const card = await till.sale(null, 400, 'card');
+    const refunded = await till.sale(null, 900, 'card');
+    const ops = [
+      await till.topup(tag, 3000, 'card'),
+      card,
+      refunded,
+      await till.voidOf(refunded),
+      // Beyond the balance: held, then written off by an admin.
+      await till.sale(tag, 5000),
+      // Beyond the balance too: stays held.
+      await till.sale(tag, 4000),
+    ];
+    const results = (await till.push(server.send, ops)).body.results;
+    expect(results.map((r) => r.status)).toEqual([
+      'applied',
+      'applied',
+      'applied',
+      'applied',
+      'held',
+      'held',
+    ]);
+    const conflicts = await server.json('GET', '/api/admin/conflicts?status=open', admin);
+    const writeOff = conflicts.body.conflicts.find(
+      (c: { opId: string }) => c.opId === ops[4]?.envelope.id,
+    );
+    expect(
+      (
+        await server.json('POST', `/api/admin/conflicts/${writeOff.id}/resolve`, admin, {
+          resolution: 'write_off',
+        })
+      ).status,
+    ).toBe(200);
+
+    const res = await server.json('GET', `/api/admin/venues/${venue}/reports/night`, admin);
+    expect(res.body.total).toMatchObject({
+      salesNc: { count: 1, nc: 5000 },
+      salesCard: { count: 2, chf: 1300 },
+      topupsCard: { count: 1, chf: 3000, nc: 3000 },
+      voids: { count: 1, nc: 0, cashChf: 0, cardChf: 900 },
+      writtenOff: { count: 1, nc: 5000 },
+      held: { count: 1, debitNc: 4000, creditNc: 0, cashChf: 0 },
+      expectedCashChf: 0,
+      expectedCardChf: 3000 + 400,
     });
   });
 

@@ -14,9 +14,11 @@ const empty = (): NightFigures => ({
   topupsCash: { count: 0, chf: 0, nc: 0 },
   topupsCard: { count: 0, chf: 0, nc: 0 },
   cashouts: { count: 0, chf: 0, nc: 0 },
-  voids: { count: 0, nc: 0, chf: 0 },
-  held: { count: 0, nc: 0, cashChf: 0 },
+  voids: { count: 0, nc: 0, cashChf: 0, cardChf: 0 },
+  writtenOff: { count: 0, nc: 0 },
+  held: { count: 0, debitNc: 0, creditNc: 0, cashChf: 0 },
   expectedCashChf: 0,
+  expectedCardChf: 0,
 });
 
 interface Row {
@@ -38,13 +40,23 @@ function cashIn(r: Row): number {
   return 0;
 }
 
+/** Takings on the card terminal (negative: refunded to cards) of the ops of one row. */
+function cardIn(r: Row): number {
+  if ((r.kind === 'sale' || r.kind === 'topup') && r.tender === 'card') return r.chf;
+  if (r.kind === 'void' && r.tender === 'card') return -r.chf;
+  return 0;
+}
+
 function add(f: NightFigures, r: Row) {
   if (r.standing === 'held') {
     f.held.count += r.n;
-    f.held.nc += r.nc;
+    if (r.kind === 'topup') f.held.creditNc += r.nc;
+    else if (r.kind === 'sale' || r.kind === 'cashout') f.held.debitNc += r.nc;
     f.held.cashChf += cashIn(r);
     return;
   }
+  if (r.standing === 'written_off')
+    Object.assign(f.writtenOff, { count: f.writtenOff.count + r.n, nc: f.writtenOff.nc + r.nc });
   if (r.kind === 'sale' && r.tender === 'nc')
     Object.assign(f.salesNc, { count: f.salesNc.count + r.n, nc: f.salesNc.nc + r.nc });
   if (r.kind === 'sale' && r.tender === 'cash')
@@ -64,16 +76,19 @@ function add(f: NightFigures, r: Row) {
     Object.assign(f.voids, {
       count: f.voids.count + r.n,
       nc: f.voids.nc + r.nc,
-      chf: f.voids.chf + r.chf,
+      cashChf: f.voids.cashChf + (r.tender === 'cash' ? r.chf : 0),
+      cardChf: f.voids.cardChf + (r.tender === 'card' ? r.chf : 0),
     });
   f.expectedCashChf += cashIn(r);
+  f.expectedCardChf += cardIn(r);
 }
 
 /**
  * End-of-night figures per till and per staff member for ops whose till
- * time falls in [from, to). Ops that stand count; held ones are listed
- * apart; rejected ones never moved money, and neither did a void of one (a
- * till's void that settled a held sale: the sale and its refund cancel out).
+ * time falls in [from, to). Ops that stand count (written-off ones also
+ * apart); held ones are listed apart; rejected ones never moved money, and
+ * neither did a void of one (a till's void that settled a held sale: the
+ * sale and its refund cancel out).
  */
 export async function nightReport(
   db: Db,

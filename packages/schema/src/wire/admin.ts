@@ -118,14 +118,24 @@ export interface NightFigures {
   topupsCash: { count: number; chf: number; nc: number };
   topupsCard: { count: number; chf: number; nc: number };
   cashouts: { count: number; chf: number; nc: number };
-  voids: { count: number; nc: number; chf: number };
+  /** Voids per tender of the sale they undo: NC back to wallets, CHF back in cash or to cards. */
+  voids: { count: number; nc: number; cashChf: number; cardChf: number };
   /**
-   * Held ops, not counted in the lines above. `cashChf`: the cash they took
-   * in (less cash paid out), which is in the drawer but not in `expectedCashChf`.
+   * NC sales and cash-outs an admin wrote off (counted in the lines above:
+   * the venue bears them, no wallet paid).
    */
-  held: { count: number; nc: number; cashChf: number };
+  writtenOff: { count: number; nc: number };
+  /**
+   * Held ops, not counted in the lines above. `debitNc`: NC their sales and
+   * cash-outs would take from wallets; `creditNc`: NC their top-ups would
+   * add. `cashChf`: the cash they took in (less cash paid out), which is in
+   * the drawer but not in `expectedCashChf`.
+   */
+  held: { count: number; debitNc: number; creditNc: number; cashChf: number };
   /** Cash that should be in the drawer: cash sales and topups in, cashouts and cash voids out. */
   expectedCashChf: number;
+  /** What the card terminal should show: card sales and top-ups, less card voids. */
+  expectedCardChf: number;
 }
 
 export interface NightReport {
