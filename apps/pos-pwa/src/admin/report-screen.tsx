@@ -63,7 +63,7 @@ function FiguresTable(props: { title: string; f: Figures }) {
           <td>{props.f.held.count}</td>
           <td data-testid="held">
             {nc(props.f.held.debitNc)} to take · {nc(props.f.held.creditNc)} to credit · cash{' '}
-            {chf(props.f.held.cashChf)}
+            {chf(props.f.held.cashChf)} · card {chf(props.f.held.cardChf)}
           </td>
         </tr>
         <tr class="strong">

@@ -561,7 +561,7 @@ describeDb('admin: end-of-night report and audit log', () => {
       cashouts: { count: 1, chf: 1000, nc: 1000 },
       voids: { count: 1, nc: 0, cashChf: 900, cardChf: 0 },
       writtenOff: { count: 0, nc: 0 },
-      held: { count: 0, debitNc: 0, creditNc: 0, cashChf: 0 },
+      held: { count: 0, debitNc: 0, creditNc: 0, cashChf: 0, cardChf: 0 },
       expectedCashChf: 900 + 5000 - 1000 - 900,
       expectedCardChf: 400,
     });
@@ -596,7 +596,7 @@ describeDb('admin: end-of-night report and audit log', () => {
     expect(res.body.total).toMatchObject({
       salesCash: { count: 1, chf: 1000 },
       voids: { count: 0, nc: 0, cashChf: 0, cardChf: 0 },
-      held: { count: 1, debitNc: 0, creditNc: 2000, cashChf: 2000 },
+      held: { count: 1, debitNc: 0, creditNc: 2000, cashChf: 2000, cardChf: 0 },
       expectedCashChf: 1000,
     });
   });
@@ -606,6 +606,10 @@ describeDb('admin: end-of-night report and audit log', () => {
     const admin = (await server.userToken(Role.venueAdmin, venue)).token;
     const till = await server.enrollTill(venue);
     const tag = 'b2b2b2b2b2';
+    await till.push(server.send, [await till.topup('b3b3b3b3b3', 100, 'cash')]);
+    expect((await server.json('POST', '/api/admin/wallets/b3b3b3b3b3/block', admin)).status).toBe(
+      200,
+    );
     const card = await till.sale(null, 400, 'card');
     const refunded = await till.sale(null, 900, 'card');
     const ops = [
@@ -617,6 +621,8 @@ describeDb('admin: end-of-night report and audit log', () => {
       await till.sale(tag, 5000),
       // Beyond the balance too: stays held.
       await till.sale(tag, 4000),
+      // On a blocked band: held, its card money on the terminal but not expected there.
+      await till.topup('b3b3b3b3b3', 2500, 'card'),
     ];
     const results = (await till.push(server.send, ops)).body.results;
     expect(results.map((r) => r.status)).toEqual([
@@ -624,6 +630,7 @@ describeDb('admin: end-of-night report and audit log', () => {
       'applied',
       'applied',
       'applied',
+      'held',
       'held',
       'held',
     ]);
@@ -646,8 +653,8 @@ describeDb('admin: end-of-night report and audit log', () => {
       topupsCard: { count: 1, chf: 3000, nc: 3000 },
       voids: { count: 1, nc: 0, cashChf: 0, cardChf: 900 },
       writtenOff: { count: 1, nc: 5000 },
-      held: { count: 1, debitNc: 4000, creditNc: 0, cashChf: 0 },
-      expectedCashChf: 0,
+      held: { count: 2, debitNc: 4000, creditNc: 2500, cashChf: 0, cardChf: 2500 },
+      expectedCashChf: 100,
       expectedCardChf: 3000 + 400,
     });
   });

@@ -16,7 +16,7 @@ const empty = (): NightFigures => ({
   cashouts: { count: 0, chf: 0, nc: 0 },
   voids: { count: 0, nc: 0, cashChf: 0, cardChf: 0 },
   writtenOff: { count: 0, nc: 0 },
-  held: { count: 0, debitNc: 0, creditNc: 0, cashChf: 0 },
+  held: { count: 0, debitNc: 0, creditNc: 0, cashChf: 0, cardChf: 0 },
   expectedCashChf: 0,
   expectedCardChf: 0,
 });
@@ -53,6 +53,7 @@ function add(f: NightFigures, r: Row) {
     if (r.kind === 'topup') f.held.creditNc += r.nc;
     else if (r.kind === 'sale' || r.kind === 'cashout') f.held.debitNc += r.nc;
     f.held.cashChf += cashIn(r);
+    f.held.cardChf += cardIn(r);
     return;
   }
   if (r.standing === 'written_off')

@@ -128,10 +128,11 @@ export interface NightFigures {
   /**
    * Held ops, not counted in the lines above. `debitNc`: NC their sales and
    * cash-outs would take from wallets; `creditNc`: NC their top-ups would
-   * add. `cashChf`: the cash they took in (less cash paid out), which is in
-   * the drawer but not in `expectedCashChf`.
+   * add. `cashChf` and `cardChf`: what they took in cash (less cash paid
+   * out) and by card (less card refunds), in the drawer and on the terminal
+   * but not in `expectedCashChf` and `expectedCardChf`.
    */
-  held: { count: number; debitNc: number; creditNc: number; cashChf: number };
+  held: { count: number; debitNc: number; creditNc: number; cashChf: number; cardChf: number };
   /** Cash that should be in the drawer: cash sales and topups in, cashouts and cash voids out. */
   expectedCashChf: number;
   /** What the card terminal should show: card sales and top-ups, less card voids. */
