@@ -90,7 +90,7 @@ describeDb('re-enrolling a till the server no longer knows', () => {
     expect(JSON.stringify(revoked.body)).toMatch(/this till is revoked/);
   });
 
-  test('a till still on the server, active here with this key, gets a fresh token', async () => {
+  test('a till on the server but never seen gets a fresh token; one seen since keeps its own (409)', async () => {
     const known = await server.enrollTill(venueA);
     const res = await reenroll(known);
     expect(res.status).toBe(200);
@@ -98,6 +98,22 @@ describeDb('re-enrolling a till the server no longer knows', () => {
     known.deviceToken = res.body.deviceToken;
     const pushed = await known.push(server.send, [await known.topup('fe00000000000002', 500)]);
     expect(pushed.body.results[0]?.status).toBe('applied');
+
+    const refused = await reenroll(known);
+    expect(refused.status).toBe(409);
+    expect(JSON.stringify(refused.body)).toMatch(/still works/);
+    const again = await known.push(server.send, [await known.topup('fe00000000000002', 500)]);
+    expect(again.body.results[0]?.status).toBe('applied');
+  });
+
+  test('two re-enrolments of one missing till at once: both answered, one till', async () => {
+    const till = forgottenTill(venueA);
+    const [a, b] = await Promise.all([reenroll(till), reenroll(till)]);
+    expect([a.status, b.status]).toEqual([200, 200]);
+    const list = await server.json('GET', `/api/admin/venues/${venueA}/tills`, adminA);
+    expect(
+      list.body.tills.filter((t: { tillId: string }) => t.tillId === till.tillId),
+    ).toHaveLength(1);
   });
 
   test('a till id that is not a UUID, or a key that is not 32 bytes, is 400 and stores nothing', async () => {

@@ -6,6 +6,7 @@ import { audit } from '../audit/audit.ts';
 import { hashToken, newOpaqueToken } from '../auth/tokens.ts';
 import type { AuthedTill, AuthUser } from '../context.ts';
 import type { Db, Tx } from '../db/database.ts';
+import { withTransactionRetry } from '../db/retry.ts';
 import { badRequest, conflict, notFound } from '../errors.ts';
 import { lockTillPushes } from '../sync/push-load.ts';
 import { getVenue } from '../venues/service.ts';
@@ -86,9 +87,10 @@ export async function enrollTill(
  * id and key, so the ops it holds (signed with both) can still be pushed.
  * The usual cause is a database restored from a backup older than the
  * till's enrolment: the till is then missing, and is put back as it was.
- * A till still on the server, active in this venue with this key, gets a
- * fresh token (the backup held an older one). Anything else is 409: a
- * revoked till stays revoked, and a key or id in use elsewhere is not taken.
+ * One still on the server, active in this venue with this key but never
+ * seen, gets a fresh token (the backup held the token of an enrolment the
+ * till retried). Anything else is 409: a till seen since kept its token,
+ * a revoked one stays revoked, and a key or id in use elsewhere is not taken.
  */
 export async function reenrollTill(
   db: Db,
@@ -99,7 +101,9 @@ export async function reenrollTill(
   assertPublicKey(input.publicKey);
   await getVenue(db, input.venueId);
   const deviceToken = newOpaqueToken();
-  await db.transaction(async (tx) => {
+  // Two tries at once for a missing till both insert it: the second, run
+  // again, finds the first's row and is answered as a retry.
+  await withTransactionRetry(db, async (tx) => {
     const found = await tx
       .select()
       .from(tills)
@@ -110,12 +114,17 @@ export async function reenrollTill(
       throw conflict('another till has this id or key: enroll the device as a new till');
     if (same && same.status !== 'active')
       throw conflict('this till is revoked: it cannot be enrolled again');
+    // A till that has reached the server kept its token since: nothing to
+    // mend, and a new token would cut a working till off.
+    if (same?.lastSeenAt)
+      throw conflict('this till has reached the server with its token, which still works');
     await storeTill(tx, { ...input, id: input.tillId, deviceToken }, Boolean(same));
     await audit(tx, {
       actor,
       action: 'till.reenroll',
       venueId: input.venueId,
       target: input.tillId,
+      before: same ? { name: same.name, token: 'replaced' } : null,
       after: { name: input.name, publicKey: input.publicKey, restored: !same },
       ip,
     });
