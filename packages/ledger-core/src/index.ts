@@ -18,7 +18,6 @@ export { type EnvelopeCheck, normalizeNitetapId, validateEnvelope } from './enve
 export { type Chf, formatMinor, isMinorUnits, type Nc, parseMinor, sumMinor } from './money.ts';
 export {
   DEFAULT_POLICY,
-  mostLenient,
   POLICY_CHANGE_GRACE_DAYS,
   WALLET_SNAPSHOT_DAYS,
   WALLET_SNAPSHOT_TRUST_DAYS,

@@ -27,12 +27,3 @@ export const WALLET_SNAPSHOT_TRUST_DAYS = 2;
  * offline longer is as stale as its snapshots. Its ops are not flagged for it.
  */
 export const POLICY_CHANGE_GRACE_DAYS = WALLET_SNAPSHOT_TRUST_DAYS;
-
-/** The policy that lets through whatever either of two lets through. */
-export function mostLenient(a: Policy, b: Policy): Policy {
-  return {
-    offlineCapNc: Math.max(a.offlineCapNc, b.offlineCapNc),
-    unknownWalletCapNc: Math.max(a.unknownWalletCapNc, b.unknownWalletCapNc),
-    overdraftLimitNc: Math.max(a.overdraftLimitNc, b.overdraftLimitNc),
-  };
-}

@@ -11,7 +11,7 @@ import { notFound } from '../errors.ts';
 import { clientIp } from '../http/client-ip.ts';
 import { assertGuestsCanLoad } from '../http/guest-media.ts';
 import { parseJson, parseQuery } from '../http/validate.ts';
-import { policyOf, policyTillsMayUse, venueForAdmin, venueView } from '../venues/service.ts';
+import { policyOf, recentPolicies, venueForAdmin, venueView } from '../venues/service.ts';
 
 /**
  * `/audit`: one venue's entries or all, newest first, `limit` at a time (at
@@ -42,6 +42,7 @@ export function venueAdminExtraRoutes(deps: AppDeps) {
         // would otherwise be recorded as part of this one.
         const [before] = await tx.select().from(venues).where(eq(venues.id, venueId)).for('update');
         if (!before) throw notFound('venue');
+        const now = new Date();
         const oldPolicy = policyOf(before);
         const policyChanged = Object.entries(body.policy ?? {}).some(
           ([k, v]) => oldPolicy[k as keyof typeof oldPolicy] !== v,
@@ -55,8 +56,10 @@ export function venueAdminExtraRoutes(deps: AppDeps) {
             ...(body.policy ?? {}),
             ...(policyChanged
               ? {
-                  previousPolicy: policyTillsMayUse(before, new Date()),
-                  policyChangedAt: new Date(),
+                  previousPolicies: [
+                    ...recentPolicies(before, now),
+                    { policy: oldPolicy, replacedAt: now.toISOString() },
+                  ],
                 }
               : {}),
           })

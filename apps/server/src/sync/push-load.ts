@@ -13,7 +13,7 @@ import {
   successorsOf,
   walletReadStatement,
 } from '../ledger/queries.ts';
-import { policyOf, policyTillsMayUse } from '../venues/service.ts';
+import { policiesTillsMayUse, policyOf } from '../venues/service.ts';
 import type { CandidateOp } from './prepare-op.ts';
 
 export type StoredResult = Omit<OpResult, 'duplicate'>;
@@ -23,7 +23,7 @@ export interface Loaded {
   revoked: boolean;
   policy: Policy;
   /** What the till may still judge by (a recent change may not have reached it): for flags. */
-  tillPolicy: Policy;
+  tillPolicies: Policy[];
   seen: Map<string, { canonHash: string; result: StoredResult }>;
   chain: Map<number, { opId: string; sigHash: string }>;
   /** The till's open seq gaps: only these can be closed by this push. */
@@ -158,7 +158,7 @@ export async function load(tx: Tx, till: AuthedTill, candidates: CandidateOp[]):
   return {
     revoked: current.status === 'revoked',
     policy: policyOf(current.venue),
-    tillPolicy: policyTillsMayUse(current.venue, new Date()),
+    tillPolicies: policiesTillsMayUse(current.venue, new Date()),
     seen: new Map(
       seenRows.map((row) => [row.id, { canonHash: row.canonHash, result: storedResultOf(row) }]),
     ),

@@ -58,7 +58,7 @@ export function sequence(till: AuthedTill, candidates: CandidateOp[], loaded: Lo
       chain.set(e.seq, { opId: e.id, sigHash: c.sigHash });
       s.chainRows.push({ tillId: till.id, seq: e.seq, opId: e.id, sigHash: c.sigHash });
     }
-    if (!basisJustifies(e, loaded.tillPolicy))
+    if (!loaded.tillPolicies.some((p) => basisJustifies(e, p)))
       s.flags.push({ opId: e.id, reason: 'basis_violation' });
     s.steps.push({ c, kind: 'new', chain: status });
   }

@@ -93,42 +93,62 @@ describeDb('push: wallet rules', () => {
     expect(row?.flagReason).toBe('basis_violation');
   });
 
-  test('a till still judging by the policy before an admin lowered it is not flagged, for the grace period', async () => {
+  test('a till still judging by a policy an admin replaced is not flagged, for 2 days after each change', async () => {
     const { server } = venue;
     const venueId = await server.createVenue();
     const flagOf = async (tillId: string) =>
       (await server.database.db.select().from(tills).where(eq(tills.id, tillId)))[0]?.flagReason;
-    /** An 80 NC sale on a 200 NC snapshot: within the default 100 NC cap, over a 50 NC one. */
-    const soldUnderOldCap = async () => {
+    /** A sale of `amountNc` on a snapshot that covers it, from a new till of the venue. */
+    const soldOnSnapshot = async (amountNc: number) => {
       const till = await server.enrollTill(venueId);
       const tag = venue.newTag();
-      await till.push(server.send, [await till.topup(tag, 20_000)]);
+      await till.push(server.send, [await till.topup(tag, 100_000)]);
       const sale = await till.sign({
         op: 'sale',
         nitetapId: tag,
-        amountNc: 8_000,
-        lines: [{ itemId: 'magnum', qty: 1, unitNc: 8_000, unitChf: 8_000 }],
-        basis: { balanceNc: 20_000, asOf: new Date().toISOString(), pendingNc: 0 },
+        amountNc,
+        lines: [{ itemId: 'magnum', qty: 1, unitNc: amountNc, unitChf: amountNc }],
+        basis: { balanceNc: 100_000, asOf: new Date().toISOString(), pendingNc: 0 },
       });
       const { body } = await till.push(server.send, [sale]);
       expect(body.results[0]).toMatchObject({ status: 'applied' });
-      return till.tillId;
+      return flagOf(till.tillId);
     };
-    const lower = await server.json('PATCH', `/api/admin/venues/${venueId}`, server.rootToken, {
-      policy: { offlineCapNc: 5_000 },
-    });
-    expect(lower.status).toBe(200);
-    expect(await flagOf(await soldUnderOldCap())).toBeNull();
-    // A second change keeps what the first one's old policy allowed.
-    await server.json('PATCH', `/api/admin/venues/${venueId}`, server.rootToken, {
-      policy: { offlineCapNc: 4_000 },
-    });
-    expect(await flagOf(await soldUnderOldCap())).toBeNull();
+    const setCap = async (offlineCapNc: number) =>
+      expect(
+        (
+          await server.json('PATCH', `/api/admin/venues/${venueId}`, server.rootToken, {
+            policy: { offlineCapNc },
+          })
+        ).status,
+      ).toBe(200);
+    const ageChanges = (days: number) =>
+      server.database.db.execute(sql`
+        update venues set previous_policies = (
+          select coalesce(jsonb_agg(jsonb_set(p, '{replacedAt}',
+            to_jsonb(to_char((now() - make_interval(days => ${days})) at time zone 'UTC',
+              'YYYY-MM-DD"T"HH24:MI:SS"Z"')))), '[]'::jsonb)
+          from jsonb_array_elements(previous_policies) p)
+        where id = ${venueId}`);
 
-    await server.database.db.execute(
-      sql`update venues set policy_changed_at = now() - interval '3 days' where id = ${venueId}`,
-    );
-    expect(await flagOf(await soldUnderOldCap())).toBe('basis_violation');
+    // The default cap is 100 NC. Lowered to 50, then 40: an 80 NC sale by the old one passes.
+    await setCap(5_000);
+    expect(await soldOnSnapshot(8_000)).toBeNull();
+    await setCap(4_000);
+    expect(await soldOnSnapshot(8_000)).toBeNull();
+    expect(await soldOnSnapshot(12_000)).toBe('basis_violation');
+    // Three days on, the replaced caps have lapsed.
+    await ageChanges(3);
+    expect(await soldOnSnapshot(8_000)).toBe('basis_violation');
+
+    // A cap raised for an event and lowered again lapses on its own,
+    // however many changes follow it.
+    await setCap(50_000);
+    await setCap(10_000);
+    await ageChanges(3);
+    await setCap(9_000);
+    expect(await soldOnSnapshot(9_500)).toBeNull();
+    expect(await soldOnSnapshot(40_000)).toBe('basis_violation');
   });
 
   test('a push records where a wallet was seen, refreshing it once it is an hour old', async () => {

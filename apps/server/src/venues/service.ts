@@ -1,10 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import {
-  accountId,
-  DEFAULT_POLICY,
-  mostLenient,
-  POLICY_CHANGE_GRACE_DAYS,
-} from '@niteos/ledger-core';
+import { accountId, DEFAULT_POLICY, POLICY_CHANGE_GRACE_DAYS } from '@niteos/ledger-core';
 import { accounts, venues } from '@niteos/schema/tables';
 import type { Policy } from '@niteos/schema/wire';
 import { asc, eq } from 'drizzle-orm';
@@ -30,29 +25,25 @@ export function venueView(v: VenueRow) {
   };
 }
 
+/** The policies this venue replaced within the grace period before `now`, newest last. */
+export function recentPolicies(v: Pick<VenueRow, 'previousPolicies'>, now: Date) {
+  const since = now.getTime() - POLICY_CHANGE_GRACE_DAYS * 86_400_000;
+  return v.previousPolicies.filter((p) => Date.parse(p.replacedAt) > since);
+}
+
 /**
- * The policy a till of this venue may still be judging by at `now`: the
- * current one, or, for a grace period after a change, whatever the ones
- * before it allowed too.
+ * The policies a till of this venue may still be judging by at `now`: the
+ * current one and each one replaced within the grace period (each whole,
+ * as a till held it, and each lapsing on its own).
  */
-export function policyTillsMayUse(
+export function policiesTillsMayUse(
   v: Pick<
     VenueRow,
-    | 'offlineCapNc'
-    | 'unknownWalletCapNc'
-    | 'overdraftLimitNc'
-    | 'previousPolicy'
-    | 'policyChangedAt'
+    'offlineCapNc' | 'unknownWalletCapNc' | 'overdraftLimitNc' | 'previousPolicies'
   >,
   now: Date,
-): Policy {
-  const current = policyOf(v);
-  const graceMs = POLICY_CHANGE_GRACE_DAYS * 86_400_000;
-  return v.previousPolicy &&
-    v.policyChangedAt &&
-    now.getTime() - v.policyChangedAt.getTime() < graceMs
-    ? mostLenient(current, v.previousPolicy)
-    : current;
+): Policy[] {
+  return [policyOf(v), ...recentPolicies(v, now).map((p) => p.policy)];
 }
 
 export function policyOf(

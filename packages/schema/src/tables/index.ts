@@ -34,15 +34,18 @@ export const venues = pgTable('venues', {
   unknownWalletCapNc: money('unknown_wallet_cap_nc').notNull(),
   overdraftLimitNc: money('overdraft_limit_nc').notNull(),
   /**
-   * The policy before its last change, and when that was: tills still
-   * judging by the old one until they pull are not flagged for it.
+   * Policies replaced lately, each with when (ISO): a till still judging by
+   * one until it pulls is not flagged for it (POLICY_CHANGE_GRACE_DAYS).
    */
-  previousPolicy: jsonb('previous_policy').$type<{
-    offlineCapNc: number;
-    unknownWalletCapNc: number;
-    overdraftLimitNc: number;
-  }>(),
-  policyChangedAt: tstz('policy_changed_at'),
+  previousPolicies: jsonb('previous_policies')
+    .$type<
+      {
+        policy: { offlineCapNc: number; unknownWalletCapNc: number; overdraftLimitNc: number };
+        replacedAt: string;
+      }[]
+    >()
+    .notNull()
+    .default([]),
   createdAt: createdAt(),
 });
 

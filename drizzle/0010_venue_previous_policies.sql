@@ -1,0 +1,1 @@
+ALTER TABLE "venues" ADD COLUMN "previous_policies" jsonb DEFAULT '[]'::jsonb NOT NULL;
