@@ -266,7 +266,7 @@ describeDb('analytics snapshots from PostgreSQL', () => {
     // The night report agrees.
     expect(report.body.total).toMatchObject({
       salesNc: { count: 1, nc: 900 },
-      voids: { count: 0, nc: 0, chf: 0 },
+      voids: { count: 0, nc: 0, cashChf: 0, cardChf: 0 },
     });
   });
 });
