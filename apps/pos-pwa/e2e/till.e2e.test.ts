@@ -289,6 +289,44 @@ suite(`till in Chromium against the real server on PostgreSQL${skip ? ` (skipped
     await expect.poll(() => message.textContent()).toContain('replaced by 04ffeeddccbbaa');
   });
 
+  test('online, a guest the till has no snapshot of is looked up: their balance, not the unknown-wallet cap, decides', async () => {
+    const till = firstTill;
+    const tag = 'cc00000000000001';
+    expect(await till.topup(tag, 20_000)).toContain('Topped up 200.00 NC');
+    await till.waitForQueue(0);
+    // As for a guest this till last saw more than two weeks ago: no snapshot here.
+    await till.page.evaluate(
+      (t) =>
+        new Promise<void>((resolve, reject) => {
+          const open = indexedDB.open('niteos-till');
+          open.onerror = () => reject(open.error);
+          open.onsuccess = () => {
+            const tx = open.result.transaction('wallets', 'readwrite');
+            tx.objectStore('wallets').delete(t);
+            tx.oncomplete = () => resolve();
+            tx.onerror = () => reject(tx.error);
+          };
+        }),
+      tag,
+    );
+    const p = till.page;
+    await p.getByTestId('tab-sell').click();
+    await p.getByTestId('guest-tag').fill(tag);
+    await expect
+      .poll(() => p.getByTestId('guest-wallet').textContent())
+      .toContain('Balance 200.00 NC');
+    // 48 NC: above the 30 NC cap for a wallet the till does not know.
+    expect(await till.sell('Cocktails', 'Gin Tonic', 3, tag, 'nc')).toBe('Paid 48.00 NC');
+    await till.waitForQueue(0);
+    expect(await balance(tag)).toBe(20_000 - 4_800);
+
+    await p.getByTestId('guest-tag').fill('cc000000000000ff');
+    await expect
+      .poll(() => p.getByTestId('guest-wallet').textContent())
+      .toContain('No wallet with this tag yet');
+    await p.getByTestId('guest-tag').fill('');
+  });
+
   test('the camera view (a canvas stream for a camera) has a Cancel that stops it and gives the till back', async () => {
     // The first till, not a new one: enrolling another would pass the manager's login rate limit.
     const p = firstTill.page;

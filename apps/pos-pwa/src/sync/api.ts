@@ -1,4 +1,9 @@
-import type { LoginResponse, PullResponse, PushResponse } from '@niteos/schema/wire';
+import type {
+  LoginResponse,
+  PullResponse,
+  PushResponse,
+  WalletSnapshot,
+} from '@niteos/schema/wire';
 
 /**
  * A failed API call, classified once, here: `retryable` failures (no
@@ -159,6 +164,8 @@ export function createApi(base: string, options: ApiOptions) {
       ),
     push: (deviceToken: string, tillId: string, ops: { envelope: unknown; sig: string }[]) =>
       call<PushResponse>('POST', '/sync/push', deviceToken, { tillId, ops }),
+    wallet: (deviceToken: string, nitetapId: string) =>
+      call<WalletSnapshot>('GET', `/sync/wallets/${encodeURIComponent(nitetapId)}`, deviceToken),
     pull: (deviceToken: string, cursor: string | null) =>
       call<PullResponse>(
         'GET',

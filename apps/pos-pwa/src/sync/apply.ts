@@ -50,6 +50,16 @@ async function putSnapshot(
   return true;
 }
 
+/** A wallet the server was asked about on its own (a guest new to this till), kept as a pull's. */
+export function storeWalletSnapshot(
+  db: TillDb,
+  snapshot: { nitetapId: string; balanceNc: number; asOf: string },
+): Promise<boolean> {
+  return db.transaction('rw', db.wallets, () =>
+    putSnapshot(db, snapshot.nitetapId, snapshot.balanceNc, snapshot.asOf),
+  );
+}
+
 /** What settling a reply did: how many ops left the queue, and how many wallet figures it could not place. */
 export interface Settled {
   left: number;

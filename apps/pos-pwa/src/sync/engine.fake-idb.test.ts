@@ -26,8 +26,18 @@ const pulled: string[] = [];
 /** When set, every pull gets this answer instead of `pullPages`. */
 let pullAnswer: (() => Response) | null = null;
 
+/** The answer to a wallet look-up, and the URLs looked up. */
+let lookupAnswer: () => Response | Error = () => new Response('{}', { status: 404 });
+const lookedUp: string[] = [];
+
 /** Pushes go to `script`; pulls get `pullPages` in turn, then an empty catalog. */
 const fakeFetch: typeof fetch = async (url, init) => {
+  if (String(url).includes('/sync/wallets/')) {
+    lookedUp.push(String(url));
+    const out = lookupAnswer();
+    if (out instanceof Error) throw out;
+    return out;
+  }
   if (String(url).includes('/sync/pull')) {
     pulled.push(String(url));
     return pullAnswer?.() ?? new Response(JSON.stringify(pullPages.shift() ?? pullReply()));
@@ -95,6 +105,7 @@ function engine(
 
 beforeEach(async () => {
   requests.length = 0;
+  lookedUp.length = 0;
   pullPages.length = 0;
   pulled.length = 0;
   pullAnswer = null;
@@ -176,6 +187,39 @@ describe('sync engine with a scripted server on a fake IndexedDB', () => {
     expect(delays).toEqual([1000, 2000, 4000, 8000]);
     expect(sync.status().online).toBe(false);
     expect(await db.queue.count()).toBe(1);
+    sync.stop();
+  });
+
+  test('a wallet looked up is kept as a snapshot unless a newer one is here; unknown, blocked and failures each say so', async () => {
+    const sync = engine();
+    const snapshot = (balanceNc: number, asOf: string) =>
+      new Response(JSON.stringify({ nitetapId: 'ab12cd34', balanceNc, xp: 0, level: 1, asOf }), {
+        status: 200,
+      });
+    lookupAnswer = () => snapshot(20_000, '2026-11-25T10:00:00.000Z');
+    expect(await sync.lookupWallet('ab12cd34')).toBe('found');
+    expect(lookedUp).toEqual(['/api/sync/wallets/ab12cd34']);
+    expect(await db.wallets.get('ab12cd34')).toEqual({
+      nitetapId: 'ab12cd34',
+      balanceNc: 20_000,
+      asOf: '2026-11-25T10:00:00.000Z',
+    });
+    // An answer older than what a push taught meanwhile does not overwrite it.
+    lookupAnswer = () => snapshot(99_999, '2026-11-25T09:00:00.000Z');
+    expect(await sync.lookupWallet('ab12cd34')).toBe('found');
+    expect((await db.wallets.get('ab12cd34'))?.balanceNc).toBe(20_000);
+
+    lookupAnswer = () =>
+      new Response('{"error":{"code":"not_found","message":"wallet"}}', { status: 404 });
+    expect(await sync.lookupWallet('ee00ee00')).toBe('unknown');
+    expect(await db.wallets.get('ee00ee00')).toBeUndefined();
+    lookupAnswer = () =>
+      new Response('{"error":{"code":"conflict","message":"blocked"}}', { status: 409 });
+    expect(await sync.lookupWallet('bb00bb00')).toBe('blocked');
+    expect(await db.blocked.get('bb00bb00')).toEqual({ nitetapId: 'bb00bb00' });
+    lookupAnswer = () => new TypeError('Failed to fetch');
+    expect(await sync.lookupWallet('ff00ff00')).toBe('failed');
+    expect(sync.status().lastError).toBeNull();
     sync.stop();
   });
 

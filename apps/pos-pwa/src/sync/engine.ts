@@ -6,7 +6,7 @@ import {
   type TillDb,
 } from '../db/database.ts';
 import { type Api, ApiError } from './api.ts';
-import { applyPull, applyPushReply, refuseUnsendable } from './apply.ts';
+import { applyPull, applyPushReply, refuseUnsendable, storeWalletSnapshot } from './apply.ts';
 
 /** Pages one pull may fetch before yielding to pushes: the rest come with the next pull. */
 const MAX_PULL_PAGES = 20;
@@ -284,6 +284,29 @@ export function createSyncEngine(options: SyncEngineOptions) {
     void pull().then(() => drain());
   }
 
+  /**
+   * Asks the server for a wallet this till has no snapshot of, so an online
+   * till judges a guest new to it by their balance rather than by the
+   * unknown-wallet cap (sync protocol §6: the cap bites offline). A blocked
+   * one is refused from now on. Failures change nothing: the cap stands.
+   */
+  async function lookupWallet(
+    nitetapId: string,
+  ): Promise<'found' | 'unknown' | 'blocked' | 'failed'> {
+    const device = await db.device.get('device');
+    if (!device) return 'failed';
+    try {
+      await storeWalletSnapshot(db, await api.wallet(device.deviceToken, nitetapId));
+      return 'found';
+    } catch (err) {
+      const status = err instanceof ApiError ? err.status : null;
+      if (status === 404) return 'unknown';
+      if (status !== 409) return 'failed';
+      await db.blocked.put({ nitetapId });
+      return 'blocked';
+    }
+  }
+
   function onVisible() {
     if (typeof document !== 'undefined' && document.visibilityState === 'visible') requestPush();
   }
@@ -294,6 +317,7 @@ export function createSyncEngine(options: SyncEngineOptions) {
     pull,
     requestPush,
     resume,
+    lookupWallet,
     start() {
       if (typeof window !== 'undefined') {
         window.addEventListener('online', resume);

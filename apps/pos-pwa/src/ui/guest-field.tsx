@@ -1,4 +1,4 @@
-import { createSignal, onCleanup, Show } from 'solid-js';
+import { createEffect, createSignal, on, onCleanup, Show } from 'solid-js';
 import { asOf, nc } from '../format.ts';
 import { pendingNcFor } from '../ops/pending.ts';
 import { createLiveQueryOf } from '../state/live.ts';
@@ -10,9 +10,15 @@ interface NdefReaderLike {
   onreadingerror: (() => void) | null;
 }
 
+const TAG = /^[0-9a-f]{8,32}$/;
+/** A tag the server was asked about is not asked again this soon (the field re-reads on every sale). */
+const LOOKUP_AGAIN_MS = 60_000;
+const lookedUp = new Map<string, number>();
+
 /**
  * Identifies the guest: Web NFC where the browser has it, the guest app's
  * QR code through the camera (loaded only when used), or typing the tag id.
+ * Online, a tag this till has no snapshot of is looked up on the server.
  */
 export function GuestField(props: { value: string; onChange: (tag: string) => void }) {
   const till = useTill();
@@ -32,6 +38,26 @@ export function GuestField(props: { value: string; onChange: (tag: string) => vo
     },
     null,
   );
+
+  const [lookup, setLookup] = createSignal<{ tag: string; state: 'looking' | 'unknown' } | null>(
+    null,
+  );
+  const online = () => till.sync().online && (typeof navigator === 'undefined' || navigator.onLine);
+  createEffect(
+    on([tag, wallet], ([t, w]) => {
+      if (!w || w.snapshot || w.blocked || !TAG.test(t) || !online()) return;
+      if (Date.now() - (lookedUp.get(t) ?? 0) < LOOKUP_AGAIN_MS) return;
+      // After a pause in typing, not for each key.
+      const timer = setTimeout(async () => {
+        lookedUp.set(t, Date.now());
+        setLookup({ tag: t, state: 'looking' });
+        const found = await till.engine.lookupWallet(t);
+        setLookup(found === 'unknown' ? { tag: t, state: 'unknown' } : null);
+      }, 300);
+      onCleanup(() => clearTimeout(timer));
+    }),
+  );
+  const lookupState = () => (lookup()?.tag === tag() ? lookup()?.state : undefined);
 
   /** The scan running, if any: one at a time, stopped after a read and when the field goes. */
   let scanning: AbortController | null = null;
@@ -109,7 +135,16 @@ export function GuestField(props: { value: string; onChange: (tag: string) => vo
         {(w) => (
           <p class={w().blocked ? 'error' : 'muted'} data-testid="guest-wallet">
             <Show when={!w().blocked} fallback="Blocked wristband">
-              <Show when={w().snapshot} fallback="Wallet not known to this till">
+              <Show
+                when={w().snapshot}
+                fallback={
+                  lookupState() === 'looking'
+                    ? 'Looking the wallet up…'
+                    : lookupState() === 'unknown'
+                      ? 'No wallet with this tag yet (a top-up makes one)'
+                      : 'Wallet not known to this till'
+                }
+              >
                 {(s) => (
                   <>
                     Balance {nc(s().balanceNc)} as of {asOf(s().asOf)}

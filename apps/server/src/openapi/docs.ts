@@ -23,6 +23,7 @@ import {
   staffPatchSchema,
   venueSettingsSchema,
   venueViewSchema,
+  walletSnapshotSchema,
   walletViewSchema,
 } from '@niteos/schema/wire';
 import { z } from 'zod';
@@ -141,6 +142,13 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
     access: 'device',
     reply: { statuses: [200], schema: pullResponseSchema },
     query: pullQuery,
+  },
+  'GET /api/sync/wallets/:nitetapId': {
+    summary:
+      'One wallet snapshot for a till that has none (a guest new to its venue): 404 unknown, 409 blocked, 403 revoked till; 120 a minute per till',
+    tag: 'sync',
+    access: 'device',
+    reply: { statuses: [200], schema: walletSnapshotSchema },
   },
   'GET /api/wallets/:nitetapId': {
     summary: 'A wallet: balance, XP, level, status',

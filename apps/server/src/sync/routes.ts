@@ -16,11 +16,13 @@ import { countInBackground, soldTonight } from '../counters/live-counters.ts';
 import { badRequest, payloadTooLarge, unauthorized } from '../errors.ts';
 import { clientIp } from '../http/client-ip.ts';
 import { describeIssues, readJson } from '../http/validate.ts';
+import { enforceRate, type RateRule } from '../kv/rate-limit.ts';
 import type { Drain } from '../lifecycle/drain.ts';
 import { createTillTokenResolver } from '../tills/service.ts';
 import { prepareInThread } from './prepare-pool.ts';
 import { pull } from './pull-service.ts';
 import { pushOps } from './push-service.ts';
+import { lookupWallet } from './wallet-lookup.ts';
 
 /**
  * The NiteTaps named by tonight's ops a push committed for the first time:
@@ -103,5 +105,20 @@ export function syncRoutes(deps: AppDeps, drain: Drain) {
     )
     .get('/pull', requireTill, async (c) =>
       c.json(await pull(db, c.get('till'), c.req.query('cursor'))),
-    );
+    )
+    .get('/wallets/:nitetapId', requireTill, async (c) => {
+      await enforceRate(deps.kv, WALLET_LOOKUPS_PER_TILL, c);
+      return c.json(await lookupWallet(db, c.get('till'), c.req.param('nitetapId')));
+    });
 }
+
+/**
+ * A busy bar looks up a new guest every few seconds; a till reading tag
+ * after tag to learn balances at other venues is cut off.
+ */
+const WALLET_LOOKUPS_PER_TILL: RateRule = {
+  name: 'wallet-lookup-till',
+  limit: 120,
+  windowSeconds: 60,
+  key: (c) => c.get('till').id,
+};
