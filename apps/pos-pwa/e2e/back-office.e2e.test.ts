@@ -364,6 +364,19 @@ suite(`back office in Chromium against the real server${skip ? ` (skipped: ${ski
       .poll(() => page.getByTestId('admin-market').locator('.error').textContent())
       .toBe('Prices are amounts like 4 or 4.50.');
     expect(await page.getByLabel('Free by mistake CHF', { exact: true }).count()).toBe(0);
+
+    // Off the menu: the first tap asks, the second removes.
+    const remove = page.getByRole('button', { name: 'Remove Espresso', exact: true });
+    await remove.click();
+    await expect.poll(() => remove.textContent()).toBe('Remove for good?');
+    expect(await page.getByLabel('Espresso NC', { exact: true }).count()).toBe(1);
+    await remove.click();
+    await expect
+      .poll(() => page.getByTestId('admin-market').locator('.ok-text').textContent())
+      .toContain('Removed Espresso');
+    await expect.poll(() => page.getByLabel('Espresso NC', { exact: true }).count()).toBe(0);
+    const market = await server.json('GET', '/api/public/venues/demo-club/market');
+    expect(market.body.items.map((i: { name: string }) => i.name)).not.toContain('Espresso');
   });
 
   test('a price typed while the previous one saves is kept, and both are saved', async () => {

@@ -57,6 +57,7 @@ export function createAdminApi(session: AdminSession, request: Request) {
       call<MarketItem>('POST', `/admin/venues/${venueId}/market-items`, item),
     patchItem: (itemId: string, patch: Partial<MarketItem>) =>
       call<MarketItem>('PATCH', `/admin/market-items/${itemId}`, patch),
+    removeItem: (itemId: string) => call<void>('DELETE', `/admin/market-items/${itemId}`),
     staff: (venueId: string) =>
       call<{ staff: StaffMember[] }>('GET', `/admin/venues/${venueId}/staff`),
     addStaff: (

@@ -27,7 +27,10 @@ function itemsStorage(initial: Items | undefined): Signal<Items | undefined> {
 
 const shown = (minor: number) => (minor / 100).toFixed(2);
 
-/** The market editor: prices in CHF and NC, categories, availability. Tills get changes on their next pull. */
+/**
+ * The market editor: prices in CHF and NC, categories, availability, and
+ * taking an item off the menu (two taps). Tills get changes on their next pull.
+ */
 export function MarketScreen(props: { api: AdminApi; venueId: string }) {
   const [items, { refetch }] = createResource<Items, string>(
     () => props.venueId,
@@ -71,6 +74,20 @@ export function MarketScreen(props: { api: AdminApi; venueId: string }) {
     );
     await refetch();
     show();
+  };
+  /** The item whose Remove was tapped once: a second tap removes it. */
+  const [removing, setRemoving] = createSignal<string | null>(null);
+  const remove = async (item: MarketItem) => {
+    if (removing() !== item.itemId) {
+      setRemoving(item.itemId);
+      return;
+    }
+    setRemoving(null);
+    await action.run(
+      () => props.api.removeItem(item.itemId),
+      `Removed ${item.name}: guests no longer see it, tills hide it after their next sync`,
+    );
+    await refetch();
   };
   const price = (text: string, key: 'priceChf' | 'priceNc') => {
     const minor = parseMinor(text);
@@ -122,6 +139,7 @@ export function MarketScreen(props: { api: AdminApi; venueId: string }) {
                 <th>CHF</th>
                 <th>NC</th>
                 <th>on sale</th>
+                <th />
               </tr>
             </thead>
             <tbody>
@@ -170,6 +188,17 @@ export function MarketScreen(props: { api: AdminApi; venueId: string }) {
                         }}
                         aria-label={`${item.name} on sale`}
                       />
+                    </td>
+                    <td>
+                      <button
+                        type="button"
+                        class={removing() === item.itemId ? 'danger' : 'secondary'}
+                        disabled={action.busy()}
+                        onClick={() => remove(item)}
+                        aria-label={`Remove ${item.name}`}
+                      >
+                        {removing() === item.itemId ? 'Remove for good?' : 'Remove'}
+                      </button>
                     </td>
                   </tr>
                 )}

@@ -233,6 +233,13 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
     access: 'admin',
     body: marketItemPatchSchema,
   },
+  'DELETE /api/admin/market-items/:itemId': {
+    summary:
+      'Take a market item off the menu for good: gone for guests and admins, hidden by tills after their next pull',
+    tag: 'market',
+    access: 'admin',
+    status: 204,
+  },
   'GET /api/admin/venues/:venueId/staff': {
     summary: "The venue's staff",
     tag: 'staff',

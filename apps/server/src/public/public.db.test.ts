@@ -94,6 +94,45 @@ describeDb('public venue info, feed and market', () => {
     });
   });
 
+  test('an item taken off the menu is gone for guests and admins, and tills are told to hide it', async () => {
+    const till = await server.enrollTill(venueId);
+    const first = await server.json('GET', '/api/sync/pull', till.deviceToken);
+    const item = await server.json('POST', `/api/admin/venues/${venueId}/market-items`, admin, {
+      name: 'Last summer spritz',
+      category: 'Cocktails',
+      priceNc: 1200,
+      priceChf: 1200,
+    });
+    const itemId: string = item.body.itemId;
+    const removed = await server.json('DELETE', `/api/admin/market-items/${itemId}`, admin);
+    expect(removed.status).toBe(204);
+    // A second click, a retry: the same.
+    expect((await server.json('DELETE', `/api/admin/market-items/${itemId}`, admin)).status).toBe(
+      204,
+    );
+
+    const market = await server.json('GET', `/api/public/venues/${slug}/market`);
+    expect(market.body.items.map((i: { id: string }) => i.id)).not.toContain(itemId);
+    const listed = await server.json('GET', `/api/admin/venues/${venueId}/market-items`, admin);
+    expect(listed.body.items.map((i: { itemId: string }) => i.itemId)).not.toContain(itemId);
+    const patched = await server.json('PATCH', `/api/admin/market-items/${itemId}`, admin, {
+      available: true,
+    });
+    expect(patched.status).toBe(404);
+    for (const pull of [
+      await server.json('GET', `/api/sync/pull?cursor=${first.body.cursor}`, till.deviceToken),
+      await server.json('GET', '/api/sync/pull', till.deviceToken),
+    ]) {
+      expect(pull.body.catalog).toContainEqual(
+        expect.objectContaining({ itemId, available: false }),
+      );
+    }
+    const audit = await server.json('GET', `/api/admin/audit?venueId=${venueId}`, admin);
+    expect(audit.body.entries).toContainEqual(
+      expect.objectContaining({ action: 'market.remove', target: itemId }),
+    );
+  });
+
   test('unknown venues are 404 and malformed slugs 400', async () => {
     expect((await server.json('GET', '/api/public/venues/no-such-venue/feed')).status).toBe(404);
     const bad = await server.json('GET', '/api/public/venues/bad%20slug!/market');

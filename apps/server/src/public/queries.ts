@@ -6,7 +6,7 @@ import type {
   VenueFeed,
   VenueMarket,
 } from '@niteos/schema/wire';
-import { and, asc, desc, eq, lte, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, isNull, lte, sql } from 'drizzle-orm';
 import type { Db } from '../db/database.ts';
 import { notFound } from '../errors.ts';
 
@@ -71,7 +71,7 @@ export async function venueMarket(db: Db, slug: string): Promise<VenueMarket> {
       available: marketItems.available,
     })
     .from(marketItems)
-    .where(eq(marketItems.venueId, venue.id))
+    .where(and(eq(marketItems.venueId, venue.id), isNull(marketItems.archivedAt)))
     .orderBy(asc(marketItems.category), asc(marketItems.sort), asc(marketItems.name));
   return { venue, items };
 }

@@ -114,6 +114,7 @@ export async function pull(
     .where(
       and(
         eq(marketItems.venueId, till.venueId),
+        // Removed items too: unavailable, so tills hide them, whatever they had.
         since ? gt(marketItems.updatedAt, since) : undefined,
       ),
     )

@@ -350,6 +350,11 @@ export const marketItems = pgTable(
     available: boolean('available').notNull().default(true),
     sort: integer('sort').notNull().default(0),
     updatedAt: tstz('updated_at').notNull().defaultNow(),
+    /**
+     * Taken off the menu for good: gone for guests and admins, sent to tills
+     * once more as unavailable (they hide it). Kept for the ops that sold it.
+     */
+    archivedAt: tstz('archived_at'),
   },
   (t) => [index('market_items_venue_updated').on(t.venueId, t.updatedAt)],
 );

@@ -1,0 +1,1 @@
+ALTER TABLE "market_items" ADD COLUMN "archived_at" timestamp with time zone;
