@@ -48,23 +48,19 @@ export function rowsOf<T>(result: unknown): T[] {
   return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
 }
 
-const UNDEFINED_TABLE = '42P01';
-
 /** How many migrations exist on disk and how many the database has applied. */
-export async function migrationStatus(db: Db): Promise<{ expected: number; applied: number }> {
+export async function migrationStatus(db: Db | Tx): Promise<{ expected: number; applied: number }> {
   const expected = readMigrationFiles({ migrationsFolder: MIGRATIONS_FOLDER }).length;
-  try {
-    const result = await db.execute(
-      sql`select count(*)::int as n from drizzle.__drizzle_migrations`,
-    );
-    return { expected, applied: rowsOf<{ n: number }>(result)[0]?.n ?? 0 };
-  } catch (err) {
-    // No migrations table yet: a fresh database, nothing applied. Any other
-    // failure (server unreachable, no such database) is not an answer, and
-    // saying "not migrated" would send whoever reads it the wrong way.
-    if (hasSqlState(err, UNDEFINED_TABLE)) return { expected, applied: 0 };
-    throw err;
-  }
+  // No migrations table yet: a fresh database, nothing applied. Asked first,
+  // not caught as an error, which would end a transaction this runs in. Any
+  // failure (server unreachable, no such database) is not an answer, and
+  // saying "not migrated" would send whoever reads it the wrong way.
+  const [table] = rowsOf<{ found: boolean }>(
+    await db.execute(sql`select to_regclass('drizzle.__drizzle_migrations') is not null as found`),
+  );
+  if (!table?.found) return { expected, applied: 0 };
+  const result = await db.execute(sql`select count(*)::int as n from drizzle.__drizzle_migrations`);
+  return { expected, applied: rowsOf<{ n: number }>(result)[0]?.n ?? 0 };
 }
 
 /** lock_not_available: a statement gave up waiting for its lock (`lock_timeout`). */

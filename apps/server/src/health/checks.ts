@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { outboxBacklog } from '../analytics/outbox.ts';
 import type { AppDeps } from '../context.ts';
+import { boundedRead } from '../db/bounded-read.ts';
 import { migrationStatus } from '../db/database.ts';
 import { rootMessage } from '../db/pg-error.ts';
 import { withTimeout } from '../with-timeout.ts';
@@ -38,7 +39,9 @@ type MigrationCheck =
 async function migrationCheck(deps: AppDeps, database: Check): Promise<MigrationCheck> {
   if (database.status === 'down') return { status: 'unknown', error: 'the database is down' };
   try {
-    const m = await withTimeout(migrationStatus(deps.database.db), CHECK_TIMEOUT_MS, 'migrations');
+    const m = await boundedRead(deps.database.db, CHECK_TIMEOUT_MS, 'migrations', (tx) =>
+      migrationStatus(tx),
+    );
     return { status: m.applied >= m.expected ? 'current' : 'pending', ...m };
   } catch (err) {
     return { status: 'unknown', error: rootMessage(err) };
@@ -54,7 +57,11 @@ async function migrationCheck(deps: AppDeps, database: Check): Promise<Migration
  */
 export async function runChecks(deps: AppDeps, draining: boolean) {
   const [answering, redis, ping] = await Promise.all([
-    timed(deps.database.kind, () => deps.database.db.execute(sql`select 1`)),
+    timed(deps.database.kind, () =>
+      boundedRead(deps.database.db, CHECK_TIMEOUT_MS, deps.database.kind, (tx) =>
+        tx.execute(sql`select 1`),
+      ),
+    ),
     timed(deps.kv.kind, () => deps.kv.ping()),
     deps.analytics
       ? timed(deps.analytics.kind, () => deps.analytics?.ping() ?? Promise.resolve())
@@ -73,9 +80,9 @@ export async function runChecks(deps: AppDeps, draining: boolean) {
   // counting them all on each check would only grow with the table.
   const backlog =
     database.status === 'up' && deps.analytics
-      ? await withTimeout(outboxBacklog(deps.database.db), CHECK_TIMEOUT_MS, 'outbox').catch(
-          () => null,
-        )
+      ? await boundedRead(deps.database.db, CHECK_TIMEOUT_MS, 'outbox', (tx) =>
+          outboxBacklog(tx),
+        ).catch(() => null)
       : null;
   const analytics = degradedBy(store, shippingProblems(deps.shipping, backlog));
   // Ready only when the schema is known to be current: not when the question went unanswered.

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { type Db, rowsOf } from '../db/database.ts';
+import { type Db, rowsOf, type Tx } from '../db/database.ts';
 import type { FleetCounts } from '../metrics/metrics.ts';
 
 /** The silent-till threshold when the config gives none (NITEOS_SILENT_TILL_SECONDS' default). */
@@ -53,7 +53,7 @@ export const activeTillsQuery = sql`
   limit 500`;
 
 /** What the health page shows about tills, gaps and conflicts, read in three queries. */
-export async function fleetHealth(db: Db, silentAfterSeconds: number, now: Date) {
+export async function fleetHealth(db: Db | Tx, silentAfterSeconds: number, now: Date) {
   const [tillRows, gapRows, conflictRows] = await Promise.all([
     db.execute(activeTillsQuery),
     db.execute(sql`

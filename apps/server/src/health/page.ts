@@ -4,6 +4,7 @@ import { html } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
 import type { AppDeps, AppEnv } from '../context.ts';
 import { readLiveCounters } from '../counters/live-counters.ts';
+import { boundedRead } from '../db/bounded-read.ts';
 import { rootMessage } from '../db/pg-error.ts';
 import type { Drain } from '../lifecycle/drain.ts';
 import { withTimeout } from '../with-timeout.ts';
@@ -78,10 +79,8 @@ export function healthPageRoute(deps: AppDeps, drain: Drain) {
     let fleetError = 'the database is down';
     const fleet =
       report.checks.database.status === 'up'
-        ? await withTimeout(
-            fleetHealth(deps.database.db, silentAfter, now),
-            FLEET_TIMEOUT_MS,
-            'fleet query',
+        ? await boundedRead(deps.database.db, FLEET_TIMEOUT_MS, 'fleet query', (tx) =>
+            fleetHealth(tx, silentAfter, now),
           ).catch((err: unknown) => {
             fleetError = rootMessage(err);
             deps.log({ level: 'error', msg: 'health page: fleet query failed', error: fleetError });
