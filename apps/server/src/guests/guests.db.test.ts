@@ -113,6 +113,21 @@ describeDb('guests claim their wristbands', () => {
     ).toBe(429);
   });
 
+  test('a wristband whose only top-up the server holds says it waits for the admin, not for a sync', async () => {
+    const tag = 'c1a1c1a1c5';
+    till.breakChain();
+    const topup = await till.topup(tag, 300);
+    const pushed = await till.push(server.send, [topup]);
+    expect(pushed.body.results[0]).toMatchObject({ status: 'held', reason: 'chain_break' });
+    const token = await register('held@niteos.test');
+    const res = await server.json('POST', '/api/wallets/claim', token, {
+      nitetapId: tag,
+      code: claimCode(topup.sig),
+    });
+    expect(res.status).toBe(404);
+    expect(res.body.error.message).toMatch(/waits for the venue's admin to settle it/);
+  });
+
   test('a wristband whose top-up has not reached the server says so, and costs no attempt', async () => {
     const tag = 'c1a1c1a1c4';
     const topup = await till.topup(tag, 300);

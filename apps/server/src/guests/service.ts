@@ -96,11 +96,21 @@ export async function claimWallet(
         .limit(CLAIMABLE_TOPUPS)
     : [];
   if (!wallet || topups.length === 0) {
+    // A top-up the server holds (a revoked till's, a broken chain's) waits for
+    // an admin, not for a sync: "try again in a few minutes" would not do.
+    const [held] = await db
+      .select({ id: ops.id })
+      .from(ops)
+      .where(and(eq(ops.nitetapId, tag), eq(ops.kind, 'topup'), eq(ops.standing, 'held')))
+      .limit(1);
     throw new AppError(
       404,
       ErrorCode.notFound,
-      'no top-up of this wristband has reached the server: if it was topped up just now, ' +
-        'the bar has not synced it yet; try again in a few minutes',
+      held
+        ? "this wristband's top-up reached the server but waits for the venue's admin to settle it: " +
+            'ask at the bar, and claim it once it is settled'
+        : 'no top-up of this wristband has reached the server: if it was topped up just now, ' +
+            'the bar has not synced it yet; try again in a few minutes',
     );
   }
   await beforeGuess();
