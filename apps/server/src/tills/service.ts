@@ -6,7 +6,7 @@ import { audit } from '../audit/audit.ts';
 import { hashToken, newOpaqueToken } from '../auth/tokens.ts';
 import type { AuthedTill, AuthUser } from '../context.ts';
 import type { Db, Tx } from '../db/database.ts';
-import { withTransactionRetry } from '../db/retry.ts';
+import { hasSqlState } from '../db/pg-error.ts';
 import { badRequest, conflict, notFound } from '../errors.ts';
 import { lockTillPushes } from '../sync/push-load.ts';
 import { getVenue } from '../venues/service.ts';
@@ -82,6 +82,8 @@ export async function enrollTill(
   return { tillId, deviceToken, venueId: input.venueId, name: input.name };
 }
 
+const UNIQUE_VIOLATION = '23505';
+
 /**
  * Gives a till the server does not know by its token a new one, keeping its
  * id and key, so the ops it holds (signed with both) can still be pushed.
@@ -101,34 +103,40 @@ export async function reenrollTill(
   assertPublicKey(input.publicKey);
   await getVenue(db, input.venueId);
   const deviceToken = newOpaqueToken();
-  // Two tries at once for a missing till both insert it: the second, run
-  // again, finds the first's row and is answered as a retry.
-  await withTransactionRetry(db, async (tx) => {
-    const found = await tx
-      .select()
-      .from(tills)
-      .where(or(eq(tills.id, input.tillId), eq(tills.publicKey, input.publicKey)))
-      .for('update');
-    const same = found.find((t) => t.id === input.tillId && t.publicKey === input.publicKey);
-    if (found.length > (same ? 1 : 0) || (same && same.venueId !== input.venueId))
-      throw conflict('another till has this id or key: enroll the device as a new till');
-    if (same && same.status !== 'active')
-      throw conflict('this till is revoked: it cannot be enrolled again');
-    // A till that has reached the server kept its token since: nothing to
-    // mend, and a new token would cut a working till off.
-    if (same?.lastSeenAt)
-      throw conflict('this till has reached the server with its token, which still works');
-    await storeTill(tx, { ...input, id: input.tillId, deviceToken }, Boolean(same));
-    await audit(tx, {
-      actor,
-      action: 'till.reenroll',
-      venueId: input.venueId,
-      target: input.tillId,
-      before: same ? { name: same.name, token: 'replaced' } : null,
-      after: { name: input.name, publicKey: input.publicKey, restored: !same },
-      ip,
+  await db
+    .transaction(async (tx) => {
+      const found = await tx
+        .select()
+        .from(tills)
+        .where(or(eq(tills.id, input.tillId), eq(tills.publicKey, input.publicKey)))
+        .for('update');
+      const same = found.find((t) => t.id === input.tillId && t.publicKey === input.publicKey);
+      if (found.length > (same ? 1 : 0) || (same && same.venueId !== input.venueId))
+        throw conflict('another till has this id or key: enroll the device as a new till');
+      if (same && same.status !== 'active')
+        throw conflict('this till is revoked: it cannot be enrolled again');
+      // A till that has reached the server kept its token since: nothing to
+      // mend, and a new token would cut a working till off.
+      if (same?.lastSeenAt)
+        throw conflict('this till has reached the server with its token, which still works');
+      await storeTill(tx, { ...input, id: input.tillId, deviceToken }, Boolean(same));
+      await audit(tx, {
+        actor,
+        action: 'till.reenroll',
+        venueId: input.venueId,
+        target: input.tillId,
+        before: same ? { name: same.name, token: 'replaced' } : null,
+        after: { name: input.name, publicKey: input.publicKey, restored: !same },
+        ip,
+      });
+    })
+    .catch((err: unknown) => {
+      // Two tries at once for a missing till both inserted it. Not run again
+      // as a retry: that would replace the token the first one handed out.
+      if (hasSqlState(err, UNIQUE_VIOLATION))
+        throw conflict('this till was re-enrolled at this very moment by another request');
+      throw err;
     });
-  });
   return { tillId: input.tillId, deviceToken, venueId: input.venueId, name: input.name };
 }
 
