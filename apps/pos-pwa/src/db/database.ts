@@ -76,6 +76,12 @@ export interface WalletRow {
   nitetapId: string;
   balanceNc: number;
   asOf: string;
+  /**
+   * Till clock (ms) when the server was asked for this wallet on its own:
+   * pulls do not follow such a wallet (not seen at this venue), so it is
+   * asked again before it is used. Absent once a pull or a push brings it.
+   */
+  lookedUpAt?: number;
 }
 
 export interface MetaRow {

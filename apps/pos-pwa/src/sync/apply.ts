@@ -43,20 +43,29 @@ async function putSnapshot(
   nitetapId: string,
   balanceNc: number,
   asOf: string,
+  lookedUpAt?: number,
 ): Promise<boolean> {
   const current = await db.wallets.get(nitetapId);
   if (current && current.asOf > asOf) return false;
-  await db.wallets.put({ nitetapId, balanceNc, asOf });
+  await db.wallets.put(
+    lookedUpAt === undefined
+      ? { nitetapId, balanceNc, asOf }
+      : { nitetapId, balanceNc, asOf, lookedUpAt },
+  );
   return true;
 }
 
-/** A wallet the server was asked about on its own (a guest new to this till), kept as a pull's. */
+/**
+ * A wallet the server was asked about on its own (a guest new to this till),
+ * kept as a pull's but marked: nothing keeps it current, so it is asked again.
+ */
 export function storeWalletSnapshot(
   db: TillDb,
   snapshot: { nitetapId: string; balanceNc: number; asOf: string },
+  lookedUpAt: number,
 ): Promise<boolean> {
   return db.transaction('rw', db.wallets, () =>
-    putSnapshot(db, snapshot.nitetapId, snapshot.balanceNc, snapshot.asOf),
+    putSnapshot(db, snapshot.nitetapId, snapshot.balanceNc, snapshot.asOf, lookedUpAt),
   );
 }
 

@@ -196,18 +196,40 @@ describe('sync engine with a scripted server on a fake IndexedDB', () => {
       new Response(JSON.stringify({ nitetapId: 'ab12cd34', balanceNc, xp: 0, level: 1, asOf }), {
         status: 200,
       });
-    lookupAnswer = () => snapshot(20_000, '2026-11-25T10:00:00.000Z');
+    lookupAnswer = () => snapshot(20_000, '2026-11-23T22:00:00.000Z');
     expect(await sync.lookupWallet('ab12cd34')).toBe('found');
     expect(lookedUp).toEqual(['/api/sync/wallets/ab12cd34']);
+    // Marked as looked up: no pull keeps it current, so the till asks again before using it.
     expect(await db.wallets.get('ab12cd34')).toEqual({
       nitetapId: 'ab12cd34',
       balanceNc: 20_000,
-      asOf: '2026-11-25T10:00:00.000Z',
+      asOf: '2026-11-23T22:00:00.000Z',
+      lookedUpAt: expect.any(Number),
     });
-    // An answer older than what a push taught meanwhile does not overwrite it.
-    lookupAnswer = () => snapshot(99_999, '2026-11-25T09:00:00.000Z');
+    // An older answer (out of order) does not overwrite a newer one.
+    lookupAnswer = () => snapshot(99_999, '2026-11-23T21:00:00.000Z');
     expect(await sync.lookupWallet('ab12cd34')).toBe('found');
     expect((await db.wallets.get('ab12cd34'))?.balanceNc).toBe(20_000);
+    // Once pulls send it (a sale here made it the venue's), it is theirs to keep current.
+    pullPages.push(
+      pullReply({
+        wallets: [
+          {
+            nitetapId: 'ab12cd34',
+            balanceNc: 19_000,
+            xp: 0,
+            level: 1,
+            asOf: '2026-11-23T22:30:00.000Z',
+          },
+        ],
+      }),
+    );
+    await sync.pull();
+    expect(await db.wallets.get('ab12cd34')).toEqual({
+      nitetapId: 'ab12cd34',
+      balanceNc: 19_000,
+      asOf: '2026-11-23T22:30:00.000Z',
+    });
 
     lookupAnswer = () =>
       new Response('{"error":{"code":"not_found","message":"wallet"}}', { status: 404 });

@@ -296,7 +296,7 @@ export function createSyncEngine(options: SyncEngineOptions) {
     const device = await db.device.get('device');
     if (!device) return 'failed';
     try {
-      await storeWalletSnapshot(db, await api.wallet(device.deviceToken, nitetapId));
+      await storeWalletSnapshot(db, await api.wallet(device.deviceToken, nitetapId), now());
       return 'found';
     } catch (err) {
       const status = err instanceof ApiError ? err.status : null;

@@ -1,6 +1,7 @@
 import { createEffect, createSignal, on, onCleanup, Show } from 'solid-js';
 import { asOf, nc } from '../format.ts';
 import { pendingNcFor } from '../ops/pending.ts';
+import { LOOKUP_AGAIN_AFTER_MS, lookupDue } from '../ops/wallet-lookup.ts';
 import { createLiveQueryOf } from '../state/live.ts';
 import { useTill } from '../state/till-store.tsx';
 
@@ -10,10 +11,7 @@ interface NdefReaderLike {
   onreadingerror: (() => void) | null;
 }
 
-const TAG = /^[0-9a-f]{8,32}$/;
-/** A tag the server was asked about is not asked again this soon (the field re-reads on every sale). */
-const LOOKUP_AGAIN_MS = 60_000;
-const lookedUp = new Map<string, number>();
+const nextLookup = new Map<string, number>();
 
 /**
  * Identifies the guest: Web NFC where the browser has it, the guest app's
@@ -44,15 +42,15 @@ export function GuestField(props: { value: string; onChange: (tag: string) => vo
   );
   const online = () => till.sync().online && (typeof navigator === 'undefined' || navigator.onLine);
   createEffect(
-    on([tag, wallet], ([t, w]) => {
-      if (!w || w.snapshot || w.blocked || !TAG.test(t) || !online()) return;
-      if (Date.now() - (lookedUp.get(t) ?? 0) < LOOKUP_AGAIN_MS) return;
+    on([tag, wallet, online], ([t, w, isOnline]) => {
+      if (!w || !lookupDue(t, w, isOnline, Date.now(), nextLookup.get(t))) return;
       // After a pause in typing, not for each key.
       const timer = setTimeout(async () => {
-        lookedUp.set(t, Date.now());
+        nextLookup.set(t, Number.POSITIVE_INFINITY);
         setLookup({ tag: t, state: 'looking' });
-        const found = await till.engine.lookupWallet(t);
-        setLookup(found === 'unknown' ? { tag: t, state: 'unknown' } : null);
+        const outcome = await till.engine.lookupWallet(t);
+        nextLookup.set(t, Date.now() + LOOKUP_AGAIN_AFTER_MS[outcome]);
+        setLookup(outcome === 'unknown' ? { tag: t, state: 'unknown' } : null);
       }, 300);
       onCleanup(() => clearTimeout(timer));
     }),
