@@ -34,6 +34,34 @@ afterAll(async () => {
   for (const c of cleanup.reverse()) await c().catch(() => {});
 });
 
+/** `backup.sh` on `storage`'s database, as the nightly timer runs it: the folder it wrote. */
+async function backUp(storage: Storage): Promise<string> {
+  const backups = await mkdtemp(path.join(tmpdir(), 'niteos-restore-e2e-'));
+  cleanup.push(() => rm(backups, { recursive: true, force: true }));
+  await infraScript('backup.sh', [], {
+    DATABASE_URL: storage.env.DATABASE_URL as string,
+    NITEOS_BACKUP_DIR: backups,
+    NITEOS_ENV_FILE: '/nonexistent',
+  });
+  return backups;
+}
+
+/** `restore.sh` of the backup into a new database, and a server on it at `port`. */
+async function restoreAndStart(storage: Storage, backups: string, port: number) {
+  const target = await createPostgresDatabase();
+  cleanup.push(() => target.drop());
+  const [dump] = await readdir(backups);
+  await infraScript('restore.sh', [path.join(backups, dump as string), target.url], {});
+  const restored: Storage = {
+    ...storage,
+    env: { ...storage.env, DATABASE_URL: target.url },
+    dispose: () => target.drop(),
+  };
+  const second = await ServerProcess.start(restored, 'restored', { port });
+  cleanup.push(() => second.stop());
+  return { restored, second };
+}
+
 const suite = skip ? describe.skip : describe;
 suite(`a till and a server restored from a backup${skip ? ` (skipped: ${skip})` : ''}`, () => {
   test('the till sends again every op the restored server lost, and the books end whole', async () => {
@@ -68,13 +96,7 @@ suite(`a till and a server restored from a backup${skip ? ` (skipped: ${skip})` 
     expect(await till.sell('Beer', 'Lager 0.33', 1, GUEST_A, 'nc')).toBe('Paid 7.00 NC');
     await till.waitForQueue(0);
 
-    const backups = await mkdtemp(path.join(tmpdir(), 'niteos-restore-e2e-'));
-    cleanup.push(() => rm(backups, { recursive: true, force: true }));
-    await infraScript('backup.sh', [], {
-      DATABASE_URL: storage.env.DATABASE_URL as string,
-      NITEOS_BACKUP_DIR: backups,
-      NITEOS_ENV_FILE: '/nonexistent',
-    });
+    const backups = await backUp(storage);
 
     // The rest of the night, acknowledged by the server and gone from the queue.
     for (let i = 0; i < 3; i++)
@@ -92,17 +114,7 @@ suite(`a till and a server restored from a backup${skip ? ` (skipped: ${skip})` 
     expect(await till.waiting()).toBe(1);
 
     // The operator restores the last backup into a new database.
-    const target = await createPostgresDatabase();
-    cleanup.push(() => target.drop());
-    const [dump] = await readdir(backups);
-    await infraScript('restore.sh', [path.join(backups, dump as string), target.url], {});
-    const restored: Storage = {
-      ...storage,
-      env: { ...storage.env, DATABASE_URL: target.url },
-      dispose: () => target.drop(),
-    };
-    const second = await ServerProcess.start(restored, 'restored', { port: first.port });
-    cleanup.push(() => second.stop());
+    const { restored, second } = await restoreAndStart(storage, backups, first.port);
 
     // The till's retry pulls first: the four lost ops go back ahead of the
     // sale, and all five are judged in the order they were sold.
@@ -141,13 +153,7 @@ suite(`a till and a server restored from a backup${skip ? ` (skipped: ${skip})` 
     const first = await ServerProcess.start(storage, 'before the restore');
     cleanup.push(() => first.stop());
     // Last night's backup: the venue and its staff, but not the till set up today.
-    const backups = await mkdtemp(path.join(tmpdir(), 'niteos-restore-e2e-'));
-    cleanup.push(() => rm(backups, { recursive: true, force: true }));
-    await infraScript('backup.sh', [], {
-      DATABASE_URL: storage.env.DATABASE_URL as string,
-      NITEOS_BACKUP_DIR: backups,
-      NITEOS_ENV_FILE: '/nonexistent',
-    });
+    const backups = await backUp(storage);
 
     browser ??= await launchChromium();
     const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
@@ -162,17 +168,7 @@ suite(`a till and a server restored from a backup${skip ? ` (skipped: ${skip})` 
 
     await first.stop();
     expect(await till.sell('Beer', 'Lager 0.33', 1, GUEST_D, 'nc')).toBe('Paid 7.00 NC');
-    const target = await createPostgresDatabase();
-    cleanup.push(() => target.drop());
-    const [dump] = await readdir(backups);
-    await infraScript('restore.sh', [path.join(backups, dump as string), target.url], {});
-    const restored: Storage = {
-      ...storage,
-      env: { ...storage.env, DATABASE_URL: target.url },
-      dispose: () => target.drop(),
-    };
-    const second = await ServerProcess.start(restored, 'restored', { port: first.port });
-    cleanup.push(() => second.stop());
+    const { restored, second } = await restoreAndStart(storage, backups, first.port);
 
     // The restored server has never heard of this till: it refuses its token.
     const banner = page.getByTestId('status-unknown-till');

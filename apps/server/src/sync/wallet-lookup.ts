@@ -1,9 +1,10 @@
-import { accounts, tills, wallets } from '@niteos/schema/tables';
+import { tills } from '@niteos/schema/tables';
 import type { WalletSnapshot } from '@niteos/schema/wire';
 import { eq, sql } from 'drizzle-orm';
 import type { AuthedTill } from '../context.ts';
 import type { Db } from '../db/database.ts';
 import { badRequest, conflict, forbidden, notFound } from '../errors.ts';
+import { readWallet } from '../wallets/service.ts';
 
 const TAG = /^[0-9a-f]{8,32}$/;
 
@@ -26,16 +27,7 @@ export async function lookupWallet(
     .from(tills)
     .where(eq(tills.id, till.id));
   if (self?.status !== 'active') throw forbidden('this till has been revoked: ask an admin');
-  const [row] = await db
-    .select({
-      status: wallets.status,
-      balanceNc: accounts.balanceNc,
-      xp: wallets.xp,
-      level: wallets.level,
-    })
-    .from(wallets)
-    .innerJoin(accounts, eq(accounts.id, wallets.accountId))
-    .where(eq(wallets.nitetapId, tag));
+  const row = await readWallet(db, tag);
   if (!row) throw notFound('wallet');
   if (row.status === 'blocked') throw conflict('this wristband is blocked');
   return {

@@ -11,19 +11,7 @@ import { notFound } from '../errors.ts';
  * else gets 404, so wallet ids cannot be probed.
  */
 export async function getWallet(db: Db, user: AuthUser, rawTag: string) {
-  const nitetapId = rawTag.toLowerCase();
-  const [row] = await db
-    .select({
-      nitetapId: wallets.nitetapId,
-      balanceNc: accounts.balanceNc,
-      xp: wallets.xp,
-      level: wallets.level,
-      status: wallets.status,
-      guestUserId: wallets.guestUserId,
-    })
-    .from(wallets)
-    .innerJoin(accounts, eq(accounts.id, wallets.accountId))
-    .where(eq(wallets.nitetapId, nitetapId));
+  const row = await readWallet(db, rawTag.toLowerCase());
   if (!row || !(await maySee(db, user, row))) throw notFound('wallet');
   return {
     nitetapId: row.nitetapId,
@@ -49,4 +37,21 @@ async function maySee(
       and(eq(walletVenues.nitetapId, wallet.nitetapId), eq(walletVenues.venueId, user.venueId)),
     );
   return used.length > 0;
+}
+
+/** One wallet as stored, balance included; undefined when there is none. */
+export async function readWallet(db: Db, nitetapId: string) {
+  const [row] = await db
+    .select({
+      nitetapId: wallets.nitetapId,
+      balanceNc: accounts.balanceNc,
+      xp: wallets.xp,
+      level: wallets.level,
+      status: wallets.status,
+      guestUserId: wallets.guestUserId,
+    })
+    .from(wallets)
+    .innerJoin(accounts, eq(accounts.id, wallets.accountId))
+    .where(eq(wallets.nitetapId, nitetapId));
+  return row;
 }
