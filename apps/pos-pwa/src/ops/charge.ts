@@ -30,7 +30,8 @@ export type ChargeOutcome =
   | { ok: true; op: QueuedOp }
   | { ok: false; reason: ChargeRefusal; message: string };
 
-const TAG = /^[0-9a-f]{8,32}$/;
+/** A NiteTap id as the till keeps it: 8 to 32 lower-case hex digits. */
+export const TAG = /^[0-9a-f]{8,32}$/;
 
 export interface ChargeContext {
   staffId: string;

@@ -1,6 +1,5 @@
 import type { WalletRow } from '../db/database.ts';
-
-const TAG = /^[0-9a-f]{8,32}$/;
+import { TAG } from './charge.ts';
 
 /**
  * How long before a tag may be looked up again, by the last outcome: a

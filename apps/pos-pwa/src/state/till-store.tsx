@@ -27,6 +27,8 @@ export function createTillStore(db: TillDb, api: Api) {
     unknownTill: false,
     nextRetryAt: null,
   });
+  /** The server answered last time, and the browser says it has a network. */
+  const online = () => sync().online && (typeof navigator === 'undefined' || navigator.onLine);
   const engine: SyncEngine = createSyncEngine({
     db,
     api,
@@ -101,6 +103,7 @@ export function createTillStore(db: TillDb, api: Api) {
     api,
     engine,
     sync,
+    online,
     device,
     queue,
     attentionCount,

@@ -40,9 +40,8 @@ export function GuestField(props: { value: string; onChange: (tag: string) => vo
   const [lookup, setLookup] = createSignal<{ tag: string; state: 'looking' | 'unknown' } | null>(
     null,
   );
-  const online = () => till.sync().online && (typeof navigator === 'undefined' || navigator.onLine);
   createEffect(
-    on([tag, wallet, online], ([t, w, isOnline]) => {
+    on([tag, wallet, till.online], ([t, w, isOnline]) => {
       if (!w || !lookupDue(t, w, isOnline, Date.now(), nextLookup.get(t))) return;
       // After a pause in typing, not for each key.
       const timer = setTimeout(async () => {

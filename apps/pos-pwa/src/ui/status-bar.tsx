@@ -10,9 +10,8 @@ export function StatusBar(props: { onReenroll: () => void }) {
   const [now, setNow] = createSignal(Date.now());
   const tick = setInterval(() => setNow(Date.now()), 5000);
   onCleanup(() => clearInterval(tick));
-  const online = () => till.sync().online && (typeof navigator === 'undefined' || navigator.onLine);
   /** Reached, but its last answer was a refusal or a failure (shown in full below). */
-  const troubled = () => online() && till.sync().lastError !== null;
+  const troubled = () => till.online() && till.sync().lastError !== null;
   /** Ops the server had lost, queued again, of which some still wait. */
   const resending = () => stillResending(till.resent(), till.queue().oldestSeq);
   const stale = () => {
@@ -27,10 +26,10 @@ export function StatusBar(props: { onReenroll: () => void }) {
     <header class="status" data-testid="status">
       <div class="status-row">
         <span
-          class={troubled() ? 'pill warn' : online() ? 'pill ok' : 'pill off'}
+          class={troubled() ? 'pill warn' : till.online() ? 'pill ok' : 'pill off'}
           data-testid="status-online"
         >
-          {troubled() ? 'Server problem' : online() ? 'Online' : 'Offline'}
+          {troubled() ? 'Server problem' : till.online() ? 'Online' : 'Offline'}
         </span>
         <span class="pill" data-testid="status-queue">
           {till.queue().count} waiting

@@ -13,8 +13,7 @@ import { badRequest, conflict, forbidden, notFound } from '../errors.ts';
 import { clientIp } from '../http/client-ip.ts';
 import { parseJson } from '../http/validate.ts';
 import { createWallets, lockWallets, updateWallets, writePostings } from '../ledger/queries.ts';
-
-const TAG = /^[0-9a-f]{8,32}$/;
+import { tagParam } from '../wallets/service.ts';
 
 /** The venue whose admin may act on this wallet: one it was used at (any, for Nitecore admins). */
 async function venueForWallet(db: Db | Tx, user: AuthUser, tag: string): Promise<string | null> {
@@ -70,12 +69,6 @@ async function checkMergeTarget(tx: Tx, user: AuthUser, newTag: string, owner: s
   if (row?.guestUserId && row.guestUserId !== owner) {
     throw conflict('the new tag belongs to another guest: use an unused wristband');
   }
-}
-
-function tagParam(raw: string | undefined): string {
-  const tag = (raw ?? '').toLowerCase();
-  if (!TAG.test(tag)) throw badRequest('nitetapId must be 8 to 32 hex digits');
-  return tag;
 }
 
 /**

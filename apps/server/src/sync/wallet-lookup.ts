@@ -3,10 +3,8 @@ import type { WalletSnapshot } from '@niteos/schema/wire';
 import { eq, sql } from 'drizzle-orm';
 import type { AuthedTill } from '../context.ts';
 import type { Db } from '../db/database.ts';
-import { badRequest, conflict, forbidden, notFound } from '../errors.ts';
-import { readWallet } from '../wallets/service.ts';
-
-const TAG = /^[0-9a-f]{8,32}$/;
+import { conflict, forbidden, notFound } from '../errors.ts';
+import { readWallet, tagParam } from '../wallets/service.ts';
 
 /**
  * One wallet's snapshot, for an online till that has none (a guest not
@@ -20,8 +18,7 @@ export async function lookupWallet(
   till: AuthedTill,
   rawTag: string,
 ): Promise<WalletSnapshot> {
-  const tag = rawTag.toLowerCase();
-  if (!TAG.test(tag)) throw badRequest('nitetapId must be 8 to 32 hex digits');
+  const tag = tagParam(rawTag);
   const [self] = await db
     .select({ status: tills.status, now: sql<string>`now()::text` })
     .from(tills)

@@ -3,7 +3,7 @@ import { Role } from '@niteos/schema/wire';
 import { and, eq } from 'drizzle-orm';
 import type { AuthUser } from '../context.ts';
 import type { Db } from '../db/database.ts';
-import { notFound } from '../errors.ts';
+import { badRequest, notFound } from '../errors.ts';
 
 /**
  * A wallet as the contract shows it. Who may see it: Nitecore admins,
@@ -54,4 +54,13 @@ export async function readWallet(db: Db, nitetapId: string) {
     .innerJoin(accounts, eq(accounts.id, wallets.accountId))
     .where(eq(wallets.nitetapId, nitetapId));
   return row;
+}
+
+const TAG = /^[0-9a-f]{8,32}$/;
+
+/** A NiteTap id from a URL, lower-cased; 400 unless it is 8 to 32 hex digits. */
+export function tagParam(raw: string | undefined): string {
+  const tag = (raw ?? '').toLowerCase();
+  if (!TAG.test(tag)) throw badRequest('nitetapId must be 8 to 32 hex digits');
+  return tag;
 }
