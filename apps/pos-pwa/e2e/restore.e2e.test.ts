@@ -34,6 +34,17 @@ afterAll(async () => {
   for (const c of cleanup.reverse()) await c().catch(() => {});
 });
 
+/** The till app built, and a server on a new PostgreSQL database with the demo data. */
+async function startDemoServer() {
+  buildPwa('pos-pwa');
+  const storage: Storage = await createStorage('postgres');
+  storage.env.NITEOS_DEMO_SEED = 'auto';
+  cleanup.push(() => storage.dispose());
+  const first = await ServerProcess.start(storage, 'before the restore');
+  cleanup.push(() => first.stop());
+  return { storage, first };
+}
+
 /** `backup.sh` on `storage`'s database, as the nightly timer runs it: the folder it wrote. */
 async function backUp(storage: Storage): Promise<string> {
   const backups = await mkdtemp(path.join(tmpdir(), 'niteos-restore-e2e-'));
@@ -65,12 +76,7 @@ async function restoreAndStart(storage: Storage, backups: string, port: number) 
 const suite = skip ? describe.skip : describe;
 suite(`a till and a server restored from a backup${skip ? ` (skipped: ${skip})` : ''}`, () => {
   test('the till sends again every op the restored server lost, and the books end whole', async () => {
-    buildPwa('pos-pwa');
-    const storage: Storage = await createStorage('postgres');
-    storage.env.NITEOS_DEMO_SEED = 'auto';
-    cleanup.push(() => storage.dispose());
-    const first = await ServerProcess.start(storage, 'before the restore');
-    cleanup.push(() => first.stop());
+    const { storage, first } = await startDemoServer();
     const tokens = new Map<ServerProcess, string>();
     const balance = async (server: ServerProcess, tag: string) => {
       if (!tokens.has(server)) {
@@ -146,12 +152,7 @@ suite(`a till and a server restored from a backup${skip ? ` (skipped: ${skip})` 
   });
 
   test('a till enrolled after the backup is re-enrolled by an admin and keeps every op', async () => {
-    buildPwa('pos-pwa');
-    const storage: Storage = await createStorage('postgres');
-    storage.env.NITEOS_DEMO_SEED = 'auto';
-    cleanup.push(() => storage.dispose());
-    const first = await ServerProcess.start(storage, 'before the restore');
-    cleanup.push(() => first.stop());
+    const { storage, first } = await startDemoServer();
     // Last night's backup: the venue and its staff, but not the till set up today.
     const backups = await backUp(storage);
 
