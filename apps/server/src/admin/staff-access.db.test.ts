@@ -156,6 +156,41 @@ describeDb('disabling staff and changing roles', () => {
     expect(renamed.status).toBe(200);
   });
 
+  test('a venue admin cannot set another venue admin’s password, so cannot sign in as them', async () => {
+    const peer = await newStaff('venue_admin');
+    const staff = await newStaff();
+    for (const [target, body] of [
+      [peer.userId, { password: 'taken-over-1' }],
+      [staff.userId, { password: 'taken-over-2', role: 'venue_admin' }],
+    ] as const) {
+      const res = await server.json('PATCH', `/api/admin/staff/${target}`, admin, body);
+      expect(res.status, JSON.stringify(body)).toBe(403);
+      expect(res.body.error.message).toMatch(/Nitecore/);
+    }
+    expect((await signIn(peer)).status).toBe(200);
+    expect((await signIn({ email: peer.email, password: 'taken-over-1' })).status).toBe(401);
+    expect((await signIn(staff)).body.user.role).toBe('staff');
+
+    // Staff passwords, one's own, and a Nitecore admin's reset all still go through.
+    const own = await server.json('PATCH', `/api/admin/staff/${staff.userId}`, admin, {
+      password: 'reset-by-admin',
+    });
+    expect(own.status).toBe(200);
+    const byRoot = await server.json('PATCH', `/api/admin/staff/${peer.userId}`, server.rootToken, {
+      password: 'reset-by-nitecore',
+    });
+    expect(byRoot.status).toBe(200);
+    const peerAgain = await signIn({ email: peer.email, password: 'reset-by-nitecore' });
+    expect(peerAgain.status).toBe(200);
+    const mine = await server.json(
+      'PATCH',
+      `/api/admin/staff/${peer.userId}`,
+      peerAgain.body.accessToken,
+      { password: 'chosen-by-peer' },
+    );
+    expect(mine.status).toBe(200);
+  });
+
   test('another venue’s admin cannot disable or promote, and bad values are 400', async () => {
     const member = await newStaff();
     const elsewhere = (await server.userToken(Role.venueAdmin, await server.createVenue())).token;

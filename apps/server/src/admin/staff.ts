@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { users } from '@niteos/schema/tables';
-import { type StaffPatch, staffInputSchema, staffPatchSchema } from '@niteos/schema/wire';
+import { Role, type StaffPatch, staffInputSchema, staffPatchSchema } from '@niteos/schema/wire';
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { audit } from '../audit/audit.ts';
@@ -89,6 +89,17 @@ export function staffAdminRoutes(deps: AppDeps) {
       // Else an admin could lock themselves, and perhaps the venue's last admin, out.
       if (userId === c.get('user').id && (body.disabled === true || body.role !== undefined))
         throw forbidden('you cannot disable your own account or change your own role');
+      // A password one admin sets for another lets them sign in as that admin,
+      // and the audit log would then name the wrong person for what they do.
+      if (
+        body.password !== undefined &&
+        (found.role === Role.venueAdmin || body.role === Role.venueAdmin) &&
+        userId !== c.get('user').id &&
+        c.get('user').role !== Role.nitecoreAdmin
+      )
+        throw forbidden(
+          "only a Nitecore admin can set another venue admin's password; they can change it themselves",
+        );
       const changes: Partial<UserRow> = {};
       if (body.displayName !== undefined) changes.displayName = body.displayName;
       if (body.password !== undefined) changes.passwordHash = await hashSecret(body.password);

@@ -253,7 +253,8 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
     status: 201,
   },
   'PATCH /api/admin/staff/:userId': {
-    summary: 'Change name, password, PIN or role, or disable / enable',
+    summary:
+      "Change name, password, PIN or role, or disable / enable; another venue admin's password only a Nitecore admin sets",
     tag: 'staff',
     access: 'admin',
     body: staffPatchSchema,
