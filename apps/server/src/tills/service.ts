@@ -11,6 +11,8 @@ import { badRequest, conflict, notFound } from '../errors.ts';
 import { lockTillPushes } from '../sync/push-load.ts';
 import { getVenue } from '../venues/service.ts';
 
+const UNIQUE_VIOLATION = '23505';
+
 function assertPublicKey(publicKey: string) {
   if (fromBase64Url(publicKey)?.length !== 32)
     throw badRequest('publicKey must be a base64url Ed25519 public key (32 bytes)');
@@ -52,37 +54,43 @@ export async function enrollTill(
   assertPublicKey(input.publicKey);
   await getVenue(db, input.venueId);
   const deviceToken = newOpaqueToken();
-  const tillId = await db.transaction(async (tx) => {
-    const [earlier] = await tx
-      .select()
-      .from(tills)
-      .where(eq(tills.publicKey, input.publicKey))
-      .for('update');
-    if (
-      earlier &&
-      (earlier.venueId !== input.venueId || earlier.status !== 'active' || earlier.lastSeenAt)
-    )
-      throw conflict('this key belongs to a till already in use: the device must make a new one');
-    const id = earlier?.id ?? randomUUID();
-    await storeTill(tx, { ...input, id, deviceToken }, Boolean(earlier));
-    await audit(tx, {
-      actor,
-      action: 'till.enroll',
-      venueId: input.venueId,
-      target: id,
-      after: {
-        name: input.name,
-        publicKey: input.publicKey,
-        ...(earlier ? { retried: true } : {}),
-      },
-      ip,
+  const tillId = await db
+    .transaction(async (tx) => {
+      const [earlier] = await tx
+        .select()
+        .from(tills)
+        .where(eq(tills.publicKey, input.publicKey))
+        .for('update');
+      if (
+        earlier &&
+        (earlier.venueId !== input.venueId || earlier.status !== 'active' || earlier.lastSeenAt)
+      )
+        throw conflict('this key belongs to a till already in use: the device must make a new one');
+      const id = earlier?.id ?? randomUUID();
+      await storeTill(tx, { ...input, id, deviceToken }, Boolean(earlier));
+      await audit(tx, {
+        actor,
+        action: 'till.enroll',
+        venueId: input.venueId,
+        target: id,
+        after: {
+          name: input.name,
+          publicKey: input.publicKey,
+          ...(earlier ? { retried: true } : {}),
+        },
+        ip,
+      });
+      return id;
+    })
+    .catch((err: unknown) => {
+      // Two first tries with one key at once: the loser is told to try again,
+      // and its retry is then the lost-answer case above.
+      if (hasSqlState(err, UNIQUE_VIOLATION))
+        throw conflict('this key was enrolled at this very moment by another request: try again');
+      throw err;
     });
-    return id;
-  });
   return { tillId, deviceToken, venueId: input.venueId, name: input.name };
 }
-
-const UNIQUE_VIOLATION = '23505';
 
 /**
  * Gives a till the server does not know by its token a new one, keeping its

@@ -137,7 +137,8 @@ export const tills = pgTable('tills', {
     .notNull()
     .references(() => venues.id),
   name: text('name').notNull(),
-  publicKey: text('public_key').notNull(),
+  // Unique: a key names one till, or a signed op could be credited to either.
+  publicKey: text('public_key').notNull().unique(),
   deviceTokenHash: text('device_token_hash').notNull().unique(),
   status: text('status').notNull().default('active'),
   lastSeenAt: tstz('last_seen_at'),

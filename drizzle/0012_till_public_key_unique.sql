@@ -1,0 +1,1 @@
+ALTER TABLE "tills" ADD CONSTRAINT "tills_public_key_unique" UNIQUE("public_key");
