@@ -327,6 +327,52 @@ suite(`till in Chromium against the real server on PostgreSQL${skip ? ` (skipped
     await p.getByTestId('guest-tag').fill('');
   });
 
+  test('an item taken off the menu or repriced while in an open order: the order follows the menu and says so', async () => {
+    const till = firstTill;
+    const p = till.page;
+    const add = (name: string, priceNc: number) =>
+      server.json('POST', `/api/admin/venues/${venueId}/market-items`, managerToken, {
+        name,
+        category: 'Specials',
+        priceNc,
+        priceChf: priceNc,
+      });
+    const shot = (await add('Tequila shot', 600)).body.itemId as string;
+    const punch = (await add('Punch', 900)).body.itemId as string;
+    await p.reload();
+    await till.signIn(STAFF.name, STAFF.pin);
+    const specials = p.getByRole('button', { name: 'Specials', exact: true });
+    await expect.poll(() => specials.count(), { timeout: 20_000 }).toBe(1);
+    await specials.click();
+    for (let i = 0; i < 2; i++) await p.locator('[data-item="Tequila shot"]').click();
+    await p.locator('[data-item="Punch"]').click();
+    const total = () => p.getByTestId('cart-total').textContent();
+    expect(await total()).toContain('21.00 NC');
+
+    expect(
+      (await server.json('DELETE', `/api/admin/market-items/${shot}`, managerToken)).status,
+    ).toBe(204);
+    const dearer = { priceNc: 1_000, priceChf: 1_000 };
+    expect(
+      (await server.json('PATCH', `/api/admin/market-items/${punch}`, managerToken, dearer)).status,
+    ).toBe(200);
+    // The order survives the reload; the pull that follows brings the new menu.
+    await p.reload();
+    await till.signIn(STAFF.name, STAFF.pin);
+    await expect
+      .poll(() => p.getByTestId('feedback').textContent(), { timeout: 20_000 })
+      .toBe(
+        'No longer sold, taken out of the order: Tequila shot. New price now in the order: Punch.',
+      );
+    expect(await total()).toContain('10.00 NC');
+    const before = Number(await p.getByTestId('feedback').getAttribute('data-n'));
+    await p.getByTestId('pay-cash').click();
+    await expect
+      .poll(() => p.locator(`[data-testid="feedback"][data-n="${before + 1}"]`).textContent())
+      .toBe('Paid CHF 10.00 by cash');
+    await till.waitForQueue(0);
+  });
+
   test('the camera view (a canvas stream for a camera) has a Cancel that stops it and gives the till back', async () => {
     // The first till, not a new one: enrolling another would pass the manager's login rate limit.
     const p = firstTill.page;

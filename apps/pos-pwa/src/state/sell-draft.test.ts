@@ -1,6 +1,6 @@
 import type { CatalogItem } from '@niteos/schema/wire';
 import { expect, test } from 'vitest';
-import { createSellDraft } from './sell-draft.ts';
+import { createSellDraft, matchCatalog } from './sell-draft.ts';
 
 /** A tab's sessionStorage (in-memory stand-in): what survives a reload of the tab. */
 function tabStorage() {
@@ -79,4 +79,26 @@ test('a draft the till cannot read, or one left too long, is dropped, not fatal 
   before.setCart(new Map([['lager', { item: lager, qty: 1 }]]));
   clock += 40 * 60_000;
   expect(createSellDraft(storage, () => clock).cart().size).toBe(0);
+});
+
+test('an item taken off the menu leaves the order, and a new price replaces the old one', () => {
+  const mojito = { ...lager, itemId: 'mojito', name: 'Mojito', priceNc: 1400, priceChf: 1400 };
+  const cart = new Map([
+    ['lager', { item: lager, qty: 2 }],
+    ['mojito', { item: mojito, qty: 1 }],
+  ]);
+  expect(matchCatalog(cart, [lager, mojito])).toBeNull();
+
+  const removed = matchCatalog(cart, [lager, { ...mojito, available: false }]);
+  expect([...(removed?.cart.keys() ?? [])]).toEqual(['lager']);
+  expect(removed?.notice).toBe('No longer sold, taken out of the order: Mojito.');
+  // Gone from the pull altogether is the same as unavailable.
+  expect([...(matchCatalog(cart, [lager])?.cart.keys() ?? [])]).toEqual(['lager']);
+
+  const dearer = { ...lager, priceNc: 800, priceChf: 750 };
+  const repriced = matchCatalog(cart, [dearer]);
+  expect(repriced?.cart.get('lager')).toEqual({ item: dearer, qty: 2 });
+  expect(repriced?.notice).toBe(
+    'No longer sold, taken out of the order: Mojito. New price now in the order: Lager 0.33.',
+  );
 });

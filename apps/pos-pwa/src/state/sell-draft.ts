@@ -66,6 +66,38 @@ export function createSellDraft(storage: KeyValue | null, now = Date.now) {
 
 export type SellDraft = ReturnType<typeof createSellDraft>;
 
+/**
+ * The cart held against the catalog as a pull left it: lines for items no
+ * longer sold are taken out, and a changed price replaces the one the line
+ * was added at, so what is charged is what the menu says now. Null when
+ * nothing changed; otherwise the new cart and what to tell the bartender.
+ */
+export function matchCatalog(
+  cart: ReadonlyMap<string, CartLine>,
+  catalog: readonly CatalogItem[],
+): { cart: Map<string, CartLine>; notice: string } | null {
+  const byId = new Map(catalog.map((item) => [item.itemId, item]));
+  const next = new Map<string, CartLine>();
+  const gone: string[] = [];
+  const repriced: string[] = [];
+  for (const [id, line] of cart) {
+    const now = byId.get(id);
+    if (!now?.available) {
+      gone.push(line.item.name);
+      continue;
+    }
+    if (now.priceNc !== line.item.priceNc || now.priceChf !== line.item.priceChf)
+      repriced.push(now.name);
+    next.set(id, { item: now, qty: line.qty });
+  }
+  if (gone.length === 0 && repriced.length === 0) return null;
+  const notice = [
+    gone.length > 0 ? `No longer sold, taken out of the order: ${gone.join(', ')}.` : '',
+    repriced.length > 0 ? `New price now in the order: ${repriced.join(', ')}.` : '',
+  ];
+  return { cart: next, notice: notice.filter(Boolean).join(' ') };
+}
+
 /** The saved draft if it is recent and has the shape this version writes; null otherwise. */
 function read(storage: KeyValue | null, now: number): Saved | null {
   try {

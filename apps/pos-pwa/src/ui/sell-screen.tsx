@@ -1,7 +1,8 @@
 import type { CatalogItem, OpLine } from '@niteos/schema/wire';
-import { createMemo, createSignal, For, Show } from 'solid-js';
+import { createEffect, createMemo, createSignal, For, Show, untrack } from 'solid-js';
 import { chf, nc } from '../format.ts';
 import { createLiveQuery } from '../state/live.ts';
+import { matchCatalog } from '../state/sell-draft.ts';
 import { useTill } from '../state/till-store.tsx';
 import { createChargeAction } from './charge-action.ts';
 import { createFeedback } from './feedback.tsx';
@@ -10,10 +11,9 @@ import { GuestField } from './guest-field.tsx';
 /** Item grid by category, cart, guest, tender: the screen staff live in. */
 export function SellScreen() {
   const till = useTill();
-  const catalog = createLiveQuery(
-    async () => (await till.db.catalog.toArray()).filter((i) => i.available),
-    [] as CatalogItem[],
-  );
+  // Null until read: an empty catalog must not empty an order picked up again.
+  const pulled = createLiveQuery(() => till.db.catalog.toArray(), null as CatalogItem[] | null);
+  const catalog = createMemo(() => (pulled() ?? []).filter((i) => i.available));
   const categories = createMemo(() => [...new Set(catalog().map((i) => i.category))].sort());
   const [category, setCategory] = createSignal<string | null>(null);
   // Kept by the till, not the screen: a trip to Top up or a reload keeps the order.
@@ -22,6 +22,17 @@ export function SellScreen() {
   const action = createChargeAction({
     charge: till.charge,
     fail: (text) => feedback.show(false, text),
+  });
+
+  // A pull that takes an item off the menu or changes its price reaches an
+  // open order too; never in the middle of a charge, which shows what it charges.
+  createEffect(() => {
+    const items = pulled();
+    if (!items || action.busy()) return;
+    const matched = matchCatalog(untrack(cart), items);
+    if (!matched) return;
+    setCart(matched.cart);
+    feedback.show(false, matched.notice);
   });
 
   const shown = () => {
