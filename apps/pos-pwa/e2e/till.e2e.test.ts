@@ -85,7 +85,17 @@ suite(`till in Chromium against the real server on PostgreSQL${skip ? ` (skipped
     firstTill = till;
     const guestD = 'dd00000000000001';
     expect(await till.topup(guestD, 20_000)).toContain('Topped up 200.00 NC');
+    const shown = await till.page.getByTestId('claim-code').textContent();
     await till.waitForQueue(0);
+    // A guest who missed the code: the bar shows it again from the recent list.
+    await till.page.getByTestId('tab-recent').click();
+    const again = till.page
+      .locator('[data-testid="recent-row"][data-op="topup"]')
+      .first()
+      .getByTestId('recent-claim-code');
+    const code = await again.textContent();
+    expect(code).toMatch(/^[0-9A-Z]{4}-[0-9A-Z]{4}$/);
+    expect(shown).toContain(`Claim code for ${guestD}: ${code}`);
 
     await till.page.context().setOffline(true);
     await expect.poll(() => till.page.getByTestId('status-online').textContent()).toBe('Offline');
@@ -199,6 +209,8 @@ suite(`till in Chromium against the real server on PostgreSQL${skip ? ` (skipped
       .toBe('Note: guest paid the difference in cash');
     // Who sold it, by name: a staff id means nothing to the admin.
     expect(await row.locator('.detail').textContent()).toContain('staff Demo bartender,');
+    // Times in the admin's own zone, as on the row: never raw UTC.
+    expect(await row.locator('.detail').textContent()).not.toMatch(/\d{4}-\d\d-\d\dT\d\d:/);
 
     expect(await balance(GUEST_C)).toBe(2_500 - 2 * 1_400);
     const root = await server.json('POST', '/api/auth/login', null, ADMIN);
@@ -273,8 +285,26 @@ suite(`till in Chromium against the real server on PostgreSQL${skip ? ` (skipped
     const page = await backOffice();
     await page.getByTestId('admin-tab-settings').click();
     const message = page.getByTestId('wristband-message');
+    // A slow answer for a tag typed before must not stand in for the tag typed now.
+    let answerSlowOne = () => {};
+    const slow = new Promise<void>((resolve) => {
+      answerSlowOne = resolve;
+    });
+    await page.route(`**/api/wallets/${GUEST_C}`, async (route) => {
+      await slow;
+      await route.continue();
+    });
+    const lookUp = page.getByRole('button', { name: 'Look up' });
+    await page.getByTestId('lost-tag').fill(GUEST_C);
+    await lookUp.click();
     await page.getByTestId('lost-tag').fill(GUEST_B);
-    await page.getByRole('button', { name: 'Look up' }).click();
+    answerSlowOne();
+    await expect.poll(() => lookUp.isEnabled()).toBe(true);
+    expect(await page.getByTestId('found-wallet').count()).toBe(0);
+    await lookUp.click();
+    expect(await page.getByTestId('found-wallet').textContent()).toContain(
+      `Wristband ${GUEST_B}: balance`,
+    );
     await page.getByTestId('block-tag').click();
     await expect.poll(() => message.textContent()).toContain('Blocked');
     await page.getByTestId('unblock-tag').click();

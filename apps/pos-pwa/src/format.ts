@@ -17,6 +17,9 @@ export function ago(ms: number | null, now = Date.now()): string {
 export const clock = (iso: string) =>
   new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
 
+/** A moment in full, in the viewer's zone: admins compare it with what staff remember. */
+export const dateTime = (iso: string) => new Date(iso).toLocaleString();
+
 /** When a balance was true: "23:41" today, "1 Nov 23:41" before, so an old one shows its age. */
 export function asOf(iso: string, now = new Date()): string {
   const at = new Date(iso);

@@ -1,6 +1,6 @@
 import type { ConflictView } from '@niteos/schema/wire';
 import { createResource, createSignal, For, Show } from 'solid-js';
-import { chf, nc } from '../format.ts';
+import { chf, dateTime, nc } from '../format.ts';
 import type { AdminApi } from './admin-api.ts';
 import { Loaded } from './loaded.tsx';
 import { createAction } from './use-action.ts';
@@ -162,7 +162,7 @@ function ConflictRow(props: {
           {(r) => <span data-testid="conflict-resolution"> · settled: {r()}</span>}
         </Show>
       </span>
-      <span class="muted">{new Date(props.conflict.createdAt).toLocaleString()}</span>
+      <span class="muted">{dateTime(props.conflict.createdAt)}</span>
       <div>
         <button
           type="button"
@@ -181,7 +181,7 @@ function ConflictRow(props: {
                   {d().till?.status}
                   {d().till?.flagReason ? `, flagged: ${d().till?.flagReason}` : ''}), seq{' '}
                   {d().op?.envelope.seq}, staff {props.staffName(d().op?.envelope.staffId ?? '')},
-                  till time {d().op?.envelope.at}:{' '}
+                  till time {dateTime(d().op?.envelope.at ?? '')}:{' '}
                   {d().op?.envelope.tender === 'nc'
                     ? nc(d().op?.envelope.amountNc ?? 0)
                     : chf(d().op?.envelope.amountChf ?? 0)}
@@ -220,8 +220,8 @@ function ConflictRow(props: {
                   <For each={d().history}>
                     {(h) => (
                       <li>
-                        {h.tillAt} {h.kind} {h.tender === 'nc' ? nc(h.amountNc) : chf(h.amountChf)}{' '}
-                        {h.status}
+                        {dateTime(h.tillAt)} {h.kind}{' '}
+                        {h.tender === 'nc' ? nc(h.amountNc) : chf(h.amountChf)} {h.status}
                         {h.standing !== h.status ? ` → ${h.standing}` : ''}
                         {h.reason ? ` (${h.reason})` : ''}
                       </li>

@@ -1,5 +1,5 @@
 import { createResource, createSignal, For, Show } from 'solid-js';
-import { chf, nc } from '../format.ts';
+import { chf, dateTime, nc } from '../format.ts';
 import type { AdminApi, AuditEntry, Figures } from './admin-api.ts';
 import { auditChanges } from './audit-changes.ts';
 import { Loaded } from './loaded.tsx';
@@ -207,7 +207,7 @@ export function AuditScreen(props: { api: AdminApi; venueId: string }) {
                 <For each={loaded().entries}>
                   {(e) => (
                     <tr data-testid="audit-entry">
-                      <td>{new Date(e.createdAt).toLocaleString()}</td>
+                      <td>{dateTime(e.createdAt)}</td>
                       <td>
                         {e.actorEmail ?? e.actorUserId ?? 'system'}{' '}
                         <span class="muted">({e.actorRole})</span>

@@ -80,6 +80,8 @@ export function SettingsScreen(props: { api: AdminApi; venue: VenueLike; onSaved
   const look = async () => {
     const tag = oldTag().trim().toLowerCase();
     const wallet = await wristband.run(() => props.api.wallet(tag));
+    // A slow answer for a tag no longer typed must not stand in for the one that is.
+    if (oldTag().trim().toLowerCase() !== tag) return;
     setFound(wallet ? { tag, balanceNc: wallet.balanceNc, status: wallet.status } : null);
   };
   /** Blocks or unblocks the wristband looked up, and shows its new status. */
@@ -171,15 +173,15 @@ export function SettingsScreen(props: { api: AdminApi; venue: VenueLike; onSaved
           }}
           data-testid="lost-tag"
         />
-        <button type="button" class="secondary" onClick={look}>
+        <button type="button" class="secondary" disabled={wristband.busy()} onClick={look}>
           Look up
         </button>
       </div>
       <Show when={found()}>
         {(w) => (
           <div class="stack">
-            <p>
-              Balance {nc(w().balanceNc)}, {w().status}.
+            <p data-testid="found-wallet">
+              Wristband {w().tag}: balance {nc(w().balanceNc)}, {w().status}.
             </p>
             <div class="row">
               <input

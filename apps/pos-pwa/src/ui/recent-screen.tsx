@@ -1,3 +1,4 @@
+import { claimCode } from '@niteos/ledger-core';
 import type { Envelope } from '@niteos/schema/wire';
 import { createSignal, For, Show } from 'solid-js';
 import type { HistoryRow } from '../db/database.ts';
@@ -60,6 +61,16 @@ export function RecentScreen() {
                 #{row.seq} {clock(row.envelope.at)} {row.envelope.op}
                 <Show when={row.envelope.lines.length > 0}> · {items(row.envelope)}</Show>
                 <Show when={row.envelope.nitetapId}> · {row.envelope.nitetapId}</Show>
+                {/* Shown again for a guest who missed it after the top-up. */}
+                <Show when={row.envelope.op === 'topup' && row.envelope.nitetapId && row.sig}>
+                  {(sig) => (
+                    <>
+                      {' '}
+                      · claim code{' '}
+                      <strong data-testid="recent-claim-code">{claimCode(sig())}</strong>
+                    </>
+                  )}
+                </Show>
               </span>
               <span>
                 {row.envelope.tender === 'nc'
