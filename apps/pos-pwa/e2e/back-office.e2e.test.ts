@@ -420,6 +420,45 @@ suite(`back office in Chromium against the real server${skip ? ` (skipped: ${ski
     expect((await stored()).priceChf).toBe(520);
   });
 
+  test('a manager posts to the feed, guests see it, and a deleted post is gone for both', async () => {
+    const guestFeed = async () =>
+      (await server.json('GET', '/api/public/venues/demo-club/feed')).body.posts as {
+        title: string;
+        body: string;
+        kind: string;
+        publishedAt: string;
+      }[];
+    const page = await backOffice(MANAGER);
+    await page.getByTestId('admin-tab-feed').click();
+    // Spaces pass the browser's check of a required field: the server's reason is shown.
+    await page.getByTestId('feed-title').fill('   ');
+    await page.getByTestId('feed-post').click();
+    await expect.poll(() => page.getByTestId('feed-message').textContent()).toMatch(/^title: /);
+
+    await page.getByTestId('feed-title').fill('Doors at 22:00');
+    await page.getByTestId('feed-body').fill('DJ set till late.\nFree entry before 23:00.');
+    await page.getByTestId('feed-post').click();
+    const row = page.getByTestId('feed-row').filter({ hasText: 'Doors at 22:00' });
+    await row.waitFor();
+    expect(await row.textContent()).toContain('Free entry before 23:00.');
+    expect(await page.getByTestId('feed-title').inputValue()).toBe('');
+    const published = (await guestFeed()).find((p) => p.title === 'Doors at 22:00');
+    expect(published).toMatchObject({
+      kind: 'post',
+      body: 'DJ set till late.\nFree entry before 23:00.',
+    });
+    // When it was published, in the admin's own time zone and format.
+    expect(await row.getByTestId('feed-time').textContent()).toBe(
+      await page.evaluate((iso) => new Date(iso).toLocaleString(), published?.publishedAt ?? ''),
+    );
+
+    page.once('dialog', (d) => d.accept());
+    await row.getByRole('button', { name: 'Delete' }).click();
+    await expect.poll(() => row.count()).toBe(0);
+    expect(await page.getByTestId('feed-message').textContent()).toBe('Deleted Doors at 22:00');
+    expect((await guestFeed()).map((p) => p.title)).not.toContain('Doors at 22:00');
+  });
+
   test("a stranger guessing a manager's password does not keep them out of a browser they used before", async () => {
     const root = (await server.json('POST', '/api/auth/login', null, ADMIN)).body.accessToken;
     const venue = (await server.json('GET', '/api/admin/venues', root)).body.venues[0];

@@ -1,6 +1,7 @@
 import type {
   AnalyticsSnapshot,
   ConflictView,
+  FeedPost,
   LiveCounters,
   LoginResponse,
   NightFigures,
@@ -97,6 +98,11 @@ export function createAdminApi(session: AdminSession, request: Request) {
         'GET',
         `/admin/audit?venueId=${encodeURIComponent(venueId)}&limit=200${before ? `&before=${before}` : ''}`,
       ),
+    /** The venue's newest 200 posts, newest first. */
+    feed: (venueId: string) => call<{ posts: FeedPost[] }>('GET', `/admin/venues/${venueId}/feed`),
+    addPost: (venueId: string, post: Omit<FeedPost, 'id' | 'publishedAt'>) =>
+      call<FeedPost>('POST', `/admin/venues/${venueId}/feed`, post),
+    removePost: (postId: string) => call<void>('DELETE', `/admin/feed/${postId}`),
   };
 }
 

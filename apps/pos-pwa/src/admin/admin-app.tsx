@@ -4,6 +4,7 @@ import { createRequest } from './admin-http.ts';
 import { createAdminSession } from './admin-session.ts';
 import { AnalyticsScreen } from './analytics-screen.tsx';
 import { ConflictsScreen } from './conflicts-screen.tsx';
+import { FeedScreen } from './feed-screen.tsx';
 import { Loaded } from './loaded.tsx';
 import { MarketScreen } from './market-screen.tsx';
 import { PeopleScreen } from './people-screen.tsx';
@@ -56,6 +57,7 @@ export function AdminApp() {
   const tabs = () => [
     ['conflicts', 'Conflicts'],
     ['market', 'Market'],
+    ['feed', 'Feed'],
     ['people', 'Staff & tills'],
     ['settings', 'Settings & wristbands'],
     ['report', 'Night report'],
@@ -181,6 +183,9 @@ export function AdminApp() {
                     </Match>
                     <Match when={tab() === 'market'}>
                       <MarketScreen api={api} venueId={id} />
+                    </Match>
+                    <Match when={tab() === 'feed'}>
+                      <FeedScreen api={api} venueId={id} />
                     </Match>
                     <Match when={tab() === 'people'}>
                       <PeopleScreen api={api} venueId={id} selfId={session.current()?.user.id} />
