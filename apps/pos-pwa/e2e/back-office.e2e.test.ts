@@ -51,6 +51,15 @@ function accessToken(user: LoginResponse['user'], ageSeconds: number): string {
   return `${unsigned}.${createHmac('sha256', secret).update(unsigned).digest('base64url')}`;
 }
 
+/** The back office's venue list answers 503 from now on (its reload after a change fails). */
+function failVenueListReloads(page: Page) {
+  return page.route('**/api/admin/venues', (route) =>
+    route.request().method() === 'GET'
+      ? route.fulfill({ status: 503, contentType: 'application/json', body: '{}' })
+      : route.continue(),
+  );
+}
+
 const suite = skip ? describe.skip : describe;
 suite(`back office in Chromium against the real server${skip ? ` (skipped: ${skip})` : ''}`, () => {
   beforeAll(async () => {
@@ -128,6 +137,15 @@ suite(`back office in Chromium against the real server${skip ? ` (skipped: ${ski
       radioUrl: 'https://radio.example/b-new.m3u8',
       policy: { offlineCapNc: 4_500 },
     });
+
+    // The list's reload after a save fails: the save stands, and the screen says so still.
+    await failVenueListReloads(page);
+    await page.getByTestId('settings-offline-cap').fill('50');
+    await page.getByTestId('settings-save').click();
+    await expect.poll(() => page.getByText('Saved: tills use the new policy').count()).toBe(1);
+    await page.getByTestId('settings-save').click();
+    await expect.poll(() => page.getByText('Nothing changed').count()).toBe(1);
+    expect(await page.getByTestId('load-error').count()).toBe(0);
   });
 
   test('a Nitecore admin creates a venue and goes on to its settings; a bad slug is explained', async () => {
@@ -148,6 +166,19 @@ suite(`back office in Chromium against the real server${skip ? ` (skipped: ${ski
     expect(await picked.locator('option:checked').textContent()).toBe('Zürich Nightowl');
     const listed = await server.json('GET', '/api/public/venues');
     expect(listed.body.venues.map((v: { slug: string }) => v.slug)).toContain('zurich-nightowl');
+
+    // Created, but the list cannot load again: said so, not an error screen nor a form to resend.
+    await failVenueListReloads(page);
+    await page.getByTestId('admin-tab-venues').click();
+    await page.getByTestId('venue-name').fill('Bern Lantern');
+    await page.getByTestId('venue-city').fill('Bern');
+    await page.getByRole('button', { name: 'Create venue' }).click();
+    await expect
+      .poll(() => page.getByTestId('venue-create-message').textContent())
+      .toBe(
+        'Created Bern Lantern, but the venue list did not load again: reload the page to open it.',
+      );
+    expect(await page.getByTestId('load-error').count()).toBe(0);
   });
 
   test('an access token that expired is renewed on the way: a reload lands on the screen', async () => {

@@ -27,14 +27,29 @@ export function AdminApp() {
   const [tab, setTab] = createSignal('conflicts');
   const [venueId, setVenueId] = createSignal('');
   // Keyed on the user, not the session: a renewed token is the same admin, no reload needed.
-  const [venues, { refetch: refetchVenues }] = createResource(
+  const loadVenues = async () => {
+    const list = (await api.venues()).venues;
+    if (!list.some((v) => v.id === venueId())) setVenueId(list[0]?.id ?? '');
+    return list;
+  };
+  const [venues, { refetch: refetchVenues, mutate: setVenues }] = createResource(
     () => session.current()?.user.id,
-    async () => {
-      const list = (await api.venues()).venues;
-      if (!list.some((v) => v.id === venueId())) setVenueId(list[0]?.id ?? '');
-      return list;
-    },
+    loadVenues,
   );
+  /**
+   * The list again after a change made on a screen. Not a refetch: a failed
+   * one would put the whole back office behind "Retry" and take the screen's
+   * "Saved" or "Created" with it, as if the change had failed. Whether it
+   * loaded is returned; the list shown stays as it was when it did not.
+   */
+  const reloadVenues = () =>
+    loadVenues().then(
+      (list) => {
+        setVenues(list);
+        return true;
+      },
+      () => false,
+    );
   const venueList = () => (venues.state === 'errored' ? [] : (venues() ?? []));
   const venue = createMemo(() => venueList().find((v) => v.id === venueId()));
 
@@ -168,9 +183,10 @@ export function AdminApp() {
                     <VenueCreate
                       api={api}
                       onCreated={async (id) => {
-                        await refetchVenues();
+                        if (!(await reloadVenues())) return false;
                         setVenueId(id);
                         setTab('settings');
+                        return true;
                       }}
                     />
                   </Show>
@@ -191,9 +207,7 @@ export function AdminApp() {
                       <PeopleScreen api={api} venueId={id} selfId={session.current()?.user.id} />
                     </Match>
                     <Match when={tab() === 'settings' && venue()}>
-                      {(v) => (
-                        <SettingsScreen api={api} venue={v()} onSaved={() => refetchVenues()} />
-                      )}
+                      {(v) => <SettingsScreen api={api} venue={v()} onSaved={reloadVenues} />}
                     </Match>
                     <Match when={tab() === 'report' && venue()}>
                       {(v) => <ReportScreen api={api} venueId={id} venueName={v().name} />}

@@ -13,7 +13,11 @@ const slugOf = (name: string) =>
     .replace(/^-+|-+$/g, '');
 
 /** A new venue, for Nitecore admins: the guest app finds it by its slug. */
-export function VenueCreate(props: { api: AdminApi; onCreated: (venueId: string) => void }) {
+export function VenueCreate(props: {
+  api: AdminApi;
+  /** Whether the venue could be opened: false when the venue list did not load again. */
+  onCreated: (venueId: string) => Promise<boolean>;
+}) {
   const [name, setName] = createSignal('');
   const [slug, setSlug] = createSignal<string | null>(null);
   const [city, setCity] = createSignal('');
@@ -21,11 +25,19 @@ export function VenueCreate(props: { api: AdminApi; onCreated: (venueId: string)
   const shownSlug = () => slug() ?? slugOf(name());
   async function create(e: Event) {
     e.preventDefault();
+    const named = name();
     const made = await action.run(
-      () => props.api.createVenue({ name: name(), slug: shownSlug(), city: city() }),
-      `Created ${name()}`,
+      () => props.api.createVenue({ name: named, slug: shownSlug(), city: city() }),
+      `Created ${named}`,
     );
-    if (made) props.onCreated(made.id);
+    if (made && !(await props.onCreated(made.id)))
+      await action.run(() =>
+        Promise.reject(
+          new Error(
+            `Created ${named}, but the venue list did not load again: reload the page to open it.`,
+          ),
+        ),
+      );
   }
   return (
     <section data-testid="admin-venue-create">
