@@ -77,7 +77,7 @@ async function shownClaimCode(till: TillPage): Promise<string> {
   return /([0-9A-Z]{4}-[0-9A-Z]{4})/.exec(shown)?.[1] ?? '';
 }
 
-/** Adds a wristband in the guest app, as a guest types it from the receipt. */
+/** Adds a wristband in the guest app, as a guest types it from the till's screen. */
 async function claimInApp(page: Page, tag: string, code: string) {
   await page.getByLabel('Tag id').fill(tag);
   await page.getByLabel('Claim code').fill(code);
@@ -127,6 +127,9 @@ suite(`guest app in Chromium against the real server on PostgreSQL${skip ? ` (sk
     await page.getByRole('link', { name: 'Sign in or create an account' }).click();
     await registerInApp(page, 'guest-e2e@niteos.test');
     await page.getByRole('link', { name: 'Add a wristband' }).click();
+    expect(await page.locator('main').textContent()).toContain(
+      "The claim code is shown on the till after a top-up; the bar can show it again from the till's recent list.",
+    );
     await claimInApp(page, TAG.toUpperCase(), code);
     await expect.poll(() => page.getByTestId('balance').textContent()).toBe('40.00 NC');
     await expect.poll(() => page.getByTestId('level').textContent()).toBe('Level 1');
@@ -273,10 +276,17 @@ suite(`guest app in Chromium against the real server on PostgreSQL${skip ? ` (sk
       .poll(() => page.getByTestId('radio-status').getAttribute('data-state'), { timeout: 20_000 })
       .toBe('playing');
     await expect
-      .poll(async () => (await page.getByTestId('radio-status').textContent()) ?? '', {
+      .poll(async () => (await page.getByTestId('radio-elapsed').textContent()) ?? '', {
         timeout: 20_000,
       })
-      .toMatch(/Playing · 0:0[1-9]/);
+      .toMatch(/^0:0[1-9]$/);
+    // The clock ticks every second outside the live region, which a screen reader reads out.
+    expect(await page.getByTestId('radio-status').textContent()).toBe('Playing');
+    expect(
+      await page
+        .getByTestId('radio-elapsed')
+        .evaluate((el) => el.closest('[role="status"], [role="alert"], [aria-live]') === null),
+    ).toBe(true);
     const metadata = await page.evaluate(() => navigator.mediaSession.metadata?.title);
     expect(metadata).toBe('Demo Club radio');
 
@@ -399,6 +409,79 @@ suite(`guest app in Chromium against the real server on PostgreSQL${skip ? ` (sk
         message: 'plays on',
       })
       .toContain('playing');
+  });
+
+  test('a venue picked while the stream player still loads is the only one it plays', async () => {
+    const root = (await server.json('POST', '/api/auth/login', null, ADMIN)).body.accessToken;
+    const later = await server.json('POST', '/api/admin/venues', root, {
+      name: 'Late Switch Bar',
+      slug: 'late-switch-bar',
+      city: 'Bern',
+    });
+    const laterUrl = stream.url('stream.m3u8?venue=late-switch');
+    await server.json('PATCH', `/api/admin/venues/${later.body.id}`, root, { radioUrl: laterUrl });
+    const context = await browser.newContext({ serviceWorkers: 'block' });
+    contexts.push(context);
+    const page = await context.newPage();
+    // Chromium plays HLS itself; as Firefox does not, the app then loads hls.js.
+    await page.addInitScript(() => {
+      const canPlay = HTMLMediaElement.prototype.canPlayType;
+      HTMLMediaElement.prototype.canPlayType = function (type: string) {
+        return /mpegurl/i.test(type) ? '' : canPlay.call(this, type);
+      };
+    });
+    const held: { release?: () => Promise<void> } = {};
+    await page.route('**/assets/hls-*.js', async (route) => {
+      const response = await route.fetch();
+      held.release = () => route.fulfill({ response });
+    });
+    const playlists: string[] = [];
+    page.on('request', (r) => {
+      if (r.url().includes('.m3u8')) playlists.push(r.url());
+    });
+    await page.goto(`${base()}/radio?venue=demo-club`);
+    await page.getByTestId('radio-toggle').click();
+    await expect.poll(() => held.release !== undefined).toBe(true);
+    // On a slow phone hls.js is still loading when the guest picks another venue and plays it.
+    await page.getByRole('link', { name: 'demo-club' }).click();
+    await page.getByRole('button', { name: 'Late Switch Bar' }).click();
+    await page.getByRole('link', { name: 'Radio' }).click();
+    await page.getByText('Demo Club radio is on').waitFor();
+    await page.getByTestId('radio-toggle').click();
+    await held.release?.();
+    await expect
+      .poll(() => page.getByTestId('radio-status').getAttribute('data-state'), { timeout: 20_000 })
+      .toBe('playing');
+    expect(await page.evaluate(() => navigator.mediaSession.metadata?.title)).toBe(
+      'Late Switch Bar radio',
+    );
+    // Demo Club's stream was never even asked for: nothing of it took over the audio element.
+    expect(playlists.length).toBeGreaterThan(0);
+    expect(playlists.filter((url) => url !== laterUrl)).toEqual([]);
+  });
+
+  test('a call NiteOS is too slow to answer is not called "Offline", and a change says to check first', async () => {
+    const context = await browser.newContext({ serviceWorkers: 'block' });
+    contexts.push(context);
+    const page = await context.newPage();
+    await registerInApp(page, 'slow-server@niteos.test');
+    await page.goto(`${base()}/market?venue=demo-club`);
+    await page.getByTestId('fresh').waitFor();
+    // The Wi-Fi is fine but NiteOS does not answer: the app gives up after its 8 s.
+    await page.route('**/api/public/venues/*/market', () => undefined);
+    await page.route('**/api/wallets/claim', () => undefined);
+    await page.reload();
+    await expect
+      .poll(() => page.getByTestId('stale').textContent(), { timeout: 20_000 })
+      .toMatch(/^NiteOS is not answering: showing the market from/);
+
+    await page.goto(`${base()}/claim`);
+    await claimInApp(page, '0e0e5e5e00d1', 'ABCD-EFGH');
+    const alert = page.getByRole('alert');
+    await alert.waitFor({ timeout: 20_000 });
+    expect(await alert.textContent()).toBe(
+      'NiteOS is slow to answer right now. It may have done it all the same: check before trying again.',
+    );
   });
 
   test('a server error keeps the last copy and says NiteOS is not answering, not "Offline"', async () => {
@@ -584,6 +667,59 @@ suite(`guest app in Chromium against the real server on PostgreSQL${skip ? ` (sk
     await page.getByRole('link', { name: 'Sign in or create an account' }).waitFor();
     expect(await storedSession(page)).toBeNull();
     expect(await copies()).toEqual([]);
+  });
+
+  test('a wallet answer that arrives after the guest signed out is not stored', async () => {
+    const context = await browser.newContext({ serviceWorkers: 'block' });
+    contexts.push(context);
+    const page = await context.newPage();
+    await registerInApp(page, 'late-answer@niteos.test');
+    const copies = () =>
+      page.evaluate(() =>
+        Object.keys(localStorage).filter((k) => k.startsWith('niteos.guest.cache.me.')),
+      );
+    await expect.poll(copies).not.toEqual([]);
+    const late: { request?: Request; release?: () => Promise<void> } = {};
+    await page.route('**/api/me/wallets', async (route) => {
+      if (late.request) return route.continue();
+      late.request = route.request();
+      // Answered by the server now, delivered only when the test says.
+      const response = await route.fetch();
+      late.release = () => route.fulfill({ response });
+    });
+    // The phone comes back online: the wallet loads again, slowly.
+    await page.evaluate(() => window.dispatchEvent(new Event('online')));
+    await expect.poll(() => late.release !== undefined).toBe(true);
+    await page.getByRole('link', { name: 'Account' }).click();
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    expect(await copies()).toEqual([]);
+    const delivered = page.waitForEvent('requestfinished', (r) => r === late.request);
+    await late.release?.();
+    await delivered;
+    await page.evaluate(() => new Promise((r) => setTimeout(r, 100)));
+    expect(await copies()).toEqual([]);
+  });
+
+  test('with site storage blocked the app still opens, and a venue can be picked', async () => {
+    const context = await browser.newContext({ serviceWorkers: 'block' });
+    contexts.push(context);
+    const page = await context.newPage();
+    // As when the guest blocks site data: merely reading localStorage throws.
+    await page.addInitScript(() => {
+      Object.defineProperty(window, 'localStorage', {
+        configurable: true,
+        get() {
+          throw new DOMException('Access is denied for this document.', 'SecurityError');
+        },
+      });
+    });
+    await page.goto(`${base()}/feed?venue=demo-club`);
+    await page.getByTestId('fresh').waitFor();
+    await page.getByRole('link', { name: 'demo-club' }).click();
+    await page.getByRole('button', { name: 'Demo Club' }).click();
+    // Kept for this page only, the choice still opens the venue's feed.
+    await expect.poll(() => page.getByTestId('feed').count()).toBe(1);
   });
 
   test('Chromium finds nothing that stops the guest app from being installed', async () => {

@@ -3,7 +3,10 @@ import { recordRefresh, successorOf } from './refresh-handoff.ts';
 import { session, setSession, syncSession } from './session.ts';
 import { withTabLock } from './tab-lock.ts';
 
-/** A failed call: `status` 0 means the network, not the server, said no. */
+/**
+ * A failed call: `status` 0 means no answer came, either for want of a
+ * connection (`offline`) or because the server took too long (`timeout`).
+ */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
@@ -13,12 +16,32 @@ export class ApiError extends Error {
     super(message);
   }
 
-  get offline(): boolean {
+  get unanswered(): boolean {
     return this.status === 0;
+  }
+
+  get offline(): boolean {
+    return this.code === 'offline';
   }
 }
 
 const TIMEOUT_MS = 8000;
+
+/**
+ * A call that timed out reached NiteOS, or may have: unlike one that never
+ * left the phone, a change it asked for may be done, and sent again it
+ * could be done twice.
+ */
+function timedOut(method: string): ApiError {
+  const slow = 'NiteOS is slow to answer right now.';
+  return new ApiError(
+    0,
+    'timeout',
+    method === 'GET'
+      ? slow
+      : `${slow} It may have done it all the same: check before trying again.`,
+  );
+}
 
 async function send(method: string, path: string, token: string | null, body?: unknown) {
   try {
@@ -33,7 +56,8 @@ async function send(method: string, path: string, token: string | null, body?: u
       // Venue Wi-Fi may accept the request and never answer: give up, show what we had.
       signal: AbortSignal.timeout(TIMEOUT_MS),
     });
-  } catch {
+  } catch (err) {
+    if (err instanceof DOMException && err.name === 'TimeoutError') throw timedOut(method);
     throw new ApiError(0, 'offline', 'No connection to NiteOS right now.');
   }
 }
@@ -107,7 +131,7 @@ function retryLostRefresh(rejected: string | null, attempt = 0) {
   if (pause === undefined) return;
   setTimeout(() => {
     refreshSession(rejected).catch((err: unknown) => {
-      if (err instanceof ApiError && err.offline) retryLostRefresh(rejected, attempt + 1);
+      if (err instanceof ApiError && err.unanswered) retryLostRefresh(rejected, attempt + 1);
     });
   }, pause);
 }
@@ -123,7 +147,7 @@ export async function api<T>(
   let res = await send(method, path, sent, init.body);
   if (res.status === 401 && init.auth) {
     const renewed = await refreshSession(sent).catch((err: unknown) => {
-      if (err instanceof ApiError && err.offline) retryLostRefresh(sent);
+      if (err instanceof ApiError && err.unanswered) retryLostRefresh(sent);
       throw err;
     });
     if (renewed) res = await send(method, path, token(), init.body);

@@ -9,7 +9,7 @@ export interface Live<T> {
   fetchedAt: () => number | null;
   freshness: () => Freshness;
   error: () => string | null;
-  /** Why the copy shown is stale: no connection, or NiteOS answered with an error of its own. */
+  /** Why the copy shown is stale: no connection, or NiteOS failed or was too slow to answer. */
   staleBecause: () => 'offline' | 'server';
   refresh: () => Promise<void>;
 }
@@ -23,7 +23,15 @@ export interface Live<T> {
 export function createLive<T>(
   keyOf: () => string | null,
   fetcher: (key: string) => Promise<T>,
-  options: { everyMs?: number } = {},
+  options: {
+    everyMs?: number;
+    /**
+     * Whose data it is (the signed-in guest). An answer that arrives after
+     * that login ended is dropped: a sign-out cleared the stored copies, and
+     * a late answer must not store that guest's wallet on the phone again.
+     */
+    owner?: () => string | null;
+  } = {},
 ): Live<T> {
   // Loads again only when the key itself changes, not whenever what it is computed from
   // does: tokens renewed (in this tab or another) leave `me.wallets.<user>` as it was.
@@ -37,14 +45,16 @@ export function createLive<T>(
   // answer is applied only if no later-started load's answer already was.
   let started = 0;
   let shown = 0;
-  const current = (k: string, load: number) => key() === k && load > shown;
+  const current = (k: string, load: number, owner: string | null | undefined) =>
+    key() === k && load > shown && options.owner?.() === owner;
   const refresh = async () => {
     const k = key();
     if (k === null) return;
     const load = ++started;
+    const owner = options.owner?.();
     try {
       const data = await fetcher(k);
-      if (!current(k, load)) return;
+      if (!current(k, load, owner)) return;
       shown = load;
       const next = { data, fetchedAt: Date.now() };
       writeSnapshot(k, next);
@@ -52,11 +62,12 @@ export function createLive<T>(
       setFreshness('fresh');
       setError(null);
     } catch (err) {
-      if (!current(k, load)) return;
+      if (!current(k, load, owner)) return;
       setError(err instanceof Error ? err.message : String(err));
       const offline = err instanceof ApiError ? err.offline : true;
+      // A slow server is not the phone's connection: "Offline" would send the guest to their Wi-Fi.
       setStaleBecause(offline ? 'offline' : 'server');
-      const passing = offline || (err instanceof ApiError && err.status >= 500);
+      const passing = !(err instanceof ApiError) || err.unanswered || err.status >= 500;
       setFreshness(passing && snapshot() ? 'stale' : 'failed');
     }
   };

@@ -45,6 +45,14 @@ export function syncSession(): LoginResponse | null {
   return current();
 }
 
+/**
+ * The signed-in guest's id as storage has it now, so that a sign-out in
+ * another tab counts before its storage event arrives here.
+ */
+export function signedInGuestId(): string | null {
+  return syncSession()?.user.id ?? null;
+}
+
 export function setSession(next: LoginResponse | null) {
   known = next ? JSON.stringify(next) : null;
   if (known) {

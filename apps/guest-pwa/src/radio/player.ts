@@ -49,14 +49,17 @@ const isHls = (url: string) => /\.m3u8($|\?)/i.test(url);
 /**
  * HLS plays natively where the browser can (Safari, Android Chrome) and
  * through hls.js, loaded only then, elsewhere; anything else (Icecast MP3
- * or AAC) is a plain audio source.
+ * or AAC) is a plain audio source. Null when another stream was chosen
+ * while hls.js loaded.
  */
-async function attach(url: string) {
+async function attach(url: string): Promise<(() => void) | null> {
   if (!isHls(url) || audio.canPlayType('application/vnd.apple.mpegurl')) {
     audio.src = url;
     return () => undefined;
   }
   const { default: Hls } = await import('hls.js');
+  // Checked before hls.js touches anything: it would take the audio element from the newer stream.
+  if (current()?.url !== url) return null;
   if (!Hls.isSupported()) throw new Error('This browser cannot play the venue radio.');
   const hls = new Hls({ manifestLoadingMaxRetry: 2, levelLoadingMaxRetry: 2 });
   hls.on(Hls.Events.ERROR, (_event, data) => {
@@ -100,8 +103,7 @@ export const radio = {
       stop();
       setCurrent({ url, venueName });
       attaching = attach(url).then((attached) => {
-        // Another stream was asked for while this one attached.
-        if (current()?.url !== url) return attached();
+        if (!attached) return;
         detach = attached;
         announce(venueName);
       });

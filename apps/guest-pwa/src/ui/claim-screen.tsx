@@ -6,7 +6,7 @@ import { SubmitRow, useSubmit } from './use-submit.tsx';
 
 /**
  * Adds a wristband to the guest's account: its tag id plus the claim code
- * the bar gave with a top-up, so knowing a tag id alone is not enough.
+ * the till showed after a top-up, so knowing a tag id alone is not enough.
  */
 export default function ClaimScreen() {
   const submit = useSubmit(async (form) => {
@@ -37,8 +37,8 @@ export default function ClaimScreen() {
       <section class="card">
         <h1>Add a wristband</h1>
         <p class="muted">
-          The tag id is printed on the wristband; the claim code is on the top-up receipt (ask the
-          bar to show it again).
+          The tag id is printed on the wristband. The claim code is shown on the till after a
+          top-up; the bar can show it again from the till's recent list.
         </p>
         <form class="stack" onSubmit={submit.onSubmit}>
           <label>

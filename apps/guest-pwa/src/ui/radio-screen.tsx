@@ -60,17 +60,26 @@ function Player(props: { url: string; venueName: string }) {
       >
         {playing() ? 'Pause' : 'Play'}
       </button>
-      <p role="status" data-testid="radio-status" data-state={state()}>
-        <Switch>
-          <Match when={state() === 'connecting'}>Connecting to the stream…</Match>
-          <Match when={state() === 'playing'}>Playing · {clock(radio.elapsed())}</Match>
-          <Match when={state() === 'paused'}>Paused</Match>
-          <Match when={state() === 'down'}>{radio.problem()}</Match>
-          <Match when={other()}>
-            {(on) => `${on().venueName} radio is on: press play to switch to this one.`}
-          </Match>
-          <Match when={state() === 'idle'}>Press play to listen.</Match>
-        </Switch>
+      <p>
+        <span role="status" data-testid="radio-status" data-state={state()}>
+          <Switch>
+            <Match when={state() === 'connecting'}>Connecting to the stream…</Match>
+            <Match when={state() === 'playing'}>Playing</Match>
+            <Match when={state() === 'paused'}>Paused</Match>
+            <Match when={state() === 'down'}>{radio.problem()}</Match>
+            <Match when={other()}>
+              {(on) => `${on().venueName} radio is on: press play to switch to this one.`}
+            </Match>
+            <Match when={state() === 'idle'}>Press play to listen.</Match>
+          </Switch>
+        </span>
+        {/* Outside the live region: a screen reader would read the time out every second. */}
+        <Show when={state() === 'playing'}>
+          {' · '}
+          <span role="timer" data-testid="radio-elapsed">
+            {clock(radio.elapsed())}
+          </span>
+        </Show>
       </p>
     </section>
   );

@@ -4,7 +4,7 @@ import { For, Show } from 'solid-js';
 import { api } from '../data/api.ts';
 import { createLive } from '../data/live.ts';
 import { createMyWallets } from '../data/my-wallets.ts';
-import { session } from '../data/session.ts';
+import { session, signedInGuestId } from '../data/session.ts';
 import { nc, when } from '../format.ts';
 import { Link } from '../router.tsx';
 import { Freshness } from './freshness.tsx';
@@ -72,7 +72,7 @@ function Activity(props: { nitetapId: string }) {
   const live = createLive<WalletActivity>(
     () => `me.activity.${props.nitetapId}`,
     () => api(`/me/wallets/${encodeURIComponent(props.nitetapId)}/activity`, { auth: true }),
-    { everyMs: 30_000 },
+    { everyMs: 30_000, owner: signedInGuestId },
   );
   const entries = () => live.data()?.entries ?? [];
   return (
@@ -129,7 +129,8 @@ export function WalletScreen() {
       <Show when={live.data() && wallets().length === 0}>
         <section class="card">
           <p>
-            No wristband yet. Add the one you got at the bar with the claim code on its receipt.
+            No wristband yet. Add the one you got at the bar with the claim code the till showed
+            after your top-up.
           </p>
           <Link class="button primary" href="/claim">
             Add a wristband

@@ -98,6 +98,7 @@ export async function claimWallet(
   if (!wallet || topups.length === 0) {
     // A top-up the server holds (a revoked till's, a broken chain's) waits for
     // an admin, not for a sync: "try again in a few minutes" would not do.
+    // No top-up at all is also what a mistyped tag id finds.
     const [held] = await db
       .select({ id: ops.id })
       .from(ops)
@@ -109,8 +110,8 @@ export async function claimWallet(
       held
         ? "this wristband's top-up reached the server but waits for the venue's admin to settle it: " +
             'ask at the bar, and claim it once it is settled'
-        : 'no top-up of this wristband has reached the server: if it was topped up just now, ' +
-            'the bar has not synced it yet; try again in a few minutes',
+        : 'no top-up of this wristband has reached the server: check the tag id; if it was ' +
+            'topped up just now, the bar has not synced it yet; try again in a few minutes',
     );
   }
   await beforeGuess();
