@@ -18,6 +18,7 @@ import { guestRoutes } from './guests/routes.ts';
 import { DEFAULT_SILENT_TILL_SECONDS, fleetCounts } from './health/fleet.ts';
 import { healthPageRoute } from './health/page.ts';
 import { healthRoutes } from './health/routes.ts';
+import { trustedProxies } from './http/client-ip.ts';
 import { urlText } from './http/url-text.ts';
 import { createDrain } from './lifecycle/drain.ts';
 import { createMetrics, type Metrics } from './metrics/metrics.ts';
@@ -38,10 +39,12 @@ export function createApp(input: AppDeps) {
   metrics.trackFleet(() =>
     fleetCounts(deps.database.db, deps.silentTillSeconds ?? DEFAULT_SILENT_TILL_SECONDS),
   );
+  const proxies = deps.trustedProxies?.length ? trustedProxies(deps.trustedProxies) : null;
   const app = new Hono<AppEnv>();
   app.use(async (c, next) => {
     const started = performance.now();
     c.set('requestId', c.req.header('x-request-id')?.slice(0, 64) || randomUUID());
+    if (proxies) c.set('trustedProxies', proxies);
     await next();
     c.header('x-request-id', c.get('requestId'));
     const route = routePath(c);

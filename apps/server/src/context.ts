@@ -1,3 +1,4 @@
+import type { BlockList } from 'node:net';
 import type { Role } from '@niteos/schema/wire';
 import type { ShippingStatus } from './analytics/shipper.ts';
 import type { AnalyticsStore } from './analytics/store.ts';
@@ -45,6 +46,8 @@ export interface AppDeps {
   prepareOps?: PrepareOps;
   /** Push transactions open at once at most (default: no limit). */
   pushTransactions?: number;
+  /** Proxies on other hosts allowed to say who the client is (addresses, CIDR ranges). */
+  trustedProxies?: readonly string[];
   /** Built till app to serve at /pos/, when there is one. */
   posDir?: string | null;
   /** Built guest app to serve at /, when there is one. */
@@ -56,5 +59,7 @@ export interface AppEnv {
     requestId: string;
     user: AuthUser;
     till: AuthedTill;
+    /** Set when `trustedProxies` lists any: read by `clientIp` and `viaHttps`. */
+    trustedProxies: BlockList;
   };
 }

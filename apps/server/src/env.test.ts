@@ -24,6 +24,9 @@ test.each([
   ['DATABASE_URL', 'mysql://db/niteos'],
   ['NITEOS_REDIS_PREFIX', 'niteos'],
   ['NITEOS_REDIS_PREFIX', 'a b:'],
+  ['NITEOS_TRUSTED_PROXIES', '10.0.0.5, nginx.internal'],
+  ['NITEOS_TRUSTED_PROXIES', '10.0.0.0/33'],
+  ['NITEOS_TRUSTED_PROXIES', 'fd00::/8/1'],
 ])('%s=%j is refused with its name, not taken as written', (name, value) => {
   expect(() => readConfig({ [name]: value })).toThrow(new RegExp(`${name}: `));
 });
@@ -79,4 +82,11 @@ test('relative app folders are read from where pnpm was run, as the data folder 
     posDir: '/srv/niteos/build/pos',
     guestDir: '/var/www/guest',
   });
+});
+
+test('trusted proxies are a list of addresses and CIDR ranges; none by default', () => {
+  expect(readConfig({}).trustedProxies).toEqual([]);
+  expect(
+    readConfig({ NITEOS_TRUSTED_PROXIES: '10.0.0.5, 10.1.0.0/16 fd00::/8' }).trustedProxies,
+  ).toEqual(['10.0.0.5', '10.1.0.0/16', 'fd00::/8']);
 });

@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { isProxyEntry } from './http/client-ip.ts';
 
 /**
  * Configuration, read and validated once at start-up. This is the only
@@ -50,6 +51,11 @@ const envSchema = z.object({
   NODE_ENV: z.string().optional(),
   NITEOS_EMBEDDED_IN_PRODUCTION: z.enum(['yes']).optional(),
   NITEOS_SINGLE_PROCESS: z.enum(['yes']).optional(),
+  NITEOS_TRUSTED_PROXIES: z
+    .string()
+    .transform((text) => text.split(/[\s,]+/).filter(Boolean))
+    .refine((entries) => entries.every(isProxyEntry), 'addresses or CIDR ranges, comma-separated')
+    .optional(),
 });
 
 export interface Config {
@@ -86,6 +92,11 @@ export interface Config {
    * turn. Default: one per core, at least 2 (see sync/routes.ts).
    */
   pushTransactions: number;
+  /**
+   * Proxies on other hosts whose X-Forwarded-For and -Proto are believed
+   * (one on this host always is): addresses or CIDR ranges.
+   */
+  trustedProxies: string[];
   /** The built till app (apps/pos-pwa/dist unless set). */
   posDir: string;
   /** The built guest app (apps/guest-pwa/dist unless set). */
@@ -149,6 +160,7 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     dbPoolSize: e.DB_POOL_SIZE,
     verifyThreads: e.NITEOS_VERIFY_THREADS ?? availableParallelism(),
     pushTransactions: e.NITEOS_PUSH_TRANSACTIONS ?? Math.max(2, availableParallelism()),
+    trustedProxies: e.NITEOS_TRUSTED_PROXIES ?? [],
     posDir: e.NITEOS_POS_DIR
       ? path.resolve(e.INIT_CWD ?? process.cwd(), e.NITEOS_POS_DIR)
       : fileURLToPath(new URL('../../pos-pwa/dist', import.meta.url)),

@@ -68,6 +68,7 @@ async function main() {
     guestDir: config.guestDir,
     prepareOps: pool?.prepare,
     pushTransactions: config.pushTransactions,
+    trustedProxies: config.trustedProxies,
   });
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     const base = config.publicUrl ?? `http://localhost:${info.port}`;
