@@ -70,6 +70,7 @@ export function createAdminApi(session: AdminSession, request: Request) {
     tills: (venueId: string) =>
       call<{ tills: TillHealth[] }>('GET', `/admin/venues/${venueId}/tills`),
     revoke: (tillId: string) => call<unknown>('POST', `/admin/tills/${tillId}/revoke`),
+    clearFlag: (tillId: string) => call<void>('POST', `/admin/tills/${tillId}/clear-flag`),
     settings: (venueId: string, body: object) =>
       call<unknown>('PATCH', `/admin/venues/${venueId}`, body),
     block: (tag: string) => call<unknown>('POST', `/admin/wallets/${tag}/block`),
@@ -138,6 +139,7 @@ export interface TillHealth {
   lastSeq: number;
   openSeqGaps: number;
   flagReason: string | null;
+  flaggedAt: string | null;
 }
 export interface ConflictDetail {
   conflict: ConflictView & { note: string | null };

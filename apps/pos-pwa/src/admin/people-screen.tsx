@@ -1,5 +1,5 @@
 import { createResource, createSignal, For, Show } from 'solid-js';
-import { ago } from '../format.ts';
+import { ago, dateTime } from '../format.ts';
 import type { AdminApi, StaffMember, StaffPatch } from './admin-api.ts';
 import { Loaded } from './loaded.tsx';
 import { createAction } from './use-action.ts';
@@ -61,6 +61,17 @@ export function PeopleScreen(props: { api: AdminApi; venueId: string; selfId?: s
           ? `Disabled ${s.displayName}: tills drop the PIN on their next sync`
           : `Enabled ${s.displayName}`,
       );
+  };
+  const clearFlag = async (tillId: string, name: string) => {
+    if (
+      !confirm(
+        `Clear the flag of till ${name}? Do it once you know why it broke the offline rules: the next breach flags it again.`,
+      )
+    )
+      return;
+    // No answer body to wait for (204): the list shows what the server has, either way.
+    await action.run(() => props.api.clearFlag(tillId), `Cleared the flag of ${name}`);
+    tillsRes.refetch();
   };
   const revoke = async (tillId: string, name: string) => {
     if (
@@ -176,10 +187,25 @@ export function PeopleScreen(props: { api: AdminApi; venueId: string; selfId?: s
                     {t.name} <span class="muted">({t.status})</span>
                   </span>
                   <span>seq {t.lastSeq}</span>
-                  <span class={t.openSeqGaps > 0 || t.flagReason ? 'error' : 'muted'}>
+                  <span class={t.openSeqGaps > 0 || t.flaggedAt ? 'error' : 'muted'}>
                     seen {ago(t.lastSeenAt ? Date.parse(t.lastSeenAt) : null)}
                     {t.openSeqGaps > 0 ? ` · ${t.openSeqGaps} seq gap(s)` : ''}
-                    {t.flagReason ? ` · flagged: ${t.flagReason}` : ''}{' '}
+                    <Show when={t.flaggedAt}>
+                      {(at) => (
+                        <span data-testid="till-flag">
+                          {' '}
+                          · flagged {dateTime(at())}: {t.flagReason}{' '}
+                          <button
+                            type="button"
+                            class="secondary small"
+                            disabled={action.busy()}
+                            onClick={() => clearFlag(t.tillId, t.name)}
+                          >
+                            Clear flag
+                          </button>
+                        </span>
+                      )}
+                    </Show>{' '}
                     <Show when={t.status === 'active'}>
                       <button
                         type="button"

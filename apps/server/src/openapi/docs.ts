@@ -196,6 +196,13 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
     access: 'admin',
     reply: { statuses: [200], schema: revokedTillSchema },
   },
+  'POST /api/admin/tills/:tillId/clear-flag': {
+    summary:
+      "Clear a till's flag (a broken offline rule) once looked into; the security log keeps it",
+    tag: 'tills',
+    access: 'admin',
+    status: 204,
+  },
   'GET /api/admin/conflicts': {
     summary: 'Held ops waiting for an admin',
     tag: 'conflicts',

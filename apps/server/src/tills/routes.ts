@@ -7,9 +7,9 @@ import { badRequest } from '../errors.ts';
 import { clientIp } from '../http/client-ip.ts';
 import { parseJson } from '../http/validate.ts';
 import { venueForAdmin } from '../venues/service.ts';
-import { enrollTill, getTill, reenrollTill, revokeTill } from './service.ts';
+import { clearTillFlag, enrollTill, getTill, reenrollTill, revokeTill } from './service.ts';
 
-/** `/api/admin/...` till enrollment, re-enrollment and revocation (admins of the venue). */
+/** `/api/admin/...` till enrollment, re-enrollment, revocation and flags (admins of the venue). */
 export function tillAdminRoutes(deps: AppDeps) {
   const db = deps.database.db;
   return new Hono<AppEnv>()
@@ -33,5 +33,11 @@ export function tillAdminRoutes(deps: AppDeps) {
       const till = await getTill(db, c.req.param('tillId'));
       assertVenueAccess(c.get('user'), till.venueId);
       return c.json(await revokeTill(db, till.id, c.get('user'), clientIp(c)));
+    })
+    .post('/tills/:tillId/clear-flag', requireRole(deps, ...ADMINS), async (c) => {
+      const till = await getTill(db, c.req.param('tillId'));
+      assertVenueAccess(c.get('user'), till.venueId);
+      await clearTillFlag(db, till.id, c.get('user'), clientIp(c));
+      return c.body(null, 204);
     });
 }

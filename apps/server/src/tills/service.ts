@@ -194,6 +194,29 @@ export async function revokeTillIn(tx: Tx, tillId: string, actor: AuthUser, ip: 
 }
 
 /**
+ * Clears a till's flag once an admin has looked into it, so that the next
+ * breach of the offline rules stands out. The security log keeps every
+ * flag raised, and the audit log this clearing. Already clear: done.
+ */
+export async function clearTillFlag(db: Db, tillId: string, actor: AuthUser, ip: string | null) {
+  await db.transaction(async (tx) => {
+    const [before] = await tx.select().from(tills).where(eq(tills.id, tillId)).for('update');
+    if (!before) throw notFound('till');
+    if (!before.flaggedAt) return;
+    await tx.update(tills).set({ flaggedAt: null, flagReason: null }).where(eq(tills.id, tillId));
+    await audit(tx, {
+      actor,
+      action: 'till.clear_flag',
+      venueId: before.venueId,
+      target: tillId,
+      before: { flagReason: before.flagReason, flaggedAt: before.flaggedAt.toISOString() },
+      after: { flagReason: null },
+      ip,
+    });
+  });
+}
+
+/**
  * Finds the till of a device token. The fields cached are immutable for a
  * till's life (id, venue, key); its status is read inside each push. Its
  * token is not: a retried enrolment replaces the token of a till never seen,

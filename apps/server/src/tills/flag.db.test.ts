@@ -1,0 +1,67 @@
+import { Role } from '@niteos/schema/wire';
+import { expect, test } from 'vitest';
+import { describeDb } from '../test-support/describe-db.ts';
+import { usePushVenue } from '../test-support/push-venue.ts';
+import type { TestTill } from '../test-support/test-till.ts';
+
+const venue = usePushVenue();
+
+/** A sale of 200 NC its basis does not justify (no balance known): applied, and the till flagged. */
+async function breakTheOfflineRule(till: TestTill) {
+  const tag = venue.newTag();
+  await till.push(venue.server.send, [await till.topup(tag, 50_000)]);
+  const greedy = await till.sign({
+    op: 'sale',
+    nitetapId: tag,
+    amountNc: 20_000,
+    lines: [{ itemId: 'magnum', qty: 1, unitNc: 20_000, unitChf: 20_000 }],
+    basis: { balanceNc: null, asOf: null, pendingNc: 0 },
+  });
+  const { body } = await till.push(venue.server.send, [greedy]);
+  expect(body.results[0]?.status).toBe('applied');
+}
+
+describeDb('a till flagged for breaking the offline rules', () => {
+  test('an admin of its venue clears the flag once looked into; the next breach flags it again', async () => {
+    const { server } = venue;
+    const admin = (await server.userToken(Role.venueAdmin, venue.id)).token;
+    const till = await venue.freshTill();
+    const flagOf = async () => {
+      const list = await server.json('GET', `/api/admin/venues/${venue.id}/tills`, admin);
+      return list.body.tills.find((t: { tillId: string }) => t.tillId === till.tillId) as {
+        flagReason: string | null;
+        flaggedAt: string | null;
+      };
+    };
+    await breakTheOfflineRule(till);
+    expect(await flagOf()).toMatchObject({
+      flagReason: 'basis_violation',
+      flaggedAt: expect.any(String),
+    });
+
+    const clear = (token: string) =>
+      server.json('POST', `/api/admin/tills/${till.tillId}/clear-flag`, token);
+    const elsewhere = (await server.userToken(Role.venueAdmin, await server.createVenue())).token;
+    expect((await clear(elsewhere)).status).toBe(403);
+    expect((await clear((await server.userToken(Role.staff, venue.id)).token)).status).toBe(403);
+    expect((await flagOf()).flagReason).toBe('basis_violation');
+
+    expect((await clear(admin)).status).toBe(204);
+    expect(await flagOf()).toMatchObject({ flagReason: null, flaggedAt: null });
+    // A second click is done already, and not a second entry in the audit log.
+    expect((await clear(admin)).status).toBe(204);
+    const log = await server.json('GET', `/api/admin/audit?venueId=${venue.id}`, server.rootToken);
+    const cleared = log.body.entries.filter(
+      (e: { action: string; target: string }) =>
+        e.action === 'till.clear_flag' && e.target === till.tillId,
+    );
+    expect(cleared).toHaveLength(1);
+    expect(cleared[0].before).toMatchObject({ flagReason: 'basis_violation' });
+
+    await breakTheOfflineRule(till);
+    expect((await flagOf()).flagReason).toBe('basis_violation');
+    expect(
+      (await server.json('POST', '/api/admin/tills/not-a-till/clear-flag', admin)).status,
+    ).toBe(404);
+  });
+});
