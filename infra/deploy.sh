@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Deploys one NiteOS release: pull, install, build, migrate, switch, rolling
-# restart; if a port does not come up healthy it switches back to the previous
+# restart; if a port does not come up healthy, or the deploy is interrupted
+# (SSH drop, Ctrl-C, kill) before all are, it switches back to the previous
 # release, restarts the ports it had restarted and exits 1. Releases live side
 # by side:
 #
@@ -11,7 +12,8 @@
 #   NITEOS_REPO           git URL to deploy from (required)
 #   NITEOS_REF            branch or tag [main]
 #   NITEOS_HOME           [/opt/niteos]
-#   NITEOS_ENV_FILE       server settings, read for the migration [/etc/niteos/niteos.env]
+#   NITEOS_ENV_FILE       server settings, read for the migration; must exist and
+#                         hold DATABASE_URL [/etc/niteos/niteos.env]
 #   NITEOS_PORTS          ports of the server processes, one systemd unit each [8081]
 #   NITEOS_KEEP_RELEASES  releases kept on disk, current and previous included [5]
 #   NITEOS_RESTART_CMD    restarts the one port NITEOS_PORT [systemctl restart niteos@$NITEOS_PORT.service]
@@ -101,6 +103,55 @@ switch_to() {
   mv -T "$NITEOS_HOME/current.next" "$NITEOS_HOME/current"
 }
 
+# Exports the settings the units get, read as systemd reads them (never run
+# as shell). Without DATABASE_URL `pnpm db:migrate` would migrate an embedded
+# database in the release folder and say it is done, leaving the real
+# migration to the first port's start, after the switch.
+load_settings() {
+  if [[ ! -r "$NITEOS_ENV_FILE" ]]; then
+    echo "deploy.sh: cannot read the server settings $NITEOS_ENV_FILE (NITEOS_ENV_FILE) for the migration" >&2
+    return 1
+  fi
+  # The units get no DATABASE_URL but the file's: neither does the migration.
+  unset DATABASE_URL
+  load_env_file "$NITEOS_ENV_FILE" || return 1
+  if [[ -z "${DATABASE_URL:-}" ]]; then
+    echo "deploy.sh: $NITEOS_ENV_FILE sets no DATABASE_URL: the migration would not reach the servers' database" >&2
+    return 1
+  fi
+}
+
+# Puts the previous release back on the ports this deploy restarted, the last
+# one first (it is the one serving nothing); the ports not reached yet never
+# stopped running it. Nothing stops it halfway: a rollback left half done is
+# the mix of releases it is there to undo, and after an SSH drop its output
+# goes nowhere, so writes that fail must not end it either.
+roll_back() {
+  trap '' INT HUP TERM PIPE
+  trap - EXIT
+  set +e
+  if [[ -z "$previous" ]]; then
+    echo "deploy.sh: $1 and there is no previous release to roll back to" >&2
+    return
+  fi
+  echo "deploy.sh: $1; rolling back to $(basename "$previous") on ports ${restarted[*]}" >&2
+  switch_to "$previous"
+  local back=() i
+  for ((i = ${#restarted[@]} - 1; i >= 0; i--)); do back+=("${restarted[i]}"); done
+  if rolling_restart "${back[@]}"; then
+    echo "deploy.sh: rolled back to $(basename "$previous"), which is healthy" >&2
+  else
+    echo "deploy.sh: rolled back to $(basename "$previous"), which is NOT healthy either (port ${restarted[-1]})" >&2
+  fi
+}
+interrupted() {
+  roll_back "interrupted (SIG$1) before $(basename "$release") was checked on every port"
+  exit 1
+}
+
+# Before anything is cloned or built: a deploy that cannot migrate fails now.
+(load_settings)
+
 mkdir -p "$NITEOS_HOME/releases"
 exec 9>"$NITEOS_HOME/.deploy.lock"
 flock --nonblock 9 || {
@@ -134,35 +185,29 @@ step "release $release"
   step "build"
   pnpm build
   step "migrate"
-  # Read as systemd reads it for the units: never run as shell.
-  if [[ -r "$NITEOS_ENV_FILE" ]]; then load_env_file "$NITEOS_ENV_FILE"; fi
+  load_settings
   # Before the switch: a failed migration leaves the running release alone.
   # Migrations only add, so the previous release still runs on the new schema.
   pnpm db:migrate
 )
 
 step "switch current to $(basename "$release") and restart ports ${ports[*]} one by one"
+# From here until every port is checked, an SSH drop (HUP; PIPE when a `| tee`
+# went first), Ctrl-C (INT), a kill (TERM) or a failing command must not leave
+# `current` on an unchecked release and the ports on two releases: each rolls
+# back as a failed check does.
+for signal in INT HUP TERM PIPE; do
+  # shellcheck disable=SC2064 # the signal's name, fixed now
+  trap "interrupted $signal" "$signal"
+done
+trap 'roll_back "stopped by a failed command before $(basename "$release") was checked on every port"' EXIT
 switch_to "$release"
-if rolling_restart "${ports[@]}"; then
-  step "healthy: $(basename "$release") is live"
-else
-  if [[ -z "$previous" ]]; then
-    echo "deploy.sh: $(basename "$release") is not healthy and there is no previous release to roll back to" >&2
-    exit 1
-  fi
-  echo "deploy.sh: $(basename "$release") is not healthy; rolling back to $(basename "$previous") on ports ${restarted[*]}" >&2
-  # The ports not reached yet never stopped running the previous release.
-  switch_to "$previous"
-  # The failed port first: it is the one serving nothing.
-  back=()
-  for ((i = ${#restarted[@]} - 1; i >= 0; i--)); do back+=("${restarted[i]}"); done
-  if rolling_restart "${back[@]}"; then
-    echo "deploy.sh: rolled back to $(basename "$previous"), which is healthy" >&2
-  else
-    echo "deploy.sh: rolled back to $(basename "$previous"), which is NOT healthy either (port ${restarted[-1]})" >&2
-  fi
+if ! rolling_restart "${ports[@]}"; then
+  roll_back "$(basename "$release") is not healthy"
   exit 1
 fi
+trap - INT HUP TERM PIPE EXIT
+step "healthy: $(basename "$release") is live"
 
 # Oldest first; never the live release or the one a rollback would need.
 mapfile -t releases < <(find "$NITEOS_HOME/releases" -mindepth 1 -maxdepth 1 -type d -name '[0-9]*' | sort)

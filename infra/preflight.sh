@@ -12,6 +12,11 @@
 # Node.js: Debian 12 ships 18.x but NiteOS needs >= 20.19, so the fix installs
 # NodeSource's nodejs 20 (their signed apt repository). pnpm comes from npm.
 set -euo pipefail
+# cron runs --check with PATH=/usr/bin:/bin: runuser and ufw (in /usr/sbin)
+# would not be found, quietly (their errors go to /dev/null), and every run
+# would report the database role and the firewall as problems. The caller's
+# directories stay first.
+export PATH="${PATH:+$PATH:}/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 # shellcheck source-path=SCRIPTDIR source=env-file.sh
 . "$(dirname "${BASH_SOURCE[0]}")/env-file.sh"
 

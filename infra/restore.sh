@@ -5,7 +5,9 @@
 #   infra/restore.sh /var/backups/niteos/niteos-20261123T030000.000Z.dump \
 #     postgres://niteos@127.0.0.1:5432/niteos_restored
 #
-# Then check the books before pointing any server at it:
+# Then migrate it to the running release (a dump older than its migrations
+# is refused by ledger:verify) and check the books before pointing any server at it:
+#   DATABASE_URL=postgres://.../niteos_restored pnpm db:migrate
 #   DATABASE_URL=postgres://.../niteos_restored pnpm ledger:verify
 # The full procedure (new database, verify, switch over) is in infra/README.md.
 set -euo pipefail
@@ -37,4 +39,4 @@ fi
 # Roles differ between hosts: objects belong to whoever restores.
 pg_restore --no-owner --no-privileges --exit-on-error --single-transaction \
   --dbname="$target" "$dump"
-echo "restore.sh: restored $dump; now run ledger:verify against it"
+echo "restore.sh: restored $dump; now run db:migrate, then ledger:verify, against it"

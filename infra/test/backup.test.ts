@@ -120,6 +120,37 @@ describeWithServers('postgres', 'database backup and restore', (suite) => {
     expect((await runLedgerVerify(storage)).stdout).toBe(before.stdout);
   });
 
+  test('a DATABASE_URL given by the caller wins over the settings file', async () => {
+    const production = await createPostgresDatabase();
+    const restored = await createPostgresDatabase();
+    cleanup.push(
+      () => production.drop(),
+      () => restored.drop(),
+    );
+    await runCaptured('psql', [restored.url, '-qc', 'create table restored_marker (id int)'], {
+      env: process.env,
+    });
+    const dir = await mkdtemp(path.join(tmpdir(), 'niteos-backups-'));
+    cleanup.push(() => rm(dir, { recursive: true, force: true }));
+    const envFile = path.join(dir, 'niteos.env');
+    await writeFile(envFile, `DATABASE_URL=${production.url}\n`);
+    const run = await runScript('backup.sh', [], {
+      DATABASE_URL: restored.url,
+      NITEOS_BACKUP_DIR: path.join(dir, 'dumps'),
+      NITEOS_ENV_FILE: envFile,
+    });
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(`of ${restored.url}`);
+    const [dump] = await readdir(path.join(dir, 'dumps'));
+    const listed = await runCaptured(
+      'pg_restore',
+      ['--list', path.join(dir, 'dumps', dump as string)],
+      { env: process.env },
+    );
+    expect(listed.stdout).toContain('restored_marker');
+  });
+
   test('the password reaches pg_dump through the environment, never its arguments (seen by ps)', async () => {
     const target = await createPostgresDatabase();
     cleanup.push(() => target.drop());

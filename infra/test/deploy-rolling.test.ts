@@ -1,5 +1,14 @@
 import { execFile } from 'node:child_process';
-import { chmod, mkdir, mkdtemp, readFile, readlink, rm, writeFile } from 'node:fs/promises';
+import {
+  chmod,
+  mkdir,
+  mkdtemp,
+  readdir,
+  readFile,
+  readlink,
+  rm,
+  writeFile,
+} from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -17,7 +26,9 @@ const git = promisify(execFile);
  * file), unless the release it runs has a file BROKEN that names the port
  * (the release crashes there at start): it never answers 200 then. A file
  * STUCK in the release naming the port leaves the old process on it: the
- * restart changes nothing there.
+ * restart changes nothing there. A file INTERRUPT holding `PORT SIGNAL` has
+ * the first poll of that port send deploy.sh (curl's parent) the signal, as
+ * an SSH drop or Ctrl-C would while it waits.
  */
 const FAKES = {
   systemctl: `#!/usr/bin/env bash
@@ -35,6 +46,11 @@ url="\${*: -1}"; port="\${url#http://127.0.0.1:}"; port="\${port%%/*}"
 polls=$(($(cat "$FAKE_STATE/$port.polls") + 1))
 echo "$polls" >"$FAKE_STATE/$port.polls"
 release="$(cat "$FAKE_STATE/$port.release")"
+if read -r at signal 2>/dev/null <"$release/INTERRUPT" && [[ $at == "$port" ]]; then
+  echo "health $port down, SIG$signal to deploy.sh" >>"$FAKE_STATE/log"
+  kill -s "$signal" "$PPID"
+  exit 22
+fi
 if ((polls >= 2)) && ! grep -qx "$port" "$release/BROKEN" 2>/dev/null; then
   echo "health $port ok" >>"$FAKE_STATE/log"
   printf '{"status":"ok","version":"0.1.0+%s"}' "$(cat "$release/RELEASE")"
@@ -46,6 +62,7 @@ fi
   pnpm: `#!/usr/bin/env bash
 set -euo pipefail
 if [[ $1 == db:migrate ]]; then
+  printf '%s' "$DATABASE_URL" >"$FAKE_STATE/migrate-database"
   printf '%s' "$NITEOS_BOOTSTRAP_ADMIN_PASSWORD" >"$FAKE_STATE/migrate-password"
   printf '%s' "$NITEOS_JWT_SECRET" >"$FAKE_STATE/migrate-secret"
 fi
@@ -85,6 +102,7 @@ async function createHost(cleanup: string[], repoUrl?: string) {
   await writeFile(
     envFile,
     [
+      `DATABASE_URL=${SETTINGS_DATABASE}`,
       '# as an operator would add the first admin',
       "NITEOS_BOOTSTRAP_ADMIN_PASSWORD='a long one'",
       'NITEOS_JWT_SECRET=$(touch pwned) and `touch pwned`',
@@ -108,8 +126,10 @@ async function createHost(cleanup: string[], repoUrl?: string) {
   return {
     home,
     state,
+    envFile,
     commit,
-    deploy: () => runScript('deploy.sh', [], env),
+    deploy: (extra: Record<string, string> = {}) =>
+      runScript('deploy.sh', [], { ...env, ...extra }),
     current: async () => path.basename(await readlink(path.join(home, 'current'))),
     /** What the fakes saw since the last call; repeated polls of one state count once. */
     async takeLog(): Promise<string[]> {
@@ -122,6 +142,7 @@ async function createHost(cleanup: string[], repoUrl?: string) {
 }
 
 const [P1, P2] = ['18081', '18082'];
+const SETTINGS_DATABASE = 'postgres://niteos:pw@127.0.0.1:5432/niteos';
 
 describe('deploy.sh restarts one port at a time (systemctl, curl, pnpm faked)', () => {
   const cleanup: string[] = [];
@@ -131,7 +152,8 @@ describe('deploy.sh restarts one port at a time (systemctl, curl, pnpm faked)', 
 
   test('restarts the second port only once the first answers healthy', async () => {
     const host = await createHost(cleanup);
-    const run = await host.deploy();
+    // The units never see a DATABASE_URL of the caller's: neither does the migration.
+    const run = await host.deploy({ DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/elsewhere' });
     expect(run.code, `${run.stdout}\n${run.stderr}`).toBe(0);
     // nginx gets the first port back before the second goes down.
     expect(run.stdout).toMatch(
@@ -149,10 +171,29 @@ describe('deploy.sh restarts one port at a time (systemctl, curl, pnpm faked)', 
       `health ${P2} ok`,
     ]);
     // The migration saw the settings as systemd does: spaces kept, nothing run.
+    expect(await readFile(path.join(host.state, 'migrate-database'), 'utf8')).toBe(
+      SETTINGS_DATABASE,
+    );
     expect(await readFile(path.join(host.state, 'migrate-password'), 'utf8')).toBe('a long one');
     expect(await readFile(path.join(host.state, 'migrate-secret'), 'utf8')).toBe(
       '$(touch pwned) and `touch pwned`',
     );
+  });
+
+  test('without the settings file or a DATABASE_URL in it, fails before it clones anything', async () => {
+    const host = await createHost(cleanup);
+    const missing = path.join(path.dirname(host.home), 'missing.env');
+    const unread = await host.deploy({ NITEOS_ENV_FILE: missing });
+    expect(unread.code).toBe(1);
+    expect(unread.stderr).toContain(`cannot read the server settings ${missing}`);
+    await writeFile(host.envFile, 'REDIS_URL=redis://127.0.0.1:6379\n');
+    const unset = await host.deploy({
+      DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/elsewhere',
+    });
+    expect(unset.code).toBe(1);
+    expect(unset.stderr).toContain(`${host.envFile} sets no DATABASE_URL`);
+    expect(await readdir(host.home).catch(() => [])).toEqual([]);
+    expect(await host.takeLog()).toEqual([]);
   });
 
   test('a token in NITEOS_REPO is never printed nor left in the release', async () => {
@@ -228,4 +269,29 @@ describe('deploy.sh restarts one port at a time (systemctl, curl, pnpm faked)', 
     expect(run.stderr).toContain(`rolled back to ${r1}, which is healthy`);
     expect(await host.current()).toBe(r1);
   });
+
+  test.each(['HUP', 'INT', 'TERM', 'PIPE'])(
+    'SIG%s while the second port is checked rolls both back, as a failed check does',
+    async (signal) => {
+      const { host, run, log, r1, r2 } = await failedDeploy('INTERRUPT', `${P2} ${signal}`);
+      expect(run.stderr).toContain(
+        `interrupted (SIG${signal}) before ${r2} was checked on every port; rolling back to ${r1} on ports ${P1} ${P2}`,
+      );
+      expect(run.stderr).toContain(`rolled back to ${r1}, which is healthy`);
+      expect(log).toEqual([
+        `restart ${P1} ${r2}`,
+        `health ${P1} down`,
+        `health ${P1} ok`,
+        `restart ${P2} ${r2}`,
+        `health ${P2} down, SIG${signal} to deploy.sh`,
+        `restart ${P2} ${r1}`,
+        `health ${P2} down`,
+        `health ${P2} ok`,
+        `restart ${P1} ${r1}`,
+        `health ${P1} down`,
+        `health ${P1} ok`,
+      ]);
+      expect(await host.current()).toBe(r1);
+    },
+  );
 });

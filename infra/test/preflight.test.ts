@@ -14,6 +14,15 @@ const run = promisify(execFile);
  * --check mode on this machine, which must report without changing anything.
  */
 
+const psql = async (sql: string) =>
+  (
+    await run('psql', [
+      process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+      '-qtAXc',
+      sql,
+    ])
+  ).stdout.trim();
+
 /** What --check must never change: users, settings, database roles. */
 async function hostState(): Promise<string> {
   const passwd = await readFile('/etc/passwd', 'utf8');
@@ -21,13 +30,14 @@ async function hostState(): Promise<string> {
     (s) => `dir ${s.mode}`,
     () => 'absent',
   );
-  const { stdout: roles } = await run('psql', [
-    process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
-    '-qtAXc',
+  const roles = await psql(
     "select string_agg(rolname, ',' order by rolname) from pg_roles where rolname = 'niteos'",
-  ]);
+  );
   return JSON.stringify({ passwd, settings, roles });
 }
+
+/** runuser (which asks PostgreSQL as its superuser) needs root. */
+const notRoot = process.getuid?.() === 0 ? null : 'not root: runuser needs it';
 
 function findings(stdout: string) {
   const lines = stdout.split('\n').filter((l) => /^(ok|PROBLEM) /.test(l));
@@ -132,6 +142,21 @@ describe('preflight.sh --check', () => {
       await rm(dir, { recursive: true, force: true });
     }
   });
+
+  test.skipIf(notRoot)(
+    `from cron (PATH=/usr/bin:/bin) finds runuser in /usr/sbin${notRoot ? ` (skipped: ${notRoot})` : ''}`,
+    async () => {
+      // The role a provisioned host has, unless this machine has one already.
+      const created = (await psql("select 1 from pg_roles where rolname = 'niteos'")) !== '1';
+      if (created) await psql('create role niteos nologin');
+      try {
+        const result = await runScript('preflight.sh', ['--check'], { PATH: '/usr/bin:/bin' });
+        expect(findings(result.stdout).ok).toContain('database role niteos');
+      } finally {
+        if (created) await psql('drop role niteos');
+      }
+    },
+  );
 
   test('refuses unknown arguments', async () => {
     const result = await runScript('preflight.sh', ['--fix-everything'], {});

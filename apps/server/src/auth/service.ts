@@ -5,6 +5,7 @@ import { and, eq, isNull } from 'drizzle-orm';
 import { signInEvent } from '../analytics/events.ts';
 import type { AuthUser } from '../context.ts';
 import type { Db, Tx } from '../db/database.ts';
+import { ConfigError } from '../env.ts';
 import { forbidden, unauthorized } from '../errors.ts';
 import type { KvStore } from '../kv/store.ts';
 import { hashSecret, verifySecret } from './passwords.ts';
@@ -201,6 +202,14 @@ async function isUnansweredRetry(
 /**
  * Creates the first Nitecore admin from configuration when none exists
  * yet; never touches an existing admin. Returns true when it created one.
+ *
+ * Throws when there is no Nitecore admin and the configured email belongs
+ * to another account (a guest who signed up with it, say): the server
+ * would otherwise run with no one able to administer it, and an account
+ * someone else may have made is never promoted. That only happens on a
+ * database still being set up (nothing creates venues without a Nitecore
+ * admin), so refusing to start takes nothing down; deploy.sh stops at the
+ * first port and says so.
  */
 export async function bootstrapAdmin(
   db: Db,
@@ -213,17 +222,27 @@ export async function bootstrapAdmin(
     .where(eq(users.role, Role.nitecoreAdmin))
     .limit(1);
   if (existing.length > 0) return false;
-  await db
+  const email = admin.email.toLowerCase();
+  const created = await db
     .insert(users)
     .values({
       id: randomUUID(),
-      email: admin.email.toLowerCase(),
+      email,
       passwordHash: await hashSecret(admin.password),
       role: Role.nitecoreAdmin,
       displayName: 'Nitecore admin',
     })
-    .onConflictDoNothing();
-  return true;
+    .onConflictDoNothing()
+    .returning({ id: users.id });
+  if (created.length > 0) return true;
+  // Another server process starting at the same moment may have created it.
+  const [holder] = await db.select({ role: users.role }).from(users).where(eq(users.email, email));
+  if (holder?.role === Role.nitecoreAdmin) return false;
+  throw new ConfigError(
+    `invalid configuration: no Nitecore admin exists and the bootstrap admin's email ${email} ` +
+      `(NITEOS_BOOTSTRAP_ADMIN_EMAIL) belongs to a ${holder?.role ?? 'user'} account, which is never ` +
+      'made an admin: set NITEOS_BOOTSTRAP_ADMIN_EMAIL to an address no account uses',
+  );
 }
 
 /** Ends one login: its refresh-token family can no longer be used. Unknown tokens are ignored. */
