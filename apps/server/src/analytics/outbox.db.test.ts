@@ -126,6 +126,47 @@ describeDb('analytics outbox: written with the change', () => {
 });
 
 describeDb('analytics snapshots from PostgreSQL', () => {
+  test("top items are named from the venue's own catalog only", async () => {
+    const venueId = await server.createVenue();
+    const elsewhere = await server.createVenue();
+    const item = async (venue: string, name: string) =>
+      (
+        await server.json('POST', `/api/admin/venues/${venue}/market-items`, server.rootToken, {
+          name,
+          category: 'Beer',
+          priceNc: 600,
+          priceChf: 600,
+        })
+      ).body.itemId as string;
+    const own = await item(venueId, 'House lager');
+    const foreign = await item(elsewhere, 'Their secret cocktail');
+    const till = await server.enrollTill(venueId);
+    const sale = await till.sign({
+      op: 'sale',
+      tender: 'cash',
+      amountNc: 0,
+      amountChf: 1200,
+      lines: [
+        { itemId: own, qty: 1, unitNc: 600, unitChf: 600 },
+        { itemId: foreign, qty: 1, unitNc: 600, unitChf: 600 },
+      ],
+    });
+    expect((await till.push(server.send, [sale])).body.results[0]?.status).toBe('applied');
+    const res = await server.json(
+      'GET',
+      `/api/admin/venues/${venueId}/analytics`,
+      server.rootToken,
+    );
+    expect(res.status).toBe(200);
+    const names = Object.fromEntries(
+      (res.body.topItems as { itemId: string; name: string | null }[]).map((i) => [
+        i.itemId,
+        i.name,
+      ]),
+    );
+    expect(names).toEqual({ [own]: 'House lager', [foreign]: null });
+  });
+
   test('sales per hour, top items and tender mix net of voids, conflicts per night', async () => {
     const venueId = await server.createVenue();
     const till = await server.enrollTill(venueId);

@@ -1,6 +1,6 @@
 import { marketItems } from '@niteos/schema/tables';
 import type { AnalyticsSnapshot } from '@niteos/schema/wire';
-import { inArray } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../db/database.ts';
 import { unavailable } from '../errors.ts';
 import { pgSnapshot } from './pg-snapshot.ts';
@@ -38,7 +38,8 @@ export async function venueSnapshot(
           await db
             .select({ id: marketItems.id, name: marketItems.name })
             .from(marketItems)
-            .where(inArray(marketItems.id, ids))
+            // Tills send item ids as they have them: another venue's never lends its name.
+            .where(and(eq(marketItems.venueId, venueId), inArray(marketItems.id, ids)))
         ).map((r) => [r.id, r.name])
       : [],
   );
