@@ -287,6 +287,20 @@ describeDb('admin: market, staff, settings, tills', () => {
       expect(res.status, `${url} ${JSON.stringify(body)}`).toBe(400);
       expect(res.body.error.message).toMatch(/nothing to change/);
     }
+    // Too big is said in the units the admin typed, not in hundredths.
+    const tooBig = [
+      [path, { priceNc: 100_000_001 }, 'priceNc: at most 1,000,000.00'],
+      [
+        `/api/admin/venues/${venueA}`,
+        { policy: { offlineCapNc: 100_000_001 } },
+        'policy.offlineCapNc: at most 1,000,000.00 NC',
+      ],
+    ] as const;
+    for (const [url, body, message] of tooBig) {
+      const res = await server.json('PATCH', url, adminA, body);
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toContain(message);
+    }
     const nul = await server.json('PATCH', path, adminA, { name: 'Gin\u0000' });
     expect(nul.status).toBe(400);
     expect(nul.body.error.message).toMatch(/without NUL/);

@@ -6,7 +6,13 @@ import { Role } from './codes.ts';
  * protocol: they may change without a protocol version bump.
  */
 
-const priceSchema = z.int().min(0).max(100_000_000);
+/**
+ * Amounts in hundredths, as stored; said in whole units when too big, since
+ * the admin typed them so (12.50, not 1250).
+ */
+const minorAmount = (unit: string) =>
+  z.int().min(0).max(100_000_000, `at most 1,000,000.00${unit}`);
+const priceSchema = minorAmount('');
 
 const marketItemFields = {
   name: z.string().trim().min(1).max(120),
@@ -73,9 +79,9 @@ export const venueSettingsSchema = z
       .optional(),
     policy: z
       .strictObject({
-        offlineCapNc: z.int().min(0).max(100_000_000),
-        unknownWalletCapNc: z.int().min(0).max(100_000_000),
-        overdraftLimitNc: z.int().min(0).max(100_000_000),
+        offlineCapNc: minorAmount(' NC'),
+        unknownWalletCapNc: minorAmount(' NC'),
+        overdraftLimitNc: minorAmount(' NC'),
       })
       .partial()
       .optional(),
