@@ -156,12 +156,18 @@ describeDb('disabling staff and changing roles', () => {
     expect(renamed.status).toBe(200);
   });
 
-  test('a venue admin cannot set another venue admin’s password, so cannot sign in as them', async () => {
+  test("a venue admin sets no one's password but their own, so cannot sign in as anyone", async () => {
     const peer = await newStaff('venue_admin');
     const staff = await newStaff();
+    // Demote, set the password, promote again: each step alone must not open the door.
+    const demoted = await server.json('PATCH', `/api/admin/staff/${peer.userId}`, admin, {
+      role: 'staff',
+    });
+    expect(demoted.status).toBe(200);
     for (const [target, body] of [
       [peer.userId, { password: 'taken-over-1' }],
-      [staff.userId, { password: 'taken-over-2', role: 'venue_admin' }],
+      [staff.userId, { password: 'taken-over-2' }],
+      [staff.userId, { password: 'taken-over-3', role: 'venue_admin' }],
     ] as const) {
       const res = await server.json('PATCH', `/api/admin/staff/${target}`, admin, body);
       expect(res.status, JSON.stringify(body)).toBe(403);
@@ -171,23 +177,18 @@ describeDb('disabling staff and changing roles', () => {
     expect((await signIn({ email: peer.email, password: 'taken-over-1' })).status).toBe(401);
     expect((await signIn(staff)).body.user.role).toBe('staff');
 
-    // Staff passwords, one's own, and a Nitecore admin's reset all still go through.
-    const own = await server.json('PATCH', `/api/admin/staff/${staff.userId}`, admin, {
-      password: 'reset-by-admin',
-    });
-    expect(own.status).toBe(200);
+    // A Nitecore admin's reset, and one's own change, still go through.
     const byRoot = await server.json('PATCH', `/api/admin/staff/${peer.userId}`, server.rootToken, {
       password: 'reset-by-nitecore',
     });
     expect(byRoot.status).toBe(200);
     const peerAgain = await signIn({ email: peer.email, password: 'reset-by-nitecore' });
     expect(peerAgain.status).toBe(200);
-    const mine = await server.json(
-      'PATCH',
-      `/api/admin/staff/${peer.userId}`,
-      peerAgain.body.accessToken,
-      { password: 'chosen-by-peer' },
-    );
+    // Not the file's own admin: a new password signs its holder out everywhere.
+    const other = await server.userToken(Role.venueAdmin, venue);
+    const mine = await server.json('PATCH', `/api/admin/staff/${other.userId}`, other.token, {
+      password: 'chosen-by-me-1',
+    });
     expect(mine.status).toBe(200);
   });
 

@@ -89,16 +89,17 @@ export function staffAdminRoutes(deps: AppDeps) {
       // Else an admin could lock themselves, and perhaps the venue's last admin, out.
       if (userId === c.get('user').id && (body.disabled === true || body.role !== undefined))
         throw forbidden('you cannot disable your own account or change your own role');
-      // A password one admin sets for another lets them sign in as that admin,
-      // and the audit log would then name the wrong person for what they do.
+      // A password set for someone else lets whoever set it sign in as them,
+      // with the audit log naming the wrong person from then on. Staff need
+      // none for tills (their PIN), and any staff account can be promoted
+      // later, so for venue admins there is no safe "other" to set it for.
       if (
         body.password !== undefined &&
-        (found.role === Role.venueAdmin || body.role === Role.venueAdmin) &&
         userId !== c.get('user').id &&
         c.get('user').role !== Role.nitecoreAdmin
       )
         throw forbidden(
-          "only a Nitecore admin can set another venue admin's password; they can change it themselves",
+          "only a Nitecore admin can set another person's password; each person changes their own",
         );
       const changes: Partial<UserRow> = {};
       if (body.displayName !== undefined) changes.displayName = body.displayName;

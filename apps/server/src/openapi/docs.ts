@@ -261,7 +261,7 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
   },
   'PATCH /api/admin/staff/:userId': {
     summary:
-      "Change name, password, PIN or role, or disable / enable; another venue admin's password only a Nitecore admin sets",
+      "Change name, password, PIN or role, or disable / enable; another person's password only a Nitecore admin sets",
     tag: 'staff',
     access: 'admin',
     body: staffPatchSchema,
