@@ -7,7 +7,7 @@ import { hashToken, newOpaqueToken } from '../auth/tokens.ts';
 import type { AuthedTill, AuthUser } from '../context.ts';
 import type { Db, Tx } from '../db/database.ts';
 import { hasSqlState } from '../db/pg-error.ts';
-import { badRequest, conflict, notFound } from '../errors.ts';
+import { badRequest, conflict, notFound, unavailable } from '../errors.ts';
 import { lockTillPushes } from '../sync/push-load.ts';
 import { getVenue } from '../venues/service.ts';
 
@@ -83,10 +83,14 @@ export async function enrollTill(
       return id;
     })
     .catch((err: unknown) => {
-      // Two first tries with one key at once: the loser is told to try again,
-      // and its retry is then the lost-answer case above.
+      // Two first tries with one key at once: the loser is told to try again
+      // (503, not 409, on which a device gives its key up), and its retry is
+      // then the lost-answer case above, under the same key.
       if (hasSqlState(err, UNIQUE_VIOLATION))
-        throw conflict('this key was enrolled at this very moment by another request: try again');
+        throw unavailable(
+          'this key was enrolled at this very moment by another request: try again',
+          1,
+        );
       throw err;
     });
   return { tillId, deviceToken, venueId: input.venueId, name: input.name };
