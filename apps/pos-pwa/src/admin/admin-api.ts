@@ -70,7 +70,8 @@ export function createAdminApi(session: AdminSession, request: Request) {
     tills: (venueId: string) =>
       call<{ tills: TillHealth[] }>('GET', `/admin/venues/${venueId}/tills`),
     revoke: (tillId: string) => call<unknown>('POST', `/admin/tills/${tillId}/revoke`),
-    clearFlag: (tillId: string) => call<void>('POST', `/admin/tills/${tillId}/clear-flag`),
+    clearFlag: (tillId: string, flaggedAt: string) =>
+      call<void>('POST', `/admin/tills/${tillId}/clear-flag`, { flaggedAt }),
     settings: (venueId: string, body: object) =>
       call<unknown>('PATCH', `/admin/venues/${venueId}`, body),
     block: (tag: string) => call<unknown>('POST', `/admin/wallets/${tag}/block`),

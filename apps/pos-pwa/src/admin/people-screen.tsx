@@ -62,7 +62,7 @@ export function PeopleScreen(props: { api: AdminApi; venueId: string; selfId?: s
           : `Enabled ${s.displayName}`,
       );
   };
-  const clearFlag = async (tillId: string, name: string) => {
+  const clearFlag = async (tillId: string, name: string, flaggedAt: string) => {
     if (
       !confirm(
         `Clear the flag of till ${name}? Do it once you know why it broke the offline rules: the next breach flags it again.`,
@@ -70,7 +70,7 @@ export function PeopleScreen(props: { api: AdminApi; venueId: string; selfId?: s
     )
       return;
     // No answer body to wait for (204): the list shows what the server has, either way.
-    await action.run(() => props.api.clearFlag(tillId), `Cleared the flag of ${name}`);
+    await action.run(() => props.api.clearFlag(tillId, flaggedAt), `Cleared the flag of ${name}`);
     tillsRes.refetch();
   };
   const revoke = async (tillId: string, name: string) => {
@@ -199,7 +199,7 @@ export function PeopleScreen(props: { api: AdminApi; venueId: string; selfId?: s
                             type="button"
                             class="secondary small"
                             disabled={action.busy()}
-                            onClick={() => clearFlag(t.tillId, t.name)}
+                            onClick={() => clearFlag(t.tillId, t.name, at())}
                           >
                             Clear flag
                           </button>

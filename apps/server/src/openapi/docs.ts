@@ -1,5 +1,6 @@
 import {
   claimWalletSchema,
+  clearTillFlagSchema,
   conflictListSchema,
   conflictViewSchema,
   createVenueSchema,
@@ -198,9 +199,10 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
   },
   'POST /api/admin/tills/:tillId/clear-flag': {
     summary:
-      "Clear a till's flag (a broken offline rule) once looked into; the security log keeps it",
+      "Clear a till's flag (a broken offline rule) once looked into; 409 when flagged again since; the security log keeps it",
     tag: 'tills',
     access: 'admin',
+    body: clearTillFlagSchema,
     status: 204,
   },
   'GET /api/admin/conflicts': {

@@ -39,11 +39,19 @@ describeDb('a till flagged for breaking the offline rules', () => {
       flaggedAt: expect.any(String),
     });
 
-    const clear = (token: string) =>
-      server.json('POST', `/api/admin/tills/${till.tillId}/clear-flag`, token);
+    const seen = (await flagOf()).flaggedAt ?? '';
+    const clear = (token: string, flaggedAt = seen) =>
+      server.json('POST', `/api/admin/tills/${till.tillId}/clear-flag`, token, { flaggedAt });
     const elsewhere = (await server.userToken(Role.venueAdmin, await server.createVenue())).token;
     expect((await clear(elsewhere)).status).toBe(403);
     expect((await clear((await server.userToken(Role.staff, venue.id)).token)).status).toBe(403);
+    expect((await flagOf()).flagReason).toBe('basis_violation');
+
+    // A flag other than the one on the admin's screen (raised since) is not cleared unseen.
+    const stale = await clear(admin, '2026-01-01T00:00:00.000Z');
+    expect(stale.status).toBe(409);
+    expect(stale.body.error.message).toMatch(/flagged again since \(basis_violation/);
+    expect((await clear(admin, 'yesterday')).status).toBe(400);
     expect((await flagOf()).flagReason).toBe('basis_violation');
 
     expect((await clear(admin)).status).toBe(204);
@@ -61,7 +69,11 @@ describeDb('a till flagged for breaking the offline rules', () => {
     await breakTheOfflineRule(till);
     expect((await flagOf()).flagReason).toBe('basis_violation');
     expect(
-      (await server.json('POST', '/api/admin/tills/not-a-till/clear-flag', admin)).status,
+      (
+        await server.json('POST', '/api/admin/tills/not-a-till/clear-flag', admin, {
+          flaggedAt: seen,
+        })
+      ).status,
     ).toBe(404);
   });
 });

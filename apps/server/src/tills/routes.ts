@@ -1,4 +1,4 @@
-import { enrollTillSchema } from '@niteos/schema/wire';
+import { clearTillFlagSchema, enrollTillSchema } from '@niteos/schema/wire';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { ADMINS, assertVenueAccess, requireRole } from '../auth/guard.ts';
@@ -37,7 +37,13 @@ export function tillAdminRoutes(deps: AppDeps) {
     .post('/tills/:tillId/clear-flag', requireRole(deps, ...ADMINS), async (c) => {
       const till = await getTill(db, c.req.param('tillId'));
       assertVenueAccess(c.get('user'), till.venueId);
-      await clearTillFlag(db, till.id, c.get('user'), clientIp(c));
+      const { flaggedAt } = await parseJson(c, clearTillFlagSchema);
+      await clearTillFlag(
+        db,
+        { tillId: till.id, seenFlaggedAt: flaggedAt },
+        c.get('user'),
+        clientIp(c),
+      );
       return c.body(null, 204);
     });
 }

@@ -199,14 +199,26 @@ export async function revokeTillIn(tx: Tx, tillId: string, actor: AuthUser, ip: 
 
 /**
  * Clears a till's flag once an admin has looked into it, so that the next
- * breach of the offline rules stands out. The security log keeps every
- * flag raised, and the audit log this clearing. Already clear: done.
+ * breach of the offline rules stands out. Only the flag the admin saw
+ * (`seenFlaggedAt`): a breach since then, from a screen left open, would
+ * otherwise be cleared unseen (409). The security log keeps every flag
+ * raised, and the audit log this clearing. Already clear: done.
  */
-export async function clearTillFlag(db: Db, tillId: string, actor: AuthUser, ip: string | null) {
+export async function clearTillFlag(
+  db: Db,
+  input: { tillId: string; seenFlaggedAt: string },
+  actor: AuthUser,
+  ip: string | null,
+) {
+  const { tillId } = input;
   await db.transaction(async (tx) => {
     const [before] = await tx.select().from(tills).where(eq(tills.id, tillId)).for('update');
     if (!before) throw notFound('till');
     if (!before.flaggedAt) return;
+    if (before.flaggedAt.toISOString() !== new Date(input.seenFlaggedAt).toISOString())
+      throw conflict(
+        `the till was flagged again since (${before.flagReason}, ${before.flaggedAt.toISOString()}): look at the new flag first`,
+      );
     await tx.update(tills).set({ flaggedAt: null, flagReason: null }).where(eq(tills.id, tillId));
     await audit(tx, {
       actor,

@@ -201,3 +201,6 @@ export const analyticsSnapshotSchema = z.object({
   conflictsPerNight: z.array(z.object({ night: z.string(), count: z.int() })),
 });
 export type AnalyticsSnapshot = z.infer<typeof analyticsSnapshotSchema>;
+
+/** Clearing a till's flag names the flag the admin saw, as the till list gave it. */
+export const clearTillFlagSchema = z.strictObject({ flaggedAt: z.iso.datetime() });
