@@ -13,7 +13,7 @@ import {
   launchChromium,
   TillPage,
 } from '@niteos/test-support/browser';
-import type { Browser, BrowserContext } from 'playwright-core';
+import type { Browser, BrowserContext, Locator } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { openBackOffice } from './back-office-page.ts';
 
@@ -227,6 +227,43 @@ suite(`till in Chromium against the real server on PostgreSQL${skip ? ` (skipped
       { account: { kind: 'wallet', nitetapId: GUEST_C }, amountNc: -1_400 },
       { account: { kind: 'venue_revenue', venueId: expect.any(String) }, amountNc: 1_400 },
     ]);
+  });
+
+  test("a settle still on its way stays busy when another row's settling reloads the list", async () => {
+    const tags = ['ee00000000000001', 'ee00000000000002'];
+    await firstTill.page.context().setOffline(true);
+    for (const tag of tags)
+      expect(await firstTill.sell('Soft', 'Cola', 1, tag, 'nc')).toBe('Paid 5.00 NC');
+    await firstTill.page.context().setOffline(false);
+    await firstTill.waitForQueue(0);
+
+    const page = await backOffice();
+    const rowOf = (tag: string) =>
+      page
+        .locator('[data-testid="conflict-row"][data-reason="unknown_wallet"]')
+        .filter({ hasText: tag });
+    const [slow, quick] = tags.map(rowOf) as [Locator, Locator];
+    for (const row of [slow, quick]) await row.getByTestId('conflict-open').click();
+    // The first settle's request waits until the test lets it through.
+    let letThrough = () => {};
+    const held = new Promise<void>((resolve) => {
+      letThrough = resolve;
+    });
+    let first = true;
+    await page.route('**/api/admin/conflicts/*/resolve', async (route) => {
+      if (first) {
+        first = false;
+        await held;
+      }
+      await route.continue();
+    });
+    await slow.getByTestId('resolve-reject').click();
+    await quick.getByTestId('resolve-reject').click();
+    await expect.poll(() => quick.count()).toBe(0);
+    // The list was loaded again, the slow row with it: its settle is still on its way.
+    expect(await slow.getByTestId('resolve-accept').isDisabled()).toBe(true);
+    letThrough();
+    await expect.poll(() => slow.count()).toBe(0);
   });
 
   test("the back office shows tonight's live counters and the analytics charts (uPlot, loaded on demand)", async () => {

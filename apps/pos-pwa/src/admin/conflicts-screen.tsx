@@ -45,6 +45,14 @@ export function ConflictsScreen(props: { api: AdminApi; venueId: string }) {
         return next;
       }),
   };
+  // Likewise a settle in flight and its outcome: another row's settling
+  // refetches the list, and this row's buttons must stay busy, its answer shown.
+  const actions = new Map<string, ReturnType<typeof createAction>>();
+  const actionFor = (id: string) => {
+    const found = actions.get(id) ?? createAction();
+    actions.set(id, found);
+    return found;
+  };
   const shown = (conflicts: ConflictView[]) =>
     conflicts.filter(
       (c) =>
@@ -104,6 +112,7 @@ export function ConflictsScreen(props: { api: AdminApi; venueId: string }) {
                       api={props.api}
                       conflict={c}
                       draft={draft}
+                      action={actionFor(c.id)}
                       staffName={staffName}
                       onDone={() => refetch()}
                     />
@@ -129,6 +138,7 @@ function ConflictRow(props: {
   api: AdminApi;
   conflict: ConflictView;
   draft: Draft;
+  action: ReturnType<typeof createAction>;
   staffName: (staffId: string) => string;
   onDone: () => void;
 }) {
@@ -140,7 +150,7 @@ function ConflictRow(props: {
     () => (open() ? props.conflict.id : null),
     (id) => props.api.conflict(id),
   );
-  const action = createAction();
+  const action = props.action;
   const resolve = async (resolution: string) => {
     const done = await action.run(
       () => props.api.resolve(props.conflict.id, resolution, note()),
