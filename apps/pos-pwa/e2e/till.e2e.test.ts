@@ -625,8 +625,14 @@ suite(`till in Chromium against the real server on PostgreSQL${skip ? ` (skipped
     expect(await banner.count()).toBe(0);
 
     expect(await till.sell('Soft', 'Cola', 1, null, 'cash')).toBe('Paid CHF 5.00 by cash');
+    expect(await till.topup('ab00000000000066', 1_000)).toContain('Topped up 10.00 NC');
     await till.waitForQueue(0);
     await expect.poll(() => banner.textContent()).toContain('This till has been revoked');
+    // The held top-up's claim code would never claim the wallet: Recent does not offer it.
+    await till.page.getByTestId('tab-recent').click();
+    const topup = till.page.locator('[data-testid="recent-row"][data-op="topup"]');
+    await expect.poll(() => topup.getAttribute('data-status')).toBe('held');
+    expect(await topup.getByTestId('recent-claim-code').count()).toBe(0);
     await till.page.reload();
     await till.page.getByTestId('pin').waitFor();
     await expect.poll(() => banner.textContent()).toContain('none is credited');

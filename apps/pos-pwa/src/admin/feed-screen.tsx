@@ -9,8 +9,9 @@ const EMPTY = { kind: 'post', title: '', body: '', imageUrl: '' };
 
 /**
  * The venue's feed in the guest app: posts, announcements and teasers,
- * newest first, written and deleted here. Guests' apps may keep what they
- * read for a minute (the public feed's Cache-Control).
+ * newest first, written and deleted here. Guests' apps ask again every two
+ * minutes, and may get what was cached for one more (the public feed's
+ * Cache-Control).
  */
 export function FeedScreen(props: { api: AdminApi; venueId: string }) {
   const [feed, { refetch }] = createResource(
@@ -24,7 +25,7 @@ export function FeedScreen(props: { api: AdminApi; venueId: string }) {
     const d = draft();
     const added = await action.run(
       () => props.api.addPost(props.venueId, { ...d, imageUrl: d.imageUrl.trim() || null }),
-      `Posted ${d.title.trim()}: guests see it within a minute`,
+      `Posted ${d.title.trim()}: guests' apps show it within a few minutes`,
     );
     if (added) setDraft(EMPTY);
     // Also after a failure: an answer lost on the way back may hide a post that was made.

@@ -61,8 +61,16 @@ export function RecentScreen() {
                 #{row.seq} {clock(row.envelope.at)} {row.envelope.op}
                 <Show when={row.envelope.lines.length > 0}> · {items(row.envelope)}</Show>
                 <Show when={row.envelope.nitetapId}> · {row.envelope.nitetapId}</Show>
-                {/* Shown again for a guest who missed it after the top-up. */}
-                <Show when={row.envelope.op === 'topup' && row.envelope.nitetapId && row.sig}>
+                {/* Shown again for a guest who missed it after the top-up; a held or
+                    refused top-up's code would never claim the wallet. */}
+                <Show
+                  when={
+                    row.envelope.op === 'topup' &&
+                    (row.status === 'applied' || row.status === 'queued') &&
+                    row.envelope.nitetapId &&
+                    row.sig
+                  }
+                >
                   {(sig) => (
                     <>
                       {' '}
