@@ -162,6 +162,45 @@ describe('applying push replies on a fake IndexedDB', () => {
     expect(await db.history.get(other.id)).toMatchObject({ status: 'applied', voidedBy: null });
   });
 
+  test('a sale held blocked_tag blocks the tag on this till at once: the next sale is refused', async () => {
+    const held = await sellNc(100);
+    await applyPushReply(
+      db,
+      [held],
+      reply('2026-11-23T23:00:00.000Z', result(held, { status: 'held', reason: 'blocked_tag' })),
+      0,
+    );
+    expect(await db.blocked.get(TAG)).toEqual({ nitetapId: TAG });
+    const next = await charge(
+      db,
+      {
+        kind: 'sale',
+        tender: 'nc',
+        nitetapId: TAG,
+        lines: [{ itemId: 'beer', qty: 1, unitNc: 100, unitChf: 100 }],
+      },
+      { staffId: 's', now: new Date('2026-11-23T23:01:00Z'), newId: () => crypto.randomUUID() },
+    );
+    expect(next).toMatchObject({ ok: false, reason: 'blocked_tag' });
+    // The next pull's list decides again: an unblock there is taken.
+    await applyPull(db, pullReply({ blockedTags: [] }), 2000, 2100);
+    expect(await db.blocked.get(TAG)).toBeUndefined();
+  });
+
+  test('a duplicate held blocked_tag, an old verdict, blocks nothing', async () => {
+    const held = await sellNc(100);
+    await applyPushReply(
+      db,
+      [held],
+      reply(
+        '2026-11-23T23:00:00.000Z',
+        result(held, { status: 'held', reason: 'blocked_tag', duplicate: true }),
+      ),
+      0,
+    );
+    expect(await db.blocked.count()).toBe(0);
+  });
+
   test('revoked_till marks the till revoked until a fresh result shows it is not; a duplicate changes nothing', async () => {
     const first = await sellNc(100);
     await applyPushReply(

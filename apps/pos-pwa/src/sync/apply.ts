@@ -110,9 +110,10 @@ function settle(
 ): Promise<Settled> {
   return db.transaction(
     'rw',
-    [db.queue, db.history, db.attention, db.wallets, db.meta],
+    [db.queue, db.history, db.attention, db.wallets, db.blocked, db.meta],
     async () => {
       const byId = new Map(sent.map((op) => [op.id, op]));
+      const blockedNow: string[] = [];
       const done: number[] = [];
       const history = new Map<string, Partial<HistoryRow>>();
       const attention: AttentionRow[] = [];
@@ -148,6 +149,11 @@ function settle(
         // 5), so any fresh applied or held result says whether the till is
         // revoked now; a duplicate repeats an old verdict.
         if (!result.duplicate) revoked = result.reason === HoldReason.revokedTill;
+        // Blocked since the last pull: refused here from now on, not sold to
+        // and held again and again until the next pull says so (a duplicate
+        // repeats an old verdict, which an unblock may have undone).
+        if (!result.duplicate && result.reason === HoldReason.blockedTag && op.nitetapId)
+          blockedNow.push(op.nitetapId);
         const figure = reply && figureOf(op, result, reply.serverTime);
         // Signed with no snapshot, a duplicate's figure cannot be dated at all.
         if (reply && !figure && result.duplicate && op.nitetapId && result.balanceNc !== null)
@@ -169,6 +175,7 @@ function settle(
       await db.queue.bulkDelete(done);
       await db.history.bulkUpdate([...history].map(([key, changes]) => ({ key, changes })));
       await db.attention.bulkPut(attention);
+      await db.blocked.bulkPut(blockedNow.map((nitetapId) => ({ nitetapId })));
       for (const f of figures.values()) {
         if (!(await putSnapshot(db, f.nitetapId, f.balanceNc, f.asOf)) && f.duplicate) unplaced++;
       }
