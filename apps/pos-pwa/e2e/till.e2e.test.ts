@@ -86,6 +86,10 @@ suite(`till in Chromium against the real server on PostgreSQL${skip ? ` (skipped
     const guestD = 'dd00000000000001';
     expect(await till.topup(guestD, 20_000)).toContain('Topped up 200.00 NC');
     const shown = await till.page.getByTestId('claim-code').textContent();
+    // The next guest's tag hides it: they are at the counter and could claim first.
+    await till.page.getByTestId('guest-tag').fill('dd00000000000002');
+    expect(await till.page.getByTestId('claim-code').count()).toBe(0);
+    await till.page.getByTestId('guest-tag').fill('');
     await till.waitForQueue(0);
     // A guest who missed the code: the bar shows it again from the recent list.
     await till.page.getByTestId('tab-recent').click();

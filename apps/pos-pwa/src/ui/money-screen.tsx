@@ -52,7 +52,14 @@ export function MoneyScreen(props: { kind: 'topup' | 'cashout' }) {
   return (
     <main class="screen narrow" data-testid={props.kind}>
       <h1>{props.kind === 'topup' ? 'Top up a wallet' : 'Cash out a wallet'}</h1>
-      <GuestField value={tag()} onChange={setTag} />
+      <GuestField
+        value={tag()}
+        onChange={(next) => {
+          setTag(next);
+          // The next guest, at the counter now, must not read the last one's code and claim first.
+          if (next) setClaim(null);
+        }}
+      />
       <label>
         Amount (NC)
         <input
