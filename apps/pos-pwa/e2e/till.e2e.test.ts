@@ -136,6 +136,26 @@ suite(`till in Chromium against the real server on PostgreSQL${skip ? ` (skipped
     });
   });
 
+  test('a till whose storage cannot be opened says so, instead of "Opening the till…" for good', async () => {
+    const context = await browser.newContext();
+    contexts.push(context);
+    const page = await context.newPage();
+    // As when site data is blocked in the browser's settings (no real disk fault can be had here).
+    await page.addInitScript(() => {
+      Object.defineProperty(window, 'indexedDB', {
+        configurable: true,
+        get() {
+          throw new DOMException('Access is denied for this document.', 'SecurityError');
+        },
+      });
+    });
+    await page.goto(`http://127.0.0.1:${server.port}/pos/`);
+    await expect
+      .poll(() => page.getByTestId('storage-failure').textContent())
+      .toMatch(/^This device's storage cannot be opened \(\w+\), so the till cannot start\./);
+    expect(await page.getByRole('alert').count()).toBeGreaterThan(0);
+  });
+
   test('an enrolment whose answer was lost, tried again, leaves one till, not two', async () => {
     const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
     contexts.push(context);

@@ -80,6 +80,22 @@ export function createTillStore(db: TillDb, api: Api) {
   }
   followStaffList(db, staff, () => setStaff(null));
   const [storageWarning, setStorageWarning] = createSignal<string | null>(null);
+  const [storageFailure, setStorageFailure] = createSignal<string | null>(null);
+  // Else a till whose storage will not open sits on "Opening the till…" for
+  // good, its queued sales out of reach, with the cause only in the console.
+  db.on('blocked', () =>
+    setStorageFailure(
+      'Another tab or window of this till holds its storage in an older version: close it, and this one opens.',
+    ),
+  );
+  db.open().then(
+    () => setStorageFailure(null),
+    (err: unknown) =>
+      setStorageFailure(
+        `This device's storage cannot be opened (${err instanceof Error ? err.name : String(err)}), so the till cannot start. ` +
+          'Sales waiting to sync stay on the device: do not clear the browser data. Reload; if this stays, call a manager.',
+      ),
+  );
 
   /**
    * Charges as the signed-in staff member and hands a new op to sync right
@@ -116,6 +132,7 @@ export function createTillStore(db: TillDb, api: Api) {
     draft,
     storageWarning,
     setStorageWarning,
+    storageFailure,
   };
 }
 

@@ -79,7 +79,19 @@ export function App(props: { updateReady: () => boolean; applyUpdate: () => void
     <div class="app">
       <StatusBar onReenroll={() => setReenrolling(true)} />
       <UpdatePrompt ready={props.updateReady} apply={props.applyUpdate} />
-      <Switch fallback={<main class="screen narrow">Opening the till…</main>}>
+      <Switch
+        fallback={
+          <main class="screen narrow">
+            <Show when={till.storageFailure()} fallback="Opening the till…">
+              {(failure) => (
+                <p class="error" role="alert" data-testid="storage-failure">
+                  {failure()}
+                </p>
+              )}
+            </Show>
+          </main>
+        }
+      >
         <Match when={till.device() === null}>
           <EnrollScreen />
         </Match>
