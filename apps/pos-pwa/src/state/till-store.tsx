@@ -25,6 +25,7 @@ export function createTillStore(db: TillDb, api: Api) {
     syncing: false,
     lastError: null,
     unknownTill: false,
+    localFailure: false,
     nextRetryAt: null,
   });
   /** The server answered last time, and the browser says it has a network. */

@@ -190,6 +190,28 @@ describe('sync engine with a scripted server on a fake IndexedDB', () => {
     sync.stop();
   });
 
+  test("this device's storage failing is not 'offline': it says so, keeps every op, and clears once a push goes through", async () => {
+    await queueSales(1);
+    script = applied;
+    // The disk fills up as the server's answer is being stored.
+    const full = vi
+      .spyOn(db.queue, 'bulkDelete')
+      .mockRejectedValue(new DOMException('The quota has been exceeded.', 'QuotaExceededError'));
+    const sync = engine();
+    await sync.drain();
+    expect(sync.status()).toMatchObject({ online: true, localFailure: true });
+    expect(sync.status().lastError).toMatch(
+      /^sync: this till could not store the server's answer \(QuotaExceededError\)/,
+    );
+    expect(await db.queue.count()).toBe(1);
+
+    full.mockRestore();
+    await sync.drain();
+    expect(sync.status()).toMatchObject({ online: true, localFailure: false, lastError: null });
+    expect(await db.queue.count()).toBe(0);
+    sync.stop();
+  });
+
   test('a wallet looked up is kept as a snapshot unless a newer one is here; unknown, blocked and failures each say so', async () => {
     const sync = engine();
     const snapshot = (balanceNc: number, asOf: string) =>

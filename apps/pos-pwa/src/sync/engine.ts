@@ -18,6 +18,11 @@ export interface SyncStatus {
   lastError: string | null;
   /** The server answered 401: it no longer knows this till's token (re-enroll it). */
   unknownTill: boolean;
+  /**
+   * The last failure was on this device, not the network or the server: its
+   * storage could not take what the server answered (full, most likely).
+   */
+  localFailure: boolean;
   nextRetryAt: number | null;
 }
 
@@ -61,6 +66,7 @@ export function createSyncEngine(options: SyncEngineOptions) {
     syncing: false,
     lastError: null,
     unknownTill: false,
+    localFailure: false,
     nextRetryAt: null,
   };
   let failures = 0;
@@ -95,7 +101,16 @@ export function createSyncEngine(options: SyncEngineOptions) {
   }
 
   function recordFailure(err: unknown, what: string) {
-    const apiError = err instanceof ApiError ? err : new ApiError(0, 'unknown', String(err));
+    // Every network and server failure arrives as an ApiError: anything else
+    // happened here. Not "Offline": staff would check the Wi-Fi in vain.
+    if (!(err instanceof ApiError)) {
+      status.localFailure = true;
+      const cause = err instanceof Error ? err.name : String(err);
+      status.lastError = `${what}: this till could not store the server's answer (${cause}). Nothing waiting is lost; free space on this device, or reload.`;
+      return new ApiError(0, 'local', cause);
+    }
+    const apiError = err;
+    status.localFailure = false;
     if (apiError.retryable) pullFirst = true;
     status.online = apiError.status !== 0;
     status.unknownTill = apiError.status === 401;
@@ -177,6 +192,7 @@ export function createSyncEngine(options: SyncEngineOptions) {
           Object.assign(status, {
             online: true,
             unknownTill: false,
+            localFailure: false,
             // A pull's failure stands until a pull goes through: a push
             // that does says nothing of the staff list or the balances.
             lastError: status.lastError?.startsWith('refresh') ? status.lastError : null,
@@ -247,6 +263,7 @@ export function createSyncEngine(options: SyncEngineOptions) {
       if (whole) await setMeta(db, LAST_PULL_AT, now());
       status.online = true;
       status.unknownTill = false;
+      status.localFailure = false;
       pullFirst = false;
       pullFirstMisses = 0;
       if (status.lastError?.startsWith('refresh')) status.lastError = null;

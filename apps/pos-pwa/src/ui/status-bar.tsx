@@ -26,10 +26,22 @@ export function StatusBar(props: { onReenroll: () => void }) {
     <header class="status" data-testid="status">
       <div class="status-row">
         <span
-          class={troubled() ? 'pill warn' : till.online() ? 'pill ok' : 'pill off'}
+          class={
+            till.sync().localFailure || troubled()
+              ? 'pill warn'
+              : till.online()
+                ? 'pill ok'
+                : 'pill off'
+          }
           data-testid="status-online"
         >
-          {troubled() ? 'Server problem' : till.online() ? 'Online' : 'Offline'}
+          {till.sync().localFailure
+            ? 'Till storage problem'
+            : troubled()
+              ? 'Server problem'
+              : till.online()
+                ? 'Online'
+                : 'Offline'}
         </span>
         <span class="pill" data-testid="status-queue">
           {till.queue().count} waiting
@@ -82,8 +94,10 @@ export function StatusBar(props: { onReenroll: () => void }) {
       </Show>
       <Show when={stale()}>
         <div class="banner" data-testid="status-stale">
-          Ops have waited over {Math.round(config.staleQueueMs / 60_000)} minutes: check the Wi-Fi.
-          Selling goes on.
+          Ops have waited over {Math.round(config.staleQueueMs / 60_000)} minutes:{' '}
+          {till.sync().localFailure
+            ? "this till's storage is failing (see above)."
+            : 'check the Wi-Fi. Selling goes on.'}
         </div>
       </Show>
       <Show when={stalePull()}>
