@@ -156,6 +156,27 @@ suite(`till in Chromium against the real server on PostgreSQL${skip ? ` (skipped
     expect(await page.getByRole('alert').count()).toBeGreaterThan(0);
   });
 
+  test('a tab of the till where nobody is signed in knows a bartender works in another', async () => {
+    const working = await newTill('Bar 8');
+    const idle = await working.page.context().newPage();
+    await idle.goto(`http://127.0.0.1:${server.port}/pos/`);
+    await idle.getByTestId('pin').waitFor();
+    // What the idle tab asks before a new version installs itself (and reloads every tab).
+    const signedInAnywhere = () =>
+      idle.evaluate(async () =>
+        ((await navigator.locks.query()).held ?? []).some(
+          (l) => l.name === 'niteos-till-staff-signed-in',
+        ),
+      );
+    expect(await signedInAnywhere()).toBe(true);
+    await working.page.getByTestId('sign-out').click();
+    await working.page.getByTestId('pin').waitFor();
+    await expect.poll(signedInAnywhere).toBe(false);
+    await working.signIn(STAFF.name, STAFF.pin);
+    await expect.poll(signedInAnywhere).toBe(true);
+    await idle.close();
+  });
+
   test('an enrolment whose answer was lost, tried again, leaves one till, not two', async () => {
     const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
     contexts.push(context);

@@ -16,6 +16,7 @@ import type { Api } from '../sync/api.ts';
 import { createSyncEngine, type SyncEngine, type SyncStatus } from '../sync/engine.ts';
 import { createLiveQuery } from './live.ts';
 import { createSellDraft } from './sell-draft.ts';
+import { createStaffPresence } from './staff-presence.ts';
 import { followStaffList } from './staff-session.ts';
 
 /** Everything the screens share: storage, API, sync, and who is signed in. */
@@ -75,8 +76,10 @@ export function createTillStore(db: TillDb, api: Api) {
   );
   const [staff, setStaffSignal] = createSignal<StaffCredential | null>(null);
   const draft = createSellDraft(typeof sessionStorage === 'undefined' ? null : sessionStorage);
+  const presence = createStaffPresence();
   function setStaff(member: StaffCredential | null) {
     draft.signedIn(member?.staffId ?? null);
+    presence(member !== null);
     setStaffSignal(member);
   }
   followStaffList(db, staff, () => setStaff(null));

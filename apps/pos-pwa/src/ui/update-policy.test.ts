@@ -3,13 +3,16 @@ import { updateAppliesItself } from './update-policy.ts';
 
 describe('when a new till version installs itself', () => {
   test.each([
-    { signedIn: false, queued: 0, syncing: false, applies: true },
-    // A reload would sign the bartender out and lose the cart: ask instead.
-    { signedIn: true, queued: 0, syncing: false, applies: false },
-    { signedIn: false, queued: 3, syncing: false, applies: false },
-    { signedIn: false, queued: 0, syncing: true, applies: false },
-    { signedIn: true, queued: 3, syncing: true, applies: false },
-  ])('signed in $signedIn, $queued queued, syncing $syncing: applies by itself $applies', (row) => {
-    expect(updateAppliesItself(row)).toBe(row.applies);
-  });
+    { signedInAnywhere: false, queued: 0, syncing: false, applies: true },
+    // A reload, of every tab, would sign the bartender out and lose the cart: ask instead.
+    { signedInAnywhere: true, queued: 0, syncing: false, applies: false },
+    { signedInAnywhere: false, queued: 3, syncing: false, applies: false },
+    { signedInAnywhere: false, queued: 0, syncing: true, applies: false },
+    { signedInAnywhere: true, queued: 3, syncing: true, applies: false },
+  ])(
+    'signed in $signedInAnywhere, $queued queued, syncing $syncing: applies by itself $applies',
+    (row) => {
+      expect(updateAppliesItself(row)).toBe(row.applies);
+    },
+  );
 });

@@ -1,22 +1,25 @@
 import { createEffect, createSignal, Show } from 'solid-js';
+import { staffSignedInAnywhere } from '../state/staff-presence.ts';
 import { useTill } from '../state/till-store.tsx';
 import { updateAppliesItself } from './update-policy.ts';
 
 /**
  * A new version of the till is ready: it installs itself while nobody is
- * signed in and no op waits (see update-policy.ts); otherwise staff choose
- * when, so an update never signs a bartender out in the middle of an order.
+ * signed in on any tab of the till and no op waits (see update-policy.ts);
+ * otherwise staff choose when, so an update never signs a bartender out in
+ * the middle of an order.
  */
 export function UpdatePrompt(props: { ready: () => boolean; apply: () => void }) {
   const till = useTill();
   const [dismissed, setDismissed] = createSignal(false);
   createEffect(() => {
-    const state = {
-      signedIn: till.staff() !== null,
-      queued: till.queue().count,
-      syncing: till.sync().syncing,
-    };
-    if (props.ready() && updateAppliesItself(state)) props.apply();
+    if (!props.ready() || till.staff() !== null) return;
+    const queued = till.queue().count;
+    const syncing = till.sync().syncing;
+    // Another tab's bartender, if any, is asked there; the last tab to sign out installs it.
+    void staffSignedInAnywhere().then((signedInAnywhere) => {
+      if (updateAppliesItself({ signedInAnywhere, queued, syncing })) props.apply();
+    });
   });
   return (
     <Show when={props.ready() && !dismissed()}>
