@@ -275,7 +275,7 @@ suite(`till in Chromium against the real server on PostgreSQL${skip ? ` (skipped
   });
 
   test("a settle still on its way stays busy when another row's settling reloads the list", async () => {
-    const tags = ['ee00000000000001', 'ee00000000000002'];
+    const tags = ['ef00000000000001', 'ef00000000000002'];
     await firstTill.page.context().setOffline(true);
     for (const tag of tags)
       expect(await firstTill.sell('Soft', 'Cola', 1, tag, 'nc')).toBe('Paid 5.00 NC');
@@ -681,6 +681,21 @@ suite(`till in Chromium against the real server on PostgreSQL${skip ? ` (skipped
     await till.page.reload();
     await till.page.getByTestId('pin').waitFor();
     await expect.poll(() => banner.textContent()).toContain('none is credited');
+  });
+
+  test('a device clock set back does not keep an unattended till signed in', async () => {
+    const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+    contexts.push(context);
+    const page = await context.newPage();
+    await page.clock.install();
+    await page.goto(`http://127.0.0.1:${server.port}/pos/`);
+    const till = new TillPage(page);
+    await till.enroll(MANAGER.email, MANAGER.password, 'Bar 9');
+    await till.signIn(STAFF.name, STAFF.pin);
+    // Someone turns the device's clock back an hour, then leaves the till alone.
+    await page.clock.setSystemTime(Date.now() - 60 * 60_000);
+    await page.clock.fastForward('05:30');
+    await page.getByTestId('pin').waitFor({ timeout: 5_000 });
   });
 
   test('a till whose pulls fail while its pushes go through says how old its staff list is', async () => {

@@ -23,12 +23,15 @@ const TABS: { id: string; label: string; view: () => JSX.Element }[] = [
  * Signs staff out after a quiet spell, so an unattended till cannot be used.
  * Timers stand still while a device sleeps, so the wall clock decides: when
  * the page shows again, and before the first tap after a long quiet acts.
+ * The wall clock can be set back, though, which would keep an unattended
+ * till signed in for as long again: the monotonic clock counts too.
  */
 function useIdleSignOut() {
   const till = useTill();
-  let lastActivity = Date.now();
+  let lastActivity = { wall: Date.now(), mono: performance.now() };
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const quietFor = () => Date.now() - lastActivity;
+  const quietFor = () =>
+    Math.max(Date.now() - lastActivity.wall, performance.now() - lastActivity.mono);
   const arm = () => {
     clearTimeout(timer);
     timer = setTimeout(check, Math.max(0, config.idleSignOutMs - quietFor()));
@@ -48,7 +51,7 @@ function useIdleSignOut() {
       event.preventDefault();
       event.stopPropagation();
     }
-    lastActivity = Date.now();
+    lastActivity = { wall: Date.now(), mono: performance.now() };
     arm();
   };
   const onShown = () => {
