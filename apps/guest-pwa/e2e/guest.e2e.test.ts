@@ -701,7 +701,7 @@ suite(`guest app in Chromium against the real server on PostgreSQL${skip ? ` (sk
     expect(await copies()).toEqual([]);
   });
 
-  test('with site storage blocked the app still opens, and a venue can be picked', async () => {
+  test('with site storage blocked the app still opens, a venue can be picked, and a guest signs in', async () => {
     const context = await browser.newContext({ serviceWorkers: 'block' });
     contexts.push(context);
     const page = await context.newPage();
@@ -720,6 +720,11 @@ suite(`guest app in Chromium against the real server on PostgreSQL${skip ? ` (sk
     await page.getByRole('button', { name: 'Demo Club' }).click();
     // Kept for this page only, the choice still opens the venue's feed.
     await expect.poll(() => page.getByTestId('feed').count()).toBe(1);
+    // Signing up and in works too, for this tab; and so does signing out.
+    await registerInApp(page, 'no-storage@niteos.test');
+    await page.getByRole('link', { name: 'Account' }).click();
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
   });
 
   test('Chromium finds nothing that stops the guest app from being installed', async () => {

@@ -25,7 +25,11 @@ export function writeSnapshot<T>(key: string, snapshot: Snapshot<T>) {
 
 /** Signing out must not leave one guest's wallet readable by the next person on the phone. */
 export function forgetPrivateSnapshots() {
-  for (const key of Object.keys(localStorage)) {
-    if (key.startsWith(`${PREFIX}me.`)) localStorage.removeItem(key);
+  try {
+    for (const key of Object.keys(localStorage)) {
+      if (key.startsWith(`${PREFIX}me.`)) localStorage.removeItem(key);
+    }
+  } catch {
+    // Storage denied: nothing was kept to forget.
   }
 }

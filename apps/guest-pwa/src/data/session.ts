@@ -5,9 +5,21 @@ import { forgetRefresh } from './refresh-handoff.ts';
 
 const KEY = 'niteos.guest.session';
 
+/**
+ * Null when site storage is blocked (a privacy setting), where merely
+ * reading `localStorage` throws: the session then lives in this tab only.
+ */
+const storage: Storage | null = (() => {
+  try {
+    return window.localStorage;
+  } catch {
+    return null;
+  }
+})();
+
 function readRaw(): string | null {
   try {
-    return localStorage.getItem(KEY);
+    return storage?.getItem(KEY) ?? null;
   } catch {
     return null;
   }
@@ -37,6 +49,8 @@ export const session = current;
  * arrived yet, so a tab about to spend the refresh token asks storage first.
  */
 export function syncSession(): LoginResponse | null {
+  // Nothing stored to compare with: what this tab holds is all there is.
+  if (!storage) return current();
   const latest = readRaw();
   if (latest !== known) {
     known = latest;
@@ -56,9 +70,9 @@ export function signedInGuestId(): string | null {
 export function setSession(next: LoginResponse | null) {
   known = next ? JSON.stringify(next) : null;
   if (known) {
-    localStorage.setItem(KEY, known);
+    storage?.setItem(KEY, known);
   } else {
-    localStorage.removeItem(KEY);
+    storage?.removeItem(KEY);
     // However the login ended (the Sign out button, a refused refresh), the
     // next person on the phone must not find this guest's wallet stored.
     forgetPrivateSnapshots();
@@ -69,7 +83,7 @@ export function setSession(next: LoginResponse | null) {
 
 // Tokens renewed, a sign-in or a sign-out in another tab (`key` null: storage cleared).
 window.addEventListener('storage', (event) => {
-  if (event.storageArea === localStorage && (event.key === KEY || event.key === null)) {
+  if (storage && event.storageArea === storage && (event.key === KEY || event.key === null)) {
     syncSession();
   }
 });
