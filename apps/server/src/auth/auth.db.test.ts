@@ -461,6 +461,19 @@ describeDb('device cookies', () => {
     expect((await attempt(user.email, user.password, undefined, venueWifi)).status).toBe(200);
   });
 
+  test("one known browser's refused attempts do not use up its address's count for others", async () => {
+    const user = await server.userToken(Role.guest, null);
+    const cookie = cookieOf(await attempt(user.email, user.password));
+    const venueWifi = { 'x-forwarded-for': someIp() };
+    const statuses: number[] = [];
+    for (let i = 0; i < 15; i++)
+      statuses.push((await attempt(user.email, 'wrong-password', cookie, venueWifi)).status);
+    expect(statuses).toEqual([...Array(10).fill(401), ...Array(5).fill(429)]);
+    // Only the ten the browser's own limit let through were counted for the address.
+    const counted = await kv.hit(`rate:login-known-ip:${venueWifi['x-forwarded-for']}`, 300);
+    expect(counted.count - 1).toBe(10);
+  });
+
   test('the cookie is HttpOnly, SameSite=Strict, sent only to sign-in, and Secure behind HTTPS', async () => {
     const user = await server.userToken(Role.staff, venueId);
     const plain = (await attempt(user.email, user.password)).headers.get('set-cookie') ?? '';

@@ -47,12 +47,17 @@ export function authRoutes(deps: AppDeps) {
       const account = await accountFor(db, email);
       const now = Date.now();
       const device = account && cookie ? knownDevice(deps.jwtSecret, account, cookie, now) : null;
-      if (cookie) await enforceRate(deps.kv, device ? LOGIN_KNOWN_PER_IP : LOGIN_PER_IP, c);
+      if (cookie && !device) await enforceRate(deps.kv, LOGIN_PER_IP, c);
       const count = device
         ? { ...LOGIN_PER_DEVICE, key: () => `${email} ${device}` }
         : { ...LOGIN_PER_EMAIL, key: () => email };
       await enforceRate(deps.kv, count, c);
-      if (device) await enforceRate(deps.kv, { ...LOGIN_KNOWN_DEVICES, key: () => email }, c);
+      if (device) {
+        await enforceRate(deps.kv, { ...LOGIN_KNOWN_DEVICES, key: () => email }, c);
+        // Last: one browser's or account's refused attempts (a guest hammering
+        // their own account) must not use up the count the bar's tablet needs.
+        await enforceRate(deps.kv, LOGIN_KNOWN_PER_IP, c);
+      }
       const { session, account: signedIn } = await signIn(
         db,
         deps.jwtSecret,
