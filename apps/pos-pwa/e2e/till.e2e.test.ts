@@ -206,6 +206,33 @@ suite(`till in Chromium against the real server on PostgreSQL${skip ? ` (skipped
     ).toHaveLength(1);
   });
 
+  test('an admin sign-in that expired while the till was being named goes back to sign-in', async () => {
+    const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+    contexts.push(context);
+    const page = await context.newPage();
+    let expired = true;
+    // The server's own 401 for a token past its 15 minutes (its clock cannot be moved here).
+    await page.route('**/api/admin/venues/*/tills', (route) =>
+      expired && route.request().method() === 'POST'
+        ? route.continue({
+            headers: { ...route.request().headers(), authorization: 'Bearer expired-token' },
+          })
+        : route.continue(),
+    );
+    await page.goto(`http://127.0.0.1:${server.port}/pos/`);
+    await page.getByTestId('enroll-email').fill(MANAGER.email);
+    await page.getByTestId('enroll-password').fill(MANAGER.password);
+    await page.getByTestId('enroll-signin').click();
+    await page.getByTestId('enroll-name').fill('Bar after a long call');
+    await page.getByTestId('enroll-submit').click();
+    await expect
+      .poll(() => page.getByTestId('enroll-error').textContent())
+      .toBe('The admin sign-in has expired: sign in again to enroll this till.');
+    expect(await page.getByTestId('enroll-password').count()).toBe(1);
+    expired = false;
+    await new TillPage(page).enroll(MANAGER.email, MANAGER.password, 'Bar after a long call');
+  });
+
   test('two tills offline overselling one guest: the server holds the conflict for an admin', async () => {
     const one = await newTill('Bar 2');
     const two = await newTill('Bar 3');

@@ -80,6 +80,13 @@ export function EnrollScreen(props: { again?: { done: () => void } }) {
       if (!(await requestPersistentStorage())) till.setStorageWarning(STORAGE_WARNING);
       await till.engine.pull();
     } catch (err) {
+      // The admin's sign-in outlived its token (15 minutes): back to the
+      // sign-in form, or this form would fail the same way for good.
+      if (err instanceof ApiError && err.status === 401) {
+        setToken(null);
+        setError('The admin sign-in has expired: sign in again to enroll this till.');
+        return;
+      }
       setError(explain(err));
     } finally {
       setBusy(false);
