@@ -242,6 +242,37 @@ describeDb('sessions and rate limits', () => {
     ).toBe(401);
   });
 
+  test('after a restart on the in-process store, a disabled account stays out; the others renew and go on', async () => {
+    const fired = await server.userToken(Role.venueAdmin, venueId);
+    const kept = await server.json('POST', '/api/auth/login', null, {
+      email: (await server.userToken(Role.venueAdmin, venueId)).email,
+      password: 'password-123',
+    });
+    const disabled = await server.json(
+      'PATCH',
+      `/api/admin/staff/${fired.userId}`,
+      server.rootToken,
+      {
+        disabled: true,
+      },
+    );
+    expect(disabled.status).toBe(200);
+    // The sign-out everywhere lived in the old process's store only.
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const after = server.restarted();
+    expect((await after.json('GET', '/api/admin/conflicts', fired.token)).status).toBe(401);
+    const stale = await after.json('GET', '/api/admin/conflicts', kept.body.accessToken);
+    expect(stale.status).toBe(401);
+    expect(stale.body.error.message).toMatch(/renew/);
+    const renewed = await after.json('POST', '/api/auth/refresh', null, {
+      refreshToken: kept.body.refreshToken,
+    });
+    expect(renewed.status).toBe(200);
+    expect((await after.json('GET', '/api/admin/conflicts', renewed.body.accessToken)).status).toBe(
+      200,
+    );
+  });
+
   test('sign out everywhere voids tokens to the ms: one from just before is refused, a sign-in just after works', async () => {
     const user = await server.userToken(Role.venueAdmin, venueId);
     const second = (Math.floor(Date.now() / 1000) + 1) * 1000;

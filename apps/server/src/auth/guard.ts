@@ -16,6 +16,11 @@ export function requireRole(deps: AppDeps, ...roles: Role[]): MiddlewareHandler<
     const revokedUpTo = revokedUpToMs(await deps.kv.get(revokedBeforeKey(claims.id)));
     if (claims.issuedAtMs <= revokedUpTo)
       throw unauthorized('signed out everywhere: sign in again');
+    // The in-process store forgot at the restart who was signed out, disabled
+    // or given a new role: a token from before it is not taken on its word.
+    // Renewing reads the account afresh, so a client that may go on just does.
+    if (deps.kv.kind === 'memory' && claims.issuedAtMs <= deps.startedAt.getTime())
+      throw unauthorized('the server restarted: renew the token');
     if (!roles.includes(claims.role)) throw forbidden();
     c.set('user', { id: claims.id, role: claims.role, venueId: claims.venueId });
     await next();
