@@ -780,8 +780,6 @@ suite(`till in Chromium against the real server on PostgreSQL${skip ? ` (skipped
     await expect.poll(() => killed !== null, { timeout: 20_000 }).toBe(true);
     await killed;
     server = await ServerProcess.start(storage, 'e2e server (restarted)', { port: server.port });
-    // Without Redis, a restarted server takes no access token from before it: sign in again.
-    managerToken = (await server.json('POST', '/api/auth/login', null, MANAGER)).body.accessToken;
     await till.waitForQueue(0, 90_000);
     expect(await balance(guestE)).toBe(10_000 - 10 * 700);
   });

@@ -214,14 +214,17 @@ export function walletUpdateStatements(
     'account_id text, nitetap_id text, balance bigint, xp bigint, level int',
   );
   // One statement for both tables: the rows are parsed once and the pipeline
-  // under the wallet locks is one statement shorter.
+  // under the wallet locks is one statement shorter. The change is dated now,
+  // under the locks, not at the transaction's start (`now()`): a push held up
+  // for longer than the pull cursor's overlap would otherwise date its
+  // balances before cursors other tills have already passed.
   return [
     tx.execute(sql`
       with x as (select * from ${source}),
       balances as (
         update accounts set balance_nc = x.balance from x where accounts.id = x.account_id
       )
-      update wallets set xp = x.xp, level = x.level, updated_at = now()
+      update wallets set xp = x.xp, level = x.level, updated_at = clock_timestamp()
       from x where wallets.nitetap_id = x.nitetap_id`),
   ];
 }

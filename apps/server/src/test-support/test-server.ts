@@ -38,8 +38,6 @@ export interface TestServer {
   ): Promise<{ token: string; userId: string; email: string; password: string }>;
   /** Enrolls a new till for `venueId` through the API. */
   enrollTill(venueId: string, token?: string): Promise<TestTill>;
-  /** The same database and secret served by a new process: an empty in-process store, a new start time. */
-  restarted(): Pick<TestServer, 'json'>;
   dispose(): Promise<void>;
   /** Recomputes the books, disposes, and fails when they do not balance. */
   disposeBalanced(): Promise<void>;
@@ -51,20 +49,28 @@ export async function startTestServer(
   const { database, dispose } = await openTestDatabase();
   await bootstrapAdmin(database.db, ROOT_ADMIN);
   const kv = options.deps?.kv ?? createMemoryStore();
-  const jwtSecret = randomBytes(32).toString('hex');
-  const appOn = (store: typeof kv) =>
-    createApp({
-      ...options.deps,
-      database,
-      kv: store,
-      jwtSecret,
-      log: options.log ?? silentLogger,
-      version: 'test',
-      startedAt: new Date(),
-    });
-  const app = appOn(kv);
+  const app = createApp({
+    ...options.deps,
+    database,
+    kv,
+    jwtSecret: randomBytes(32).toString('hex'),
+    log: options.log ?? silentLogger,
+    version: 'test',
+    startedAt: new Date(),
+  });
   const send: Send = async (path, init) => app.request(path, init);
-  const json = jsonOver(send);
+  const json: TestServer['json'] = async (method, path, token, body) => {
+    const headers: Record<string, string> = {};
+    if (token) headers.authorization = `Bearer ${token}`;
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const res = await send(path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : null };
+  };
   const login = async (email: string, password: string) => {
     const res = await json<{ accessToken: string }>('POST', '/api/auth/login', null, {
       email,
@@ -116,10 +122,6 @@ export async function startTestServer(
       till.venueId = venueId;
       return till;
     },
-    restarted() {
-      const fresh = appOn(createMemoryStore());
-      return { json: jsonOver(async (path, init) => fresh.request(path, init)) };
-    },
     async dispose() {
       await kv.close();
       await dispose();
@@ -131,20 +133,4 @@ export async function startTestServer(
     },
   };
   return server;
-}
-
-/** JSON requests through `send`, with an optional bearer token; status and parsed body back. */
-function jsonOver(send: Send): TestServer['json'] {
-  return async (method, path, token, body) => {
-    const headers: Record<string, string> = {};
-    if (token) headers.authorization = `Bearer ${token}`;
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    const res = await send(path, {
-      method,
-      headers,
-      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : null };
-  };
 }
