@@ -7,7 +7,8 @@
 #
 # Settings (defaults in brackets):
 #   NITEOS_SERVER_NAME     host name(s) nginx answers for (required)
-#   NITEOS_UPSTREAM_PORTS  ports of the server processes on 127.0.0.1 [8081]
+#   NITEOS_UPSTREAM_PORTS  the server processes: a port (on 127.0.0.1) or host:port
+#                          (on another host, infra/README.md §6) each [8081]
 #   NITEOS_APP_DIR         the deployed release [/opt/niteos/current]
 #   NITEOS_GUEST_ROOT      built guest app [$NITEOS_APP_DIR/apps/guest-pwa/dist]
 #   NITEOS_POS_ROOT        built till app [$NITEOS_APP_DIR/apps/pos-pwa/dist]
@@ -58,10 +59,18 @@ done
 [[ "$NITEOS_SERVER_NAME" =~ ^[A-Za-z0-9.*_\ -]+$ ]] || fail "NITEOS_SERVER_NAME has odd characters: $NITEOS_SERVER_NAME"
 
 NITEOS_UPSTREAM_SERVERS=""
-for port in $NITEOS_UPSTREAM_PORTS; do
-  is_port "$port" || fail "NITEOS_UPSTREAM_PORTS has a non-port: $port"
+for upstream in $NITEOS_UPSTREAM_PORTS; do
+  host=127.0.0.1
+  port="$upstream"
+  # host:port for a process on another host: an IPv4 address or a name nginx
+  # resolves at start (nothing that could end the directive).
+  if [[ "$upstream" =~ ^([A-Za-z0-9.-]+):([0-9]+)$ ]]; then
+    host="${BASH_REMATCH[1]}"
+    port="${BASH_REMATCH[2]}"
+  fi
+  is_port "$port" || fail "NITEOS_UPSTREAM_PORTS has a non-port: $upstream"
   # A process that fails twice is left alone for 5 s while the others take its share.
-  NITEOS_UPSTREAM_SERVERS+="    server 127.0.0.1:$port max_fails=2 fail_timeout=5s;"$'\n'
+  NITEOS_UPSTREAM_SERVERS+="    server $host:$port max_fails=2 fail_timeout=5s;"$'\n'
 done
 [[ -n "$NITEOS_UPSTREAM_SERVERS" ]] || fail "NITEOS_UPSTREAM_PORTS is empty"
 

@@ -77,6 +77,20 @@ if (nginxSkip) {
       expect(result.code).toBe(0);
     });
 
+    test('renders processes on other hosts as host:port, and passes nginx -t', async () => {
+      const site = await renderSite({
+        upstreamPorts: [8081, '10.0.0.5:8081', '10.0.0.6:8082'],
+        guestRoot: '/opt/niteos/current/apps/guest-pwa/dist',
+        posRoot: '/opt/niteos/current/apps/pos-pwa/dist',
+      });
+      const conf = await readFile(path.join(site.dir, 'niteos.conf'), 'utf8');
+      const result = await nginxTest(site);
+      await removeSite(site);
+      for (const upstream of ['127.0.0.1:8081', '10.0.0.5:8081', '10.0.0.6:8082'])
+        expect(conf).toContain(`server ${upstream} max_fails=2`);
+      expect(result.output).toContain('test is successful');
+    });
+
     test("passes nginx -t inside Debian's own nginx.conf, as sites-enabled/niteos.conf", async () => {
       const site = await renderSite({
         upstreamPorts: [8081, 8082],
@@ -98,6 +112,9 @@ if (nginxSkip) {
       await expect(
         renderSite({ upstreamPorts: [0], guestRoot: '/srv/g', posRoot: '/srv/p' }),
       ).rejects.toThrow(/non-port/);
+      await expect(
+        renderSite({ upstreamPorts: ['10.0.0.5:8081;x'], guestRoot: '/srv/g', posRoot: '/srv/p' }),
+      ).rejects.toThrow(/non-port: 10\.0\.0\.5:8081;x/);
       await expect(
         renderSite({
           upstreamPorts: [8081],

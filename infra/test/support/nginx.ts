@@ -45,7 +45,8 @@ export function freePort(): Promise<number> {
 }
 
 export interface NginxOptions {
-  upstreamPorts: number[];
+  /** A port on 127.0.0.1, or host:port. */
+  upstreamPorts: (number | string)[];
   guestRoot: string;
   posRoot: string;
   /**
