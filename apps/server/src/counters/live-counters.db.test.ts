@@ -64,6 +64,21 @@ describeDb("tonight's counters", () => {
     await ncSales().toMatchObject({ guests: 1, sales: { nc: { count: 0, amountNc: 0 } } });
   });
 
+  test('one guest is one guest, however a till spells the tag', async () => {
+    const venue = await server.createVenue();
+    const venueAdmin = (await server.userToken(Role.venueAdmin, venue)).token;
+    const till = await server.enrollTill(venue);
+    const tag = 'c0c0a7e5000000aa';
+    await till.push(server.send, [await till.topup(tag, 1000)]);
+    await till.push(server.send, [await till.sale(tag.toUpperCase(), 100)]);
+    await till.push(server.send, [await till.sale(tag, 100)]);
+    await expect
+      .poll(
+        async () => (await server.json('GET', `/api/admin/venues/${venue}/live`, venueAdmin)).body,
+      )
+      .toMatchObject({ guests: 1, sales: { nc: { count: 2, amountNc: 200 } } });
+  });
+
   test("a held sale from an earlier night, accepted now, stays out of tonight's figures", async () => {
     const till = await server.enrollTill(venueId);
     const tag = 'c0c0a7e500000002';
