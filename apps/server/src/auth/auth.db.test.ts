@@ -495,6 +495,28 @@ describeDb('device cookies', () => {
     expect(counted.count - 1).toBe(10);
   });
 
+  test("a flood of junk refresh tokens from the venue's address does not stop anyone there renewing", async () => {
+    const user = await server.userToken(Role.guest, null);
+    const session = (
+      await server.json('POST', '/api/auth/login', null, {
+        email: user.email,
+        password: user.password,
+      })
+    ).body;
+    const venueWifi = { 'x-forwarded-for': someIp() };
+    // 3,000 junk tokens from one address: counted straight into the store instead of sent.
+    for (let i = 0; i < 3000; i++)
+      await kv.hit(`rate:refresh-ip:${venueWifi['x-forwarded-for']}`, 300);
+    const renew = (refreshToken: string) =>
+      server.send('/api/auth/refresh', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...venueWifi },
+        body: JSON.stringify({ refreshToken }),
+      });
+    expect((await renew('junk-token-that-was-never-issued')).status).toBe(429);
+    expect((await renew(session.refreshToken)).status).toBe(200);
+  });
+
   test('the cookie is HttpOnly, SameSite=Strict, sent only to sign-in, and Secure behind HTTPS', async () => {
     const user = await server.userToken(Role.staff, venueId);
     const plain = (await attempt(user.email, user.password)).headers.get('set-cookie') ?? '';

@@ -2,9 +2,10 @@ import { loginRequestSchema, refreshRequestSchema } from '@niteos/schema/wire';
 import { Hono } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
 import type { AppDeps, AppEnv } from '../context.ts';
+import { AppError } from '../errors.ts';
 import { viaHttps } from '../http/client-ip.ts';
 import { parseJson } from '../http/validate.ts';
-import { enforceRate, perIp, rateLimit, resetRate } from '../kv/rate-limit.ts';
+import { enforceRate, perIp, resetRate } from '../kv/rate-limit.ts';
 import {
   DEVICE_COOKIE_MAX_AGE_SECONDS,
   deviceCookieName,
@@ -83,9 +84,17 @@ export function authRoutes(deps: AppDeps) {
       sessionDevice(c);
       return c.json(session);
     })
-    .post('/refresh', rateLimit(deps.kv, REFRESH_PER_IP), async (c) => {
+    .post('/refresh', async (c) => {
       const body = await parseJson(c, refreshRequestSchema);
-      return c.json(await refresh(db, deps.jwtSecret, body.refreshToken, sessionDevice(c)));
+      try {
+        return c.json(await refresh(db, deps.jwtSecret, body.refreshToken, sessionDevice(c)));
+      } catch (err) {
+        // Only refused tokens count against the address: a flood of junk from
+        // the venue's Wi-Fi must not stop everyone there renewing their own.
+        if (err instanceof AppError && err.status === 401)
+          await enforceRate(deps.kv, REFRESH_PER_IP, c);
+        throw err;
+      }
     })
     .post('/logout', async (c) => {
       const body = await parseJson(c, refreshRequestSchema);
