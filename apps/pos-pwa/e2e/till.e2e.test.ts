@@ -53,6 +53,19 @@ async function newTill(name: string): Promise<TillPage> {
   return till;
 }
 
+/** A new till, signed in, in a profile whose clock the test moves (a device asleep, a clock changed). */
+async function tillWithMovableClock(name: string) {
+  const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+  contexts.push(context);
+  const page = await context.newPage();
+  await page.clock.install();
+  await page.goto(`http://127.0.0.1:${server.port}/pos/`);
+  const till = new TillPage(page);
+  await till.enroll(MANAGER.email, MANAGER.password, name);
+  await till.signIn(STAFF.name, STAFF.pin);
+  return { page, till };
+}
+
 /** The back office in a fresh browser profile, signed in as the venue's manager. */
 const backOffice = () => openBackOffice(browser, contexts, server.port, MANAGER);
 
@@ -711,14 +724,7 @@ suite(`till in Chromium against the real server on PostgreSQL${skip ? ` (skipped
   });
 
   test('a device clock set back does not keep an unattended till signed in', async () => {
-    const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
-    contexts.push(context);
-    const page = await context.newPage();
-    await page.clock.install();
-    await page.goto(`http://127.0.0.1:${server.port}/pos/`);
-    const till = new TillPage(page);
-    await till.enroll(MANAGER.email, MANAGER.password, 'Bar 9');
-    await till.signIn(STAFF.name, STAFF.pin);
+    const { page } = await tillWithMovableClock('Bar 9');
     // Someone turns the device's clock back an hour, then leaves the till alone.
     await page.clock.setSystemTime(Date.now() - 60 * 60_000);
     await page.clock.fastForward('05:30');
@@ -726,14 +732,7 @@ suite(`till in Chromium against the real server on PostgreSQL${skip ? ` (skipped
   });
 
   test('a till whose pulls fail while its pushes go through says how old its staff list is', async () => {
-    const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
-    contexts.push(context);
-    const page = await context.newPage();
-    await page.clock.install();
-    await page.goto(`http://127.0.0.1:${server.port}/pos/`);
-    const till = new TillPage(page);
-    await till.enroll(MANAGER.email, MANAGER.password, 'Bar 7');
-    await till.signIn(STAFF.name, STAFF.pin);
+    const { page, till } = await tillWithMovableClock('Bar 7');
     const banner = page.getByTestId('status-stale-pull');
     expect(await banner.count()).toBe(0);
 

@@ -77,14 +77,7 @@ describeDb('push: wallet rules', () => {
     const till = await venue.freshTill();
     const tag = venue.newTag();
     await till.push(venue.server.send, [await till.topup(tag, 50_000)]);
-    const greedy = await till.sign({
-      op: 'sale',
-      nitetapId: tag,
-      amountNc: 20_000,
-      lines: [{ itemId: 'magnum', qty: 1, unitNc: 20_000, unitChf: 20_000 }],
-      basis: { balanceNc: null, asOf: null, pendingNc: 0 },
-    });
-    const { body } = await till.push(venue.server.send, [greedy]);
+    const { body } = await till.push(venue.server.send, [await till.unjustifiedSale(tag, 20_000)]);
     expect(body.results[0]).toMatchObject({ status: 'applied', balanceNc: 30_000 });
     const [row] = await venue.server.database.db
       .select()

@@ -96,6 +96,17 @@ export class TestTill {
     });
   }
 
+  /** An NC sale whose basis knows no balance: the server applies it and flags the till. */
+  unjustifiedSale(nitetapId: string, amountNc: number) {
+    return this.sign({
+      op: 'sale',
+      nitetapId,
+      amountNc,
+      lines: [{ itemId: 'magnum', qty: 1, unitNc: amountNc, unitChf: amountNc }],
+      basis: { balanceNc: null, asOf: null, pendingNc: 0 },
+    });
+  }
+
   voidOf(sale: SignedOp) {
     const s = sale.envelope;
     return this.sign({

@@ -10,14 +10,7 @@ const venue = usePushVenue();
 async function breakTheOfflineRule(till: TestTill) {
   const tag = venue.newTag();
   await till.push(venue.server.send, [await till.topup(tag, 50_000)]);
-  const greedy = await till.sign({
-    op: 'sale',
-    nitetapId: tag,
-    amountNc: 20_000,
-    lines: [{ itemId: 'magnum', qty: 1, unitNc: 20_000, unitChf: 20_000 }],
-    basis: { balanceNc: null, asOf: null, pendingNc: 0 },
-  });
-  const { body } = await till.push(venue.server.send, [greedy]);
+  const { body } = await till.push(venue.server.send, [await till.unjustifiedSale(tag, 20_000)]);
   expect(body.results[0]?.status).toBe('applied');
 }
 
