@@ -127,9 +127,12 @@ suite(`guest app in Chromium against the real server on PostgreSQL${skip ? ` (sk
     await page.getByRole('link', { name: 'Sign in or create an account' }).click();
     await registerInApp(page, 'guest-e2e@niteos.test');
     await page.getByRole('link', { name: 'Add a wristband' }).click();
-    expect(await page.locator('main').textContent()).toContain(
-      "The claim code is shown on the till after a top-up; the bar can show it again from the till's recent list.",
-    );
+    // The claim screen is loaded on demand: its text arrives after the link's click.
+    await expect
+      .poll(() => page.locator('main').textContent())
+      .toContain(
+        "The claim code is shown on the till after a top-up; the bar can show it again from the till's recent list.",
+      );
     await claimInApp(page, TAG.toUpperCase(), code);
     await expect.poll(() => page.getByTestId('balance').textContent()).toBe('40.00 NC');
     await expect.poll(() => page.getByTestId('level').textContent()).toBe('Level 1');

@@ -61,12 +61,13 @@ export function RecentScreen() {
                 #{row.seq} {clock(row.envelope.at)} {row.envelope.op}
                 <Show when={row.envelope.lines.length > 0}> · {items(row.envelope)}</Show>
                 <Show when={row.envelope.nitetapId}> · {row.envelope.nitetapId}</Show>
-                {/* Shown again for a guest who missed it after the top-up; a held or
-                    refused top-up's code would never claim the wallet. */}
+                {/* Shown again for a guest who missed it after the top-up. A refused
+                    top-up's code never claims the wallet; a held one's does once a
+                    manager accepts it, which this till is never told. */}
                 <Show
                   when={
                     row.envelope.op === 'topup' &&
-                    (row.status === 'applied' || row.status === 'queued') &&
+                    row.status !== 'rejected' &&
                     row.envelope.nitetapId &&
                     row.sig
                   }
@@ -76,6 +77,10 @@ export function RecentScreen() {
                       {' '}
                       · claim code{' '}
                       <strong data-testid="recent-claim-code">{claimCode(sig())}</strong>
+                      <Show when={row.status === 'held'}>
+                        {' '}
+                        (works once a manager settles this top-up)
+                      </Show>
                     </>
                   )}
                 </Show>
