@@ -495,7 +495,7 @@ describeDb('device cookies', () => {
     expect(counted.count - 1).toBe(10);
   });
 
-  test("a flood of junk refresh tokens from the venue's address does not stop anyone there renewing", async () => {
+  test("junk refresh tokens from the venue's address never stop anyone there renewing", async () => {
     const user = await server.userToken(Role.guest, null);
     const session = (
       await server.json('POST', '/api/auth/login', null, {
@@ -504,16 +504,16 @@ describeDb('device cookies', () => {
       })
     ).body;
     const venueWifi = { 'x-forwarded-for': someIp() };
-    // 3,000 junk tokens from one address: counted straight into the store instead of sent.
-    for (let i = 0; i < 3000; i++)
-      await kv.hit(`rate:refresh-ip:${venueWifi['x-forwarded-for']}`, 300);
     const renew = (refreshToken: string) =>
       server.send('/api/auth/refresh', {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...venueWifi },
         body: JSON.stringify({ refreshToken }),
       });
-    expect((await renew('junk-token-that-was-never-issued')).status).toBe(429);
+    const junk = [];
+    for (let i = 0; i < 50; i++) junk.push((await renew(`junk-${i}`)).status);
+    // Each is refused for what it is; none is turned into "too many attempts".
+    expect(new Set(junk)).toEqual(new Set([401]));
     expect((await renew(session.refreshToken)).status).toBe(200);
   });
 

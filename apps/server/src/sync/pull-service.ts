@@ -28,7 +28,8 @@ const WALLET_SNAPSHOT_LIMIT = 5000;
 /**
  * A new cursor points this far before "now", so rows written by
  * transactions still in flight at pull time (their `updated_at` is their
- * start time) are sent again next pull instead of being missed.
+ * start, or for wallets the moment the push wrote them: before the commit
+ * either way) are sent again next pull instead of being missed.
  */
 const CURSOR_OVERLAP_SECONDS = 60;
 /**
