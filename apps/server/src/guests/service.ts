@@ -14,6 +14,7 @@ import { login } from '../auth/service.ts';
 import type { AuthUser } from '../context.ts';
 import type { Db } from '../db/database.ts';
 import { AppError, conflict, notFound } from '../errors.ts';
+import { walletColumns } from '../wallets/service.ts';
 
 /** Creates a guest account and signs it in. */
 export async function registerGuest(
@@ -138,13 +139,7 @@ export async function claimWallet(
 /** The signed-in guest's own wallets. */
 export async function myWallets(db: Db, guest: AuthUser) {
   const rows = await db
-    .select({
-      nitetapId: wallets.nitetapId,
-      balanceNc: accounts.balanceNc,
-      xp: wallets.xp,
-      level: wallets.level,
-      status: wallets.status,
-    })
+    .select(walletColumns)
     .from(wallets)
     .innerJoin(accounts, eq(accounts.id, wallets.accountId))
     .where(eq(wallets.guestUserId, guest.id))

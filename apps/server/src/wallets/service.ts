@@ -39,17 +39,19 @@ async function maySee(
   return used.length > 0;
 }
 
+/** What a wallet shows its reader: select these from `wallets` joined to its account. */
+export const walletColumns = {
+  nitetapId: wallets.nitetapId,
+  balanceNc: accounts.balanceNc,
+  xp: wallets.xp,
+  level: wallets.level,
+  status: wallets.status,
+};
+
 /** One wallet as stored, balance included; undefined when there is none. */
 export async function readWallet(db: Db, nitetapId: string) {
   const [row] = await db
-    .select({
-      nitetapId: wallets.nitetapId,
-      balanceNc: accounts.balanceNc,
-      xp: wallets.xp,
-      level: wallets.level,
-      status: wallets.status,
-      guestUserId: wallets.guestUserId,
-    })
+    .select({ ...walletColumns, guestUserId: wallets.guestUserId })
     .from(wallets)
     .innerJoin(accounts, eq(accounts.id, wallets.accountId))
     .where(eq(wallets.nitetapId, nitetapId));
