@@ -84,6 +84,29 @@ async function claimInApp(page: Page, tag: string, code: string) {
   await page.getByRole('button', { name: 'Add wristband' }).click();
 }
 
+/**
+ * A page that plays HLS through hls.js, as Firefox does (Chromium would play
+ * it itself), with hls.js held back when first asked for until `held.release()`.
+ * No service worker, so that the page's own requests can be held.
+ */
+async function pageWithHlsHeldBack() {
+  const context = await browser.newContext({ serviceWorkers: 'block' });
+  contexts.push(context);
+  const page = await context.newPage();
+  await page.addInitScript(() => {
+    const canPlay = HTMLMediaElement.prototype.canPlayType;
+    HTMLMediaElement.prototype.canPlayType = function (type: string) {
+      return /mpegurl/i.test(type) ? '' : canPlay.call(this, type);
+    };
+  });
+  const held: { release?: () => Promise<void> } = {};
+  await page.route('**/assets/hls-*.js', async (route) => {
+    const response = await route.fetch();
+    held.release = () => route.fulfill({ response });
+  });
+  return { page, held };
+}
+
 const suite = skip ? describe.skip : describe;
 suite(`guest app in Chromium against the real server on PostgreSQL${skip ? ` (skipped: ${skip})` : ''}`, () => {
   beforeAll(async () => {
@@ -334,23 +357,8 @@ suite(`guest app in Chromium against the real server on PostgreSQL${skip ? ` (sk
   });
 
   test('Pause pressed while the radio is still connecting keeps it paused', async () => {
-    // No service worker, so that the page's own requests can be held back.
-    const context = await browser.newContext({ serviceWorkers: 'block' });
-    contexts.push(context);
-    const page = await context.newPage();
-    // Chromium plays HLS itself; as Firefox does not, the app then loads hls.js.
-    await page.addInitScript(() => {
-      const canPlay = HTMLMediaElement.prototype.canPlayType;
-      HTMLMediaElement.prototype.canPlayType = function (type: string) {
-        return /mpegurl/i.test(type) ? '' : canPlay.call(this, type);
-      };
-    });
-    const held: { release?: () => Promise<void> } = {};
-    // The stream player (hls.js) loads on the first Play: hold it back until Pause is pressed.
-    await page.route('**/assets/hls-*.js', async (route) => {
-      const response = await route.fetch();
-      held.release = () => route.fulfill({ response });
-    });
+    // The stream player (hls.js) loads on the first Play: held back until Pause is pressed.
+    const { page, held } = await pageWithHlsHeldBack();
     await page.goto(`${base()}/radio?venue=demo-club`);
     await page.getByTestId('radio-toggle').click();
     await expect.poll(() => held.release !== undefined).toBe(true);
@@ -423,21 +431,7 @@ suite(`guest app in Chromium against the real server on PostgreSQL${skip ? ` (sk
     });
     const laterUrl = stream.url('stream.m3u8?venue=late-switch');
     await server.json('PATCH', `/api/admin/venues/${later.body.id}`, root, { radioUrl: laterUrl });
-    const context = await browser.newContext({ serviceWorkers: 'block' });
-    contexts.push(context);
-    const page = await context.newPage();
-    // Chromium plays HLS itself; as Firefox does not, the app then loads hls.js.
-    await page.addInitScript(() => {
-      const canPlay = HTMLMediaElement.prototype.canPlayType;
-      HTMLMediaElement.prototype.canPlayType = function (type: string) {
-        return /mpegurl/i.test(type) ? '' : canPlay.call(this, type);
-      };
-    });
-    const held: { release?: () => Promise<void> } = {};
-    await page.route('**/assets/hls-*.js', async (route) => {
-      const response = await route.fetch();
-      held.release = () => route.fulfill({ response });
-    });
+    const { page, held } = await pageWithHlsHeldBack();
     const playlists: string[] = [];
     page.on('request', (r) => {
       if (r.url().includes('.m3u8')) playlists.push(r.url());
