@@ -12,6 +12,8 @@ import { analyticsAdminRoutes } from './analytics/routes.ts';
 import { authRoutes } from './auth/routes.ts';
 import { conflictAdminRoutes } from './conflicts/routes.ts';
 import type { AppDeps, AppEnv } from './context.ts';
+import { boundedRead } from './db/bounded-read.ts';
+import type { Tx } from './db/database.ts';
 import { causes } from './db/pg-error.ts';
 import { errorReply, errorResponse } from './errors.ts';
 import { guestRoutes } from './guests/routes.ts';
@@ -21,7 +23,7 @@ import { healthRoutes } from './health/routes.ts';
 import { trustedProxies } from './http/client-ip.ts';
 import { urlText } from './http/url-text.ts';
 import { createDrain } from './lifecycle/drain.ts';
-import { createMetrics, type Metrics } from './metrics/metrics.ts';
+import { createMetrics, type Metrics, SCRAPE_READ_TIMEOUT_MS } from './metrics/metrics.ts';
 import { mountOpenApi } from './openapi/routes.ts';
 import { publicRoutes } from './public/routes.ts';
 import { mountPwa } from './static/pwa.ts';
@@ -35,9 +37,17 @@ export function createApp(input: AppDeps) {
   const metrics: Metrics = input.metrics ?? createMetrics();
   const drain = input.drain ?? createDrain();
   const deps: AppDeps = { ...input, metrics, drain };
-  if (deps.analytics) metrics.trackOutbox(() => outboxBacklog(deps.database.db));
-  metrics.trackFleet(() =>
-    fleetCounts(deps.database.db, deps.silentTillSeconds ?? DEFAULT_SILENT_TILL_SECONDS),
+  // Bounded by the database too: a scrape that stops waiting would leave its query queued
+  // behind a lock (a migration's, say), holding a pooled connection.
+  const scrapeRead =
+    <T>(what: string, read: (tx: Tx) => Promise<T>) =>
+    () =>
+      boundedRead(deps.database.db, SCRAPE_READ_TIMEOUT_MS, what, read);
+  if (deps.analytics) metrics.trackOutbox(scrapeRead('the outbox backlog', outboxBacklog));
+  metrics.trackFleet(
+    scrapeRead('the fleet counts', (tx) =>
+      fleetCounts(tx, deps.silentTillSeconds ?? DEFAULT_SILENT_TILL_SECONDS),
+    ),
   );
   const proxies = deps.trustedProxies?.length ? trustedProxies(deps.trustedProxies) : null;
   const app = new Hono<AppEnv>();

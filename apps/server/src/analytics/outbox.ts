@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { type Db, rowsOf } from '../db/database.ts';
+import { type Db, rowsOf, type Tx } from '../db/database.ts';
 import type { AnalyticsEvent } from './store.ts';
 
 /**
@@ -109,7 +109,7 @@ export interface OutboxBacklog {
 }
 
 /** The unshipped events (all of them when no analytics store is configured). */
-export async function outboxBacklog(db: Db): Promise<OutboxBacklog> {
+export async function outboxBacklog(db: Db | Tx): Promise<OutboxBacklog> {
   const result = await db.execute(sql`
     select
       count(*) filter (where claimed_until is distinct from ${PARKED})::int as pending,

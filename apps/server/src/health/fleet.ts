@@ -6,7 +6,7 @@ import type { FleetCounts } from '../metrics/metrics.ts';
 export const DEFAULT_SILENT_TILL_SECONDS = 600;
 
 /** The fleet in four numbers, for /metrics: one query, whole counts (no row limits). */
-export async function fleetCounts(db: Db, silentAfterSeconds: number): Promise<FleetCounts> {
+export async function fleetCounts(db: Db | Tx, silentAfterSeconds: number): Promise<FleetCounts> {
   const result = await db.execute(sql`
     select
       (select count(*)::int from tills where status = 'active') as active,

@@ -4,7 +4,7 @@ import { createRecentPushes } from './recent-pushes.ts';
 import { scrapedGauges } from './scraped-gauges.ts';
 
 /** How long a scrape waits for a gauge's database read before exporting NaN. */
-const SCRAPE_READ_TIMEOUT_MS = 2000;
+export const SCRAPE_READ_TIMEOUT_MS = 2000;
 
 /** The fleet as the health page counts it. */
 export interface FleetCounts {
