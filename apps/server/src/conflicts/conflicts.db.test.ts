@@ -1,5 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { accounts, analyticsOutbox, ledgerLines, ops } from '@niteos/schema/tables';
+import {
+  accounts,
+  analyticsOutbox,
+  auditLog,
+  conflicts,
+  ledgerLines,
+  ops,
+} from '@niteos/schema/tables';
 import { Role } from '@niteos/schema/wire';
 import { eq, inArray, sql } from 'drizzle-orm';
 import { expect, test } from 'vitest';
@@ -308,6 +315,39 @@ describeDb('conflicts', () => {
     expect(body.results[0]).toMatchObject({ status: 'applied', balanceNc: 1000 });
     expect(await balance(tag)).toBe(1000);
     expect(await writeOffBalance()).toBe((before ?? 0) + 1500);
+  });
+
+  test("accepting a held void settles its held sale's conflict on record as that admin's", async () => {
+    const till = await two.server.enrollTill(two.venueId);
+    const tag = `c0ffee${randomUUID().replace(/-/g, '').slice(0, 10)}`;
+    const topup = await till.topup(tag, 1000);
+    const sale = await till.sale(tag, 1500);
+    const voiding = await two.server.enrollTill(two.venueId);
+    const early = await voiding.push(two.server.send, [await voiding.voidOf(sale)]);
+    expect(early.body.results[0]?.reason).toBe('void_target_missing');
+    const late = await till.push(two.server.send, [topup, sale]);
+    expect(late.body.results[1]?.reason).toBe('insufficient_funds');
+    const open = (await two.server.json('GET', '/api/admin/conflicts?status=open', two.admin)).body
+      .conflicts as { id: string; opId: string }[];
+    const heldVoid = open.find((c) => c.opId === early.body.results[0]?.id);
+    const heldSale = open.find((c) => c.opId === sale.envelope.id);
+    const admin = await two.server.userToken(Role.venueAdmin, two.venueId);
+    expect((await resolve(heldVoid?.id ?? '', 'accept', admin.token)).status).toBe(200);
+    const [saleConflict] = await two.server.database.db
+      .select()
+      .from(conflicts)
+      .where(eq(conflicts.id, heldSale?.id ?? ''));
+    expect(saleConflict).toMatchObject({
+      status: 'resolved',
+      resolution: 'reject',
+      resolvedBy: admin.userId,
+    });
+    const [entry] = await two.server.database.db
+      .select()
+      .from(auditLog)
+      .where(eq(auditLog.target, heldVoid?.id ?? ''));
+    expect(entry?.after).toMatchObject({ closesConflict: heldSale?.id });
+    expect(await balance(tag)).toBe(1000);
   });
 
   test('another venue cannot list or resolve them; a bad resolution is 400; an unknown id 404', async () => {

@@ -15,7 +15,7 @@ import {
   createWallets,
   landing,
   lockWallets,
-  markVoided,
+  markVoidedByAdmin,
   recordWalletUse,
   successorsOf,
   updateWallets,
@@ -164,7 +164,10 @@ export async function resolveConflict(
       tx,
       effect.postings.map((posting) => ({ opId: op.id, conflictId: row.id, posting })),
     );
-    if (effect.voidsOp) await markVoided(tx, [{ targetId: effect.voidsOp, voidId: op.id }]);
+    // Accepting a void whose sale was held settles that sale's conflict too: on record as this admin's.
+    const closesConflict = effect.voidsOp
+      ? await markVoidedByAdmin(tx, { targetId: effect.voidsOp, voidId: op.id }, user.id)
+      : null;
     await tx
       .update(ops)
       .set({
@@ -206,7 +209,12 @@ export async function resolveConflict(
       venueId: row.venueId,
       target: row.id,
       before: conflictView(row),
-      after: { ...conflictView(resolved), note: input.note, postings: effect.postings },
+      after: {
+        ...conflictView(resolved),
+        note: input.note,
+        postings: effect.postings,
+        ...(closesConflict ? { closesConflict } : {}),
+      },
       ip,
     });
     return { conflict: conflictView(resolved), standing: stands ? [envelope] : [] };

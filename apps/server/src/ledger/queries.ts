@@ -345,10 +345,15 @@ export function voidTargetOf(row: {
   };
 }
 
-/** Statements that mark sales voided; a voided sale that was still held closes its conflict. */
+/**
+ * Statements that mark sales voided; a voided sale that was still held
+ * closes its conflict, settled by `resolvedBy` when an admin's decision on
+ * the void did it (the second statement returns the conflicts it closed).
+ */
 export function markVoidedStatements(
   tx: Tx,
   voids: { targetId: string; voidId: string }[],
+  resolvedBy: string | null = null,
 ): PromiseLike<unknown>[] {
   if (voids.length === 0) return [];
   const source = () =>
@@ -362,17 +367,22 @@ export function markVoidedStatements(
     ),
     tx.execute(sql`
       update conflicts set status = 'resolved', resolution = 'reject',
-        note = 'voided at the till by op ' || x.void_id, resolved_at = now()
-      from ${source()} where conflicts.op_id = x.target_id and conflicts.status = 'open'`),
+        note = 'voided at the till by op ' || x.void_id, resolved_at = now(),
+        resolved_by = ${resolvedBy}
+      from ${source()} where conflicts.op_id = x.target_id and conflicts.status = 'open'
+      returning conflicts.id`),
     tx.execute(sql`
       update ops set standing = 'rejected' from ${source()}
       where ops.id = x.target_id and ops.standing = 'held'`),
   ];
 }
 
-export async function markVoided(
+/** Marks one sale voided by an admin's decision on its void; returns the sale's conflict if that closed it. */
+export async function markVoidedByAdmin(
   tx: Tx,
-  voids: { targetId: string; voidId: string }[],
-): Promise<void> {
-  await Promise.all(markVoidedStatements(tx, voids));
+  target: { targetId: string; voidId: string },
+  adminId: string,
+): Promise<string | null> {
+  const [, closed] = await Promise.all(markVoidedStatements(tx, [target], adminId));
+  return rowsOf<{ id: string }>(closed)[0]?.id ?? null;
 }
