@@ -8,7 +8,7 @@ import { createDrain } from '../lifecycle/drain.ts';
 import { closedPort } from '../test-support/closed-port.ts';
 import { describeDb } from '../test-support/describe-db.ts';
 import { startTestServer, type TestServer } from '../test-support/test-server.ts';
-import { activeTillsQuery } from './fleet.ts';
+import { activeTillsQuery, FLEET_PAGE_ROWS } from './fleet.ts';
 
 const servers: TestServer[] = [];
 afterAll(async () => {
@@ -286,8 +286,18 @@ describeDb('the /health page', () => {
       amountChf: 100,
     });
     await till.push(server.send, [await till.topup('feed0003', 100)]);
-    await server.json('POST', `/api/admin/tills/${till.tillId}/revoke`, server.rootToken);
-    await till.push(server.send, [await till.sale('feed0001', 100)]);
+    // A lost till's gap can never close: revoked, it leaves the alerts (its held push stays a conflict).
+    const lost = await server.enrollTill(venueId);
+    await lost.sign({
+      op: 'topup',
+      nitetapId: 'feed0004',
+      tender: 'cash',
+      amountNc: 100,
+      amountChf: 100,
+    });
+    await lost.push(server.send, [await lost.topup('feed0001', 100)]);
+    await server.json('POST', `/api/admin/tills/${lost.tillId}/revoke`, server.rootToken);
+    await lost.push(server.send, [await lost.sale('feed0001', 100)]);
 
     const live = await server.json('GET', `/api/admin/venues/${venueId}/live`, server.rootToken);
     expect(live.status).toBe(200);
@@ -306,11 +316,17 @@ describeDb('the /health page', () => {
     expect(page).toMatch(/<span id="status" class="ok">OK<\/span>/);
     expect(page).toMatch(/Redis<\/th><td>memory<\/td>\s*<td><strong>UP/);
     // The revoked till is no longer active; the one that never pushed is silent.
-    expect(page).toContain('1 of 1 active tills silent');
+    expect(page).toContain('1 of 2 active tills silent');
     expect(page).toMatch(/Bar 1<\/td>\s*<td>never \(silent\)/);
-    expect(page).toMatch(
+    const gaps = page.slice(
+      page.indexOf('id="gaps"'),
+      page.indexOf('</table>', page.indexOf('id="gaps"')),
+    );
+    expect(gaps.match(/<tr class="degraded">/g)).toHaveLength(1);
+    expect(gaps).toMatch(
       /<tr class="degraded"><td>&lt;script&gt;[^<]*<\/td><td>Bar 1<\/td><td>5<\/td>/,
     );
+    expect(page).not.toContain('shown.</p>');
     expect(page).toMatch(/<td>3<\/td>\s*<td>1 · 15.00 NC<\/td>/);
     expect(page).toMatch(/<tr class="degraded"><td>&lt;script&gt;[^<]*<\/td><td>1<\/td><\/tr>/);
     expect(page).toContain('Version test');
@@ -318,6 +334,27 @@ describeDb('the /health page', () => {
     expect(page).toContain(`process ${process.pid}`);
     expect(page).toMatch(/latency p50 \d+ ms/);
     expect(quiet.tillId).not.toBe(till.tillId);
+  });
+
+  test("a fleet past the page's rows counts every till and lists the silent ones first", async () => {
+    const server = await start();
+    const venueId = await server.createVenue();
+    const many = FLEET_PAGE_ROWS.tills + 1;
+    // Tills named after the one left silent still come after it: silent first, then by name.
+    await server.database.db.execute(sql`
+      insert into tills (id, venue_id, name, public_key, device_token_hash, last_seen_at)
+      select 'fleet-' || i, ${venueId}, 'Till ' || lpad(i::text, 4, '0'), 'key-' || i, 'hash-' || i,
+        case when i = ${many} then null else now() end
+      from generate_series(1, ${many}) i`);
+    const page = await (await server.send('/health')).text();
+    expect(page).toContain(`1 of ${many} active tills silent`);
+    expect(page).toContain(`Silent tills first: ${FLEET_PAGE_ROWS.tills} of ${many} shown.`);
+    expect(page).toMatch(
+      new RegExp(`Till ${String(many).padStart(4, '0')}</td>\\s*<td>never \\(silent\\)`),
+    );
+    expect(await (await server.send('/metrics')).text()).toMatch(
+      new RegExp(`^niteos_tills_active ${many}$`, 'm'),
+    );
   });
 
   test('a fleet query that fails says so instead of showing no tills, gaps or conflicts', async () => {
@@ -363,7 +400,7 @@ describeDb('the /health page', () => {
     // Even with the planner told to avoid them, a scan of ops is all it could do without the key.
     const plan = await server.database.db.transaction(async (tx) => {
       await tx.execute(sql`set local enable_seqscan = off`);
-      return tx.execute(sql`explain ${activeTillsQuery}`);
+      return tx.execute(sql`explain ${activeTillsQuery(600)}`);
     });
     const text = JSON.stringify(plan);
     expect(text).toContain('till_chain_till_id_seq_pk');

@@ -144,8 +144,12 @@ function fleetTables(
   silentAfter: number,
 ) {
   const silent = fleet.tills.filter((t) => t.silent);
+  const { totals } = fleet;
+  const cut = (shown: number, total: number, which: string) =>
+    shown < total ? html`<p class="muted cut">${which}: ${shown} of ${total} shown.</p>` : '';
   return html`<h2>Tills</h2>
-<p>${silent.length} of ${fleet.tills.length} active tills silent for more than ${Math.round(silentAfter / 60)} min.</p>
+<p>${totals.tills === fleet.tills.length ? silent.length : `At least ${silent.length}`} of ${totals.tills} active tills silent for more than ${Math.round(silentAfter / 60)} min.</p>
+${cut(fleet.tills.length, totals.tills, 'Silent tills first')}
 <table id="tills"><tr><th>venue</th><th>till</th><th>last contact</th><th>last seq</th><th>sync lag of newest op</th></tr>
 ${fleet.tills.map(
   (t) => html`<tr class="${t.silent ? 'silent' : 'ok'}"><td>${t.venueName}</td><td>${t.name}</td>
@@ -153,6 +157,7 @@ ${fleet.tills.map(
   <td>${t.syncLagSeconds === null ? '' : `${Math.round(t.syncLagSeconds)} s`}</td></tr>`,
 )}</table>
 <h2>Seq-gap alerts</h2>
+${cut(fleet.seqGaps.length, totals.seqGaps, 'Oldest first')}
 ${
   fleet.seqGaps.length > 0
     ? html`<table id="gaps"><tr><th>venue</th><th>till</th><th>missing before seq</th><th>since</th></tr>
@@ -160,6 +165,7 @@ ${fleet.seqGaps.map((g) => html`<tr class="degraded"><td>${g.venueName}</td><td>
     : html`<p>None open.</p>`
 }
 <h2>Open conflicts</h2>
+${cut(fleet.venues.length, totals.venues, 'Venues with open conflicts first')}
 <table id="conflicts"><tr><th>venue</th><th>open</th></tr>
 ${fleet.venues.map((v) => html`<tr class="${v.openConflicts > 0 ? 'degraded' : 'ok'}"><td>${v.name}</td><td>${v.openConflicts}</td></tr>`)}</table>`;
 }

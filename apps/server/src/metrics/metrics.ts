@@ -159,7 +159,7 @@ export function createMetrics() {
           },
           {
             name: 'niteos_seq_gaps_open',
-            help: "Gaps in tills' op chains not closed yet (an op seen missing)",
+            help: "Gaps in active tills' op chains not closed yet (an op seen missing)",
             field: 'seqGaps',
           },
           {
