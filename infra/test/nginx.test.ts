@@ -154,6 +154,59 @@ if (nginxSkip) {
     });
   });
 
+  describe('the shipped nginx config in front of two stand-in processes', () => {
+    /**
+     * Stand-ins for two server processes with Redis down: wallet look-ups
+     * answer 503 (their rate limit cannot be counted), pushes and the
+     * public venue list still work, the latter with its own minute of caching.
+     * Each records what it was asked.
+     */
+    async function standIn(pushStatus: number) {
+      const asked: string[] = [];
+      const server = http.createServer((req, res) => {
+        asked.push(`${req.method} ${req.url}`);
+        req.resume().on('end', () => {
+          if (req.url?.startsWith('/api/sync/wallets/')) res.writeHead(503).end('{}');
+          else if (req.url === '/api/sync/push') res.writeHead(pushStatus).end('{}');
+          else res.writeHead(200, { 'cache-control': 'public, max-age=60' }).end('[]');
+        });
+      });
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+      const { port } = server.address() as { port: number };
+      return { port, asked, close: () => new Promise((r) => server.close(r)) };
+    }
+
+    test("a route's 503 goes to the client untried elsewhere; only a push's is retried", async () => {
+      const [draining, up] = [await standIn(503), await standIn(200)];
+      const nginx = await Nginx.start({
+        upstreamPorts: [draining.port, up.port],
+        guestRoot: '/srv/g',
+        posRoot: '/srv/p',
+      });
+      try {
+        // Tills look tags up every few seconds: more than max_fails on each process.
+        for (let i = 0; i < 6; i++)
+          expect((await nginx.https('/api/sync/wallets/c0ffee01')).status).toBe(503);
+        const lookups = [...draining.asked, ...up.asked].filter((a) => a.includes('/wallets/'));
+        expect(lookups).toHaveLength(6);
+        // Neither process was marked failed: pushes and the rest of the API still pass.
+        for (let i = 0; i < 4; i++) {
+          const push = await nginx.https('/api/sync/push', { method: 'POST', body: '{}' });
+          expect(push.status).toBe(200);
+        }
+        expect(draining.asked.filter((a) => a === 'POST /api/sync/push').length).toBeGreaterThan(0);
+        const venues = await nginx.https('/api/public/venues');
+        expect(venues.status).toBe(200);
+        expect(venues.headers['cache-control']).toBe('public, max-age=60');
+        const push = await nginx.https('/api/sync/push', { method: 'POST', body: '{}' });
+        expect(push.headers['cache-control']).toBe('no-store');
+      } finally {
+        await nginx.stop();
+        await Promise.all([draining.close(), up.close()]);
+      }
+    });
+  });
+
   describeWithServers('postgres', 'nginx in front of two server processes', (suite) => {
     let a: ServerProcess;
     let b: ServerProcess;
