@@ -187,6 +187,46 @@ describeDb('guests claim their wristbands', () => {
     ).toBe(404);
   });
 
+  test('a top-up on a lost wristband after its replacement does not claim the new one', async () => {
+    const lost = 'c1a1c1a1c7';
+    const replacement = 'c1a1c1a1c8';
+    const owners = await till.topup(lost, 2500);
+    await till.push(server.send, [owners]);
+    const replaced = await server.json(
+      'POST',
+      `/api/admin/wallets/${lost}/replace`,
+      server.rootToken,
+      { newNitetapId: replacement },
+    );
+    expect(replaced.status).toBe(200);
+    // Whoever found the band tops it up at a till that has not learnt the block:
+    // held, then let stand by an admin, its NC goes to the replacement.
+    const finders = await till.topup(lost, 100);
+    const pushed = await till.push(server.send, [finders]);
+    expect(pushed.body.results[0]).toMatchObject({ status: 'held', reason: 'blocked_tag' });
+    const open = await server.json('GET', '/api/admin/conflicts?status=open', server.rootToken);
+    const held = open.body.conflicts.find((c: { opId: string }) => c.opId === finders.envelope.id);
+    const accepted = await server.json(
+      'POST',
+      `/api/admin/conflicts/${held.id}/resolve`,
+      server.rootToken,
+      { resolution: 'accept', note: 'paid in cash' },
+    );
+    expect(accepted.status).toBe(200);
+    const finder = await register('found-it@niteos.test');
+    const taken = await server.json('POST', '/api/wallets/claim', finder, {
+      nitetapId: replacement,
+      code: claimCode(finders.sig),
+    });
+    expect(taken.status).toBe(404);
+    const owner = await register('lost-it-too@niteos.test');
+    const claimed = await server.json('POST', '/api/wallets/claim', owner, {
+      nitetapId: replacement,
+      code: claimCode(owners.sig),
+    });
+    expect(claimed.status).toBe(200);
+  });
+
   test("a venue's guests behind one Wi-Fi address can all sign up on a busy night; a flood cannot", async () => {
     const venueWifi = '203.0.113.7';
     const signUp = (email: string) =>

@@ -8,7 +8,7 @@ import {
   Role,
   type WalletActivity,
 } from '@niteos/schema/wire';
-import { and, asc, desc, eq, inArray, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, lt, min, or, sql } from 'drizzle-orm';
 import { hashSecret } from '../auth/passwords.ts';
 import { login } from '../auth/service.ts';
 import type { AuthUser } from '../context.ts';
@@ -48,20 +48,28 @@ const MAX_REPLACEMENTS = 5;
 /**
  * The tag and those an admin moved into it when replacing a lost
  * wristband: a guest who lost one before claiming it holds the receipt of
- * a top-up on the lost tag, and claims the new one with it.
+ * a top-up on the lost tag, and claims the new one with it. A lost tag's
+ * top-ups count only up to its replacement: later ones were paid by
+ * whoever holds the lost wristband now (a held one an admin let stand
+ * sends its NC to the new band), and must not claim it.
  */
-async function fundingTags(db: Db, tag: string): Promise<string[]> {
-  const tags = new Set([tag]);
+async function fundingTags(db: Db, tag: string): Promise<{ tag: string; before: Date | null }[]> {
+  const tags = new Map<string, Date | null>([[tag, null]]);
   let newest = [tag];
   for (let i = 0; i < MAX_REPLACEMENTS && newest.length > 0; i++) {
     const moves = await db
-      .select({ fromTag: walletMoves.fromTag })
+      .select({ fromTag: walletMoves.fromTag, movedAt: min(walletMoves.createdAt) })
       .from(walletMoves)
-      .where(inArray(walletMoves.toTag, newest));
-    newest = moves.map((m) => m.fromTag).filter((from) => !tags.has(from));
-    for (const from of newest) tags.add(from);
+      .where(inArray(walletMoves.toTag, newest))
+      .groupBy(walletMoves.fromTag);
+    newest = [];
+    for (const m of moves) {
+      if (tags.has(m.fromTag) || !m.movedAt) continue;
+      tags.set(m.fromTag, m.movedAt);
+      newest.push(m.fromTag);
+    }
   }
-  return [...tags];
+  return [...tags].map(([t, before]) => ({ tag: t, before }));
 }
 
 /**
@@ -88,7 +96,13 @@ export async function claimWallet(
         .from(ops)
         .where(
           and(
-            inArray(ops.nitetapId, await fundingTags(db, tag)),
+            or(
+              ...(await fundingTags(db, tag)).map((f) =>
+                f.before
+                  ? and(eq(ops.nitetapId, f.tag), lt(ops.receivedAt, f.before))
+                  : eq(ops.nitetapId, f.tag),
+              ),
+            ),
             eq(ops.kind, 'topup'),
             eq(ops.standing, 'applied'),
           ),
