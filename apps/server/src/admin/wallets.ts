@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { levelForXp } from '@niteos/ledger-core';
-import { walletMoves, wallets, walletVenues } from '@niteos/schema/tables';
-import { Role, replaceWalletSchema } from '@niteos/schema/wire';
+import { users, walletMoves, wallets, walletVenues } from '@niteos/schema/tables';
+import { Role, replaceWalletSchema, type WalletOwner } from '@niteos/schema/wire';
 import { and, asc, desc, eq, ne, notLike, sql } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { audit } from '../audit/audit.ts';
@@ -71,6 +71,12 @@ async function checkMergeTarget(tx: Tx, user: AuthUser, newTag: string, owner: s
   }
 }
 
+/** `anna@example.ch` → `a…@example.ch`: enough to ask the guest at the bar, not to learn the address. */
+export function emailHint(email: string): string {
+  const at = email.lastIndexOf('@');
+  return `${email.slice(0, 1)}…${email.slice(at)}`;
+}
+
 /**
  * Lost wristbands: block a tag (tills refuse it after their next pull) or
  * unblock it (found again, or blocked by mistake), or
@@ -100,6 +106,21 @@ export function walletAdminRoutes(deps: AppDeps) {
         });
       });
       return c.json({ nitetapId: tag, status: 'blocked' });
+    })
+    .get('/wallets/:nitetapId/owner', requireRole(deps, ...ADMINS), async (c) => {
+      const tag = tagParam(c.req.param('nitetapId'));
+      if (!(await venueForWallet(db, c.get('user'), tag))) throw notFound('wallet');
+      const [row] = await db
+        .select({ email: users.email })
+        .from(wallets)
+        .leftJoin(users, eq(users.id, wallets.guestUserId))
+        .where(eq(wallets.nitetapId, tag));
+      const owner: WalletOwner = {
+        nitetapId: tag,
+        claimed: Boolean(row?.email),
+        emailHint: row?.email ? emailHint(row.email) : null,
+      };
+      return c.json(owner);
     })
     .post('/wallets/:nitetapId/unblock', requireRole(deps, ...ADMINS), async (c) => {
       const tag = tagParam(c.req.param('nitetapId'));
@@ -160,7 +181,8 @@ export function walletAdminRoutes(deps: AppDeps) {
         }
         const target = locked.get(newTag);
         if (target?.blocked) throw conflict('the new tag is blocked');
-        if (target) await checkMergeTarget(tx, user, newTag, oldRow?.guestUserId ?? null);
+        const owner = body.keepOwner ? (oldRow?.guestUserId ?? null) : null;
+        if (target) await checkMergeTarget(tx, user, newTag, owner);
         else await createWallets(tx, [newTag]);
         const after = {
           balanceNc: (target?.balanceNc ?? 0) + old.balanceNc,
@@ -193,11 +215,8 @@ export function walletAdminRoutes(deps: AppDeps) {
           .update(wallets)
           .set({ status: 'blocked', updatedAt: sql`now()` })
           .where(eq(wallets.nitetapId, oldTag));
-        if (oldRow?.guestUserId) {
-          await tx
-            .update(wallets)
-            .set({ guestUserId: oldRow.guestUserId })
-            .where(eq(wallets.nitetapId, newTag));
+        if (owner) {
+          await tx.update(wallets).set({ guestUserId: owner }).where(eq(wallets.nitetapId, newTag));
         }
         await tx.insert(walletMoves).values({
           id: entry,
@@ -228,7 +247,11 @@ export function walletAdminRoutes(deps: AppDeps) {
           venueId,
           target: oldTag,
           before: { [oldTag]: old },
-          after: { ...result, note: body.note },
+          after: {
+            ...result,
+            note: body.note,
+            ...(oldRow?.guestUserId ? { ownerCarried: owner !== null } : {}),
+          },
           ip: clientIp(c),
         });
         return result;

@@ -1,4 +1,5 @@
 import { claimCode } from '@niteos/ledger-core';
+import { Role } from '@niteos/schema/wire';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { createMemoryStore } from '../kv/memory-store.ts';
 import { describeDb } from '../test-support/describe-db.ts';
@@ -225,6 +226,49 @@ describeDb('guests claim their wristbands', () => {
       code: claimCode(owners.sig),
     });
     expect(claimed.status).toBe(200);
+  });
+
+  test('a band its finder claimed first: the admin sees a hint of who, and the replacement starts unclaimed', async () => {
+    const lost = 'c1a1c1a1c9';
+    const replacement = 'c1a1c1a1ca';
+    const owners = await till.topup(lost, 2500);
+    await till.push(server.send, [owners]);
+    // The finder tops the band up at the bar and claims it before its loss is reported.
+    const finders = await till.topup(lost, 100);
+    await till.push(server.send, [finders]);
+    const finder = await register('finder@niteos.test');
+    const claim = (token: string, nitetapId: string, sig: string) =>
+      server.json('POST', '/api/wallets/claim', token, { nitetapId, code: claimCode(sig) });
+    expect((await claim(finder, lost, finders.sig)).status).toBe(200);
+
+    const owner = await server.json('GET', `/api/admin/wallets/${lost}/owner`, server.rootToken);
+    expect(owner.body).toEqual({ nitetapId: lost, claimed: true, emailHint: 'f…@niteos.test' });
+    const elsewhere = (await server.userToken(Role.venueAdmin, await server.createVenue())).token;
+    expect((await server.json('GET', `/api/admin/wallets/${lost}/owner`, elsewhere)).status).toBe(
+      404,
+    );
+
+    // The guest at the bar is not f…: the admin replaces the band without its app owner.
+    const replaced = await server.json(
+      'POST',
+      `/api/admin/wallets/${lost}/replace`,
+      server.rootToken,
+      { newNitetapId: replacement, keepOwner: false },
+    );
+    expect(replaced.status).toBe(200);
+    const fresh = await server.json(
+      'GET',
+      `/api/admin/wallets/${replacement}/owner`,
+      server.rootToken,
+    );
+    expect(fresh.body).toMatchObject({ claimed: false, emailHint: null });
+    const findersWallets = (await server.json('GET', '/api/me/wallets', finder)).body.wallets;
+    expect(findersWallets.map((w: { nitetapId: string }) => w.nitetapId)).toEqual([lost]);
+    const guest = await register('rightful@niteos.test');
+    expect((await claim(guest, replacement, owners.sig)).status).toBe(200);
+    expect((await server.json('GET', `/api/wallets/${replacement}`, guest)).body.balanceNc).toBe(
+      2600,
+    );
   });
 
   test("a venue's guests behind one Wi-Fi address can all sign up on a busy night; a flood cannot", async () => {

@@ -24,6 +24,7 @@ import {
   staffPatchSchema,
   venueSettingsSchema,
   venueViewSchema,
+  walletOwnerSchema,
   walletSnapshotSchema,
   walletViewSchema,
 } from '@niteos/schema/wire';
@@ -297,8 +298,16 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
     tag: 'wallets',
     access: 'admin',
   },
+  'GET /api/admin/wallets/:nitetapId/owner': {
+    summary:
+      'Whether a wristband was claimed in the guest app, with a hint of the account email, to ask the guest before replacing it',
+    tag: 'wallets',
+    access: 'admin',
+    reply: { statuses: [200], schema: walletOwnerSchema },
+  },
   'POST /api/admin/wallets/:nitetapId/replace': {
-    summary: 'Block a wristband and move its balance and XP to a new one',
+    summary:
+      'Block a wristband and move its balance, XP and (unless keepOwner is false) its app owner to a new one',
     tag: 'wallets',
     access: 'admin',
     body: replaceWalletSchema,

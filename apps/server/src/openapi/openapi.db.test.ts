@@ -127,6 +127,7 @@ describeDb('OpenAPI', () => {
     expect(pushed.results.map((r: { status: string }) => r.status)).toEqual(['applied', 'held']);
     await call('GET /api/sync/pull', '/api/sync/pull', till.deviceToken);
     await call('GET /api/wallets/:nitetapId', `/api/wallets/${tag}`, admin);
+    await call('GET /api/admin/wallets/:nitetapId/owner', `/api/admin/wallets/${tag}/owner`, admin);
     await call('GET /api/sync/wallets/:nitetapId', `/api/sync/wallets/${tag}`, till.deviceToken);
     const held = await call('GET /api/admin/conflicts', '/api/admin/conflicts?status=open', admin);
     const conflict = held.conflicts.find((c: { opId: string }) => c.opId === short[1]?.envelope.id);

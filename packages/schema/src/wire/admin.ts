@@ -91,7 +91,19 @@ export const venueSettingsSchema = z
 export const replaceWalletSchema = z.strictObject({
   newNitetapId: z.string().regex(/^[0-9a-fA-F]{8,32}$/, 'must be 8 to 32 hex digits'),
   note: z.string().max(2000).default(''),
+  // False when the guest at the bar is not the account that claimed the lost
+  // band (a finder may have claimed it): the new band then starts unclaimed.
+  keepOwner: z.boolean().default(true),
 });
+
+/** Who claimed a wristband in the guest app, as much as an admin needs to ask the guest. */
+export const walletOwnerSchema = z.strictObject({
+  nitetapId: z.string(),
+  claimed: z.boolean(),
+  /** The account's email with most of its name hidden (`a…@example.ch`); null when unclaimed. */
+  emailHint: z.string().nullable(),
+});
+export type WalletOwner = z.infer<typeof walletOwnerSchema>;
 
 export const feedPostInputSchema = z.strictObject({
   kind: z.enum(['post', 'announcement', 'teaser']).default('post'),
