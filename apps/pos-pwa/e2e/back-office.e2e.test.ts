@@ -398,7 +398,7 @@ suite(`back office in Chromium against the real server${skip ? ` (skipped: ${ski
     expect(await page.getByLabel('Free by mistake CHF', { exact: true }).count()).toBe(0);
 
     // Off the menu: the first tap asks, the second removes.
-    const remove = page.getByRole('button', { name: 'Remove Espresso', exact: true });
+    const remove = page.getByRole('button', { name: /^Remove Espresso( for good\?)?$/ });
     await remove.click();
     await expect.poll(() => remove.textContent()).toBe('Remove for good?');
     expect(await page.getByLabel('Espresso NC', { exact: true }).count()).toBe(1);
@@ -592,5 +592,49 @@ suite(`back office in Chromium against the real server${skip ? ` (skipped: ${ski
     // 204 updates and the creation.
     await expect.poll(() => page.getByTestId('audit-entry').count()).toBe(205);
     expect(await page.getByTestId('audit-older').count()).toBe(0);
+  });
+
+  test('a lost band claimed in the app by someone else: the admin sees a hint of who, and leaves them behind', async () => {
+    const lost = '04c3d4e5f6a7b8';
+    const fresh = 'c0ffee0000000042';
+    const registered = await server.json('POST', '/api/auth/register', null, {
+      email: 'finder@guest.niteos.test',
+      password: 'guest-password',
+    });
+    expect(registered.status).toBe(201);
+    // As if the finder had claimed the band with a top-up receipt of theirs.
+    await runSql(
+      storage.env.DATABASE_URL ?? '',
+      'update wallets set guest_user_id = $1 where nitetap_id = $2',
+      [registered.body.user.id, lost],
+    );
+    const page = await backOffice(MANAGER);
+    await page.getByTestId('admin-tab-settings').click();
+    await page.getByTestId('lost-tag').fill(lost);
+    await page.getByRole('button', { name: 'Look up' }).click();
+    await expect
+      .poll(() => page.getByTestId('found-wallet').textContent())
+      .toContain('Claimed in the NiteOS app by f…@guest.niteos.test.');
+    const keep = page.getByTestId('keep-owner');
+    expect(await keep.isChecked()).toBe(true);
+    await keep.uncheck();
+    await page.getByTestId('new-tag').fill(fresh);
+    await page.getByTestId('replace-tag').click();
+    await expect
+      .poll(() => page.getByTestId('wristband-message').textContent())
+      .toContain('The old one is blocked');
+    const finders = await server.json('GET', '/api/me/wallets', registered.body.accessToken);
+    expect(finders.body.wallets.map((w: { nitetapId: string }) => w.nitetapId)).toEqual([lost]);
+    const manager = (await server.json('POST', '/api/auth/login', null, MANAGER)).body.accessToken;
+    const owner = await server.json('GET', `/api/admin/wallets/${fresh}/owner`, manager);
+    expect(owner.body).toMatchObject({ claimed: false, emailHint: null });
+
+    // An unclaimed band offers no such choice.
+    await page.getByTestId('lost-tag').fill(fresh);
+    await page.getByRole('button', { name: 'Look up' }).click();
+    await expect
+      .poll(() => page.getByTestId('found-wallet').textContent())
+      .toContain('Not claimed in the NiteOS app.');
+    expect(await page.getByTestId('keep-owner').count()).toBe(0);
   });
 });

@@ -6,6 +6,7 @@ import type {
   LoginResponse,
   NightFigures,
   NightReport,
+  WalletOwner,
 } from '@niteos/schema/wire';
 import { ApiError } from '../sync/api.ts';
 import type { Request } from './admin-http.ts';
@@ -76,11 +77,13 @@ export function createAdminApi(session: AdminSession, request: Request) {
       call<unknown>('PATCH', `/admin/venues/${venueId}`, body),
     block: (tag: string) => call<unknown>('POST', `/admin/wallets/${tag}/block`),
     unblock: (tag: string) => call<unknown>('POST', `/admin/wallets/${tag}/unblock`),
-    replace: (tag: string, newNitetapId: string, note: string) =>
+    replace: (tag: string, newNitetapId: string, note: string, keepOwner: boolean) =>
       call<{ movedNc: number; balanceNc: number }>('POST', `/admin/wallets/${tag}/replace`, {
         newNitetapId,
         note,
+        keepOwner,
       }),
+    walletOwner: (tag: string) => call<WalletOwner>('GET', `/admin/wallets/${tag}/owner`),
     wallet: (tag: string) =>
       call<{ nitetapId: string; balanceNc: number; xp: number; level: number; status: string }>(
         'GET',

@@ -1,4 +1,14 @@
-import { createMemo, createResource, createSignal, For, Match, Show, Switch } from 'solid-js';
+import {
+  createEffect,
+  createMemo,
+  createResource,
+  createSignal,
+  For,
+  Match,
+  on,
+  Show,
+  Switch,
+} from 'solid-js';
 import { createAdminApi } from './admin-api.ts';
 import { createRequest } from './admin-http.ts';
 import { createAdminSession } from './admin-session.ts';
@@ -35,6 +45,17 @@ export function AdminApp() {
   const [venues, { refetch: refetchVenues, mutate: setVenues }] = createResource(
     () => session.current()?.user.id,
     loadVenues,
+  );
+  // A resource keeps its value when its key goes: the next admin must not see this one's venues.
+  createEffect(
+    on(
+      () => session.current()?.user.id,
+      (user) => {
+        if (user) return;
+        setVenues(undefined);
+        setVenueId('');
+      },
+    ),
   );
   /**
    * The list again after a change made on a screen. Not a refetch: a failed
@@ -95,12 +116,19 @@ export function AdminApp() {
           </a>
           <Show when={session.current()}>
             <select
-              value={venueId()}
               onChange={(e) => setVenueId(e.currentTarget.value)}
               aria-label="venue"
               data-testid="admin-venue"
             >
-              <For each={venueList()}>{(v) => <option value={v.id}>{v.name}</option>}</For>
+              {/* Picked by each option, not the select's value: a reloaded list gives new
+                  options, and the browser would show the first while venueId() stays. */}
+              <For each={venueList()}>
+                {(v) => (
+                  <option value={v.id} selected={v.id === venueId()}>
+                    {v.name}
+                  </option>
+                )}
+              </For>
             </select>
             <button
               type="button"
@@ -148,7 +176,7 @@ export function AdminApp() {
             </form>
             <Show when={login.message()?.text ?? session.notice()}>
               {(text) => (
-                <p class="error" data-testid="admin-signin-message">
+                <p class="error" role="alert" data-testid="admin-signin-message">
                   {text()}
                 </p>
               )}
@@ -206,8 +234,8 @@ export function AdminApp() {
                     <Match when={tab() === 'people'}>
                       <PeopleScreen api={api} venueId={id} selfId={session.current()?.user.id} />
                     </Match>
-                    <Match when={tab() === 'settings' && venue()}>
-                      {(v) => <SettingsScreen api={api} venue={v()} onSaved={reloadVenues} />}
+                    <Match when={tab() === 'settings'}>
+                      <SettingsScreen api={api} venueId={id} onSaved={reloadVenues} />
                     </Match>
                     <Match when={tab() === 'report' && venue()}>
                       {(v) => <ReportScreen api={api} venueId={id} venueName={v().name} />}

@@ -2,7 +2,7 @@ import type { ConflictView } from '@niteos/schema/wire';
 import { createResource, createSignal, For, Show } from 'solid-js';
 import { chf, dateTime, nc } from '../format.ts';
 import type { AdminApi } from './admin-api.ts';
-import { Loaded } from './loaded.tsx';
+import { ActionMessage, Loaded } from './loaded.tsx';
 import { createAction } from './use-action.ts';
 
 const REASONS = [
@@ -282,9 +282,7 @@ function ConflictRow(props: {
             )}
           </Loaded>
         </Show>
-        <Show when={action.message()}>
-          {(m) => <p class={m().ok ? 'ok-text' : 'error'}>{m().text}</p>}
-        </Show>
+        <ActionMessage message={action.message()} />
       </div>
     </li>
   );

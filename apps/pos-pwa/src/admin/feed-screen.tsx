@@ -2,7 +2,7 @@ import type { FeedPost } from '@niteos/schema/wire';
 import { createResource, createSignal, For, Show } from 'solid-js';
 import { dateTime } from '../format.ts';
 import type { AdminApi } from './admin-api.ts';
-import { Loaded } from './loaded.tsx';
+import { ActionMessage, Loaded } from './loaded.tsx';
 import { createAction } from './use-action.ts';
 
 const EMPTY = { kind: 'post', title: '', body: '', imageUrl: '' };
@@ -77,13 +77,7 @@ export function FeedScreen(props: { api: AdminApi; venueId: string }) {
           </button>
         </div>
       </form>
-      <Show when={action.message()}>
-        {(m) => (
-          <p class={m().ok ? 'ok-text' : 'error'} data-testid="feed-message">
-            {m().text}
-          </p>
-        )}
-      </Show>
+      <ActionMessage message={action.message()} testid="feed-message" />
       <Loaded resource={feed} retry={refetch}>
         {(loaded) => (
           <Show when={loaded().posts.length} fallback={<p class="muted">No posts yet.</p>}>

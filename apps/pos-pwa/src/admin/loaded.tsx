@@ -1,4 +1,4 @@
-import { type Accessor, type JSX, Match, type Resource, Switch } from 'solid-js';
+import { type Accessor, type JSX, Match, type Resource, Show, Switch } from 'solid-js';
 import { errorText } from './admin-http.ts';
 
 /**
@@ -19,7 +19,9 @@ export function Loaded<T>(props: {
       <Match when={failure()}>
         {(err) => (
           <div class="row" data-testid="load-error">
-            <p class="error">{errorText(err())}</p>
+            <p class="error" role="alert">
+              {errorText(err())}
+            </p>
             <button
               type="button"
               class="secondary small"
@@ -33,5 +35,28 @@ export function Loaded<T>(props: {
       </Match>
       <Match when={value()}>{(v) => props.children(v)}</Match>
     </Switch>
+  );
+}
+
+/**
+ * What an action said, in a live region so a screen reader reads it out
+ * when it appears: a success politely, an error at once.
+ */
+export function ActionMessage(props: {
+  message: { ok: boolean; text: string } | null;
+  testid?: string;
+}) {
+  return (
+    <Show when={props.message}>
+      {(m) => (
+        <p
+          class={m().ok ? 'ok-text' : 'error'}
+          role={m().ok ? 'status' : 'alert'}
+          data-testid={props.testid}
+        >
+          {m().text}
+        </p>
+      )}
+    </Show>
   );
 }

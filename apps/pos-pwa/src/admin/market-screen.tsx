@@ -1,29 +1,13 @@
 import { parseMinor } from '@niteos/ledger-core';
-import { createResource, createSignal, For, Show, type Signal } from 'solid-js';
-import { createStore, reconcile, unwrap } from 'solid-js/store';
+import { createResource, createSignal, For } from 'solid-js';
 import type { AdminApi, MarketItem } from './admin-api.ts';
-import { Loaded } from './loaded.tsx';
+import { keyedStorage } from './keyed-storage.ts';
+import { ActionMessage, Loaded } from './loaded.tsx';
 import { createAction } from './use-action.ts';
 
 type Items = { items: MarketItem[] };
 
 const NOT_A_PRICE = 'Prices are amounts like 4 or 4.50.';
-
-/**
- * A resource's storage that keeps each item's identity across refetches
- * (reconciled by `itemId`). Else a refetch after one price is saved gives
- * every row new objects, `For` rebuilds the table, and the price being typed
- * in the next field is lost with its input.
- */
-function itemsStorage(initial: Items | undefined): Signal<Items | undefined> {
-  const [store, setStore] = createStore<{ value: Items | undefined }>({ value: initial });
-  const set = (next: Items | undefined | ((prev: Items | undefined) => Items | undefined)) => {
-    const value = typeof next === 'function' ? next(unwrap(store.value)) : next;
-    setStore('value', reconcile(value, { key: 'itemId' }));
-    return store.value;
-  };
-  return [() => store.value, set] as Signal<Items | undefined>;
-}
 
 const shown = (minor: number) => (minor / 100).toFixed(2);
 
@@ -35,7 +19,7 @@ export function MarketScreen(props: { api: AdminApi; venueId: string }) {
   const [items, { refetch }] = createResource<Items, string>(
     () => props.venueId,
     (id) => props.api.items(id),
-    { storage: itemsStorage },
+    { storage: keyedStorage<Items>('itemId') },
   );
   const [draft, setDraft] = createSignal({ name: '', category: '', priceChf: '', priceNc: '' });
   const action = createAction();
@@ -126,9 +110,7 @@ export function MarketScreen(props: { api: AdminApi; venueId: string }) {
           Add item
         </button>
       </form>
-      <Show when={action.message()}>
-        {(m) => <p class={m().ok ? 'ok-text' : 'error'}>{m().text}</p>}
-      </Show>
+      <ActionMessage message={action.message()} />
       <Loaded resource={items} retry={refetch}>
         {(list) => (
           <table class="table">
@@ -195,7 +177,12 @@ export function MarketScreen(props: { api: AdminApi; venueId: string }) {
                         class={removing() === item.itemId ? 'danger' : 'secondary'}
                         disabled={action.busy()}
                         onClick={() => remove(item)}
-                        aria-label={`Remove ${item.name}`}
+                        // The label stands in for the text: it too says what the next press does.
+                        aria-label={
+                          removing() === item.itemId
+                            ? `Remove ${item.name} for good?`
+                            : `Remove ${item.name}`
+                        }
                       >
                         {removing() === item.itemId ? 'Remove for good?' : 'Remove'}
                       </button>

@@ -1,14 +1,17 @@
 import { createResource, createSignal, For, Show } from 'solid-js';
 import { ago, dateTime } from '../format.ts';
 import type { AdminApi, StaffMember, StaffPatch } from './admin-api.ts';
-import { Loaded } from './loaded.tsx';
+import { keyedStorage } from './keyed-storage.ts';
+import { ActionMessage, Loaded } from './loaded.tsx';
 import { createAction } from './use-action.ts';
 
 /** Staff (with till PINs) and tills (health, revoke). */
 export function PeopleScreen(props: { api: AdminApi; venueId: string; selfId?: string }) {
-  const [staff, staffRes] = createResource(
+  // Rows kept across refetches by user id: the button just pressed keeps the focus.
+  const [staff, staffRes] = createResource<{ staff: StaffMember[] }, string>(
     () => props.venueId,
     (id) => props.api.staff(id),
+    { storage: keyedStorage('userId') },
   );
   const [tills, tillsRes] = createResource(
     () => props.venueId,
@@ -36,7 +39,11 @@ export function PeopleScreen(props: { api: AdminApi; venueId: string; selfId?: s
     }
   }
   const patch = async (userId: string, change: StaffPatch, done: string) => {
-    if (await action.run(() => props.api.patchStaff(userId, change), done)) staffRes.refetch();
+    // The button pressed is disabled while busy, which takes the focus from it: given back.
+    const pressed = document.activeElement;
+    const saved = await action.run(() => props.api.patchStaff(userId, change), done);
+    if (pressed instanceof HTMLElement && document.activeElement === document.body) pressed.focus();
+    if (saved) staffRes.refetch();
   };
   const setPin = (userId: string) => {
     const pin = prompt('New PIN (4 to 8 digits)');
@@ -125,9 +132,7 @@ export function PeopleScreen(props: { api: AdminApi; venueId: string; selfId?: s
           Add
         </button>
       </form>
-      <Show when={action.message()}>
-        {(m) => <p class={m().ok ? 'ok-text' : 'error'}>{m().text}</p>}
-      </Show>
+      <ActionMessage message={action.message()} />
       <Loaded resource={staff} retry={staffRes.refetch}>
         {(loaded) => (
           <ul class="list">

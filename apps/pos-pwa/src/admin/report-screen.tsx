@@ -2,7 +2,7 @@ import { createResource, createSignal, For, Show } from 'solid-js';
 import { chf, dateTime, nc } from '../format.ts';
 import type { AdminApi, AuditEntry, Figures } from './admin-api.ts';
 import { auditChanges } from './audit-changes.ts';
-import { Loaded } from './loaded.tsx';
+import { ActionMessage, Loaded } from './loaded.tsx';
 import { createAction } from './use-action.ts';
 
 const local = (d: Date) =>
@@ -236,7 +236,7 @@ export function AuditScreen(props: { api: AdminApi; venueId: string }) {
                 Older entries
               </button>
             </Show>
-            <Show when={older.message()}>{(m) => <p class="error">{m().text}</p>}</Show>
+            <ActionMessage message={older.message()} />
           </>
         )}
       </Loaded>

@@ -1,7 +1,9 @@
 import { parseMinor } from '@niteos/ledger-core';
-import { createSignal, Show } from 'solid-js';
+import { createResource, createSignal } from 'solid-js';
 import { nc } from '../format.ts';
 import type { AdminApi } from './admin-api.ts';
+import { ActionMessage, Loaded } from './loaded.tsx';
+import { LostWristband } from './lost-wristband.tsx';
 import { createAction } from './use-action.ts';
 
 interface VenueLike {
@@ -12,11 +14,35 @@ interface VenueLike {
 
 /**
  * Venue settings (radio, offline policy) and lost wristbands (block, unblock, replace
- * keeping the balance). The form starts from `venue` once: the screen is
- * mounted anew for each venue picked. Save sends only the fields changed
- * since then, so it never puts back what another admin set meanwhile.
+ * keeping the balance). The venue is loaded afresh each time the screen opens,
+ * not taken from the list loaded at sign-in: the form shows, and Save compares
+ * with, what other admins have set since.
  */
-export function SettingsScreen(props: { api: AdminApi; venue: VenueLike; onSaved: () => void }) {
+export function SettingsScreen(props: { api: AdminApi; venueId: string; onSaved: () => void }) {
+  const [venue, { refetch }] = createResource(
+    () => props.venueId,
+    async (id) => {
+      const found = (await props.api.venues()).venues.find((v) => v.id === id);
+      if (!found) throw new Error('This venue is no longer in your list: reload the page.');
+      return found;
+    },
+  );
+  return (
+    <section data-testid="admin-settings">
+      <h2>Venue settings</h2>
+      <Loaded resource={venue} retry={refetch}>
+        {(v) => <VenueSettings api={props.api} venue={v()} onSaved={props.onSaved} />}
+      </Loaded>
+      <LostWristband api={props.api} />
+    </section>
+  );
+}
+
+/**
+ * The settings form. It starts from `venue` once; Save sends only the fields
+ * changed since, so it never puts back what another admin set meanwhile.
+ */
+function VenueSettings(props: { api: AdminApi; venue: VenueLike; onSaved: () => void }) {
   const [loaded, setLoaded] = createSignal({
     radioUrl: props.venue.radioUrl,
     policy: { ...props.venue.policy },
@@ -29,17 +55,7 @@ export function SettingsScreen(props: { api: AdminApi; venue: VenueLike; onSaved
   const [overdraft, setOverdraft] = createSignal(
     String((props.venue.policy.overdraftLimitNc ?? 0) / 100),
   );
-  const [oldTag, setOldTag] = createSignal('');
-  const [newTag, setNewTag] = createSignal('');
-  /** The wallet looked up: the buttons act on its tag, whatever the field says now. */
-  const [found, setFound] = createSignal<{
-    tag: string;
-    balanceNc: number;
-    status: string;
-  } | null>(null);
   const settings = createAction();
-  const wristband = createAction();
-
   const save = async (e: Event) => {
     e.preventDefault();
     const typed = {
@@ -77,163 +93,48 @@ export function SettingsScreen(props: { api: AdminApi; venue: VenueLike; onSaved
       props.onSaved();
     }
   };
-  const look = async () => {
-    const tag = oldTag().trim().toLowerCase();
-    const wallet = await wristband.run(() => props.api.wallet(tag));
-    // A slow answer for a tag no longer typed must not stand in for the one that is.
-    if (oldTag().trim().toLowerCase() !== tag) return;
-    setFound(wallet ? { tag, balanceNc: wallet.balanceNc, status: wallet.status } : null);
-  };
-  /** Blocks or unblocks the wristband looked up, and shows its new status. */
-  const setStatus = async (tag: string, status: 'blocked' | 'active') => {
-    const done = await wristband.run(
-      () => (status === 'blocked' ? props.api.block(tag) : props.api.unblock(tag)),
-      status === 'blocked'
-        ? 'Blocked: tills refuse it after their next sync'
-        : 'Unblocked: tills take it again after their next sync',
-    );
-    const shown = found();
-    if (done !== undefined && shown?.tag === tag) setFound({ ...shown, status });
-  };
-  const replace = async (tag: string) => {
-    const done = await wristband.run(() =>
-      props.api.replace(tag, newTag().trim(), 'replaced at the bar'),
-    );
-    if (done) {
-      setFound(null);
-      // The next lost band must not be moved into this guest's new one by a leftover.
-      setNewTag('');
-      wristband.run(
-        async () => done,
-        `Moved ${nc(done.movedNc)}; the new wristband holds ${nc(done.balanceNc)}. The old one is blocked.`,
-      );
-    }
-  };
-
   return (
-    <section data-testid="admin-settings">
-      <h2>Venue settings</h2>
-      <form class="stack" onSubmit={save}>
+    <form class="stack" onSubmit={save}>
+      <label>
+        Radio stream URL (HLS or Icecast, served elsewhere)
+        <input
+          type="url"
+          value={radio()}
+          onInput={(e) => setRadio(e.currentTarget.value)}
+          data-testid="settings-radio"
+        />
+      </label>
+      <div class="row">
         <label>
-          Radio stream URL (HLS or Icecast, served elsewhere)
+          Offline cap per wallet (NC)
           <input
-            type="url"
-            value={radio()}
-            onInput={(e) => setRadio(e.currentTarget.value)}
-            data-testid="settings-radio"
+            inputmode="decimal"
+            value={cap()}
+            onInput={(e) => setCap(e.currentTarget.value)}
+            data-testid="settings-offline-cap"
           />
         </label>
-        <div class="row">
-          <label>
-            Offline cap per wallet (NC)
-            <input
-              inputmode="decimal"
-              value={cap()}
-              onInput={(e) => setCap(e.currentTarget.value)}
-              data-testid="settings-offline-cap"
-            />
-          </label>
-          <label>
-            Cap for unknown wallets (NC)
-            <input
-              inputmode="decimal"
-              value={unknownCap()}
-              onInput={(e) => setUnknownCap(e.currentTarget.value)}
-            />
-          </label>
-          <label>
-            Overdraft limit (NC)
-            <input
-              inputmode="decimal"
-              value={overdraft()}
-              onInput={(e) => setOverdraft(e.currentTarget.value)}
-            />
-          </label>
-        </div>
-        <button
-          type="submit"
-          class="primary"
-          disabled={settings.busy()}
-          data-testid="settings-save"
-        >
-          Save settings
-        </button>
-        <Show when={settings.message()}>
-          {(m) => <p class={m().ok ? 'ok-text' : 'error'}>{m().text}</p>}
-        </Show>
-      </form>
-      <h2>Lost wristband</h2>
-      <div class="row">
-        <input
-          placeholder="lost tag id"
-          value={oldTag()}
-          onInput={(e) => {
-            setOldTag(e.currentTarget.value);
-            setFound(null);
-          }}
-          data-testid="lost-tag"
-        />
-        <button type="button" class="secondary" disabled={wristband.busy()} onClick={look}>
-          Look up
-        </button>
+        <label>
+          Cap for unknown wallets (NC)
+          <input
+            inputmode="decimal"
+            value={unknownCap()}
+            onInput={(e) => setUnknownCap(e.currentTarget.value)}
+          />
+        </label>
+        <label>
+          Overdraft limit (NC)
+          <input
+            inputmode="decimal"
+            value={overdraft()}
+            onInput={(e) => setOverdraft(e.currentTarget.value)}
+          />
+        </label>
       </div>
-      <Show when={found()}>
-        {(w) => (
-          <div class="stack">
-            <p data-testid="found-wallet">
-              Wristband {w().tag}: balance {nc(w().balanceNc)}, {w().status}.
-            </p>
-            <div class="row">
-              <input
-                placeholder="new tag id"
-                value={newTag()}
-                onInput={(e) => setNewTag(e.currentTarget.value)}
-                data-testid="new-tag"
-              />
-              <button
-                type="button"
-                class="primary"
-                disabled={wristband.busy() || !newTag()}
-                onClick={() => replace(w().tag)}
-                data-testid="replace-tag"
-              >
-                Block and move balance
-              </button>
-              <Show
-                when={w().status === 'blocked'}
-                fallback={
-                  <button
-                    type="button"
-                    class="secondary"
-                    disabled={wristband.busy()}
-                    onClick={() => setStatus(w().tag, 'blocked')}
-                    data-testid="block-tag"
-                  >
-                    Only block
-                  </button>
-                }
-              >
-                <button
-                  type="button"
-                  class="secondary"
-                  disabled={wristband.busy()}
-                  onClick={() => setStatus(w().tag, 'active')}
-                  data-testid="unblock-tag"
-                >
-                  Unblock (found again)
-                </button>
-              </Show>
-            </div>
-          </div>
-        )}
-      </Show>
-      <Show when={wristband.message()}>
-        {(m) => (
-          <p class={m().ok ? 'ok-text' : 'error'} data-testid="wristband-message">
-            {m().text}
-          </p>
-        )}
-      </Show>
-    </section>
+      <button type="submit" class="primary" disabled={settings.busy()} data-testid="settings-save">
+        Save settings
+      </button>
+      <ActionMessage message={settings.message()} />
+    </form>
   );
 }

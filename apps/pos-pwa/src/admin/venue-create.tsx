@@ -1,5 +1,6 @@
 import { createSignal } from 'solid-js';
 import type { AdminApi } from './admin-api.ts';
+import { ActionMessage } from './loaded.tsx';
 import { createAction } from './use-action.ts';
 
 /** The slug a name suggests: lower-case letters, digits and dashes, as the server wants. */
@@ -68,9 +69,7 @@ export function VenueCreate(props: {
           Create venue
         </button>
       </form>
-      <p class={action.message()?.ok ? 'ok-text' : 'error'} data-testid="venue-create-message">
-        {action.message()?.text}
-      </p>
+      <ActionMessage message={action.message()} testid="venue-create-message" />
     </section>
   );
 }
