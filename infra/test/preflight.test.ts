@@ -36,8 +36,9 @@ async function hostState(): Promise<string> {
   return JSON.stringify({ passwd, settings, roles });
 }
 
-/** runuser (which asks PostgreSQL as its superuser) needs root. */
+/** runuser (which asks PostgreSQL as its superuser) needs root: CI runs as root, and must. */
 const notRoot = process.getuid?.() === 0 ? null : 'not root: runuser needs it';
+if (notRoot && inCi()) throw new Error(`CI requires root for preflight's cron test (${notRoot})`);
 
 function findings(stdout: string) {
   const lines = stdout.split('\n').filter((l) => /^(ok|PROBLEM) /.test(l));

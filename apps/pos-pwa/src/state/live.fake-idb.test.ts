@@ -15,7 +15,7 @@ beforeEach(() => {
 });
 afterEach(() => db.delete());
 
-describe('a live query with a Solid input', () => {
+describe('a live query with a Solid input, on a fake IndexedDB', () => {
   test('follows both its input signal and writes to IndexedDB', async () => {
     await db.wallets.bulkPut([
       { nitetapId: 'aabbccdd', balanceNc: 500, asOf: '2026-11-23T21:00:00.000Z' },

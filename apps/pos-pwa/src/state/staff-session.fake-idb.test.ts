@@ -21,7 +21,7 @@ beforeEach(async () => {
 });
 afterEach(() => db.delete());
 
-test('a pull that changes the PIN of, or drops, whoever is signed in signs them out', async () => {
+test('a pull that changes the PIN of, or drops, whoever is signed in signs them out (fake IndexedDB)', async () => {
   await createRoot(async (dispose) => {
     const [staff, setStaff] = createSignal<StaffCredential | null>(anna);
     followStaffList(db, staff, () => setStaff(null));

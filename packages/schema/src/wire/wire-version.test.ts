@@ -33,10 +33,10 @@ const WIRE_HASHES: Record<number, string> = {
 };
 
 /** Every exported schema as JSON Schema, and every exported constant, by name. */
-function renderWire(): string {
+function renderWire(exports: Record<string, unknown> = wire): string {
   const schemas: Record<string, unknown> = {};
   const constants: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(wire).sort(([a], [b]) => (a < b ? -1 : 1))) {
+  for (const [name, value] of Object.entries(exports).sort(([a], [b]) => (a < b ? -1 : 1))) {
     if (name === 'SYNC_PROTOCOL_VERSION') continue;
     if (value instanceof z.ZodType) schemas[name] = z.toJSONSchema(value);
     else constants[name] = value;
@@ -71,10 +71,12 @@ describe('wire version', () => {
     expect(Object.keys(parsed.schemas).length).toBeGreaterThanOrEqual(15);
   });
 
-  test('a change to a wire schema changes the rendering', () => {
+  test('a change to a wire schema or constant changes the rendering the hash is taken of', () => {
     const widened = envelopeSchema.extend({ tipNc: z.int().min(0) });
-    expect(JSON.stringify(z.toJSONSchema(widened))).not.toBe(
-      JSON.stringify(z.toJSONSchema(envelopeSchema)),
+    expect(renderWire({ ...wire, envelopeSchema: widened })).not.toBe(rendered);
+    expect(renderWire({ ...wire, RejectReason: { ...codes.RejectReason, tip: 'tip' } })).not.toBe(
+      rendered,
     );
+    expect(renderWire({ ...wire })).toBe(rendered);
   });
 });
