@@ -21,6 +21,14 @@ test('a client talking to the server directly cannot choose its address with the
   expect(await seenAs('198.51.100.4', '203.0.113.7')).toBe('198.51.100.4');
 });
 
+test('a socket whose peer is gone (the client reset it) is not believed either', async () => {
+  const env = { incoming: { socket: {} } };
+  const headers = { 'x-forwarded-for': '203.0.113.77' };
+  expect(await (await app.request('/', { headers }, env)).text()).toBe('null');
+  // In-process requests (these tests' app.request without a socket) still are.
+  expect(await seenAs(null, '203.0.113.77')).toBe('203.0.113.77');
+});
+
 test('a header that is not an address is ignored', async () => {
   expect(await seenAs('127.0.0.1', 'not-an-ip')).toBe('127.0.0.1');
 });

@@ -2,12 +2,16 @@ import { BlockList, isIP } from 'node:net';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context } from 'hono';
 
-/** The socket's peer, or null for in-process requests (tests), which have none. */
-function peerAddress(c: Context): string | null {
+/**
+ * The socket's peer: `inProcess` for requests tests make through
+ * `app.request()`, which have no socket; a null address for a socket that
+ * has none any more (Node drops it once the client resets the connection).
+ */
+function peerOf(c: Context): { inProcess: boolean; address: string | null } {
   try {
-    return getConnInfo(c).remote.address ?? null;
+    return { inProcess: false, address: getConnInfo(c).remote.address ?? null };
   } catch {
-    return null;
+    return { inProcess: true, address: null };
   }
 }
 
@@ -38,10 +42,13 @@ export function trustedProxies(entries: readonly string[]): BlockList {
 /**
  * In-process requests (tests) have no peer; a real proxy on this host comes
  * from loopback; one on another host (several server hosts behind one nginx)
- * must be listed, as the app's `trustedProxies` variable carries them.
+ * must be listed, as the app's `trustedProxies` variable carries them. A
+ * socket whose peer is gone is no one's: its header is not believed.
  */
-function fromTrustedProxy(c: Context, peer: string | null): boolean {
-  if (peer === null || isLoopback(peer)) return true;
+function fromTrustedProxy(c: Context, { inProcess, address: peer }: ReturnType<typeof peerOf>) {
+  if (inProcess) return true;
+  if (peer === null) return false;
+  if (isLoopback(peer)) return true;
   const listed = (c.var as { trustedProxies?: BlockList }).trustedProxies;
   if (!listed) return false;
   // IPv4 peers of a dual-stack socket arrive as ::ffff:a.b.c.d.
@@ -58,16 +65,16 @@ function fromTrustedProxy(c: Context, peer: string | null): boolean {
  * address its rate limits count against.
  */
 export function clientIp(c: Context): string | null {
-  const peer = peerAddress(c);
+  const peer = peerOf(c);
   if (fromTrustedProxy(c, peer)) {
     const forwarded = c.req.header('x-forwarded-for')?.split(',')[0]?.trim();
     if (forwarded && isIP(forwarded)) return forwarded;
   }
-  return peer;
+  return peer.address;
 }
 
 /** Whether the client reached us over HTTPS: directly, or through a trusted proxy. */
 export function viaHttps(c: Context): boolean {
   if (new URL(c.req.url).protocol === 'https:') return true;
-  return fromTrustedProxy(c, peerAddress(c)) && c.req.header('x-forwarded-proto') === 'https';
+  return fromTrustedProxy(c, peerOf(c)) && c.req.header('x-forwarded-proto') === 'https';
 }
