@@ -78,10 +78,11 @@ export function createRedisStore(url: string, prefix: string): KvStore {
  * an anonymous 500; best-effort callers such as the live counters catch it.
  */
 function answersWhenDown(store: KvStore): KvStore {
-  const fail = (err: unknown): never => {
-    throw unavailable(
-      `the session store (Redis) is unreachable: try again shortly (${err instanceof Error ? err.message : String(err)})`,
-      5,
+  // What failed underneath goes to the log (as the cause), not to the client.
+  const fail = (cause: unknown): never => {
+    throw Object.assign(
+      unavailable('the session store (Redis) is unreachable: try again shortly', 5),
+      { cause },
     );
   };
   const guarded = Object.fromEntries(

@@ -84,6 +84,9 @@ test('a Redis nobody answers on gives 503 with Retry-After, not an anonymous 500
     expect(failure).toBeInstanceOf(AppError);
     expect(failure).toMatchObject({ status: 503, headers: { 'retry-after': '5' } });
     expect((failure as AppError).message).toContain('Redis');
+    // The driver's words are for the log, through the cause: not for the client.
+    expect((failure as AppError).message).not.toMatch(/ECONNREFUSED|retries/);
+    expect(String((failure as AppError).cause)).toMatch(/ECONNREFUSED|retries/);
     await expect(store.get('revoked:u1')).rejects.toMatchObject({ status: 503 });
   } finally {
     await store.close();
