@@ -27,6 +27,9 @@ test.each([
   ['NITEOS_TRUSTED_PROXIES', '10.0.0.5, nginx.internal'],
   ['NITEOS_TRUSTED_PROXIES', '10.0.0.0/33'],
   ['NITEOS_TRUSTED_PROXIES', 'fd00::/8/1'],
+  ['NITEOS_DATA_DIR', ''],
+  ['NODE_ENV', 'prod'],
+  ['NODE_ENV', 'Production'],
 ])('%s=%j is refused with its name, not taken as written', (name, value) => {
   expect(() => readConfig({ [name]: value })).toThrow(new RegExp(`${name}: `));
 });

@@ -35,7 +35,8 @@ const envSchema = z.object({
     .optional(),
   NITEOS_SILENT_TILL_SECONDS: wholeNumber(30).default(600),
   NITEOS_SHUTDOWN_TIMEOUT_MS: wholeNumber(0, 120_000).default(10_000),
-  NITEOS_DATA_DIR: z.string().optional(),
+  // Empty is refused, not read as the folder pnpm ran in: a later fix would open a fresh ./.data.
+  NITEOS_DATA_DIR: z.string().min(1, 'empty: unset it for ./.data, or name a folder').optional(),
   INIT_CWD: z.string().optional(),
   NITEOS_JWT_SECRET: z.string().min(32).optional(),
   NITEOS_BOOTSTRAP_ADMIN_EMAIL: z.email().optional(),
@@ -48,7 +49,8 @@ const envSchema = z.object({
   NITEOS_VERIFY_THREADS: wholeNumber(0, 64).optional(),
   NITEOS_PUSH_TRANSACTIONS: wholeNumber(1, 64).optional(),
   NITEOS_ANALYTICS_KEEP_DAYS: wholeNumber(1, 3650).default(7),
-  NODE_ENV: z.string().optional(),
+  // A misspelt value (`prod`) would quietly drop the production guards and seed the public demo logins.
+  NODE_ENV: z.enum(['production', 'development', 'test']).optional(),
   NITEOS_EMBEDDED_IN_PRODUCTION: z.enum(['yes']).optional(),
   NITEOS_SINGLE_PROCESS: z.enum(['yes']).optional(),
   NITEOS_TRUSTED_PROXIES: z
