@@ -1,9 +1,14 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { inCi } from '@niteos/test-support';
 import { afterAll, describe, expect, test } from 'vitest';
 import type { AuthedTill } from '../context.ts';
 import { TestTill } from '../test-support/test-till.ts';
 import { isCandidate } from './prepare-op.ts';
 import { createPreparePool, prepareInThread } from './prepare-pool.ts';
 
+const run = promisify(execFile);
 const till = new TestTill();
 till.tillId = 'till-pool-1';
 till.venueId = 'venue-pool-1';
@@ -88,3 +93,30 @@ describe('prepare pool (real worker threads)', () => {
     expect(await pool.prepare([], authed)).toEqual([]);
   });
 });
+
+/** Dropping CAP_SYS_NICE with setpriv needs root; CI runs as root, and must. */
+const notRoot = process.getuid?.() === 0 ? null : 'not root: setpriv needs it';
+if (notRoot && inCi()) throw new Error(`CI requires root for the nice-value test (${notRoot})`);
+
+test.skipIf(notRoot)(
+  `a server started at a low priority it may not raise still verifies${notRoot ? ` (skipped: ${notRoot})` : ''}`,
+  async () => {
+    // The worker asks for nice 10; from nice 15 without CAP_SYS_NICE that is refused.
+    const { stdout } = await run(
+      'nice',
+      [
+        '-n',
+        '15',
+        'setpriv',
+        '--inh-caps=-sys_nice',
+        '--bounding-set=-sys_nice',
+        process.execPath,
+        '--import',
+        'tsx',
+        fileURLToPath(new URL('../test-support/prepare-one-op.ts', import.meta.url)),
+      ],
+      { timeout: 60_000 },
+    );
+    expect(stdout.trim()).toBe('prepared 1');
+  },
+);

@@ -10,7 +10,12 @@ import { type CandidateOp, type FinalOp, prepareOp } from './prepare-op.ts';
  * of this worker thread only, and on a busy machine the main thread (and
  * PostgreSQL) get the CPU first.
  */
-setPriority(10);
+try {
+  setPriority(10);
+} catch {
+  // Started at a nice value above 10 without the right to lower it (EACCES): this
+  // thread keeps that lower priority, which serves the same end.
+}
 
 /** The ops of one push, as the pool hands them to a worker thread. */
 export interface PrepareTask {
