@@ -156,6 +156,30 @@ describeDb('guests claim their wristbands', () => {
     ).toBe(200);
   });
 
+  test('a mistyped code says how many tries are left; the right one gives them back', async () => {
+    const tag = 'c1a1c1a1cb';
+    const topup = await till.topup(tag, 100);
+    await till.push(server.send, [topup]);
+    const guest = await register('mistypes@niteos.test');
+    const claim = (code: string) =>
+      server.json('POST', '/api/wallets/claim', guest, { nitetapId: tag, code });
+    const wrong = [];
+    for (let i = 0; i < 2; i++) wrong.push((await claim('ZZZZ-ZZZZ')).body.error.message);
+    expect(wrong).toEqual([
+      expect.stringMatching(
+        /does not match a top-up of this wristband.*\(4 tries left this hour\)$/,
+      ),
+      expect.stringMatching(/\(3 tries left this hour\)$/),
+    ]);
+    expect((await claim(claimCode(topup.sig))).status).toBe(200);
+    // Adding a band already theirs again and again never locks the guest out either.
+    for (let i = 0; i < 6; i++) expect((await claim(claimCode(topup.sig))).status).toBe(200);
+    const tries = [];
+    for (let i = 0; i < 5; i++) tries.push((await claim('ZZZZ-ZZZZ')).body.error.message);
+    expect(tries.at(-2)).toMatch(/\(1 try left this hour\)$/);
+    expect(tries.at(-1)).toMatch(/\(no tries left this hour\)$/);
+  });
+
   test("a wristband lost before it was claimed: its replacement is claimed with the lost one's code", async () => {
     const lost = 'c1a1c1a1c5';
     const replacement = 'c1a1c1a1c6';

@@ -4,7 +4,7 @@ import { requireRole } from '../auth/guard.ts';
 import { sessionDevice } from '../auth/session-device.ts';
 import type { AppDeps, AppEnv } from '../context.ts';
 import { parseJson } from '../http/validate.ts';
-import { enforceRate, perIp, rateLimit } from '../kv/rate-limit.ts';
+import { enforceRate, perIp, rateLimit, resetRate } from '../kv/rate-limit.ts';
 import { claimWallet, myWallets, registerGuest, walletActivity } from './service.ts';
 
 /** Claim-code guesses on one tag: by one account, and by everyone. */
@@ -31,17 +31,18 @@ export function guestRoutes(deps: AppDeps) {
       async (c) => {
         const body = await parseJson(c, claimWalletSchema);
         const tag = body.nitetapId.toLowerCase();
+        const perAccount = { ...CLAIM_PER_ACCOUNT, key: () => `${tag}:${c.get('user').id}` };
         const guesses = async () => {
           // One account guessing, then all accounts together: a stranger's
           // few tries do not lock the owner out.
-          await enforceRate(
-            deps.kv,
-            { ...CLAIM_PER_ACCOUNT, key: () => `${tag}:${c.get('user').id}` },
-            c,
-          );
+          const left = await enforceRate(deps.kv, perAccount, c);
           await enforceRate(deps.kv, { ...CLAIM_PER_TAG, key: () => tag }, c);
+          return left;
         };
-        return c.json(await claimWallet(db, c.get('user'), tag, body.code, guesses));
+        const claimed = await claimWallet(db, c.get('user'), tag, body.code, guesses);
+        // Mistyped codes before the right one no longer count against this guest.
+        await resetRate(deps.kv, perAccount, c);
+        return c.json(claimed);
       },
     )
     .get('/me/wallets', requireRole(deps, Role.guest), async (c) =>

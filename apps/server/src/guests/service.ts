@@ -76,16 +76,17 @@ async function fundingTags(db: Db, tag: string): Promise<{ tag: string; before: 
  * Binds a wallet to the guest who shows a claim code from one of its
  * topups. Knowing the tag id alone is not enough. Idempotent for the same
  * guest; a wallet already bound to someone else is 409. `beforeGuess`
- * runs (and may refuse) only once there is a code to guess: a tag with no
- * topup on the server yet, most often because the till that sold it has not
- * synced, says so and costs no attempt.
+ * runs (and may refuse) only once there is a code to guess, and says how
+ * many tries the guest has left: a tag with no topup on the server yet,
+ * most often because the till that sold it has not synced, says so and
+ * costs no attempt.
  */
 export async function claimWallet(
   db: Db,
   guest: AuthUser,
   rawTag: string,
   typedCode: string,
-  beforeGuess: () => Promise<void>,
+  beforeGuess: () => Promise<number>,
 ) {
   const tag = rawTag.toLowerCase();
   const code = normalizeClaimCode(typedCode);
@@ -129,9 +130,14 @@ export async function claimWallet(
             'topped up just now, the bar has not synced it yet; try again in a few minutes',
     );
   }
-  await beforeGuess();
+  const triesLeft = await beforeGuess();
   if (!topups.some((t) => claimCode(t.sig) === code)) {
-    throw notFound('wallet with this tag and claim code');
+    throw new AppError(
+      404,
+      ErrorCode.notFound,
+      'this claim code does not match a top-up of this wristband: check it on the till or ' +
+        `the receipt (${triesLeft > 0 ? `${triesLeft} ${triesLeft === 1 ? 'try' : 'tries'}` : 'no tries'} left this hour)`,
+    );
   }
   if (wallet.guestUserId && wallet.guestUserId !== guest.id)
     throw conflict('this wristband belongs to another guest');

@@ -16,10 +16,18 @@ export interface RateRule {
 
 const rateKey = (rule: RateRule, key: string) => `rate:${rule.name}:${key}`;
 
-/** Counts the request under `rule` and throws 429 with Retry-After once over the limit. */
-export async function enforceRate(kv: KvStore, rule: RateRule, c: Context<AppEnv>): Promise<void> {
+/**
+ * Counts the request under `rule` and throws 429 with Retry-After once over
+ * the limit; else returns how many more the window allows (Infinity when the
+ * rule skips this request).
+ */
+export async function enforceRate(
+  kv: KvStore,
+  rule: RateRule,
+  c: Context<AppEnv>,
+): Promise<number> {
   const key = await rule.key(c);
-  if (key === null) return;
+  if (key === null) return Number.POSITIVE_INFINITY;
   const { count, resetSeconds } = await kv.hit(rateKey(rule, key), rule.windowSeconds);
   if (count > rule.limit) {
     throw new AppError(
@@ -31,6 +39,7 @@ export async function enforceRate(kv: KvStore, rule: RateRule, c: Context<AppEnv
       },
     );
   }
+  return rule.limit - count;
 }
 
 /** Starts the count of `rule` for this request's key again, as if no request had been counted. */
