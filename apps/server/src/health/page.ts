@@ -145,10 +145,11 @@ function fleetTables(
 ) {
   const silent = fleet.tills.filter((t) => t.silent);
   const { totals } = fleet;
+  // Silent tills come first: a cut list holds them all unless every row shown is one.
   const cut = (shown: number, total: number, which: string) =>
     shown < total ? html`<p class="muted cut">${which}: ${shown} of ${total} shown.</p>` : '';
   return html`<h2>Tills</h2>
-<p>${totals.tills === fleet.tills.length ? silent.length : `At least ${silent.length}`} of ${totals.tills} active tills silent for more than ${Math.round(silentAfter / 60)} min.</p>
+<p>${silent.length < fleet.tills.length || totals.tills === fleet.tills.length ? silent.length : `At least ${silent.length}`} of ${totals.tills} active tills silent for more than ${Math.round(silentAfter / 60)} min.</p>
 ${cut(fleet.tills.length, totals.tills, 'Silent tills first')}
 <table id="tills"><tr><th>venue</th><th>till</th><th>last contact</th><th>last seq</th><th>sync lag of newest op</th></tr>
 ${fleet.tills.map(
