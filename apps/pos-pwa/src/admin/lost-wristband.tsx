@@ -106,7 +106,7 @@ export function LostWristband(props: { api: AdminApi }) {
                   />
                   The guest here uses {hint()}: the new wristband goes to that account. Untick if
                   not (whoever found the band may have claimed it): the new one starts unclaimed,
-                  and the guest claims it with a top-up receipt.
+                  and the guest claims it with the code of a top-up on it.
                 </label>
               )}
             </Show>

@@ -156,6 +156,35 @@ describeDb('guests claim their wristbands', () => {
     ).toBe(200);
   });
 
+  test("a lost band replaced twice: a finder's top-up let stand later still does not claim the last one", async () => {
+    const [lost, second, last] = ['c1a1c1a1d1', 'c1a1c1a1d2', 'c1a1c1a1d3'];
+    await till.push(server.send, [await till.topup(lost, 2500)]);
+    const replace = (from: string, to: string) =>
+      server.json('POST', `/api/admin/wallets/${from}/replace`, server.rootToken, {
+        newNitetapId: to,
+      });
+    expect((await replace(lost, second)).status).toBe(200);
+    expect((await replace(second, last)).status).toBe(200);
+    // The finder's top-up on the first band, held, then let stand: its NC goes to the last band.
+    const finders = await till.topup(lost, 100);
+    await till.push(server.send, [finders]);
+    const open = await server.json('GET', '/api/admin/conflicts?status=open', server.rootToken);
+    const held = open.body.conflicts.find((c: { opId: string }) => c.opId === finders.envelope.id);
+    const accepted = await server.json(
+      'POST',
+      `/api/admin/conflicts/${held.id}/resolve`,
+      server.rootToken,
+      { resolution: 'accept', note: 'paid in cash' },
+    );
+    expect(accepted.status).toBe(200);
+    const finder = await register('finder-twice@niteos.test');
+    const taken = await server.json('POST', '/api/wallets/claim', finder, {
+      nitetapId: last,
+      code: claimCode(finders.sig),
+    });
+    expect(taken.status).toBe(404);
+  });
+
   test('a mistyped code says how many tries are left; the right one gives them back', async () => {
     const tag = 'c1a1c1a1cb';
     const topup = await till.topup(tag, 100);
@@ -288,10 +317,16 @@ describeDb('guests claim their wristbands', () => {
     expect(fresh.body).toMatchObject({ claimed: false, emailHint: null });
     const findersWallets = (await server.json('GET', '/api/me/wallets', finder)).body.wallets;
     expect(findersWallets.map((w: { nitetapId: string }) => w.nitetapId)).toEqual([lost]);
+    // The claimed band's receipts claim nothing more: the finder's would be among them.
+    expect((await claim(finder, replacement, finders.sig)).status).toBe(404);
     const guest = await register('rightful@niteos.test');
-    expect((await claim(guest, replacement, owners.sig)).status).toBe(200);
+    expect((await claim(guest, replacement, owners.sig)).status).toBe(404);
+    // The guest claims the new band with a top-up on it.
+    const fresh1 = await till.topup(replacement, 500);
+    await till.push(server.send, [fresh1]);
+    expect((await claim(guest, replacement, fresh1.sig)).status).toBe(200);
     expect((await server.json('GET', `/api/wallets/${replacement}`, guest)).body.balanceNc).toBe(
-      2600,
+      3100,
     );
   });
 

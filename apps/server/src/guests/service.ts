@@ -8,7 +8,7 @@ import {
   Role,
   type WalletActivity,
 } from '@niteos/schema/wire';
-import { and, asc, desc, eq, inArray, lt, min, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, lt, min, notLike, or, sql } from 'drizzle-orm';
 import { hashSecret } from '../auth/passwords.ts';
 import { login } from '../auth/service.ts';
 import type { AuthUser } from '../context.ts';
@@ -49,9 +49,13 @@ const MAX_REPLACEMENTS = 5;
  * The tag and those an admin moved into it when replacing a lost
  * wristband: a guest who lost one before claiming it holds the receipt of
  * a top-up on the lost tag, and claims the new one with it. A lost tag's
- * top-ups count only up to its replacement: later ones were paid by
- * whoever holds the lost wristband now (a held one an admin let stand
- * sends its NC to the new band), and must not claim it.
+ * top-ups count only if the server had them before its replacement: later
+ * ones were paid by whoever holds the lost wristband now (a held one an
+ * admin let stand sends its NC to the new band). A lost tag someone had
+ * claimed proves nothing more: its owner went with the balance, or the
+ * admin refused them (a finder may have claimed it), and its receipts,
+ * the finder's perhaps among them, must not claim the new band. Only
+ * replacements count as moves here, not the ops redirected after one.
  */
 async function fundingTags(db: Db, tag: string): Promise<{ tag: string; before: Date | null }[]> {
   const tags = new Map<string, Date | null>([[tag, null]]);
@@ -60,7 +64,14 @@ async function fundingTags(db: Db, tag: string): Promise<{ tag: string; before: 
     const moves = await db
       .select({ fromTag: walletMoves.fromTag, movedAt: min(walletMoves.createdAt) })
       .from(walletMoves)
-      .where(inArray(walletMoves.toTag, newest))
+      .innerJoin(wallets, eq(wallets.nitetapId, walletMoves.fromTag))
+      .where(
+        and(
+          inArray(walletMoves.toTag, newest),
+          notLike(walletMoves.id, 'redirect:%'),
+          isNull(wallets.guestUserId),
+        ),
+      )
       .groupBy(walletMoves.fromTag);
     newest = [];
     for (const m of moves) {
