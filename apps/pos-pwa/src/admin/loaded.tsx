@@ -39,24 +39,36 @@ export function Loaded<T>(props: {
 }
 
 /**
- * What an action said, in a live region so a screen reader reads it out
- * when it appears: a success politely, an error at once.
+ * What an action said, in live regions a screen reader reads out: a
+ * success politely, an error at once. Both regions stay in the page, empty
+ * until there is something to say, since a reader announces new text in a
+ * region it knows, not a region that arrives with its text.
  */
 export function ActionMessage(props: {
   message: { ok: boolean; text: string } | null;
   testid?: string;
 }) {
+  const said = (ok: boolean) => (props.message?.ok === ok ? props.message : null);
   return (
-    <Show when={props.message}>
-      {(m) => (
-        <p
-          class={m().ok ? 'ok-text' : 'error'}
-          role={m().ok ? 'status' : 'alert'}
-          data-testid={props.testid}
-        >
-          {m().text}
-        </p>
-      )}
-    </Show>
+    <div>
+      <div role="status">
+        <Show when={said(true)}>
+          {(m) => (
+            <p class="ok-text" data-testid={props.testid}>
+              {m().text}
+            </p>
+          )}
+        </Show>
+      </div>
+      <div role="alert">
+        <Show when={said(false)}>
+          {(m) => (
+            <p class="error" data-testid={props.testid}>
+              {m().text}
+            </p>
+          )}
+        </Show>
+      </div>
+    </div>
   );
 }
