@@ -5,6 +5,7 @@ import { and, asc, eq, inArray } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { audit } from '../audit/audit.ts';
 import { ADMINS, assertVenueAccess, requireRole } from '../auth/guard.ts';
+import { assertHardToGuess } from '../auth/password-strength.ts';
 import { hashSecret } from '../auth/passwords.ts';
 import { logoutEverywhere } from '../auth/service.ts';
 import type { AppDeps, AppEnv } from '../context.ts';
@@ -53,6 +54,7 @@ export function staffAdminRoutes(deps: AppDeps) {
       const venueId = c.req.param('venueId');
       await venueForAdmin(db, c.get('user'), venueId);
       const body = await parseJson(c, staffInputSchema);
+      await assertHardToGuess(body.password, body);
       const values = {
         id: randomUUID(),
         email: body.email.toLowerCase(),
@@ -101,6 +103,7 @@ export function staffAdminRoutes(deps: AppDeps) {
         throw forbidden(
           "only a Nitecore admin can set another person's password; each person changes their own",
         );
+      if (body.password !== undefined) await assertHardToGuess(body.password, found);
       const changes: Partial<UserRow> = {};
       if (body.displayName !== undefined) changes.displayName = body.displayName;
       if (body.password !== undefined) changes.passwordHash = await hashSecret(body.password);

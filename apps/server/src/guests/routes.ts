@@ -1,6 +1,7 @@
 import { claimWalletSchema, Role, registerGuestSchema } from '@niteos/schema/wire';
 import { Hono } from 'hono';
 import { requireRole } from '../auth/guard.ts';
+import { assertHardToGuess } from '../auth/password-strength.ts';
 import { sessionDevice } from '../auth/session-device.ts';
 import type { AppDeps, AppEnv } from '../context.ts';
 import { parseJson } from '../http/validate.ts';
@@ -20,6 +21,7 @@ export function guestRoutes(deps: AppDeps) {
   return new Hono<AppEnv>()
     .post('/auth/register', rateLimit(deps.kv, perIp('register-ip', 3000, 3600)), async (c) => {
       const body = await parseJson(c, registerGuestSchema);
+      await assertHardToGuess(body.password, body);
       const session = await registerGuest(db, deps.jwtSecret, body);
       sessionDevice(c);
       return c.json(session, 201);
