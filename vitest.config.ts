@@ -36,6 +36,12 @@ export default defineConfig({
       },
       {
         test: {
+          name: 'guest-pwa',
+          include: ['apps/guest-pwa/src/**/*.test.ts'],
+        },
+      },
+      {
+        test: {
           name: 'server',
           include: ['apps/server/src/**/*.test.ts'],
           exclude: ['**/*.db.test.ts', '**/*.pg.test.ts', '**/node_modules/**'],

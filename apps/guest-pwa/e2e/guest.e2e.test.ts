@@ -9,19 +9,13 @@ import {
   ServerProcess,
   type Storage,
 } from '@niteos/test-support';
-import {
-  chromiumUnavailable,
-  installability,
-  launchChromium,
-  TillPage,
-} from '@niteos/test-support/browser';
-import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
+import { chromiumUnavailable, installability, launchChromium } from '@niteos/test-support/browser';
+import type { Browser, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { claimInApp, GuestPages, MANAGER, shownClaimCode } from './guest-pages.ts';
 import { serveStream } from './hls-server.ts';
 
 const skip = chromiumUnavailable() ?? postgresSkipReason;
-const MANAGER = { email: 'manager@demo.niteos.app', password: 'demo-manager' };
-const STAFF = { name: 'Demo bartender', pin: '1234' };
 const TAG = '0e0e5e5e0001';
 const SESSION_KEY = 'niteos.guest.session';
 const STREAM_DIR = fileURLToPath(new URL('./fixtures/radio', import.meta.url));
@@ -31,7 +25,7 @@ let server: ServerProcess;
 let browser: Browser;
 let stream: Awaited<ReturnType<typeof serveStream>>;
 let managerToken: string;
-const contexts: BrowserContext[] = [];
+let pages: GuestPages;
 
 const base = () => `http://127.0.0.1:${server.port}`;
 
@@ -41,57 +35,13 @@ const storedSession = (page: Page) =>
     SESSION_KEY,
   ) as Promise<LoginResponse>;
 
-async function phone(): Promise<Page> {
-  const context = await browser.newContext({
-    viewport: { width: 390, height: 844 },
-    isMobile: true,
-    hasTouch: true,
-  });
-  contexts.push(context);
-  return context.newPage();
-}
-
-async function registerInApp(page: Page, email: string) {
-  await page.goto(`${base()}/account`);
-  await page.getByRole('button', { name: 'New here? Create an account' }).click();
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill('guest-password');
-  await page.getByRole('button', { name: 'Create account' }).click();
-  await page.getByRole('link', { name: 'Add a wristband' }).waitFor();
-}
-
-/** A till of the demo venue, enrolled by the manager, with the demo bartender signed in. */
-async function openTill(name: string): Promise<TillPage> {
-  const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
-  contexts.push(context);
-  const till = new TillPage(await context.newPage());
-  await till.page.goto(`${base()}/pos/`);
-  await till.enroll(MANAGER.email, MANAGER.password, name);
-  await till.signIn(STAFF.name, STAFF.pin);
-  return till;
-}
-
-/** The claim code the till shows after a top-up. */
-async function shownClaimCode(till: TillPage): Promise<string> {
-  const shown = (await till.page.getByTestId('claim-code').textContent()) ?? '';
-  return /([0-9A-Z]{4}-[0-9A-Z]{4})/.exec(shown)?.[1] ?? '';
-}
-
-/** Adds a wristband in the guest app, as a guest types it from the till's screen. */
-async function claimInApp(page: Page, tag: string, code: string) {
-  await page.getByLabel('Tag id').fill(tag);
-  await page.getByLabel('Claim code').fill(code);
-  await page.getByRole('button', { name: 'Add wristband' }).click();
-}
-
 /**
  * A page that plays HLS through hls.js, as Firefox does (Chromium would play
  * it itself), with hls.js held back when first asked for until `held.release()`.
  * No service worker, so that the page's own requests can be held.
  */
 async function pageWithHlsHeldBack() {
-  const context = await browser.newContext({ serviceWorkers: 'block' });
-  contexts.push(context);
+  const context = await pages.context({ serviceWorkers: 'block' });
   const page = await context.newPage();
   await page.addInitScript(() => {
     const canPlay = HTMLMediaElement.prototype.canPlayType;
@@ -124,10 +74,11 @@ suite(`guest app in Chromium against the real server on PostgreSQL${skip ? ` (sk
     });
     expect(patched.status).toBe(200);
     browser = await launchChromium();
+    pages = new GuestPages(browser, base());
   });
 
   afterAll(async () => {
-    for (const context of contexts) await context.close().catch(() => {});
+    await pages?.close();
     await browser?.close();
     await server?.stop();
     await stream?.close();
@@ -139,16 +90,16 @@ suite(`guest app in Chromium against the real server on PostgreSQL${skip ? ` (sk
   });
 
   test('a guest claims a wristband, sees a till sale, and still sees it offline marked stale', async () => {
-    const till = await openTill('Guest e2e bar');
+    const till = await pages.openTill('Guest e2e bar');
     expect(await till.topup(TAG, 4000)).toContain('Topped up 40.00 NC');
     const code = await shownClaimCode(till);
     expect(code).toBeTruthy();
     await till.waitForQueue(0);
 
-    const page = await phone();
+    const page = await pages.phone();
     await page.goto(`${base()}/?venue=demo-club`);
     await page.getByRole('link', { name: 'Sign in or create an account' }).click();
-    await registerInApp(page, 'guest-e2e@niteos.test');
+    await pages.registerInApp(page, 'guest-e2e@niteos.test');
     await page.getByRole('link', { name: 'Add a wristband' }).click();
     // The claim screen is loaded on demand: its text arrives after the link's click.
     await expect
@@ -191,7 +142,7 @@ suite(`guest app in Chromium against the real server on PostgreSQL${skip ? ` (sk
     }
     await page.getByRole('link', { name: 'Wallet' }).click();
     expect(await page.getByTestId('balance').textContent()).toBe('26.00 NC');
-    await page.getByRole('link', { name: 'demo-club' }).click();
+    await page.getByRole('link', { name: 'Demo Club' }).click();
     // The venue list was never opened online: it says so plainly instead of spinning.
     await expect.poll(() => page.getByTestId('failed').textContent()).toContain('venues');
     await page.context().setOffline(false);
@@ -199,7 +150,7 @@ suite(`guest app in Chromium against the real server on PostgreSQL${skip ? ` (sk
 
   test('a guest with two wristbands keeps the one picked when a sale reorders the list', async () => {
     const [bandA, bandB] = ['0e0e5e5e00a1', '0e0e5e5e00b2'];
-    const till = await openTill('Two bands bar');
+    const till = await pages.openTill('Two bands bar');
     const codes: string[] = [];
     for (const band of [bandA, bandB]) {
       await till.topup(band, 2000);
@@ -207,8 +158,8 @@ suite(`guest app in Chromium against the real server on PostgreSQL${skip ? ` (sk
     }
     await till.waitForQueue(0);
 
-    const page = await phone();
-    await registerInApp(page, 'two-bands@niteos.test');
+    const page = await pages.phone();
+    await pages.registerInApp(page, 'two-bands@niteos.test');
     for (const [i, band] of [bandA, bandB].entries()) {
       await page.goto(`${base()}/claim`);
       await claimInApp(page, band, codes[i] ?? '');
@@ -232,13 +183,13 @@ suite(`guest app in Chromium against the real server on PostgreSQL${skip ? ` (sk
 
   test('after a lost wristband is replaced, the guest sees where its balance went', async () => {
     const [lost, replacement] = ['0e0e5e5e00c1', '0e0e5e5e00c2'];
-    const till = await openTill('Lost band bar');
+    const till = await pages.openTill('Lost band bar');
     await till.topup(lost, 2500);
     const code = await shownClaimCode(till);
     await till.waitForQueue(0);
 
-    const page = await phone();
-    await registerInApp(page, 'lost-band@niteos.test');
+    const page = await pages.phone();
+    await pages.registerInApp(page, 'lost-band@niteos.test');
     await page.goto(`${base()}/claim`);
     await claimInApp(page, lost, code);
     await expect.poll(() => page.getByTestId('balance').textContent()).toBe('25.00 NC');
@@ -266,7 +217,7 @@ suite(`guest app in Chromium against the real server on PostgreSQL${skip ? ` (sk
   });
 
   test('the guest service worker leaves the till, the API and /health to the network', async () => {
-    const page = await phone();
+    const page = await pages.phone();
     await page.goto(`${base()}/`);
     await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
     await page.reload();
@@ -295,7 +246,7 @@ suite(`guest app in Chromium against the real server on PostgreSQL${skip ? ` (sk
   });
 
   test('the radio plays the venue HLS stream from another server, and says when it is down', async () => {
-    const page = await phone();
+    const page = await pages.phone();
     await page.goto(`${base()}/radio?venue=demo-club`);
     await page.getByTestId('radio-toggle').click();
     await expect
@@ -326,14 +277,14 @@ suite(`guest app in Chromium against the real server on PostgreSQL${skip ? ` (sk
     await server.json('PATCH', `/api/admin/venues/${second.body.id}`, root, {
       radioUrl: stream.url('stream.m3u8?venue=second'),
     });
-    await page.getByRole('link', { name: 'demo-club' }).click();
+    await page.getByRole('link', { name: 'Demo Club' }).click();
     await page.getByRole('button', { name: 'Second Bar' }).click();
     await page.getByRole('link', { name: 'Radio' }).click();
     await expect
       .poll(() => page.getByTestId('radio-status').textContent())
       .toBe('Demo Club radio is on: press play to switch to this one.');
     expect(await page.getByTestId('radio-toggle').textContent()).toBe('Play');
-    await page.getByRole('link', { name: 'second-bar' }).click();
+    await page.getByRole('link', { name: 'Second Bar' }).click();
     await page.getByRole('button', { name: 'Demo Club' }).click();
     await page.getByRole('link', { name: 'Radio' }).click();
     await page.getByTestId('radio-toggle').click();
@@ -344,7 +295,7 @@ suite(`guest app in Chromium against the real server on PostgreSQL${skip ? ` (sk
     await server.json('PATCH', `/api/admin/venues/${demo.id}`, managerToken, {
       radioUrl: stream.url('gone.m3u8'),
     });
-    const other = await phone();
+    const other = await pages.phone();
     await other.goto(`${base()}/radio?venue=demo-club`);
     await other.getByTestId('radio-toggle').click();
     await expect
@@ -380,8 +331,7 @@ suite(`guest app in Chromium against the real server on PostgreSQL${skip ? ` (sk
 
   test('a stream that stops arriving says so instead of "Playing", and goes on when it returns', async () => {
     // No service worker, so that the page's own requests can be held back.
-    const context = await browser.newContext({ serviceWorkers: 'block' });
-    contexts.push(context);
+    const context = await pages.context({ serviceWorkers: 'block' });
     const page = await context.newPage();
     const held: (() => Promise<void>)[] = [];
     // Past the first two segments nothing comes, as on a dropped connection.
@@ -440,7 +390,7 @@ suite(`guest app in Chromium against the real server on PostgreSQL${skip ? ` (sk
     await page.getByTestId('radio-toggle').click();
     await expect.poll(() => held.release !== undefined).toBe(true);
     // On a slow phone hls.js is still loading when the guest picks another venue and plays it.
-    await page.getByRole('link', { name: 'demo-club' }).click();
+    await page.getByRole('link', { name: 'Demo Club' }).click();
     await page.getByRole('button', { name: 'Late Switch Bar' }).click();
     await page.getByRole('link', { name: 'Radio' }).click();
     await page.getByText('Demo Club radio is on').waitFor();
@@ -458,10 +408,9 @@ suite(`guest app in Chromium against the real server on PostgreSQL${skip ? ` (sk
   });
 
   test('a call NiteOS is too slow to answer is not called "Offline", and a change says to check first', async () => {
-    const context = await browser.newContext({ serviceWorkers: 'block' });
-    contexts.push(context);
+    const context = await pages.context({ serviceWorkers: 'block' });
     const page = await context.newPage();
-    await registerInApp(page, 'slow-server@niteos.test');
+    await pages.registerInApp(page, 'slow-server@niteos.test');
     await page.goto(`${base()}/market?venue=demo-club`);
     await page.getByTestId('fresh').waitFor();
     // The Wi-Fi is fine but NiteOS does not answer: the app gives up after its 8 s.
@@ -483,8 +432,7 @@ suite(`guest app in Chromium against the real server on PostgreSQL${skip ? ` (sk
 
   test('a server error keeps the last copy and says NiteOS is not answering, not "Offline"', async () => {
     // No service worker, so that the page's own requests can be answered here.
-    const context = await browser.newContext({ serviceWorkers: 'block' });
-    contexts.push(context);
+    const context = await pages.context({ serviceWorkers: 'block' });
     const page = await context.newPage();
     await page.goto(`${base()}/market?venue=demo-club`);
     await page.getByTestId('fresh').waitFor();
@@ -499,8 +447,7 @@ suite(`guest app in Chromium against the real server on PostgreSQL${skip ? ` (sk
   });
 
   test('a screen whose code is gone (a release since the page loaded) offers a reload, not a blank page', async () => {
-    const context = await browser.newContext({ serviceWorkers: 'block' });
-    contexts.push(context);
+    const context = await pages.context({ serviceWorkers: 'block' });
     const page = await context.newPage();
     await page.goto(`${base()}/?venue=demo-club`);
     const gone = '**/assets/market-screen-*.js';
@@ -521,8 +468,8 @@ suite(`guest app in Chromium against the real server on PostgreSQL${skip ? ` (sk
   });
 
   test('a guest cannot read another guest wallet', async () => {
-    const page = await phone();
-    await registerInApp(page, 'nosy-e2e@niteos.test');
+    const page = await pages.phone();
+    await pages.registerInApp(page, 'nosy-e2e@niteos.test');
     const { accessToken } = await storedSession(page);
     const peek = await page.evaluate(
       async ([tag, token]) => {
@@ -539,8 +486,8 @@ suite(`guest app in Chromium against the real server on PostgreSQL${skip ? ` (sk
   });
 
   test('two tabs share one session: both outlive an expired access token, and sign out together', async () => {
-    const first = await phone();
-    await registerInApp(first, 'two-tabs-e2e@niteos.test');
+    const first = await pages.phone();
+    await pages.registerInApp(first, 'two-tabs-e2e@niteos.test');
     const second = await first.context().newPage();
     const before = await storedSession(first);
     // The server's tokens last 15 minutes; one it refuses gets the app the same 401 as one expired.
@@ -585,8 +532,7 @@ suite(`guest app in Chromium against the real server on PostgreSQL${skip ? ` (sk
   });
 
   test('an answer that arrives after a newer one does not replace it', async () => {
-    const context = await browser.newContext({ serviceWorkers: 'block' });
-    contexts.push(context);
+    const context = await pages.context({ serviceWorkers: 'block' });
     const page = await context.newPage();
     const slow: { request?: Request; release?: () => Promise<void> } = {};
     await page.route('**/api/public/venues/demo-club/feed', async (route) => {
@@ -616,8 +562,8 @@ suite(`guest app in Chromium against the real server on PostgreSQL${skip ? ` (sk
   });
 
   test('a refresh whose answer was lost is tried again at once, before the server stops taking it', async () => {
-    const page = await phone();
-    await registerInApp(page, 'lost-refresh@niteos.test');
+    const page = await pages.phone();
+    await pages.registerInApp(page, 'lost-refresh@niteos.test');
     const before = await storedSession(page);
     let lost = false;
     await page.route('**/api/auth/refresh', async (route) => {
@@ -644,8 +590,8 @@ suite(`guest app in Chromium against the real server on PostgreSQL${skip ? ` (sk
   });
 
   test('a login signed out elsewhere leaves none of its offline copies on the phone', async () => {
-    const page = await phone();
-    await registerInApp(page, 'signed-out-elsewhere@niteos.test');
+    const page = await pages.phone();
+    await pages.registerInApp(page, 'signed-out-elsewhere@niteos.test');
     const copies = () =>
       page.evaluate(() =>
         Object.keys(localStorage).filter((k) => k.startsWith('niteos.guest.cache.me.')),
@@ -667,10 +613,9 @@ suite(`guest app in Chromium against the real server on PostgreSQL${skip ? ` (sk
   });
 
   test('a wallet answer that arrives after the guest signed out is not stored', async () => {
-    const context = await browser.newContext({ serviceWorkers: 'block' });
-    contexts.push(context);
+    const context = await pages.context({ serviceWorkers: 'block' });
     const page = await context.newPage();
-    await registerInApp(page, 'late-answer@niteos.test');
+    await pages.registerInApp(page, 'late-answer@niteos.test');
     const copies = () =>
       page.evaluate(() =>
         Object.keys(localStorage).filter((k) => k.startsWith('niteos.guest.cache.me.')),
@@ -699,8 +644,7 @@ suite(`guest app in Chromium against the real server on PostgreSQL${skip ? ` (sk
   });
 
   test('with site storage blocked the app still opens, a venue can be picked, and a guest signs in', async () => {
-    const context = await browser.newContext({ serviceWorkers: 'block' });
-    contexts.push(context);
+    const context = await pages.context({ serviceWorkers: 'block' });
     const page = await context.newPage();
     // As when the guest blocks site data: merely reading localStorage throws.
     await page.addInitScript(() => {
@@ -713,12 +657,12 @@ suite(`guest app in Chromium against the real server on PostgreSQL${skip ? ` (sk
     });
     await page.goto(`${base()}/feed?venue=demo-club`);
     await page.getByTestId('fresh').waitFor();
-    await page.getByRole('link', { name: 'demo-club' }).click();
+    await page.getByRole('link', { name: 'Demo Club' }).click();
     await page.getByRole('button', { name: 'Demo Club' }).click();
     // Kept for this page only, the choice still opens the venue's feed.
     await expect.poll(() => page.getByTestId('feed').count()).toBe(1);
     // Signing up and in works too, for this tab; and so does signing out.
-    await registerInApp(page, 'no-storage@niteos.test');
+    await pages.registerInApp(page, 'no-storage@niteos.test');
     await page.getByRole('link', { name: 'Account' }).click();
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();

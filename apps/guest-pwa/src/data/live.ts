@@ -9,6 +9,8 @@ export interface Live<T> {
   fetchedAt: () => number | null;
   freshness: () => Freshness;
   error: () => string | null;
+  /** The server answered that what was asked for does not exist: trying again will not help. */
+  missing: () => boolean;
   /** Why the copy shown is stale: no connection, or NiteOS failed or was too slow to answer. */
   staleBecause: () => 'offline' | 'server';
   refresh: () => Promise<void>;
@@ -39,6 +41,7 @@ export function createLive<T>(
   const [snapshot, setSnapshot] = createSignal<Snapshot<T> | null>(null);
   const [freshness, setFreshness] = createSignal<Freshness>('loading');
   const [error, setError] = createSignal<string | null>(null);
+  const [missing, setMissing] = createSignal(false);
   const [staleBecause, setStaleBecause] = createSignal<'offline' | 'server'>('offline');
 
   // Loads overlap (a slow poll, then "online" or the page shown again): an
@@ -61,9 +64,11 @@ export function createLive<T>(
       setSnapshot(next);
       setFreshness('fresh');
       setError(null);
+      setMissing(false);
     } catch (err) {
       if (!current(k, load, owner)) return;
       setError(err instanceof Error ? err.message : String(err));
+      setMissing(err instanceof ApiError && err.status === 404);
       const offline = err instanceof ApiError ? err.offline : true;
       // A slow server is not the phone's connection: "Offline" would send the guest to their Wi-Fi.
       setStaleBecause(offline ? 'offline' : 'server');
@@ -77,6 +82,7 @@ export function createLive<T>(
       setSnapshot(k === null ? null : readSnapshot<T>(k));
       setFreshness('loading');
       setError(null);
+      setMissing(false);
       void refresh();
     }),
   );
@@ -97,6 +103,7 @@ export function createLive<T>(
     fetchedAt: () => snapshot()?.fetchedAt ?? null,
     freshness,
     error,
+    missing,
     staleBecause,
     refresh,
   };

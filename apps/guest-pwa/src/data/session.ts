@@ -6,6 +6,12 @@ import { forgetRefresh } from './refresh-handoff.ts';
 const KEY = 'niteos.guest.session';
 
 /**
+ * A login as the app keeps it: the server's reply, plus the email signed in
+ * with, which the reply lacks, so a shared phone shows whose account is open.
+ */
+export type GuestSession = LoginResponse & { email?: string };
+
+/**
  * Null when site storage is blocked (a privacy setting), where merely
  * reading `localStorage` throws: the session then lives in this tab only.
  */
@@ -25,9 +31,9 @@ function readRaw(): string | null {
   }
 }
 
-function parse(raw: string | null): LoginResponse | null {
+function parse(raw: string | null): GuestSession | null {
   try {
-    return raw ? (JSON.parse(raw) as LoginResponse) : null;
+    return raw ? (JSON.parse(raw) as GuestSession) : null;
   } catch {
     return null;
   }
@@ -35,7 +41,7 @@ function parse(raw: string | null): LoginResponse | null {
 
 /** What this tab last read or wrote, so re-reading an unchanged session does not wake every screen. */
 let known = readRaw();
-const [current, setCurrent] = createSignal<LoginResponse | null>(parse(known));
+const [current, setCurrent] = createSignal<GuestSession | null>(parse(known));
 
 /**
  * The signed-in guest, kept across reloads so the wallet opens offline, and
@@ -48,7 +54,7 @@ export const session = current;
  * signed out since this tab last looked; its storage event may not have
  * arrived yet, so a tab about to spend the refresh token asks storage first.
  */
-export function syncSession(): LoginResponse | null {
+export function syncSession(): GuestSession | null {
   // Nothing stored to compare with: what this tab holds is all there is.
   if (!storage) return current();
   const latest = readRaw();
@@ -67,7 +73,10 @@ export function signedInGuestId(): string | null {
   return syncSession()?.user.id ?? null;
 }
 
-export function setSession(next: LoginResponse | null) {
+/** `email` when signing in; renewed tokens keep the email of the login they renew. */
+export function setSession(reply: LoginResponse | null, email?: string) {
+  const kept = current()?.user.id === reply?.user.id ? current()?.email : undefined;
+  const next: GuestSession | null = reply && { ...reply, email: email ?? kept };
   known = next ? JSON.stringify(next) : null;
   if (known) {
     storage?.setItem(KEY, known);

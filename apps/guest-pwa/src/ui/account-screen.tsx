@@ -22,7 +22,7 @@ export default function AccountScreen() {
     if (reply.user.role !== 'guest') {
       throw new Error('This is a staff account: use the till app at /pos/ instead.');
     }
-    setSession(reply);
+    setSession(reply, body.email.toLowerCase());
     navigate('/');
   });
   const signOut = async () => {
@@ -41,7 +41,10 @@ export default function AccountScreen() {
       fallback={
         <section class="card">
           <h1>Account</h1>
-          <p>You are signed in.</p>
+          <p data-testid="signed-in">
+            {/* A login kept from before the app remembered emails has none to show. */}
+            {session()?.email ? `Signed in as ${session()?.email}.` : 'You are signed in.'}
+          </p>
           <p>
             <Link class="button" href="/claim">
               Add a wristband

@@ -12,6 +12,7 @@ import {
   Switch,
 } from 'solid-js';
 import { venueSlug } from '../data/venue.ts';
+import { createVenue } from '../data/venue-data.ts';
 import { currentPath, Link } from '../router.tsx';
 import { WalletScreen } from './wallet-screen.tsx';
 
@@ -63,6 +64,16 @@ function ScreenFailed(props: { reset: () => void }) {
   );
 }
 
+/** The header's venue: its name once known (the slug until then), or the way to pick one. */
+function VenueLink() {
+  const venue = createVenue();
+  return (
+    <Link href="/venues" class="venue">
+      {venueSlug() && !venue.missing() ? (venue.data()?.name ?? venueSlug()) : 'Choose venue'}
+    </Link>
+  );
+}
+
 export function App(props: { banner?: JSX.Element }) {
   const online = useOnline();
   const path = currentPath;
@@ -73,9 +84,7 @@ export function App(props: { banner?: JSX.Element }) {
         <Link href="/" class="brand">
           NiteOS
         </Link>
-        <Link href="/venues" class="venue">
-          {venueSlug() ?? 'Choose venue'}
-        </Link>
+        <VenueLink />
         <Show when={!online()}>
           <span class="pill offline" role="status" data-testid="offline">
             Offline

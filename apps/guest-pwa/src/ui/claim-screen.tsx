@@ -3,6 +3,7 @@ import { api } from '../data/api.ts';
 import { session } from '../data/session.ts';
 import { Link, navigate } from '../router.tsx';
 import { SubmitRow, useSubmit } from './use-submit.tsx';
+import { pickWallet } from './wallet-chips.tsx';
 
 /**
  * Adds a wristband to the guest's account: its tag id plus the claim code
@@ -10,16 +11,16 @@ import { SubmitRow, useSubmit } from './use-submit.tsx';
  */
 export default function ClaimScreen() {
   const submit = useSubmit(async (form) => {
+    const nitetapId = String(form.get('nitetapId') ?? '')
+      .replace(/[\s:]/g, '')
+      .toLowerCase();
     await api('/wallets/claim', {
       method: 'POST',
       auth: true,
-      body: {
-        nitetapId: String(form.get('nitetapId') ?? '')
-          .replace(/[\s:]/g, '')
-          .toLowerCase(),
-        code: String(form.get('code') ?? ''),
-      },
+      body: { nitetapId, code: String(form.get('code') ?? '') },
     });
+    // The wallet opens on the band just added, not on the first one.
+    pickWallet(nitetapId);
     navigate('/');
   });
   return (

@@ -1,15 +1,14 @@
 import { For, Show } from 'solid-js';
-import { venueSlug } from '../data/venue.ts';
 import { createVenueFeed } from '../data/venue-data.ts';
 import { when } from '../format.ts';
-import { ChooseVenue } from './choose-venue.tsx';
+import { VenueScreen } from './choose-venue.tsx';
 import { Freshness } from './freshness.tsx';
 
 /** The venue's posts and announcements, newest first. */
 export default function FeedScreen() {
   const live = createVenueFeed();
   return (
-    <Show when={venueSlug()} fallback={<ChooseVenue what="feed" />}>
+    <VenueScreen what="feed" missing={live.missing()}>
       <h1>{live.data()?.venue.name ?? 'Feed'}</h1>
       <Freshness live={live} what="the feed" />
       <Show when={live.data()?.posts.length === 0}>
@@ -24,7 +23,8 @@ export default function FeedScreen() {
               </Show>
               <p class="muted">
                 {post.kind === 'announcement' ? 'Announcement · ' : ''}
-                {post.kind === 'teaser' ? 'Coming up · ' : ''}
+                {/* A teaser's time is when it was posted, not when what it announces happens. */}
+                {post.kind === 'teaser' ? 'Coming up · posted ' : ''}
                 <time datetime={post.publishedAt}>{when(post.publishedAt)}</time>
               </p>
               <h2>{post.title}</h2>
@@ -35,6 +35,6 @@ export default function FeedScreen() {
           )}
         </For>
       </ol>
-    </Show>
+    </VenueScreen>
   );
 }

@@ -1,6 +1,6 @@
 import { createSignal, Match, onCleanup, Switch } from 'solid-js';
 import type { Live } from '../data/live.ts';
-import { ago } from '../format.ts';
+import { ago, clock } from '../format.ts';
 
 const [now, setNow] = createSignal(Date.now());
 setInterval(() => setNow(Date.now()), 30_000);
@@ -32,7 +32,7 @@ export function Freshness(props: { live: Live<unknown>; what: string }) {
         <p class="freshness stale" role="status" data-testid="stale">
           {props.live.staleBecause() === 'offline' ? 'Offline' : 'NiteOS is not answering'}: showing{' '}
           {props.what} from {ago(fetched() ?? 0, now())}
-          {fetched() ? ` (${new Date(fetched() ?? 0).toLocaleTimeString('de-CH')})` : ''}.{' '}
+          {fetched() ? ` (${clock(fetched() ?? 0)})` : ''}.{' '}
           <button type="button" class="link" disabled={busy()} onClick={retry}>
             Try again
           </button>

@@ -1,9 +1,8 @@
 import type { PublicMarketItem } from '@niteos/schema/wire';
 import { For, Show } from 'solid-js';
-import { venueSlug } from '../data/venue.ts';
 import { createVenueMarket } from '../data/venue-data.ts';
 import { chf, nc } from '../format.ts';
-import { ChooseVenue } from './choose-venue.tsx';
+import { VenueScreen } from './choose-venue.tsx';
 import { Freshness } from './freshness.tsx';
 
 function byCategory(items: PublicMarketItem[]) {
@@ -16,7 +15,7 @@ function byCategory(items: PublicMarketItem[]) {
 export default function MarketScreen() {
   const live = createVenueMarket();
   return (
-    <Show when={venueSlug()} fallback={<ChooseVenue what="market" />}>
+    <VenueScreen what="market" missing={live.missing()}>
       <h1>Market{live.data() ? ` · ${live.data()?.venue.name}` : ''}</h1>
       <Freshness live={live} what="the market" />
       <Show when={live.data()?.items.length === 0}>
@@ -45,6 +44,6 @@ export default function MarketScreen() {
           </section>
         )}
       </For>
-    </Show>
+    </VenueScreen>
   );
 }

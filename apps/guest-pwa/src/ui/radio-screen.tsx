@@ -1,10 +1,7 @@
-import type { PublicVenue } from '@niteos/schema/wire';
 import { Match, Show, Switch } from 'solid-js';
-import { api } from '../data/api.ts';
-import { createLive } from '../data/live.ts';
-import { venueSlug } from '../data/venue.ts';
+import { createVenue } from '../data/venue-data.ts';
 import { radio } from '../radio/player.ts';
-import { ChooseVenue } from './choose-venue.tsx';
+import { VenueScreen } from './choose-venue.tsx';
 import { Freshness } from './freshness.tsx';
 
 function clock(seconds: number) {
@@ -14,13 +11,10 @@ function clock(seconds: number) {
 
 /** The venue's radio: an external stream the venue configured; nothing streams from NiteOS. */
 export default function RadioScreen() {
-  const live = createLive<PublicVenue>(
-    () => (venueSlug() ? `venue.${venueSlug()}` : null),
-    (key) => api(`/public/venues/${encodeURIComponent(key.slice('venue.'.length))}`),
-  );
+  const live = createVenue();
   const venue = () => live.data();
   return (
-    <Show when={venueSlug()} fallback={<ChooseVenue what="radio" />}>
+    <VenueScreen what="radio" missing={live.missing()}>
       <h1>Radio{venue() ? ` · ${venue()?.name}` : ''}</h1>
       <Freshness live={live} what="the venue" />
       <Show when={venue()}>
@@ -33,7 +27,7 @@ export default function RadioScreen() {
           </Show>
         )}
       </Show>
-    </Show>
+    </VenueScreen>
   );
 }
 

@@ -5,6 +5,9 @@ import { createSignal, For, Show } from 'solid-js';
 // band shown on the other.
 const [picked, setPicked] = createSignal<string | null>(null);
 
+/** Shows `nitetapId` on both screens, as if the guest had picked it: e.g. a band just added. */
+export const pickWallet = (nitetapId: string) => setPicked(nitetapId);
+
 /**
  * The wristband the guest picked, kept by its tag: the list refreshes every
  * few seconds, and a position in it could come to mean another band, whose
@@ -16,7 +19,7 @@ export function createWalletChoice(wallets: () => GuestWallet[]) {
     wallets().find((w) => w.nitetapId === picked()) ??
     wallets().find((w) => w.status === 'active') ??
     wallets()[0];
-  return { chosen, pick: setPicked };
+  return { chosen, pick: pickWallet };
 }
 
 /** Picks one of several wristbands; hidden when the guest has only one. */

@@ -1,6 +1,7 @@
 import { levelForXp, xpForLevel } from '@niteos/ledger-core';
-import type { ActivityEntry, GuestWallet, WalletActivity } from '@niteos/schema/wire';
+import type { GuestWallet, WalletActivity } from '@niteos/schema/wire';
 import { For, Show } from 'solid-js';
+import { activityLabel, activityNc, standingNote } from '../activity.ts';
 import { api } from '../data/api.ts';
 import { createLive } from '../data/live.ts';
 import { createMyWallets } from '../data/my-wallets.ts';
@@ -9,20 +10,6 @@ import { nc, when } from '../format.ts';
 import { Link } from '../router.tsx';
 import { Freshness } from './freshness.tsx';
 import { createWalletChoice, WalletChips } from './wallet-chips.tsx';
-
-const KIND_LABEL: Record<ActivityEntry['kind'], string> = {
-  sale: 'Purchase',
-  topup: 'Top-up',
-  cashout: 'Cash-out',
-  void: 'Refund (void)',
-  moved_in: 'Moved from lost wristband',
-  moved_out: 'Moved to new wristband',
-};
-
-function label(e: ActivityEntry): string {
-  const kind = KIND_LABEL[e.kind] ?? e.kind;
-  return e.otherNitetapId ? `${kind} ${e.otherNitetapId.toUpperCase()}` : kind;
-}
 
 function XpProgress(props: { xp: number }) {
   const level = () => levelForXp(props.xp);
@@ -85,18 +72,18 @@ function Activity(props: { nitetapId: string }) {
       <ul class="activity" data-testid="activity">
         <For each={entries()}>
           {(e) => (
-            <li classList={{ muted: e.standing !== 'applied' }}>
+            <li classList={{ muted: e.standing !== 'applied' }} data-standing={e.standing}>
               <div>
-                <strong>{label(e)}</strong>
+                <strong>{activityLabel(e)}</strong>
                 <span class="muted">
                   {' '}
                   · {e.venueName} · {when(e.at)}
                   {e.tender !== 'nc' ? ` · paid ${e.tender}` : ''}
-                  {e.standing !== 'applied' ? ` · ${e.standing.replace('_', ' ')}` : ''}
+                  {standingNote(e) ? ` · ${standingNote(e)}` : ''}
                 </span>
               </div>
               <span classList={{ amount: true, plus: e.deltaNc > 0 }}>
-                {e.deltaNc === 0 ? '—' : nc(e.deltaNc)}
+                {activityNc(e) === 0 ? '—' : nc(activityNc(e))}
               </span>
             </li>
           )}

@@ -208,12 +208,20 @@ export async function walletActivity(
     .from(wallets)
     .where(and(eq(wallets.nitetapId, tag), eq(wallets.guestUserId, guest.id)));
   if (!own) throw notFound('wallet');
+  // A held op moved nothing yet: the guest sees what it will move if the venue
+  // lets it stand, so a later drop of the balance comes as no surprise. A held
+  // void is left out: what it gives back depends on a sale not yet known.
+  const heldNc = (kind: string, tender: string, amountNc: number) => {
+    if (kind === 'topup') return amountNc;
+    return kind === 'cashout' || (kind === 'sale' && tender === 'nc') ? -amountNc : 0;
+  };
   const [opRows, moveRows] = await Promise.all([
     db
       .select({
         opId: ops.id,
         kind: ops.kind,
         tender: ops.tender,
+        amountNc: ops.amountNc,
         deltaNc: ops.appliedNc,
         standing: ops.standing,
         venueName: venues.name,
@@ -240,11 +248,15 @@ export async function walletActivity(
       .limit(ACTIVITY_LIMIT),
   ]);
   const entries: ActivityEntry[] = [
-    ...opRows.map((r) => ({
-      ...r,
-      kind: r.kind as ActivityEntry['kind'],
-      at: r.at.toISOString(),
-    })),
+    ...opRows.map(({ amountNc, ...r }): ActivityEntry => {
+      const pendingNc = r.standing === 'held' ? heldNc(r.kind, r.tender, amountNc) : 0;
+      return {
+        ...r,
+        kind: r.kind as ActivityEntry['kind'],
+        ...(pendingNc === 0 ? {} : { pendingNc }),
+        at: r.at.toISOString(),
+      };
+    }),
     ...moveRows.map((r): ActivityEntry => {
       const out = r.fromTag === tag;
       return {

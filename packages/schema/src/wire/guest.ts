@@ -70,6 +70,12 @@ export interface ActivityEntry {
   otherNitetapId?: string;
   /** Signed change of the balance: negative for a sale or cash-out. 0 when not applied. */
   deltaNc: number;
+  /**
+   * A held op's signed change of the balance if the venue lets it stand
+   * (negative for a sale or cash-out). Absent once settled, and when it
+   * would move no NC or cannot yet tell (a held void).
+   */
+  pendingNc?: number;
   /** `applied`, `held`, `written_off` or `rejected`. */
   standing: string;
   venueName: string;
