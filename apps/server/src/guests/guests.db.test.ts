@@ -25,6 +25,30 @@ async function register(email: string) {
   return res.body.accessToken as string;
 }
 
+/** Claims `nitetapId` with the claim code of the top-up signed `sig`. */
+const claimWith = (token: string, nitetapId: string, sig: string) =>
+  server.json('POST', '/api/wallets/claim', token, { nitetapId, code: claimCode(sig) });
+
+/**
+ * A top-up on a blocked band at a till that has not learnt the block (as a
+ * finder would make it): held, then let stand by an admin.
+ */
+async function topUpLetStand(tag: string, amountNc: number) {
+  const topup = await till.topup(tag, amountNc);
+  const pushed = await till.push(server.send, [topup]);
+  expect(pushed.body.results[0]).toMatchObject({ status: 'held', reason: 'blocked_tag' });
+  const open = await server.json('GET', '/api/admin/conflicts?status=open', server.rootToken);
+  const held = open.body.conflicts.find((c: { opId: string }) => c.opId === topup.envelope.id);
+  const accepted = await server.json(
+    'POST',
+    `/api/admin/conflicts/${held.id}/resolve`,
+    server.rootToken,
+    { resolution: 'accept', note: 'paid in cash' },
+  );
+  expect(accepted.status).toBe(200);
+  return topup;
+}
+
 describeDb('guests claim their wristbands', () => {
   test('the claim code from a topup binds the wallet; the tag id alone does not', async () => {
     const tag = 'c1a1c1a1c1';
@@ -166,23 +190,9 @@ describeDb('guests claim their wristbands', () => {
     expect((await replace(lost, second)).status).toBe(200);
     expect((await replace(second, last)).status).toBe(200);
     // The finder's top-up on the first band, held, then let stand: its NC goes to the last band.
-    const finders = await till.topup(lost, 100);
-    await till.push(server.send, [finders]);
-    const open = await server.json('GET', '/api/admin/conflicts?status=open', server.rootToken);
-    const held = open.body.conflicts.find((c: { opId: string }) => c.opId === finders.envelope.id);
-    const accepted = await server.json(
-      'POST',
-      `/api/admin/conflicts/${held.id}/resolve`,
-      server.rootToken,
-      { resolution: 'accept', note: 'paid in cash' },
-    );
-    expect(accepted.status).toBe(200);
+    const finders = await topUpLetStand(lost, 100);
     const finder = await register('finder-twice@niteos.test');
-    const taken = await server.json('POST', '/api/wallets/claim', finder, {
-      nitetapId: last,
-      code: claimCode(finders.sig),
-    });
-    expect(taken.status).toBe(404);
+    expect((await claimWith(finder, last, finders.sig)).status).toBe(404);
   });
 
   test('a mistyped code says how many tries are left; the right one gives them back', async () => {
@@ -255,30 +265,11 @@ describeDb('guests claim their wristbands', () => {
     expect(replaced.status).toBe(200);
     // Whoever found the band tops it up at a till that has not learnt the block:
     // held, then let stand by an admin, its NC goes to the replacement.
-    const finders = await till.topup(lost, 100);
-    const pushed = await till.push(server.send, [finders]);
-    expect(pushed.body.results[0]).toMatchObject({ status: 'held', reason: 'blocked_tag' });
-    const open = await server.json('GET', '/api/admin/conflicts?status=open', server.rootToken);
-    const held = open.body.conflicts.find((c: { opId: string }) => c.opId === finders.envelope.id);
-    const accepted = await server.json(
-      'POST',
-      `/api/admin/conflicts/${held.id}/resolve`,
-      server.rootToken,
-      { resolution: 'accept', note: 'paid in cash' },
-    );
-    expect(accepted.status).toBe(200);
+    const finders = await topUpLetStand(lost, 100);
     const finder = await register('found-it@niteos.test');
-    const taken = await server.json('POST', '/api/wallets/claim', finder, {
-      nitetapId: replacement,
-      code: claimCode(finders.sig),
-    });
-    expect(taken.status).toBe(404);
+    expect((await claimWith(finder, replacement, finders.sig)).status).toBe(404);
     const owner = await register('lost-it-too@niteos.test');
-    const claimed = await server.json('POST', '/api/wallets/claim', owner, {
-      nitetapId: replacement,
-      code: claimCode(owners.sig),
-    });
-    expect(claimed.status).toBe(200);
+    expect((await claimWith(owner, replacement, owners.sig)).status).toBe(200);
   });
 
   test('a band its finder claimed first: the admin sees a hint of who, and the replacement starts unclaimed', async () => {
@@ -290,9 +281,7 @@ describeDb('guests claim their wristbands', () => {
     const finders = await till.topup(lost, 100);
     await till.push(server.send, [finders]);
     const finder = await register('finder@niteos.test');
-    const claim = (token: string, nitetapId: string, sig: string) =>
-      server.json('POST', '/api/wallets/claim', token, { nitetapId, code: claimCode(sig) });
-    expect((await claim(finder, lost, finders.sig)).status).toBe(200);
+    expect((await claimWith(finder, lost, finders.sig)).status).toBe(200);
 
     const owner = await server.json('GET', `/api/admin/wallets/${lost}/owner`, server.rootToken);
     expect(owner.body).toEqual({ nitetapId: lost, claimed: true, emailHint: 'f…@niteos.test' });
@@ -318,13 +307,13 @@ describeDb('guests claim their wristbands', () => {
     const findersWallets = (await server.json('GET', '/api/me/wallets', finder)).body.wallets;
     expect(findersWallets.map((w: { nitetapId: string }) => w.nitetapId)).toEqual([lost]);
     // The claimed band's receipts claim nothing more: the finder's would be among them.
-    expect((await claim(finder, replacement, finders.sig)).status).toBe(404);
+    expect((await claimWith(finder, replacement, finders.sig)).status).toBe(404);
     const guest = await register('rightful@niteos.test');
-    expect((await claim(guest, replacement, owners.sig)).status).toBe(404);
+    expect((await claimWith(guest, replacement, owners.sig)).status).toBe(404);
     // The guest claims the new band with a top-up on it.
     const fresh1 = await till.topup(replacement, 500);
     await till.push(server.send, [fresh1]);
-    expect((await claim(guest, replacement, fresh1.sig)).status).toBe(200);
+    expect((await claimWith(guest, replacement, fresh1.sig)).status).toBe(200);
     expect((await server.json('GET', `/api/wallets/${replacement}`, guest)).body.balanceNc).toBe(
       3100,
     );
