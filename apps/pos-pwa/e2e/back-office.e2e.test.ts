@@ -12,6 +12,7 @@ import {
 import { chromiumUnavailable, launchChromium } from '@niteos/test-support/browser';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { nc } from '../src/format.ts';
 import { openBackOffice } from './back-office-page.ts';
 
 const skip = chromiumUnavailable() ?? postgresSkipReason;
@@ -636,5 +637,77 @@ suite(`back office in Chromium against the real server${skip ? ` (skipped: ${ski
       .poll(() => page.getByTestId('found-wallet').textContent())
       .toContain('Not claimed in the NiteOS app.');
     expect(await page.getByTestId('keep-owner').count()).toBe(0);
+  });
+
+  test('a new tag that is already a funded wristband is only moved into on a second press; a fresh one on the first', async () => {
+    const lost = '04b2c3d4e5f6a7'; // 50 NC in the demo data
+    const funded = '04a1b2c3d4e5f6'; // 100 NC
+    const fresh = 'c0ffee0000000043';
+    const manager = (await server.json('POST', '/api/auth/login', null, MANAGER)).body.accessToken;
+    const balance = async (tag: string) =>
+      (await server.json('GET', `/api/wallets/${tag}`, manager)).body.balanceNc as number;
+    const [lostNc, fundedNc] = [await balance(lost), await balance(funded)];
+    expect(lostNc).toBeGreaterThan(0);
+    expect(fundedNc).toBeGreaterThan(0);
+    const page = await backOffice(MANAGER);
+    await page.getByTestId('admin-tab-settings').click();
+    const question = page.getByTestId('merge-question');
+    const lookUp = async (tag: string) => {
+      await page.getByTestId('lost-tag').fill(tag);
+      await page.getByRole('button', { name: 'Look up' }).click();
+      await page.getByTestId('found-wallet').waitFor();
+    };
+
+    await lookUp(lost);
+    // A mistyped digit that hits another guest's band: asked, nothing moved.
+    await page.getByTestId('new-tag').fill(funded);
+    await page.getByTestId('replace-tag').click();
+    await expect
+      .poll(() => question.textContent())
+      .toBe(
+        `${funded} is already a wristband holding ${nc(fundedNc)}: press again to move ${nc(lostNc)} into it.`,
+      );
+    expect([await balance(lost), await balance(funded)]).toEqual([lostNc, fundedNc]);
+    // Editing the tag withdraws the question: a fresh band moves on the first press.
+    await page.getByTestId('new-tag').fill(fresh);
+    expect(await question.textContent()).toBe('');
+    await page.getByTestId('replace-tag').click();
+    await expect
+      .poll(() => page.getByTestId('wristband-message').textContent())
+      .toBe(`Moved ${nc(lostNc)}; the new wristband holds ${nc(lostNc)}. The old one is blocked.`);
+    expect([await balance(lost), await balance(fresh)]).toEqual([0, lostNc]);
+
+    // Into a band that holds money on purpose: the second press moves.
+    await lookUp(funded);
+    await page.getByTestId('new-tag').fill(fresh);
+    await page.getByTestId('replace-tag').click();
+    await expect.poll(() => question.textContent()).toContain('press again');
+    await page.getByTestId('replace-tag').click();
+    await expect
+      .poll(() => page.getByTestId('wristband-message').textContent())
+      .toContain(`the new wristband holds ${nc(lostNc + fundedNc)}`);
+    expect([await balance(funded), await balance(fresh)]).toEqual([0, lostNc + fundedNc]);
+    expect(await question.count()).toBe(0);
+  });
+
+  test('the night report opened the next afternoon covers the whole night, from 06:00 UTC the day before', async () => {
+    const HOUR = 3_600_000;
+    // The business day (from 06:00 UTC, as Tonight) in which the demo top-ups were made.
+    const nightStart = Math.floor((Date.now() - 6 * HOUR) / (24 * HOUR)) * 24 * HOUR + 6 * HOUR;
+    const page = await backOffice(MANAGER);
+    // 15:00 UTC the day after: the manager comes in to do the books.
+    const afternoon = nightStart + 33 * HOUR;
+    await page.clock.setFixedTime(afternoon);
+    const loaded = page.waitForResponse((r) => r.url().includes('/reports/night'));
+    await page.getByTestId('admin-tab-report').click();
+    const asked = new URL((await loaded).url()).searchParams;
+    expect(Date.parse(asked.get('from') ?? '')).toBe(nightStart);
+    expect(Date.parse(asked.get('to') ?? '')).toBe(afternoon);
+    await page.getByTestId('expected-cash').first().waitFor();
+    const topups = page.locator('tr', { hasText: 'Top-ups cash' }).first().locator('td').nth(1);
+    expect(Number(await topups.textContent())).toBeGreaterThan(0);
+    expect(await page.getByTestId('report-period').textContent()).toContain(
+      `from the start of business day ${new Date(nightStart).toISOString().slice(0, 10)}, 06:00 UTC`,
+    );
   });
 });

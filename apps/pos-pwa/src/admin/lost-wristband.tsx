@@ -1,5 +1,6 @@
 import { createSignal, Show } from 'solid-js';
 import { nc } from '../format.ts';
+import { ApiError } from '../sync/api.ts';
 import type { AdminApi } from './admin-api.ts';
 import { ActionMessage } from './loaded.tsx';
 import { createAction } from './use-action.ts';
@@ -22,7 +23,16 @@ export function LostWristband(props: { api: AdminApi }) {
   } | null>(null);
   /** Whether the new band goes to that account: not when the guest here is someone else. */
   const [keepOwner, setKeepOwner] = createSignal(true);
+  /**
+   * The new tag when it is already a wallet, after a first press asked
+   * about it. The server merges into an unclaimed wallet on purpose (a band
+   * the guest already holds), but a mistyped digit would hand the lost
+   * guest's money to a stranger, and a replaced band cannot be unblocked:
+   * so only a second press moves into it. Any edit withdraws the question.
+   */
+  const [merging, setMerging] = createSignal<{ tag: string; balanceNc: number } | null>(null);
   const wristband = createAction();
+  const typedNewTag = () => newTag().trim().toLowerCase();
 
   const look = async () => {
     const tag = oldTag().trim().toLowerCase();
@@ -32,6 +42,7 @@ export function LostWristband(props: { api: AdminApi }) {
     // A slow answer for a tag no longer typed must not stand in for the one that is.
     if (oldTag().trim().toLowerCase() !== tag) return;
     setKeepOwner(true);
+    setMerging(null);
     setFound(
       looked
         ? {
@@ -54,9 +65,29 @@ export function LostWristband(props: { api: AdminApi }) {
     const shown = found();
     if (done !== undefined && shown?.tag === tag) setFound({ ...shown, status });
   };
+  /** The new tag as a wallet, or null for a band the server has never seen (a 404). */
+  const existingWallet = async (tag: string) => {
+    try {
+      return await props.api.wallet(tag);
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 404) return null;
+      throw err;
+    }
+  };
   const replace = async (tag: string) => {
+    const target = typedNewTag();
+    if (merging()?.tag !== target) {
+      const existing = await wristband.run(() => existingWallet(target));
+      // A failed look-up says why and moves nothing; a tag typed meanwhile is asked about anew.
+      if (existing === undefined || typedNewTag() !== target) return;
+      if (existing) {
+        setMerging({ tag: target, balanceNc: existing.balanceNc });
+        return;
+      }
+    }
+    setMerging(null);
     const done = await wristband.run(() =>
-      props.api.replace(tag, newTag().trim(), 'replaced at the bar', keepOwner()),
+      props.api.replace(tag, target, 'replaced at the bar', keepOwner()),
     );
     if (done) {
       setFound(null);
@@ -79,6 +110,7 @@ export function LostWristband(props: { api: AdminApi }) {
           onInput={(e) => {
             setOldTag(e.currentTarget.value);
             setFound(null);
+            setMerging(null);
           }}
           data-testid="lost-tag"
         />
@@ -114,17 +146,20 @@ export function LostWristband(props: { api: AdminApi }) {
               <input
                 placeholder="new tag id"
                 value={newTag()}
-                onInput={(e) => setNewTag(e.currentTarget.value)}
+                onInput={(e) => {
+                  setNewTag(e.currentTarget.value);
+                  setMerging(null);
+                }}
                 data-testid="new-tag"
               />
               <button
                 type="button"
-                class="primary"
+                class={merging() ? 'danger' : 'primary'}
                 disabled={wristband.busy() || !newTag()}
                 onClick={() => replace(w().tag)}
                 data-testid="replace-tag"
               >
-                Block and move balance
+                {merging() ? 'Move into that wristband' : 'Block and move balance'}
               </button>
               <Show
                 when={w().status === 'blocked'}
@@ -151,6 +186,14 @@ export function LostWristband(props: { api: AdminApi }) {
                 </button>
               </Show>
             </div>
+            {/* In the page before the question, so a screen reader reads it out when it comes. */}
+            <p role="status" data-testid="merge-question">
+              <Show when={merging()}>
+                {(m) =>
+                  `${m().tag} is already a wristband holding ${nc(m().balanceNc)}: press again to move ${nc(w().balanceNc)} into it.`
+                }
+              </Show>
+            </p>
           </div>
         )}
       </Show>

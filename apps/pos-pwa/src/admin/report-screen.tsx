@@ -2,6 +2,7 @@ import { createResource, createSignal, For, Show } from 'solid-js';
 import { chf, dateTime, nc } from '../format.ts';
 import type { AdminApi, AuditEntry, Figures } from './admin-api.ts';
 import { auditChanges } from './audit-changes.ts';
+import { defaultNight } from './default-night.ts';
 import { ActionMessage, Loaded } from './loaded.tsx';
 import { createAction } from './use-action.ts';
 
@@ -86,7 +87,8 @@ function FiguresTable(props: { title: string; f: Figures }) {
  * venue and the period on the paper.
  */
 export function ReportScreen(props: { api: AdminApi; venueId: string; venueName: string }) {
-  const [from, setFrom] = createSignal(local(new Date(Date.now() - 12 * 3600_000)));
+  const opening = defaultNight(new Date());
+  const [from, setFrom] = createSignal(local(opening.start));
   /**
    * What the admin typed in "to"; until then the report runs to the moment
    * it loads, and Print loads it again: opened at 01:30 and printed at
@@ -110,6 +112,8 @@ export function ReportScreen(props: { api: AdminApi; venueId: string; venueName:
         night,
         start,
         end,
+        // Said on screen and paper while "from" is the one the screen chose.
+        businessDay: f === local(opening.start) ? opening.day : null,
         tillNames: new Map(tills.map((till) => [till.tillId, till.name])),
         staffNames: new Map(staff.map((s) => [s.userId, s.displayName || s.email])),
       };
@@ -157,6 +161,9 @@ export function ReportScreen(props: { api: AdminApi; venueId: string; venueName:
           <>
             <p data-testid="report-period">
               {props.venueName}: {r().start.toLocaleString()} to {r().end.toLocaleString()}
+              <Show when={r().businessDay}>
+                {(day) => ` (from the start of business day ${day()}, 06:00 UTC)`}
+              </Show>
             </p>
             <FiguresTable title="Whole venue" f={r().night.total} />
             <For each={r().night.tills}>

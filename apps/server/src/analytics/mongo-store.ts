@@ -1,5 +1,5 @@
+import { BUSINESS_DAY_START_HOUR_UTC } from '@niteos/schema/wire';
 import { MongoBulkWriteError, MongoClient } from 'mongodb';
-import { BUSINESS_DAY_START_HOUR_UTC } from '../counters/business-day.ts';
 import type {
   AnalyticsEvent,
   AnalyticsStore,

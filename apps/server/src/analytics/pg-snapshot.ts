@@ -1,5 +1,5 @@
+import { BUSINESS_DAY_START_HOUR_UTC } from '@niteos/schema/wire';
 import { sql } from 'drizzle-orm';
-import { BUSINESS_DAY_START_HOUR_UTC } from '../counters/business-day.ts';
 import { type Db, rowsOf } from '../db/database.ts';
 import { type SnapshotFigures, TOP_ITEMS } from './store.ts';
 

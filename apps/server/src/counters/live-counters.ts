@@ -1,7 +1,7 @@
 import type { Envelope, LiveCounters, Tender } from '@niteos/schema/wire';
+import { businessDay } from '@niteos/schema/wire';
 import type { AppDeps } from '../context.ts';
 import type { KvStore } from '../kv/store.ts';
-import { businessDay } from './business-day.ts';
 
 /** Long enough to read tonight's figures the next afternoon; then the keys go. */
 const TTL_SECONDS = 36 * 3600;

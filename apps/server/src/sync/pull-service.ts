@@ -11,6 +11,8 @@ import {
   walletVenues,
 } from '@niteos/schema/tables';
 import {
+  BUSINESS_DAY_START_HOUR_UTC,
+  businessDay,
   nitetapIdSchema,
   type PullResponse,
   type StaffCredential,
@@ -18,7 +20,6 @@ import {
 } from '@niteos/schema/wire';
 import { and, asc, desc, eq, gt, inArray, isNotNull, isNull, lt, max, sql } from 'drizzle-orm';
 import type { AuthedTill } from '../context.ts';
-import { BUSINESS_DAY_START_HOUR_UTC, businessDay } from '../counters/business-day.ts';
 import { type Db, rowsOf } from '../db/database.ts';
 import { isPgTimestamp, isPgYear } from '../db/pg-time.ts';
 import { badRequest, forbidden } from '../errors.ts';

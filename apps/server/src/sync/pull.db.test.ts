@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { marketItems, wallets, walletVenues } from '@niteos/schema/tables';
+import { businessDay } from '@niteos/schema/wire';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { businessDay } from '../counters/business-day.ts';
 import { describeDb } from '../test-support/describe-db.ts';
 import { startTestServer, type TestServer } from '../test-support/test-server.ts';
 import { pull } from './pull-service.ts';

@@ -1,6 +1,7 @@
 /** Browser-safe wire types and validators shared by server and PWAs. */
 export * from './admin.ts';
 export * from './api.ts';
+export * from './business-day.ts';
 export * from './codes.ts';
 export * from './envelope.ts';
 export type * from './guest.ts';
