@@ -13,6 +13,12 @@ export function ago(ms: number | null, now = Date.now()): string {
   return `${Math.floor(s / 3600)} h ago`;
 }
 
+/** What is left of a wait, rounded up so it never says 0 too soon: "45 s", then "3 min" from two minutes. */
+export function timeLeft(ms: number): string {
+  const s = Math.max(0, Math.ceil(ms / 1000));
+  return s >= 120 ? `${Math.ceil(s / 60)} min` : `${s} s`;
+}
+
 /** "23:41": when an op was made, on the till's own clock. */
 export const clock = (iso: string) =>
   new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });

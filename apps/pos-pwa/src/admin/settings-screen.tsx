@@ -1,6 +1,5 @@
 import { parseMinor } from '@niteos/ledger-core';
 import { createResource, createSignal } from 'solid-js';
-import { nc } from '../format.ts';
 import type { AdminApi } from './admin-api.ts';
 import { ActionMessage, Loaded } from './loaded.tsx';
 import { LostWristband } from './lost-wristband.tsx';

@@ -138,6 +138,35 @@ describe('charge on a fake IndexedDB', () => {
     });
   });
 
+  test('a tag the server said has no wallet is refused NC, unless a snapshot or a top-up from here came since', async () => {
+    const saidNone = { ...ctx(), serverHasNoWallet: (t: string) => t === '11223344' };
+    const refused = await charge(db, sale('11223344', 100), saidNone);
+    expect(refused).toMatchObject({ ok: false, reason: 'no_wallet' });
+    if (refused.ok) throw new Error('unreachable');
+    expect(refused.message).toMatch(/^No wallet with this tag: top it up first/);
+    expect(
+      await charge(db, { kind: 'cashout', nitetapId: '11223344', amountNc: 100 }, saidNone),
+    ).toMatchObject({ ok: false, reason: 'no_wallet' });
+    expect((await charge(db, sale('11223344', 100, 'cash'), saidNone)).ok).toBe(true);
+    // The tag it never asked about: the unknown-wallet cap, as before.
+    expect((await charge(db, sale('99887766', 100), saidNone)).ok).toBe(true);
+
+    // This till's top-up, still queued, makes the wallet before the sale reaches the server.
+    const topup = {
+      kind: 'topup',
+      tender: 'cash',
+      nitetapId: '11223344',
+      amountNc: 1_000,
+    } as const;
+    expect((await charge(db, topup, saidNone)).ok).toBe(true);
+    expect((await charge(db, sale('11223344', 100), saidNone)).ok).toBe(true);
+
+    // A snapshot that came since (a pull, a push reply) decides, whatever was said before.
+    await db.wallets.put({ nitetapId: '55667788', balanceNc: 900, asOf: '2026-11-23T21:00:00Z' });
+    const aboutBoth = { ...ctx(), serverHasNoWallet: () => true };
+    expect((await charge(db, sale('55667788', 100), aboutBoth)).ok).toBe(true);
+  });
+
   test('an unknown wallet stays capped while online: sales the server held still count', async () => {
     const cap = DEFAULT_POLICY.unknownWalletCapNc;
     const first = await charge(db, sale('11223344', cap - 500), ctx());

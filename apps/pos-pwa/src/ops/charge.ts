@@ -38,6 +38,11 @@ export interface ChargeContext {
   /** Time on the till's clock (informational on the wire). */
   now: Date;
   newId: () => string;
+  /**
+   * Whether the server has lately answered that this tag has no wallet (a
+   * look-up's 404). Absent where the till never asks (tests, the bench).
+   */
+  serverHasNoWallet?: (nitetapId: string) => boolean;
 }
 
 function lineTotals(lines: OpLine[]) {
@@ -102,6 +107,23 @@ function fieldsOf(
   }
 }
 
+/**
+ * Whether NC from `tag` is refused because the server said it has no wallet:
+ * only with no snapshot here (one brought since by a pull or a push wins),
+ * and not while a top-up of it from this till waits in the queue (the server
+ * applies that first, in seq order, and it makes the wallet).
+ */
+async function serverHasNoWallet(
+  db: TillDb,
+  tag: string,
+  hasSnapshot: boolean,
+  ctx: ChargeContext,
+): Promise<boolean> {
+  if (hasSnapshot || !ctx.serverHasNoWallet?.(tag)) return false;
+  const queued = await db.queue.where('nitetapId').equals(tag).toArray();
+  return !queued.some((op) => op.envelope.op === 'topup');
+}
+
 /** Runs `work` holding this till's signing lock: one tab signs at a time, so no two ops share a `seq`. */
 async function withSigningLock<T>(work: () => Promise<T>): Promise<T> {
   if (typeof navigator !== 'undefined' && navigator.locks) {
@@ -157,6 +179,8 @@ export function charge(db: TillDb, request: Charge, ctx: ChargeContext): Promise
         if (tag && (debits || request.kind === 'topup')) {
           const blocked = (await db.blocked.get(tag)) !== undefined;
           if (debits) {
+            if (!blocked && (await serverHasNoWallet(db, tag, snapshot !== undefined, ctx)))
+              return refuse('no_wallet');
             const policy = (await getMeta<Policy>(db, 'policy')) ?? DEFAULT_POLICY;
             const verdict = tillAcceptsPayment({
               blocked,

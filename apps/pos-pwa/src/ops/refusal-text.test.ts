@@ -15,6 +15,20 @@ describe('what a limit refusal tells staff', () => {
     );
   });
 
+  test('one order over the offline cap with nothing waiting to sync: too large for one go, and no talk of syncing', () => {
+    const sale = capRefusalText('offline_cap', {
+      kind: 'sale',
+      policy,
+      pendingNc: 0,
+      amountNc: 11_900,
+    });
+    expect(sale).toBe(
+      'Limit: this till takes at most 100.00 NC from one wallet in one go (119.00 NC asked). ' +
+        'Split the order: up to 100.00 NC in NC now, the rest in cash or card.',
+    );
+    expect(sale).not.toMatch(/sync/);
+  });
+
   test('nothing left of the cap: cash or card, or wait for the sync', () => {
     expect(
       capRefusalText('offline_cap', { kind: 'sale', policy, pendingNc: 10_000, amountNc: 700 }),

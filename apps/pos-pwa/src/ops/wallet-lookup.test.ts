@@ -1,5 +1,10 @@
 import { expect, test } from 'vitest';
-import { LOOKUP_AGAIN_AFTER_MS, lookupDue } from './wallet-lookup.ts';
+import {
+  createNoWalletAnswers,
+  LOOKUP_AGAIN_AFTER_MS,
+  lookupDue,
+  NO_WALLET_STANDS_MS,
+} from './wallet-lookup.ts';
 
 const tag = 'ab12cd34ef';
 const none = { snapshot: undefined, blocked: false };
@@ -25,4 +30,23 @@ test('a snapshot pulls keep current is never asked for; a looked-up one again on
   expect(lookupDue(tag, lookedUp, true, due, due)).toBe(true);
   // In flight: never twice at once.
   expect(lookupDue(tag, none, true, due, Number.POSITIVE_INFINITY)).toBe(false);
+});
+
+test("the server's 'no wallet' stands until another answer replaces it or it grows old; a failed look-up keeps it", () => {
+  let now = 1_000;
+  const answers = createNoWalletAnswers(() => now);
+  answers.heard(tag, 'failed');
+  expect(answers.has(tag)).toBe(false);
+  answers.heard(tag, 'unknown');
+  expect(answers.has(tag)).toBe(true);
+  expect(answers.has('ab12cd34ff')).toBe(false);
+  answers.heard(tag, 'failed');
+  expect(answers.has(tag)).toBe(true);
+  answers.heard(tag, 'found');
+  expect(answers.has(tag)).toBe(false);
+  answers.heard(tag, 'unknown');
+  now += NO_WALLET_STANDS_MS - 1;
+  expect(answers.has(tag)).toBe(true);
+  now += 1;
+  expect(answers.has(tag)).toBe(false);
 });

@@ -12,6 +12,7 @@ import {
   type TillDb,
 } from '../db/database.ts';
 import { type Charge, type ChargeOutcome, charge } from '../ops/charge.ts';
+import { createNoWalletAnswers } from '../ops/wallet-lookup.ts';
 import type { Api } from '../sync/api.ts';
 import { createSyncEngine, type SyncEngine, type SyncStatus } from '../sync/engine.ts';
 import { createLiveQuery } from './live.ts';
@@ -25,6 +26,7 @@ export function createTillStore(db: TillDb, api: Api) {
     online: typeof navigator === 'undefined' ? true : navigator.onLine,
     syncing: false,
     lastError: null,
+    lastErrorDetail: null,
     unknownTill: false,
     localFailure: false,
     nextRetryAt: null,
@@ -101,6 +103,14 @@ export function createTillStore(db: TillDb, api: Api) {
       ),
   );
 
+  const noWallet = createNoWalletAnswers();
+  /** Asks the server for a tag's wallet, keeping a "no wallet" answer for the charges that follow. */
+  async function lookupWallet(nitetapId: string) {
+    const outcome = await engine.lookupWallet(nitetapId);
+    noWallet.heard(nitetapId, outcome);
+    return outcome;
+  }
+
   /**
    * Charges as the signed-in staff member and hands a new op to sync right
    * away. Null when nobody is signed in (the screen is then on its way out).
@@ -112,6 +122,7 @@ export function createTillStore(db: TillDb, api: Api) {
       staffId: member.staffId,
       now: new Date(),
       newId: () => crypto.randomUUID(),
+      serverHasNoWallet: noWallet.has,
     });
     if (outcome.ok) engine.requestPush();
     return outcome;
@@ -119,6 +130,7 @@ export function createTillStore(db: TillDb, api: Api) {
 
   return {
     charge: chargeAsStaff,
+    lookupWallet,
     db,
     api,
     engine,

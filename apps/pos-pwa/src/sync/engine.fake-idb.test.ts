@@ -174,7 +174,7 @@ describe('sync engine with a scripted server on a fake IndexedDB', () => {
     sync.stop();
   });
 
-  test('a dead network marks the till offline and backs off exponentially', async () => {
+  test('a dead network marks the till offline, says so in plain words, and backs off exponentially', async () => {
     await queueSales(1);
     script = () => new TypeError('Failed to fetch');
     const t0 = 5_000_000;
@@ -185,7 +185,12 @@ describe('sync engine with a scripted server on a fake IndexedDB', () => {
       delays.push((sync.status().nextRetryAt ?? 0) - t0);
     }
     expect(delays).toEqual([1000, 2000, 4000, 8000]);
-    expect(sync.status().online).toBe(false);
+    // The browser's words go to the detail, for a tooltip: staff read what it means for them.
+    expect(sync.status()).toMatchObject({
+      online: false,
+      lastError: 'No connection: sales are kept and synced when it is back.',
+      lastErrorDetail: 'sync: Failed to fetch',
+    });
     expect(await db.queue.count()).toBe(1);
     sync.stop();
   });
@@ -296,7 +301,8 @@ describe('sync engine with a scripted server on a fake IndexedDB', () => {
     expect(sync.status()).toMatchObject({
       online: false,
       syncing: false,
-      lastError: 'sync: no answer from the server in 0.05 s',
+      lastError: 'The server is not answering: sales are kept and synced when it does.',
+      lastErrorDetail: 'sync: no answer from the server in 0.05 s',
       nextRetryAt: t0 + 1000,
     });
     script = applied;

@@ -15,7 +15,10 @@ export interface SyncStatus {
   /** False after a network failure, true after any answer from the server. */
   online: boolean;
   syncing: boolean;
+  /** The last failure, in words for staff. */
   lastError: string | null;
+  /** The same failure as the browser or the server put it: for a tooltip, not for the bar. */
+  lastErrorDetail: string | null;
   /** The server answered 401: it no longer knows this till's token (re-enroll it). */
   unknownTill: boolean;
   /**
@@ -47,6 +50,20 @@ const MAX_BACKOFF_MS = 60_000;
 /** Failed pulls before a push that waits for one (see `pullFirst`) goes without it. */
 const PULL_FIRST_TRIES = 3;
 
+/** The exchanges whose failures the status reports: pushes and pulls. */
+type Exchange = 'sync' | 'refresh';
+
+/**
+ * What staff read when the server could not be reached, by the cause's
+ * code (api.ts). Nothing is lost either way, and staff have nothing to do
+ * but check the Wi-Fi: the browser's own words ("Failed to fetch") would
+ * only worry them.
+ */
+const UNREACHED_TEXT = {
+  network: 'No connection: sales are kept and synced when it is back.',
+  timeout: 'The server is not answering: sales are kept and synced when it does.',
+};
+
 /** What a pull came to: every page stored, the server's or the network's failure, or no till to pull for. */
 type Pulled = 'pulled' | ApiError | 'unenrolled';
 
@@ -65,6 +82,7 @@ export function createSyncEngine(options: SyncEngineOptions) {
     online: true,
     syncing: false,
     lastError: null,
+    lastErrorDetail: null,
     unknownTill: false,
     localFailure: false,
     nextRetryAt: null,
@@ -81,6 +99,8 @@ export function createSyncEngine(options: SyncEngineOptions) {
   let pullFirst = false;
   /** Pull-firsts failed since the last pull that went through; at PULL_FIRST_TRIES pushes stop waiting. */
   let pullFirstMisses = 0;
+  /** The exchange whose failure the status reports: a pull's stands until a pull goes through. */
+  let failedExchange: Exchange | null = null;
   let draining = false;
   let again = false;
   let retryTimer: ReturnType<typeof setTimeout> | undefined;
@@ -100,13 +120,28 @@ export function createSyncEngine(options: SyncEngineOptions) {
     }, delay);
   }
 
-  function recordFailure(err: unknown, what: string) {
+  function reportError(what: Exchange, text: string, detail: string) {
+    failedExchange = what;
+    status.lastError = text;
+    status.lastErrorDetail = `${what}: ${detail}`;
+  }
+
+  /** Clears the reported failure if `what` made it: the exchange has gone through since. */
+  function clearError(what: Exchange) {
+    if (failedExchange !== what) return;
+    failedExchange = null;
+    status.lastError = null;
+    status.lastErrorDetail = null;
+  }
+
+  function recordFailure(err: unknown, what: Exchange) {
     // Every network and server failure arrives as an ApiError: anything else
     // happened here. Not "Offline": staff would check the Wi-Fi in vain.
     if (!(err instanceof ApiError)) {
       status.localFailure = true;
       const cause = err instanceof Error ? err.name : String(err);
-      status.lastError = `${what}: this till could not store the server's answer (${cause}). Nothing waiting is lost; free space on this device, or reload.`;
+      const text = `${what}: this till could not store the server's answer (${cause}). Nothing waiting is lost; free space on this device, or reload.`;
+      reportError(what, text, cause);
       return new ApiError(0, 'local', cause);
     }
     const apiError = err;
@@ -114,10 +149,13 @@ export function createSyncEngine(options: SyncEngineOptions) {
     if (apiError.retryable) pullFirst = true;
     status.online = apiError.status !== 0;
     status.unknownTill = apiError.status === 401;
-    status.lastError =
-      apiError.status === 401
-        ? `${what}: the server no longer accepts this till (${apiError.message}); ask a manager to re-enroll it`
-        : `${what}: ${apiError.message}`;
+    const text =
+      apiError.status === 0
+        ? UNREACHED_TEXT[apiError.code === 'timeout' ? 'timeout' : 'network']
+        : apiError.status === 401
+          ? `${what}: the server no longer accepts this till (${apiError.message}); ask a manager to re-enroll it`
+          : `${what}: ${apiError.message}`;
+    reportError(what, text, apiError.message);
     return apiError;
   }
 
@@ -193,11 +231,11 @@ export function createSyncEngine(options: SyncEngineOptions) {
             online: true,
             unknownTill: false,
             localFailure: false,
-            // A pull's failure stands until a pull goes through: a push
-            // that does says nothing of the staff list or the balances.
-            lastError: status.lastError?.startsWith('refresh') ? status.lastError : null,
             nextRetryAt: null,
           });
+          // A pull's failure stands until a pull goes through: a push
+          // that does says nothing of the staff list or the balances.
+          clearError('sync');
           emit();
         } catch (err) {
           scheduleRetry(recordFailure(err, 'sync'));
@@ -266,7 +304,7 @@ export function createSyncEngine(options: SyncEngineOptions) {
       status.localFailure = false;
       pullFirst = false;
       pullFirstMisses = 0;
-      if (status.lastError?.startsWith('refresh')) status.lastError = null;
+      clearError('refresh');
       emit();
       if (resent > 0) requestPush();
       await forgetHistoryBefore(db, now() - options.historyKeepMs, options.historyKeepLast);

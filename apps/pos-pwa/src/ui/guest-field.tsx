@@ -47,7 +47,7 @@ export function GuestField(props: { value: string; onChange: (tag: string) => vo
       const timer = setTimeout(async () => {
         nextLookup.set(t, Number.POSITIVE_INFINITY);
         setLookup({ tag: t, state: 'looking' });
-        const outcome = await till.engine.lookupWallet(t);
+        const outcome = await till.lookupWallet(t);
         nextLookup.set(t, Date.now() + LOOKUP_AGAIN_AFTER_MS[outcome]);
         setLookup(outcome === 'unknown' ? { tag: t, state: 'unknown' } : null);
       }, 300);

@@ -1,4 +1,5 @@
-import { createSignal, For, Show } from 'solid-js';
+import { createEffect, createSignal, For, onCleanup, Show } from 'solid-js';
+import { timeLeft } from '../format.ts';
 import { signInWithPin } from '../ops/pin.ts';
 import { createLiveQuery } from '../state/live.ts';
 import { useTill } from '../state/till-store.tsx';
@@ -11,6 +12,24 @@ export function PinScreen() {
   const [pin, setPin] = createSignal('');
   const [message, setMessage] = createSignal<string | null>(null);
   const [busy, setBusy] = createSignal(false);
+  /** When a lockout ends (till-clock ms): the message counts down to it, then goes. */
+  const [lockedUntil, setLockedUntil] = createSignal<number | null>(null);
+  const [now, setNow] = createSignal(Date.now());
+  createEffect(() => {
+    const until = lockedUntil();
+    if (until === null) return;
+    const tick = setInterval(() => {
+      setNow(Date.now());
+      if (now() >= until) setLockedUntil(null);
+    }, 1000);
+    onCleanup(() => clearInterval(tick));
+  });
+  const shown = () => {
+    const until = lockedUntil();
+    return until === null
+      ? message()
+      : `Too many wrong PINs: try again in ${timeLeft(until - now())}.`;
+  };
 
   async function submit() {
     const staffId = who();
@@ -33,13 +52,13 @@ export function PinScreen() {
       setBusy(false);
       setPin('');
     }
+    setMessage(null);
+    setLockedUntil(null);
     if (outcome.ok) {
       till.setStaff(outcome.staff);
-      setMessage(null);
     } else if (outcome.reason === 'locked') {
-      const seconds = Math.ceil(((outcome.retryAt ?? Date.now()) - Date.now()) / 1000);
-      const wait = seconds >= 120 ? `${Math.ceil(seconds / 60)} min` : `${seconds} s`;
-      setMessage(`Too many wrong PINs: locked for ${wait}.`);
+      setNow(Date.now());
+      setLockedUntil(outcome.retryAt ?? Date.now());
     } else {
       setMessage(`Wrong PIN (${outcome.left} tries left).`);
     }
@@ -110,9 +129,9 @@ export function PinScreen() {
           </div>
         </Show>
       </Show>
-      <Show when={message()}>
+      <Show when={shown()}>
         <p class="error" role="alert" data-testid="pin-error">
-          {message()}
+          {shown()}
         </p>
       </Show>
     </main>

@@ -6,6 +6,7 @@ import { chf, clock, nc } from '../format.ts';
 import { createLiveQuery } from '../state/live.ts';
 import { useTill } from '../state/till-store.tsx';
 import { createChargeAction } from './charge-action.ts';
+import { ConfirmDialog } from './confirm-dialog.tsx';
 import { createFeedback } from './feedback.tsx';
 
 const STATUS_TEXT: Record<HistoryRow['status'], string> = {
@@ -112,41 +113,20 @@ export function RecentScreen() {
       </ul>
       <Show when={confirming()}>
         {(row) => (
-          // Covers the list, so a second tap of a double tap lands here, not on another sale.
-          <div class="overlay" role="dialog" aria-modal="true" aria-labelledby="void-title">
-            <div class="panel" data-testid="void-confirm">
-              <h2 id="void-title">
-                Void sale #{row().seq} of {clock(row().envelope.at)}?
-              </h2>
-              <p>
-                {items(row().envelope)} ·{' '}
-                {row().envelope.tender === 'nc'
-                  ? nc(row().envelope.amountNc)
-                  : `${chf(row().envelope.amountChf)} by ${row().envelope.tender}`}
-                <Show when={row().envelope.nitetapId}> · guest {row().envelope.nitetapId}</Show>
-              </p>
-              {/* Keep first: a double tap's second tap, near where Void was, keeps the sale. */}
-              <div class="row">
-                <button
-                  type="button"
-                  class="secondary"
-                  ref={(el) => queueMicrotask(() => el.focus())}
-                  onClick={() => setConfirming(null)}
-                  data-testid="void-keep"
-                >
-                  Keep the sale
-                </button>
-                <button
-                  type="button"
-                  class="primary"
-                  onClick={() => voidConfirmed(row())}
-                  data-testid="void-yes"
-                >
-                  Void it
-                </button>
-              </div>
-            </div>
-          </div>
+          <ConfirmDialog
+            name="void"
+            title={`Void sale #${row().seq} of ${clock(row().envelope.at)}?`}
+            keep="Keep the sale"
+            yes="Void it"
+            onKeep={() => setConfirming(null)}
+            onYes={() => voidConfirmed(row())}
+          >
+            {items(row().envelope)} ·{' '}
+            {row().envelope.tender === 'nc'
+              ? nc(row().envelope.amountNc)
+              : `${chf(row().envelope.amountChf)} by ${row().envelope.tender}`}
+            <Show when={row().envelope.nitetapId}> · guest {row().envelope.nitetapId}</Show>
+          </ConfirmDialog>
         )}
       </Show>
     </main>

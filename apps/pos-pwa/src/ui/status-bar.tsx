@@ -88,7 +88,11 @@ export function StatusBar(props: { onReenroll: () => void }) {
         )}
       </Show>
       <Show when={till.sync().lastError}>
-        <div class="status-error" data-testid="status-error">
+        <div
+          class="status-error"
+          title={till.sync().lastErrorDetail ?? undefined}
+          data-testid="status-error"
+        >
           {till.sync().lastError}
         </div>
       </Show>
