@@ -232,10 +232,13 @@ describeDb('guests claim their wristbands', () => {
     );
     expect(replaced.status).toBe(200);
     const token = await register('lost-it@niteos.test');
-    const claimed = await server.json('POST', '/api/wallets/claim', token, {
-      nitetapId: replacement,
-      code: claimCode(topup.sig),
-    });
+    // The guest types the old band's id from the receipt: told which band took its place.
+    const old = await claimWith(token, lost, topup.sig);
+    expect(old.status).toBe(409);
+    expect(old.body.error.message).toBe(
+      `this wristband was replaced by ${replacement.toUpperCase()}: add that one, with the same claim code`,
+    );
+    const claimed = await claimWith(token, replacement, topup.sig);
     expect(claimed.status).toBe(200);
     expect((await server.json('GET', '/api/me/wallets', token)).body.wallets).toEqual([
       expect.objectContaining({ nitetapId: replacement, balanceNc: 2500, status: 'active' }),

@@ -14,6 +14,7 @@ import { login } from '../auth/service.ts';
 import type { AuthUser } from '../context.ts';
 import type { Db } from '../db/database.ts';
 import { AppError, conflict, notFound } from '../errors.ts';
+import { successorsOf } from '../ledger/queries.ts';
 import { walletColumns } from '../wallets/service.ts';
 
 /** Creates a guest account and signs it in. */
@@ -150,6 +151,14 @@ export async function claimWallet(
         `the receipt (${triesLeft > 0 ? `${triesLeft} ${triesLeft === 1 ? 'try' : 'tries'}` : 'no tries'} left this hour)`,
     );
   }
+  // A replaced band is blocked and empty: its money went to the band that took
+  // its place, which is named only now that the code proved a receipt of this one
+  // (a tag id a till takes for payment is not for whoever finds the old band).
+  const successor = (await successorsOf(db, [tag])).get(tag);
+  if (successor)
+    throw conflict(
+      `this wristband was replaced by ${successor.toUpperCase()}: add that one, with the same claim code`,
+    );
   if (wallet.guestUserId && wallet.guestUserId !== guest.id)
     throw conflict('this wristband belongs to another guest');
   const bound = await db

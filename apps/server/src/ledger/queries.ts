@@ -10,7 +10,7 @@ import { accounts, ledgerLines, ops, walletMoves, wallets } from '@niteos/schema
 import { asc, eq, sql } from 'drizzle-orm';
 import { anyOf } from '../db/any-of.ts';
 import { bulkInsert, recordset } from '../db/bulk.ts';
-import { rowsOf, type Tx } from '../db/database.ts';
+import { type Db, rowsOf, type Tx } from '../db/database.ts';
 
 /**
  * Ledger reads and writes shared by push replay and conflict resolution.
@@ -79,7 +79,7 @@ const MAX_REPLACEMENTS = 16;
  * the tag its NC lives on now: the last replacement's, followed through
  * any later replacement of that one. Tags never replaced are absent.
  */
-export async function successorsOf(tx: Tx, tags: string[]): Promise<Map<string, string>> {
+export async function successorsOf(tx: Db | Tx, tags: string[]): Promise<Map<string, string>> {
   if (tags.length === 0) return new Map();
   const result = await tx.execute(sql`
     with recursive chain (tag, next, depth) as (
