@@ -77,6 +77,22 @@ suite(`till checks in Chromium against the real server${skip ? ` (skipped: ${ski
     expect(await till.waiting()).toBe(0);
     await till.clearCart();
 
+    // A wallet made elsewhere since (here a band replaced into this tag in the back
+    // office; a top-up at another till alike): the till asks again before refusing.
+    const since = 'fa00000000000003';
+    await p.getByTestId('guest-tag').fill(since);
+    await expect.poll(wallet).toContain('No wallet with this tag yet');
+    const moved = await server.json(
+      'POST',
+      '/api/admin/wallets/04b2c3d4e5f6a7/replace',
+      managerToken,
+      { newNitetapId: since },
+    );
+    expect(moved.status).toBe(200);
+    expect(await till.sell('Soft', 'Cola', 1, since, 'nc')).toBe('Paid 5.00 NC');
+    await till.waitForQueue(0);
+    expect(await balance(since)).toBe(5_000 - 500);
+
     // A top-up here makes the wallet: NC is taken from it at once.
     expect(await till.topup(madeUp, 5_000)).toContain('Topped up 50.00 NC');
     expect(await till.sell('Cocktails', 'Gin Tonic', 1, madeUp, 'nc')).toBe('Paid 16.00 NC');

@@ -146,7 +146,11 @@ describe('charge on a fake IndexedDB', () => {
     expect(refused.message).toMatch(/^No wallet with this tag: top it up first/);
     expect(
       await charge(db, { kind: 'cashout', nitetapId: '11223344', amountNc: 100 }, saidNone),
-    ).toMatchObject({ ok: false, reason: 'no_wallet' });
+    ).toMatchObject({
+      ok: false,
+      reason: 'no_wallet_to_cash_out',
+      message: 'No wallet with this tag: it holds nothing to cash out.',
+    });
     expect((await charge(db, sale('11223344', 100, 'cash'), saidNone)).ok).toBe(true);
     // The tag it never asked about: the unknown-wallet cap, as before.
     expect((await charge(db, sale('99887766', 100), saidNone)).ok).toBe(true);

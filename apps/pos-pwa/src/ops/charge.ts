@@ -180,7 +180,7 @@ export function charge(db: TillDb, request: Charge, ctx: ChargeContext): Promise
           const blocked = (await db.blocked.get(tag)) !== undefined;
           if (debits) {
             if (!blocked && (await serverHasNoWallet(db, tag, snapshot !== undefined, ctx)))
-              return refuse('no_wallet');
+              return refuse(request.kind === 'cashout' ? 'no_wallet_to_cash_out' : 'no_wallet');
             const policy = (await getMeta<Policy>(db, 'policy')) ?? DEFAULT_POLICY;
             const verdict = tillAcceptsPayment({
               blocked,

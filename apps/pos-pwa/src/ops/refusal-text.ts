@@ -9,7 +9,8 @@ export type ChargeRefusal =
   | 'empty'
   | 'bad_tag'
   | 'already_voided'
-  | 'no_wallet';
+  | 'no_wallet'
+  | 'no_wallet_to_cash_out';
 
 /** The refusals of a limit: their text needs the figures, so staff know how much they may take. */
 export type CapRefusal = Extract<TillRefusal, 'offline_cap' | 'unknown_wallet_cap'>;
@@ -25,6 +26,7 @@ export const REFUSAL_TEXT: Record<Exclude<ChargeRefusal, CapRefusal>, string> = 
   bad_tag: 'A tag id is 8 to 32 hex digits.',
   already_voided: 'This sale is already voided.',
   no_wallet: 'No wallet with this tag: top it up first, or take cash or card.',
+  no_wallet_to_cash_out: 'No wallet with this tag: it holds nothing to cash out.',
 };
 
 /**

@@ -104,6 +104,7 @@ export function createTillStore(db: TillDb, api: Api) {
   );
 
   const noWallet = createNoWalletAnswers();
+  const NO_WALLET = new Set<string>(['no_wallet', 'no_wallet_to_cash_out']);
   /** Asks the server for a tag's wallet, keeping a "no wallet" answer for the charges that follow. */
   async function lookupWallet(nitetapId: string) {
     const outcome = await engine.lookupWallet(nitetapId);
@@ -118,12 +119,21 @@ export function createTillStore(db: TillDb, api: Api) {
   async function chargeAsStaff(request: Charge): Promise<ChargeOutcome | null> {
     const member = staff();
     if (!member) return null;
-    const outcome = await charge(db, request, {
-      staffId: member.staffId,
-      now: new Date(),
-      newId: () => crypto.randomUUID(),
-      serverHasNoWallet: noWallet.has,
-    });
+    const attempt = () =>
+      charge(db, request, {
+        staffId: member.staffId,
+        now: new Date(),
+        newId: () => crypto.randomUUID(),
+        serverHasNoWallet: noWallet.has,
+      });
+    let outcome = await attempt();
+    // The server's "no wallet" may be out of date (a top-up at another till
+    // since): asked again before a guest is sent to top up what they just did.
+    const tag = request.kind === 'void' ? null : request.nitetapId;
+    if (!outcome.ok && NO_WALLET.has(outcome.reason) && tag) {
+      const again = await lookupWallet(tag.trim().toLowerCase());
+      if (again === 'found' || again === 'blocked') outcome = await attempt();
+    }
     if (outcome.ok) engine.requestPush();
     return outcome;
   }

@@ -24,7 +24,7 @@ const requests: { ops: { envelope: { id: string; seq: number } }[] }[] = [];
 const pullPages: PullResponse[] = [];
 const pulled: string[] = [];
 /** When set, every pull gets this answer instead of `pullPages`. */
-let pullAnswer: (() => Response) | null = null;
+let pullAnswer: (() => Response | Error) | null = null;
 
 /** The answer to a wallet look-up, and the URLs looked up. */
 let lookupAnswer: () => Response | Error = () => new Response('{}', { status: 404 });
@@ -40,7 +40,9 @@ const fakeFetch: typeof fetch = async (url, init) => {
   }
   if (String(url).includes('/sync/pull')) {
     pulled.push(String(url));
-    return pullAnswer?.() ?? new Response(JSON.stringify(pullPages.shift() ?? pullReply()));
+    const out = pullAnswer?.() ?? new Response(JSON.stringify(pullPages.shift() ?? pullReply()));
+    if (out instanceof Error) throw out;
+    return out;
   }
   const body = JSON.parse(String(init?.body ?? '{}'));
   requests.push(body);
@@ -474,6 +476,18 @@ describe('sync engine with a scripted server on a fake IndexedDB', () => {
     sync.stop();
     expect(sync.status().lastError).toBeNull();
     expect(await getMeta(db, LAST_PULL_AT)).toBe(30_000);
+  });
+
+  test('a pull that cannot reach the server says what goes stale, not that sales wait', async () => {
+    const sync = engine(() => 10_000);
+    pullAnswer = () => new TypeError('Failed to fetch');
+    expect(await sync.pull()).toBe(false);
+    expect(sync.status()).toMatchObject({
+      lastError:
+        'No connection: sales are kept; staff, prices and balances update when it is back.',
+      lastErrorDetail: 'refresh: Failed to fetch',
+    });
+    sync.stop();
   });
 
   test('a pull that stops with pages still to come does not count as the last whole pull', async () => {

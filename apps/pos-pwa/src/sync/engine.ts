@@ -59,9 +59,18 @@ type Exchange = 'sync' | 'refresh';
  * but check the Wi-Fi: the browser's own words ("Failed to fetch") would
  * only worry them.
  */
-const UNREACHED_TEXT = {
-  network: 'No connection: sales are kept and synced when it is back.',
-  timeout: 'The server is not answering: sales are kept and synced when it does.',
+/** What staff are told when the server is out of reach, by the exchange that failed. */
+const UNREACHED_TEXT: Record<Exchange, Record<'network' | 'timeout', string>> = {
+  sync: {
+    network: 'No connection: sales are kept and synced when it is back.',
+    timeout: 'The server is not answering: sales are kept and synced when it does.',
+  },
+  // Pulls can fail while pushes go through (a pull's answer is the heavy one):
+  // what goes stale then is the staff list, prices and balances, not the sales.
+  refresh: {
+    network: 'No connection: sales are kept; staff, prices and balances update when it is back.',
+    timeout: 'The server is slow to send updates: staff, prices and balances may be out of date.',
+  },
 };
 
 /** What a pull came to: every page stored, the server's or the network's failure, or no till to pull for. */
@@ -151,7 +160,7 @@ export function createSyncEngine(options: SyncEngineOptions) {
     status.unknownTill = apiError.status === 401;
     const text =
       apiError.status === 0
-        ? UNREACHED_TEXT[apiError.code === 'timeout' ? 'timeout' : 'network']
+        ? UNREACHED_TEXT[what][apiError.code === 'timeout' ? 'timeout' : 'network']
         : apiError.status === 401
           ? `${what}: the server no longer accepts this till (${apiError.message}); ask a manager to re-enroll it`
           : `${what}: ${apiError.message}`;
