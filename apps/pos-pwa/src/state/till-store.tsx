@@ -128,9 +128,10 @@ export function createTillStore(db: TillDb, api: Api) {
       });
     let outcome = await attempt();
     // The server's "no wallet" may be out of date (a top-up at another till
-    // since): asked again before a guest is sent to top up what they just did.
+    // since): asked again before a guest is sent to top up what they just did;
+    // not while the server is known not to answer, when asking would only wait.
     const tag = request.kind === 'void' ? null : request.nitetapId;
-    if (!outcome.ok && NO_WALLET.has(outcome.reason) && tag) {
+    if (!outcome.ok && NO_WALLET.has(outcome.reason) && tag && engine.status().online) {
       const again = await lookupWallet(tag.trim().toLowerCase());
       if (again === 'found' || again === 'blocked') outcome = await attempt();
     }

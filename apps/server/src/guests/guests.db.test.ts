@@ -271,6 +271,12 @@ describeDb('guests claim their wristbands', () => {
     const finders = await topUpLetStand(lost, 100);
     const finder = await register('found-it@niteos.test');
     expect((await claimWith(finder, replacement, finders.sig)).status).toBe(404);
+    // Nor is the old band theirs to add, and the one that took its place goes unnamed.
+    const old = await claimWith(finder, lost, finders.sig);
+    expect(old.status).toBe(409);
+    expect(old.body.error.message).toBe(
+      'this wristband was replaced and is blocked: it can no longer be added; ask at the bar',
+    );
     const owner = await register('lost-it-too@niteos.test');
     expect((await claimWith(owner, replacement, owners.sig)).status).toBe(200);
   });
@@ -309,6 +315,11 @@ describeDb('guests claim their wristbands', () => {
     expect(fresh.body).toMatchObject({ claimed: false, emailHint: null });
     const findersWallets = (await server.json('GET', '/api/me/wallets', finder)).body.wallets;
     expect(findersWallets.map((w: { nitetapId: string }) => w.nitetapId)).toEqual([lost]);
+    // The band is theirs: adding it again changes nothing, and names no other band.
+    expect((await claimWith(finder, lost, finders.sig)).body).toEqual({
+      nitetapId: lost,
+      claimed: true,
+    });
     // The claimed band's receipts claim nothing more: the finder's would be among them.
     expect((await claimWith(finder, replacement, finders.sig)).status).toBe(404);
     const guest = await register('rightful@niteos.test');

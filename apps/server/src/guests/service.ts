@@ -85,6 +85,29 @@ async function fundingTags(db: Db, tag: string): Promise<{ tag: string; before: 
 }
 
 /**
+ * A replaced band is blocked and empty, and is never bound: claimed now, it
+ * would stop its receipts claiming the band that took its place (see
+ * `fundingTags`). That band is named only for a receipt it takes too: a tag
+ * id a till takes for payment is not for whoever merely holds the old band.
+ */
+async function refuseReplaced(
+  db: Db,
+  tag: string,
+  receipt: { nitetapId: string | null; receivedAt: Date },
+): Promise<void> {
+  const successor = (await successorsOf(db, [tag])).get(tag);
+  if (!successor) return;
+  const lent = (await fundingTags(db, successor)).find((f) => f.tag === receipt.nitetapId);
+  if (lent?.before && receipt.receivedAt < lent.before)
+    throw conflict(
+      `this wristband was replaced by ${successor.toUpperCase()}: add that one, with the same claim code`,
+    );
+  throw conflict(
+    'this wristband was replaced and is blocked: it can no longer be added; ask at the bar',
+  );
+}
+
+/**
  * Binds a wallet to the guest who shows a claim code from one of its
  * topups. Knowing the tag id alone is not enough. Idempotent for the same
  * guest; a wallet already bound to someone else is 409. `beforeGuess`
@@ -105,7 +128,7 @@ export async function claimWallet(
   const [wallet] = await db.select().from(wallets).where(eq(wallets.nitetapId, tag));
   const topups = wallet
     ? await db
-        .select({ sig: ops.sig })
+        .select({ sig: ops.sig, nitetapId: ops.nitetapId, receivedAt: ops.receivedAt })
         .from(ops)
         .where(
           and(
@@ -143,7 +166,8 @@ export async function claimWallet(
     );
   }
   const triesLeft = await beforeGuess();
-  if (!topups.some((t) => claimCode(t.sig) === code)) {
+  const matched = topups.find((t) => claimCode(t.sig) === code);
+  if (!matched) {
     throw new AppError(
       404,
       ErrorCode.notFound,
@@ -151,16 +175,9 @@ export async function claimWallet(
         `the receipt (${triesLeft > 0 ? `${triesLeft} ${triesLeft === 1 ? 'try' : 'tries'}` : 'no tries'} left this hour)`,
     );
   }
-  // A replaced band is blocked and empty: its money went to the band that took
-  // its place, which is named only now that the code proved a receipt of this one
-  // (a tag id a till takes for payment is not for whoever finds the old band).
-  const successor = (await successorsOf(db, [tag])).get(tag);
-  if (successor)
-    throw conflict(
-      `this wristband was replaced by ${successor.toUpperCase()}: add that one, with the same claim code`,
-    );
   if (wallet.guestUserId && wallet.guestUserId !== guest.id)
     throw conflict('this wristband belongs to another guest');
+  if (wallet.guestUserId !== guest.id) await refuseReplaced(db, tag, matched);
   const bound = await db
     .update(wallets)
     .set({ guestUserId: guest.id })
