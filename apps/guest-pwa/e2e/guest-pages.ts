@@ -1,9 +1,6 @@
+import { DEMO_MANAGER, DEMO_STAFF } from '@niteos/test-support';
 import { TillPage } from '@niteos/test-support/browser';
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
-
-/** The demo seed's manager and bartender of Demo Club. */
-export const MANAGER = { email: 'manager@demo.niteos.app', password: 'demo-manager' };
-export const STAFF = { name: 'Demo bartender', pin: '1234' };
 
 /** Guest phones and the venue's tills, opened in one browser against one server. */
 export class GuestPages {
@@ -35,8 +32,8 @@ export class GuestPages {
     const context = await this.context({ viewport: { width: 1100, height: 900 } });
     const till = new TillPage(await context.newPage());
     await till.page.goto(`${this.base}/pos/`);
-    await till.enroll(MANAGER.email, MANAGER.password, name);
-    await till.signIn(STAFF.name, STAFF.pin);
+    await till.enroll(DEMO_MANAGER.email, DEMO_MANAGER.password, name);
+    await till.signIn(DEMO_STAFF.name, DEMO_STAFF.pin);
     return till;
   }
 

@@ -1,15 +1,16 @@
 import {
   buildPwa,
   createStorage,
+  DEMO_MANAGER,
   postgresSkipReason,
-  runLedgerVerify,
   ServerProcess,
   type Storage,
+  stopAndVerify,
 } from '@niteos/test-support';
 import { chromiumUnavailable, launchChromium, type TillPage } from '@niteos/test-support/browser';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { claimInApp, GuestPages, MANAGER, shownClaimCode } from './guest-pages.ts';
+import { claimInApp, GuestPages, shownClaimCode } from './guest-pages.ts';
 
 const skip = chromiumUnavailable() ?? postgresSkipReason;
 const WEEKDAY = '(Mon|Tue|Wed|Thu|Fri|Sat|Sun)';
@@ -59,7 +60,8 @@ suite(`guest screens in Chromium against the real server${skip ? ` (skipped: ${s
     storage = await createStorage('postgres');
     storage.env.NITEOS_DEMO_SEED = 'auto';
     server = await ServerProcess.start(storage, 'guest screens e2e server');
-    managerToken = (await server.json('POST', '/api/auth/login', null, MANAGER)).body.accessToken;
+    managerToken = (await server.json('POST', '/api/auth/login', null, DEMO_MANAGER)).body
+      .accessToken;
     const venues = await server.json('GET', '/api/public/venues');
     demoId = venues.body.venues.find((v: { slug: string }) => v.slug === 'demo-club').id;
     browser = await launchChromium();
@@ -69,12 +71,8 @@ suite(`guest screens in Chromium against the real server${skip ? ` (skipped: ${s
   afterAll(async () => {
     await pages?.close();
     await browser?.close();
-    await server?.stop();
-    if (storage) {
-      const verify = await runLedgerVerify(storage);
-      await storage.dispose();
-      expect(verify.code, verify.stdout + verify.stderr).toBe(0);
-    }
+    const verify = await stopAndVerify(server, storage);
+    if (verify) expect(verify.code, verify.stdout + verify.stderr).toBe(0);
   });
 
   test('a held purchase shows what it would cost until the venue settles it, then says how', async () => {

@@ -4,15 +4,16 @@ import {
   ADMIN,
   buildPwa,
   createStorage,
+  DEMO_MANAGER,
   postgresSkipReason,
-  runLedgerVerify,
   ServerProcess,
   type Storage,
+  stopAndVerify,
 } from '@niteos/test-support';
 import { chromiumUnavailable, installability, launchChromium } from '@niteos/test-support/browser';
 import type { Browser, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { claimInApp, GuestPages, MANAGER, shownClaimCode } from './guest-pages.ts';
+import { claimInApp, GuestPages, shownClaimCode } from './guest-pages.ts';
 import { serveStream } from './hls-server.ts';
 
 const skip = chromiumUnavailable() ?? postgresSkipReason;
@@ -66,7 +67,8 @@ suite(`guest app in Chromium against the real server on PostgreSQL${skip ? ` (sk
     storage = await createStorage('postgres');
     storage.env.NITEOS_DEMO_SEED = 'auto';
     server = await ServerProcess.start(storage, 'guest e2e server');
-    managerToken = (await server.json('POST', '/api/auth/login', null, MANAGER)).body.accessToken;
+    managerToken = (await server.json('POST', '/api/auth/login', null, DEMO_MANAGER)).body
+      .accessToken;
     const venues = await server.json('GET', '/api/public/venues');
     const demo = venues.body.venues.find((v: { slug: string }) => v.slug === 'demo-club');
     const patched = await server.json('PATCH', `/api/admin/venues/${demo.id}`, managerToken, {
@@ -80,13 +82,9 @@ suite(`guest app in Chromium against the real server on PostgreSQL${skip ? ` (sk
   afterAll(async () => {
     await pages?.close();
     await browser?.close();
-    await server?.stop();
     await stream?.close();
-    if (storage) {
-      const verify = await runLedgerVerify(storage);
-      await storage.dispose();
-      expect(verify.code, verify.stdout + verify.stderr).toBe(0);
-    }
+    const verify = await stopAndVerify(server, storage);
+    if (verify) expect(verify.code, verify.stdout + verify.stderr).toBe(0);
   });
 
   test('a guest claims a wristband, sees a till sale, and still sees it offline marked stale', async () => {

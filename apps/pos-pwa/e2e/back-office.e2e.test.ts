@@ -4,6 +4,7 @@ import {
   ADMIN,
   buildPwa,
   createStorage,
+  DEMO_MANAGER,
   postgresSkipReason,
   runSql,
   ServerProcess,
@@ -16,7 +17,6 @@ import { nc } from '../src/format.ts';
 import { openBackOffice } from './back-office-page.ts';
 
 const skip = chromiumUnavailable() ?? postgresSkipReason;
-const MANAGER = { email: 'manager@demo.niteos.app', password: 'demo-manager' };
 const SESSION_KEY = 'niteos-admin-session';
 
 let storage: Storage;
@@ -184,7 +184,7 @@ suite(`back office in Chromium against the real server${skip ? ` (skipped: ${ski
   });
 
   test('an access token that expired is renewed on the way: a reload lands on the screen', async () => {
-    const page = await backOffice(MANAGER);
+    const page = await backOffice(DEMO_MANAGER);
     const before = await storedSession(page);
     const expired = accessToken(before.user, 20 * 60);
     // The server refuses it only for its age: the same token, fresh, is taken.
@@ -208,7 +208,7 @@ suite(`back office in Chromium against the real server${skip ? ` (skipped: ${ski
   });
 
   test('a duplicated tab follows the renewals of the first: neither is signed out for theft', async () => {
-    const first = await backOffice(MANAGER);
+    const first = await backOffice(DEMO_MANAGER);
     const start = await storedSession(first);
     const expireIn = (page: Page, session: LoginResponse) =>
       page.evaluate(
@@ -254,9 +254,10 @@ suite(`back office in Chromium against the real server${skip ? ` (skipped: ${ski
   });
 
   test('a session that can no longer be renewed returns to sign-in and says it expired', async () => {
-    const page = await backOffice(MANAGER);
+    const page = await backOffice(DEMO_MANAGER);
     // Signed out everywhere from another device: the access token and every refresh token die.
-    const other = (await server.json('POST', '/api/auth/login', null, MANAGER)).body.accessToken;
+    const other = (await server.json('POST', '/api/auth/login', null, DEMO_MANAGER)).body
+      .accessToken;
     expect((await server.json('POST', '/api/auth/logout-everywhere', other)).status).toBe(204);
 
     await page.getByTestId('admin-tab-market').click();
@@ -268,7 +269,7 @@ suite(`back office in Chromium against the real server${skip ? ` (skipped: ${ski
   });
 
   test('the night report prints the venue, the period up to the moment of printing, and staff by name', async () => {
-    const page = await backOffice(MANAGER);
+    const page = await backOffice(DEMO_MANAGER);
     await page.getByTestId('admin-tab-report').click();
     await page.getByTestId('expected-cash').first().waitFor();
     expect(await page.getByTestId('report-period').textContent()).toMatch(/^Demo Club: .+ to .+$/);
@@ -291,7 +292,7 @@ suite(`back office in Chromium against the real server${skip ? ` (skipped: ${ski
   });
 
   test('a screen that cannot load says why and offers a retry', async () => {
-    const page = await backOffice(MANAGER);
+    const page = await backOffice(DEMO_MANAGER);
     await page.getByTestId('admin-tab-report').click();
     await page.getByTestId('expected-cash').first().waitFor();
     // A range that ends before it starts: the server's 400 and its reason are shown.
@@ -331,7 +332,7 @@ suite(`back office in Chromium against the real server${skip ? ` (skipped: ${ski
   });
 
   test('Sign out ends the session on the server too: its refresh token no longer renews', async () => {
-    const page = await backOffice(MANAGER);
+    const page = await backOffice(DEMO_MANAGER);
     const { refreshToken } = await storedSession(page);
     const told = page.waitForResponse((r) => r.url().endsWith('/api/auth/logout'));
     await page.getByTestId('admin-signout').click();
@@ -346,7 +347,7 @@ suite(`back office in Chromium against the real server${skip ? ` (skipped: ${ski
   });
 
   test('a manager disables a bartender: they cannot sign in until enabled again', async () => {
-    const page = await backOffice(MANAGER);
+    const page = await backOffice(DEMO_MANAGER);
     await page.getByTestId('admin-tab-people').click();
     const who = { email: 'leaver@demo.niteos.app', password: 'leaver-password' };
     const form = page.getByTestId('admin-people').locator('form');
@@ -366,13 +367,13 @@ suite(`back office in Chromium against the real server${skip ? ` (skipped: ${ski
     await row.getByRole('button', { name: 'Disable' }).waitFor();
     expect((await server.json('POST', '/api/auth/login', null, who)).status).toBe(200);
     // The manager's own row offers neither: the server would refuse them.
-    const own = page.getByTestId('staff-row').filter({ hasText: MANAGER.email });
+    const own = page.getByTestId('staff-row').filter({ hasText: DEMO_MANAGER.email });
     expect(await own.getByRole('button', { name: 'Disable' }).count()).toBe(0);
     expect(await own.getByRole('button', { name: 'Make staff' }).count()).toBe(0);
   });
 
   test('a mistyped price is refused and the table shows what is saved; a comma is a decimal point', async () => {
-    const page = await backOffice(MANAGER);
+    const page = await backOffice(DEMO_MANAGER);
     await page.getByTestId('admin-tab-market').click();
     const lagerChf = page.getByLabel('Lager 0.33 CHF', { exact: true });
     const saved = await lagerChf.inputValue();
@@ -413,7 +414,7 @@ suite(`back office in Chromium against the real server${skip ? ` (skipped: ${ski
   });
 
   test('a price typed while the previous one saves is kept, and both are saved', async () => {
-    const manager = (await server.json('POST', '/api/auth/login', null, MANAGER)).body;
+    const manager = (await server.json('POST', '/api/auth/login', null, DEMO_MANAGER)).body;
     const venueId = manager.user.venueId as string;
     const itemsPath = `/api/admin/venues/${venueId}/market-items`;
     const added = await server.json('POST', itemsPath, manager.accessToken, {
@@ -423,7 +424,7 @@ suite(`back office in Chromium against the real server${skip ? ` (skipped: ${ski
       priceChf: 400,
     });
     expect(added.status).toBe(201);
-    const page = await backOffice(MANAGER);
+    const page = await backOffice(DEMO_MANAGER);
     await page.getByTestId('admin-tab-market').click();
     // The list reloads after each save; slowed down, the next field is typed in meanwhile.
     let reloaded!: () => void;
@@ -461,7 +462,7 @@ suite(`back office in Chromium against the real server${skip ? ` (skipped: ${ski
         kind: string;
         publishedAt: string;
       }[];
-    const page = await backOffice(MANAGER);
+    const page = await backOffice(DEMO_MANAGER);
     await page.getByTestId('admin-tab-feed').click();
     // Spaces pass the browser's check of a required field: the server's reason is shown.
     await page.getByTestId('feed-title').fill('   ');
@@ -493,7 +494,7 @@ suite(`back office in Chromium against the real server${skip ? ` (skipped: ${ski
   });
 
   test('a flagged till shows when and why, and the manager clears the flag once looked into', async () => {
-    const manager = (await server.json('POST', '/api/auth/login', null, MANAGER)).body;
+    const manager = (await server.json('POST', '/api/auth/login', null, DEMO_MANAGER)).body;
     const venueId = manager.user.venueId as string;
     const enrolled = await server.json(
       'POST',
@@ -509,7 +510,7 @@ suite(`back office in Chromium against the real server${skip ? ` (skipped: ${ski
       "update tills set flagged_at = '2026-11-21T23:40:00Z', flag_reason = 'basis_violation' where id = $1",
       [enrolled.body.tillId],
     );
-    const page = await backOffice(MANAGER);
+    const page = await backOffice(DEMO_MANAGER);
     await page.getByTestId('admin-tab-people').click();
     const row = page.getByTestId('till-row').filter({ hasText: 'Bar by the stage' });
     const flag = row.getByTestId('till-flag');
@@ -609,7 +610,7 @@ suite(`back office in Chromium against the real server${skip ? ` (skipped: ${ski
       'update wallets set guest_user_id = $1 where nitetap_id = $2',
       [registered.body.user.id, lost],
     );
-    const page = await backOffice(MANAGER);
+    const page = await backOffice(DEMO_MANAGER);
     await page.getByTestId('admin-tab-settings').click();
     await page.getByTestId('lost-tag').fill(lost);
     await page.getByRole('button', { name: 'Look up' }).click();
@@ -626,7 +627,8 @@ suite(`back office in Chromium against the real server${skip ? ` (skipped: ${ski
       .toContain('The old one is blocked');
     const finders = await server.json('GET', '/api/me/wallets', registered.body.accessToken);
     expect(finders.body.wallets.map((w: { nitetapId: string }) => w.nitetapId)).toEqual([lost]);
-    const manager = (await server.json('POST', '/api/auth/login', null, MANAGER)).body.accessToken;
+    const manager = (await server.json('POST', '/api/auth/login', null, DEMO_MANAGER)).body
+      .accessToken;
     const owner = await server.json('GET', `/api/admin/wallets/${fresh}/owner`, manager);
     expect(owner.body).toMatchObject({ claimed: false, emailHint: null });
 
@@ -643,13 +645,14 @@ suite(`back office in Chromium against the real server${skip ? ` (skipped: ${ski
     const lost = '04b2c3d4e5f6a7'; // 50 NC in the demo data
     const funded = '04a1b2c3d4e5f6'; // 100 NC
     const fresh = 'c0ffee0000000043';
-    const manager = (await server.json('POST', '/api/auth/login', null, MANAGER)).body.accessToken;
+    const manager = (await server.json('POST', '/api/auth/login', null, DEMO_MANAGER)).body
+      .accessToken;
     const balance = async (tag: string) =>
       (await server.json('GET', `/api/wallets/${tag}`, manager)).body.balanceNc as number;
     const [lostNc, fundedNc] = [await balance(lost), await balance(funded)];
     expect(lostNc).toBeGreaterThan(0);
     expect(fundedNc).toBeGreaterThan(0);
-    const page = await backOffice(MANAGER);
+    const page = await backOffice(DEMO_MANAGER);
     await page.getByTestId('admin-tab-settings').click();
     const question = page.getByTestId('merge-question');
     const lookUp = async (tag: string) => {
@@ -694,7 +697,7 @@ suite(`back office in Chromium against the real server${skip ? ` (skipped: ${ski
     const HOUR = 3_600_000;
     // The business day (from 06:00 UTC, as Tonight) in which the demo top-ups were made.
     const nightStart = Math.floor((Date.now() - 6 * HOUR) / (24 * HOUR)) * 24 * HOUR + 6 * HOUR;
-    const page = await backOffice(MANAGER);
+    const page = await backOffice(DEMO_MANAGER);
     // 15:00 UTC the day after: the manager comes in to do the books.
     const afternoon = nightStart + 33 * HOUR;
     await page.clock.setFixedTime(afternoon);

@@ -5,6 +5,8 @@ import {
   buildPwa,
   createPostgresDatabase,
   createStorage,
+  DEMO_MANAGER,
+  DEMO_STAFF,
   postgresSkipReason,
   runLedgerVerify,
   runScript,
@@ -16,8 +18,6 @@ import type { Browser } from 'playwright-core';
 import { afterAll, describe, expect, test } from 'vitest';
 
 const skip = chromiumUnavailable() ?? postgresSkipReason;
-const MANAGER = { email: 'manager@demo.niteos.app', password: 'demo-manager' };
-const STAFF = { name: 'Demo bartender', pin: '1234' };
 const GUEST_A = '04a1b2c3d4e5f6'; // 100 NC in the demo data
 const GUEST_D = 'dd00000000000002';
 
@@ -80,7 +80,7 @@ suite(`a till and a server restored from a backup${skip ? ` (skipped: ${skip})` 
     const tokens = new Map<ServerProcess, string>();
     const balance = async (server: ServerProcess, tag: string) => {
       if (!tokens.has(server)) {
-        const login = await server.json('POST', '/api/auth/login', null, MANAGER);
+        const login = await server.json('POST', '/api/auth/login', null, DEMO_MANAGER);
         expect(login.status, 'manager login').toBe(200);
         tokens.set(server, login.body.accessToken);
       }
@@ -94,8 +94,8 @@ suite(`a till and a server restored from a backup${skip ? ` (skipped: ${skip})` 
     const page = await context.newPage();
     await page.goto(`http://127.0.0.1:${first.port}/pos/`);
     const till = new TillPage(page);
-    await till.enroll(MANAGER.email, MANAGER.password, 'Bar');
-    await till.signIn(STAFF.name, STAFF.pin);
+    await till.enroll(DEMO_MANAGER.email, DEMO_MANAGER.password, 'Bar');
+    await till.signIn(DEMO_STAFF.name, DEMO_STAFF.pin);
     await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
 
     expect(await till.topup(GUEST_D, 2_000)).toContain('Topped up 20.00 NC');
@@ -164,8 +164,8 @@ suite(`a till and a server restored from a backup${skip ? ` (skipped: ${skip})` 
     const page = await context.newPage();
     await page.goto(`http://127.0.0.1:${first.port}/pos/`);
     const till = new TillPage(page);
-    await till.enroll(MANAGER.email, MANAGER.password, 'New bar');
-    await till.signIn(STAFF.name, STAFF.pin);
+    await till.enroll(DEMO_MANAGER.email, DEMO_MANAGER.password, 'New bar');
+    await till.signIn(DEMO_STAFF.name, DEMO_STAFF.pin);
     expect(await till.topup(GUEST_D, 2_000)).toContain('Topped up 20.00 NC');
     expect(await till.sell('Beer', 'Lager 0.33', 1, GUEST_A, 'nc')).toBe('Paid 7.00 NC');
     await till.waitForQueue(0);
@@ -183,8 +183,8 @@ suite(`a till and a server restored from a backup${skip ? ` (skipped: ${skip})` 
     expect(await till.sell('Beer', 'Lager 0.33', 1, GUEST_A, 'nc')).toBe('Paid 7.00 NC');
 
     await page.getByTestId('reenroll').click();
-    await page.getByTestId('enroll-email').fill(MANAGER.email);
-    await page.getByTestId('enroll-password').fill(MANAGER.password);
+    await page.getByTestId('enroll-email').fill(DEMO_MANAGER.email);
+    await page.getByTestId('enroll-password').fill(DEMO_MANAGER.password);
     await page.getByTestId('enroll-signin').click();
     expect(await page.getByTestId('enroll-name').inputValue()).toBe('New bar');
     await page.getByTestId('enroll-submit').click();
@@ -193,7 +193,7 @@ suite(`a till and a server restored from a backup${skip ? ` (skipped: ${skip})` 
     expect(await banner.count()).toBe(0);
 
     // The ops the lost database had acknowledged come back from the till's history.
-    const login = await second.json('POST', '/api/auth/login', null, MANAGER);
+    const login = await second.json('POST', '/api/auth/login', null, DEMO_MANAGER);
     const balance = async (tag: string) =>
       (await second.json('GET', `/api/wallets/${tag}`, login.body.accessToken)).body.balanceNc;
     expect(await balance(GUEST_A)).toBe(10_000 - 2 * 700);

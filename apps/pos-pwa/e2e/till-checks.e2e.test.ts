@@ -1,18 +1,18 @@
 import {
   buildPwa,
   createStorage,
+  DEMO_MANAGER,
+  DEMO_STAFF,
   postgresSkipReason,
-  runLedgerVerify,
   ServerProcess,
   type Storage,
+  stopAndVerify,
 } from '@niteos/test-support';
 import { chromiumUnavailable, launchChromium, TillPage } from '@niteos/test-support/browser';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
 const skip = chromiumUnavailable() ?? postgresSkipReason;
-const MANAGER = { email: 'manager@demo.niteos.app', password: 'demo-manager' };
-const STAFF = { name: 'Demo bartender', pin: '1234' };
 
 let storage: Storage;
 let server: ServerProcess;
@@ -39,7 +39,7 @@ suite(`till checks in Chromium against the real server${skip ? ` (skipped: ${ski
     storage = await createStorage('postgres');
     storage.env.NITEOS_DEMO_SEED = 'auto';
     server = await ServerProcess.start(storage, 'e2e server');
-    const login = await server.json('POST', '/api/auth/login', null, MANAGER);
+    const login = await server.json('POST', '/api/auth/login', null, DEMO_MANAGER);
     managerToken = login.body.accessToken;
     browser = await launchChromium();
     const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
@@ -47,20 +47,16 @@ suite(`till checks in Chromium against the real server${skip ? ` (skipped: ${ski
     const page = await context.newPage();
     await page.goto(`http://127.0.0.1:${server.port}/pos/`);
     till = new TillPage(page);
-    await till.enroll(MANAGER.email, MANAGER.password, 'Bar checks');
-    await till.signIn(STAFF.name, STAFF.pin);
+    await till.enroll(DEMO_MANAGER.email, DEMO_MANAGER.password, 'Bar checks');
+    await till.signIn(DEMO_STAFF.name, DEMO_STAFF.pin);
     await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
   });
 
   afterAll(async () => {
     for (const context of contexts) await context.close().catch(() => {});
     await browser?.close();
-    await server?.stop();
-    if (storage) {
-      const verify = await runLedgerVerify(storage);
-      await storage.dispose();
-      expect(verify.code, verify.stdout + verify.stderr).toBe(0);
-    }
+    const verify = await stopAndVerify(server, storage);
+    if (verify) expect(verify.code, verify.stdout + verify.stderr).toBe(0);
   });
 
   test('online, a tag the server says has no wallet is refused NC; one it could not ask about keeps the cap', async () => {
@@ -176,7 +172,7 @@ suite(`till checks in Chromium against the real server${skip ? ` (skipped: ${ski
     const page = await till.page.context().newPage();
     await page.clock.install();
     await page.goto(`http://127.0.0.1:${server.port}/pos/`);
-    await page.getByTestId('pin-staff').filter({ hasText: STAFF.name }).click();
+    await page.getByTestId('pin-staff').filter({ hasText: DEMO_STAFF.name }).click();
     const shown = () => page.getByTestId('pin-error').textContent();
     for (let i = 1; i <= 5; i++) {
       for (const digit of '9999') await page.getByTestId(`pin-${digit}`).click();
@@ -190,7 +186,7 @@ suite(`till checks in Chromium against the real server${skip ? ` (skipped: ${ski
     expect(left).toBeLessThanOrEqual(40);
     await page.clock.fastForward('00:41');
     await expect.poll(() => page.getByTestId('pin-error').count()).toBe(0);
-    await new TillPage(page).signIn(STAFF.name, STAFF.pin);
+    await new TillPage(page).signIn(DEMO_STAFF.name, DEMO_STAFF.pin);
     await page.close();
   });
 });

@@ -2,10 +2,12 @@ import {
   ADMIN,
   buildPwa,
   createStorage,
+  DEMO_MANAGER,
+  DEMO_STAFF,
   postgresSkipReason,
-  runLedgerVerify,
   ServerProcess,
   type Storage,
+  stopAndVerify,
 } from '@niteos/test-support';
 import {
   chromiumUnavailable,
@@ -18,8 +20,6 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { openBackOffice } from './back-office-page.ts';
 
 const skip = chromiumUnavailable() ?? postgresSkipReason;
-const MANAGER = { email: 'manager@demo.niteos.app', password: 'demo-manager' };
-const STAFF = { name: 'Demo bartender', pin: '1234' };
 const GUEST_A = '04a1b2c3d4e5f6'; // 100 NC in the demo data
 const GUEST_B = '04b2c3d4e5f6a7'; // 50 NC
 const GUEST_C = '04c3d4e5f6a7b8'; // 25 NC
@@ -46,8 +46,8 @@ async function newTill(name: string): Promise<TillPage> {
   const page = await context.newPage();
   await page.goto(`http://127.0.0.1:${server.port}/pos/`);
   const till = new TillPage(page);
-  await till.enroll(MANAGER.email, MANAGER.password, name);
-  await till.signIn(STAFF.name, STAFF.pin);
+  await till.enroll(DEMO_MANAGER.email, DEMO_MANAGER.password, name);
+  await till.signIn(DEMO_STAFF.name, DEMO_STAFF.pin);
   // The service worker must hold the app before the network goes away.
   await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
   return till;
@@ -61,13 +61,13 @@ async function tillWithMovableClock(name: string) {
   await page.clock.install();
   await page.goto(`http://127.0.0.1:${server.port}/pos/`);
   const till = new TillPage(page);
-  await till.enroll(MANAGER.email, MANAGER.password, name);
-  await till.signIn(STAFF.name, STAFF.pin);
+  await till.enroll(DEMO_MANAGER.email, DEMO_MANAGER.password, name);
+  await till.signIn(DEMO_STAFF.name, DEMO_STAFF.pin);
   return { page, till };
 }
 
 /** The back office in a fresh browser profile, signed in as the venue's manager. */
-const backOffice = () => openBackOffice(browser, contexts, server.port, MANAGER);
+const backOffice = () => openBackOffice(browser, contexts, server.port, DEMO_MANAGER);
 
 const suite = skip ? describe.skip : describe;
 suite(`till in Chromium against the real server on PostgreSQL${skip ? ` (skipped: ${skip})` : ''}`, () => {
@@ -76,7 +76,7 @@ suite(`till in Chromium against the real server on PostgreSQL${skip ? ` (skipped
     storage = await createStorage('postgres');
     storage.env.NITEOS_DEMO_SEED = 'auto';
     server = await ServerProcess.start(storage, 'e2e server');
-    const login = await server.json('POST', '/api/auth/login', null, MANAGER);
+    const login = await server.json('POST', '/api/auth/login', null, DEMO_MANAGER);
     managerToken = login.body.accessToken;
     venueId = login.body.user.venueId;
     browser = await launchChromium();
@@ -85,12 +85,8 @@ suite(`till in Chromium against the real server on PostgreSQL${skip ? ` (skipped
   afterAll(async () => {
     for (const context of contexts) await context.close().catch(() => {});
     await browser?.close();
-    await server?.stop();
-    if (storage) {
-      const verify = await runLedgerVerify(storage);
-      await storage.dispose();
-      expect(verify.code, verify.stdout + verify.stderr).toBe(0);
-    }
+    const verify = await stopAndVerify(server, storage);
+    if (verify) expect(verify.code, verify.stdout + verify.stderr).toBe(0);
   });
 
   test('sells offline across a reload, refuses beyond the offline cap, and lands every op once', async () => {
@@ -133,7 +129,7 @@ suite(`till in Chromium against the real server on PostgreSQL${skip ? ` (skipped
     await till.page.reload();
     await till.page.getByTestId('pin').waitFor();
     expect(await till.waiting()).toBe(20);
-    await till.signIn(STAFF.name, STAFF.pin);
+    await till.signIn(DEMO_STAFF.name, DEMO_STAFF.pin);
 
     await till.page.context().setOffline(false);
     await till.waitForQueue(0);
@@ -185,7 +181,7 @@ suite(`till in Chromium against the real server on PostgreSQL${skip ? ` (skipped
     await working.page.getByTestId('sign-out').click();
     await working.page.getByTestId('pin').waitFor();
     await expect.poll(signedInAnywhere).toBe(false);
-    await working.signIn(STAFF.name, STAFF.pin);
+    await working.signIn(DEMO_STAFF.name, DEMO_STAFF.pin);
     await expect.poll(signedInAnywhere).toBe(true);
     await idle.close();
   });
@@ -203,8 +199,8 @@ suite(`till in Chromium against the real server on PostgreSQL${skip ? ` (skipped
       await route.abort('failed');
     });
     await page.goto(`http://127.0.0.1:${server.port}/pos/`);
-    await page.getByTestId('enroll-email').fill(MANAGER.email);
-    await page.getByTestId('enroll-password').fill(MANAGER.password);
+    await page.getByTestId('enroll-email').fill(DEMO_MANAGER.email);
+    await page.getByTestId('enroll-password').fill(DEMO_MANAGER.password);
     await page.getByTestId('enroll-signin').click();
     await page.getByTestId('enroll-name').fill('Bar on the terrace');
     await page.getByTestId('enroll-submit').click();
@@ -233,8 +229,8 @@ suite(`till in Chromium against the real server on PostgreSQL${skip ? ` (skipped
         : route.continue(),
     );
     await page.goto(`http://127.0.0.1:${server.port}/pos/`);
-    await page.getByTestId('enroll-email').fill(MANAGER.email);
-    await page.getByTestId('enroll-password').fill(MANAGER.password);
+    await page.getByTestId('enroll-email').fill(DEMO_MANAGER.email);
+    await page.getByTestId('enroll-password').fill(DEMO_MANAGER.password);
     await page.getByTestId('enroll-signin').click();
     await page.getByTestId('enroll-name').fill('Bar after a long call');
     await page.getByTestId('enroll-submit').click();
@@ -243,7 +239,11 @@ suite(`till in Chromium against the real server on PostgreSQL${skip ? ` (skipped
       .toBe('The admin sign-in has expired: sign in again to enroll this till.');
     expect(await page.getByTestId('enroll-password').count()).toBe(1);
     expired = false;
-    await new TillPage(page).enroll(MANAGER.email, MANAGER.password, 'Bar after a long call');
+    await new TillPage(page).enroll(
+      DEMO_MANAGER.email,
+      DEMO_MANAGER.password,
+      'Bar after a long call',
+    );
   });
 
   test('two tills offline overselling one guest: the server holds the conflict for an admin', async () => {
@@ -389,7 +389,7 @@ suite(`till in Chromium against the real server on PostgreSQL${skip ? ` (skipped
     expect(await page.getByTestId('new-tag').count()).toBe(0);
 
     await firstTill.page.reload();
-    await firstTill.signIn(STAFF.name, STAFF.pin);
+    await firstTill.signIn(DEMO_STAFF.name, DEMO_STAFF.pin);
     await expect
       .poll(async () => firstTill.sell('Beer', 'Lager 0.33', 1, GUEST_A, 'nc'), { timeout: 20_000 })
       .toContain('blocked');
@@ -492,7 +492,7 @@ suite(`till in Chromium against the real server on PostgreSQL${skip ? ` (skipped
     const shot = (await add('Tequila shot', 600)).body.itemId as string;
     const punch = (await add('Punch', 900)).body.itemId as string;
     await p.reload();
-    await till.signIn(STAFF.name, STAFF.pin);
+    await till.signIn(DEMO_STAFF.name, DEMO_STAFF.pin);
     const specials = p.getByRole('button', { name: 'Specials', exact: true });
     await expect.poll(() => specials.count(), { timeout: 20_000 }).toBe(1);
     await specials.click();
@@ -510,7 +510,7 @@ suite(`till in Chromium against the real server on PostgreSQL${skip ? ` (skipped
     ).toBe(200);
     // The order survives the reload; the pull that follows brings the new menu.
     await p.reload();
-    await till.signIn(STAFF.name, STAFF.pin);
+    await till.signIn(DEMO_STAFF.name, DEMO_STAFF.pin);
     await expect
       .poll(() => p.getByTestId('feedback').textContent(), { timeout: 20_000 })
       .toBe(
@@ -582,7 +582,7 @@ suite(`till in Chromium against the real server on PostgreSQL${skip ? ` (skipped
     await page.clock.install();
     await page.goto(`http://127.0.0.1:${server.port}/pos/`);
     const till = new TillPage(page);
-    await till.signIn(STAFF.name, STAFF.pin);
+    await till.signIn(DEMO_STAFF.name, DEMO_STAFF.pin);
     const total = () => page.getByTestId('cart-total').textContent();
     const tag = () => page.getByTestId('guest-tag').inputValue();
     const scanning = () =>
@@ -618,7 +618,7 @@ suite(`till in Chromium against the real server on PostgreSQL${skip ? ` (skipped
     expect(await total()).toContain('14.00 NC');
     expect(await tag()).toBe(guest);
     await page.reload();
-    await till.signIn(STAFF.name, STAFF.pin);
+    await till.signIn(DEMO_STAFF.name, DEMO_STAFF.pin);
     expect(await total()).toContain('14.00 NC');
     expect(await tag()).toBe(guest);
 
@@ -631,7 +631,7 @@ suite(`till in Chromium against the real server on PostgreSQL${skip ? ` (skipped
     // A bare tap (no retry): the tile it lands on is gone before the tap ends.
     await page.mouse.click(lagerTile.x + lagerTile.width / 2, lagerTile.y + lagerTile.height / 2);
     await page.getByTestId('pin').waitFor();
-    await till.signIn(STAFF.name, STAFF.pin);
+    await till.signIn(DEMO_STAFF.name, DEMO_STAFF.pin);
     expect(await total()).toContain('0.00 NC');
     expect(await tag()).toBe('');
 
@@ -752,7 +752,7 @@ suite(`till in Chromium against the real server on PostgreSQL${skip ? ` (skipped
       .poll(() => page.getByTestId('status-error').textContent())
       .toContain('refresh: the pull timed out');
     expect(await page.getByTestId('status-online').textContent()).toBe('Server problem');
-    await till.signIn(STAFF.name, STAFF.pin);
+    await till.signIn(DEMO_STAFF.name, DEMO_STAFF.pin);
     expect(await till.sell('Soft', 'Cola', 1, null, 'cash')).toBe('Paid CHF 5.00 by cash');
     await till.waitForQueue(0);
     expect(await banner.count()).toBe(1);

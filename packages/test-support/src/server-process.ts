@@ -276,6 +276,26 @@ export function runFailingStart(
   });
 }
 
+/** The demo seed's manager login and bartender of Demo Club (apps/server/src/seed/demo.ts). */
+export const DEMO_MANAGER = { email: 'manager@demo.niteos.app', password: 'demo-manager' };
+export const DEMO_STAFF = { name: 'Demo bartender', pin: '1234' };
+
+/**
+ * Ends a suite's server: stops it, runs `ledger:verify` on the books it left,
+ * then drops the storage. The verify's outcome is the suite's to assert; null
+ * when there was no storage (the suite was skipped or failed to start).
+ */
+export async function stopAndVerify(
+  server: ServerProcess | undefined,
+  storage: Storage | undefined,
+): Promise<Captured | null> {
+  await server?.stop();
+  if (!storage) return null;
+  const verify = await runLedgerVerify(storage);
+  await storage.dispose();
+  return verify;
+}
+
 /** Runs `pnpm ledger:verify`'s entry point on `storage` (no server may hold a PGlite dir). */
 export function runLedgerVerify(storage: Storage): Promise<Captured> {
   return runCaptured(process.execPath, ['--import', 'tsx', LEDGER_VERIFY_ENTRY], {
