@@ -29,6 +29,15 @@ async function register(email: string) {
 const claimWith = (token: string, nitetapId: string, sig: string) =>
   server.json('POST', '/api/wallets/claim', token, { nitetapId, code: claimCode(sig) });
 
+/** Replaces a lost band as a Nitecore admin does in the back office; the replacement must go through. */
+async function replaceBand(from: string, to: string, options: { keepOwner?: boolean } = {}) {
+  const res = await server.json('POST', `/api/admin/wallets/${from}/replace`, server.rootToken, {
+    newNitetapId: to,
+    ...options,
+  });
+  expect(res.status).toBe(200);
+}
+
 /**
  * A top-up on a blocked band at a till that has not learnt the block (as a
  * finder would make it): held, then let stand by an admin.
@@ -183,12 +192,8 @@ describeDb('guests claim their wristbands', () => {
   test("a lost band replaced twice: a finder's top-up let stand later still does not claim the last one", async () => {
     const [lost, second, last] = ['c1a1c1a1d1', 'c1a1c1a1d2', 'c1a1c1a1d3'];
     await till.push(server.send, [await till.topup(lost, 2500)]);
-    const replace = (from: string, to: string) =>
-      server.json('POST', `/api/admin/wallets/${from}/replace`, server.rootToken, {
-        newNitetapId: to,
-      });
-    expect((await replace(lost, second)).status).toBe(200);
-    expect((await replace(second, last)).status).toBe(200);
+    await replaceBand(lost, second);
+    await replaceBand(second, last);
     // The finder's top-up on the first band, held, then let stand: its NC goes to the last band.
     const finders = await topUpLetStand(lost, 100);
     const finder = await register('finder-twice@niteos.test');
@@ -224,13 +229,7 @@ describeDb('guests claim their wristbands', () => {
     const replacement = 'c1a1c1a1c6';
     const topup = await till.topup(lost, 2500);
     await till.push(server.send, [topup]);
-    const replaced = await server.json(
-      'POST',
-      `/api/admin/wallets/${lost}/replace`,
-      server.rootToken,
-      { newNitetapId: replacement },
-    );
-    expect(replaced.status).toBe(200);
+    await replaceBand(lost, replacement);
     const token = await register('lost-it@niteos.test');
     // The guest types the old band's id from the receipt: told which band took its place.
     const old = await claimWith(token, lost, topup.sig);
@@ -259,13 +258,7 @@ describeDb('guests claim their wristbands', () => {
     const replacement = 'c1a1c1a1c8';
     const owners = await till.topup(lost, 2500);
     await till.push(server.send, [owners]);
-    const replaced = await server.json(
-      'POST',
-      `/api/admin/wallets/${lost}/replace`,
-      server.rootToken,
-      { newNitetapId: replacement },
-    );
-    expect(replaced.status).toBe(200);
+    await replaceBand(lost, replacement);
     // Whoever found the band tops it up at a till that has not learnt the block:
     // held, then let stand by an admin, its NC goes to the replacement.
     const finders = await topUpLetStand(lost, 100);
@@ -300,13 +293,7 @@ describeDb('guests claim their wristbands', () => {
     );
 
     // The guest at the bar is not f…: the admin replaces the band without its app owner.
-    const replaced = await server.json(
-      'POST',
-      `/api/admin/wallets/${lost}/replace`,
-      server.rootToken,
-      { newNitetapId: replacement, keepOwner: false },
-    );
-    expect(replaced.status).toBe(200);
+    await replaceBand(lost, replacement, { keepOwner: false });
     const fresh = await server.json(
       'GET',
       `/api/admin/wallets/${replacement}/owner`,
