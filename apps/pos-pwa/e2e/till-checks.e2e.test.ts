@@ -11,6 +11,7 @@ import {
 import { chromiumUnavailable, launchChromium, TillPage } from '@niteos/test-support/browser';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { balanceOn, openTill } from './till-page.ts';
 
 const skip = chromiumUnavailable() ?? postgresSkipReason;
 
@@ -22,11 +23,7 @@ const contexts: BrowserContext[] = [];
 /** One till for the whole file: each enrolment is a manager login, and logins are rate-limited. */
 let till: TillPage;
 
-async function balance(tag: string): Promise<number> {
-  const res = await server.json('GET', `/api/wallets/${tag}`, managerToken);
-  expect(res.status, `wallet ${tag}`).toBe(200);
-  return res.body.balanceNc;
-}
+const balance = (tag: string) => balanceOn(server, managerToken, tag);
 
 /** The number of messages the visible screen has shown: the next one carries this plus one. */
 const shownSoFar = async () =>
@@ -42,14 +39,7 @@ suite(`till checks in Chromium against the real server${skip ? ` (skipped: ${ski
     const login = await server.json('POST', '/api/auth/login', null, DEMO_MANAGER);
     managerToken = login.body.accessToken;
     browser = await launchChromium();
-    const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
-    contexts.push(context);
-    const page = await context.newPage();
-    await page.goto(`http://127.0.0.1:${server.port}/pos/`);
-    till = new TillPage(page);
-    await till.enroll(DEMO_MANAGER.email, DEMO_MANAGER.password, 'Bar checks');
-    await till.signIn(DEMO_STAFF.name, DEMO_STAFF.pin);
-    await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
+    till = await openTill(browser, contexts, server.port, 'Bar checks');
   });
 
   afterAll(async () => {

@@ -18,6 +18,7 @@ import {
 import type { Browser, BrowserContext, Locator } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { openBackOffice } from './back-office-page.ts';
+import { balanceOn, openTill } from './till-page.ts';
 
 const skip = chromiumUnavailable() ?? postgresSkipReason;
 const GUEST_A = '04a1b2c3d4e5f6'; // 100 NC in the demo data
@@ -33,37 +34,15 @@ const contexts: BrowserContext[] = [];
 /** The till of the first test, kept open: later tests check what it refuses. */
 let firstTill: TillPage;
 
-async function balance(tag: string): Promise<number> {
-  const res = await server.json('GET', `/api/wallets/${tag}`, managerToken);
-  expect(res.status, `wallet ${tag}`).toBe(200);
-  return res.body.balanceNc;
-}
+const balance = (tag: string) => balanceOn(server, managerToken, tag);
 
 /** A fresh browser profile (its own IndexedDB and service worker): one till device. */
-async function newTill(name: string): Promise<TillPage> {
-  const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
-  contexts.push(context);
-  const page = await context.newPage();
-  await page.goto(`http://127.0.0.1:${server.port}/pos/`);
-  const till = new TillPage(page);
-  await till.enroll(DEMO_MANAGER.email, DEMO_MANAGER.password, name);
-  await till.signIn(DEMO_STAFF.name, DEMO_STAFF.pin);
-  // The service worker must hold the app before the network goes away.
-  await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
-  return till;
-}
+const newTill = (name: string) => openTill(browser, contexts, server.port, name);
 
 /** A new till, signed in, in a profile whose clock the test moves (a device asleep, a clock changed). */
 async function tillWithMovableClock(name: string) {
-  const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
-  contexts.push(context);
-  const page = await context.newPage();
-  await page.clock.install();
-  await page.goto(`http://127.0.0.1:${server.port}/pos/`);
-  const till = new TillPage(page);
-  await till.enroll(DEMO_MANAGER.email, DEMO_MANAGER.password, name);
-  await till.signIn(DEMO_STAFF.name, DEMO_STAFF.pin);
-  return { page, till };
+  const till = await openTill(browser, contexts, server.port, name, { movableClock: true });
+  return { page: till.page, till };
 }
 
 /** The back office in a fresh browser profile, signed in as the venue's manager. */
