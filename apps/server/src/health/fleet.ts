@@ -5,13 +5,17 @@ import type { FleetCounts } from '../metrics/metrics.ts';
 /** The silent-till threshold when the config gives none (NITEOS_SILENT_TILL_SECONDS' default). */
 export const DEFAULT_SILENT_TILL_SECONDS = 600;
 
+/** Whether till `t` is silent: not heard from within `seconds`, or never (SQL, for `tills t`). */
+const isSilent = (seconds: number) =>
+  sql`(t.last_seen_at is null or t.last_seen_at < now() - make_interval(secs => ${seconds}))`;
+
 /** The fleet in four numbers, for /metrics: one query, whole counts (no row limits). */
 export async function fleetCounts(db: Db | Tx, silentAfterSeconds: number): Promise<FleetCounts> {
   const result = await db.execute(sql`
     select
       (select count(*)::int from tills where status = 'active') as active,
-      (select count(*)::int from tills where status = 'active' and (last_seen_at is null
-         or last_seen_at < now() - make_interval(secs => ${silentAfterSeconds}))) as silent,
+      (select count(*)::int from tills t
+         where t.status = 'active' and ${isSilent(silentAfterSeconds)}) as silent,
       (select count(*)::int from seq_gaps g join tills t on t.id = g.till_id
          where g.closed_at is null and t.status = 'active') as seq_gaps,
       (select count(*)::int from conflicts c join venues v on v.id = c.venue_id
@@ -53,12 +57,11 @@ export function activeTillsQuery(silentAfterSeconds: number) {
       (select extract(epoch from (o.created_at - o.till_at::timestamptz))::float8
          from till_chain c join ops o on o.id = c.op_id
          where c.till_id = t.id order by c.seq desc limit 1) as lag_seconds,
+      ${isSilent(silentAfterSeconds)} as silent,
       count(*) over ()::int as total
     from tills t join venues v on v.id = t.venue_id
     where t.status = 'active'
-    order by (t.last_seen_at is null
-        or t.last_seen_at < now() - make_interval(secs => ${silentAfterSeconds})) desc,
-      v.name, t.name
+    order by silent desc, v.name, t.name
     limit ${FLEET_PAGE_ROWS.tills}`;
 }
 
@@ -69,7 +72,7 @@ const totalOf = (rows: { total: number | string }[]) => Number(rows[0]?.total ??
  * queries, each with the count of all its rows. A revoked till's gaps are
  * left out: its missing ops are the lost device's, and no sync will close them.
  */
-export async function fleetHealth(db: Db | Tx, silentAfterSeconds: number, now: Date) {
+export async function fleetHealth(db: Db | Tx, silentAfterSeconds: number) {
   const [tillResult, gapResult, venueResult] = await Promise.all([
     db.execute(activeTillsQuery(silentAfterSeconds)),
     db.execute(sql`
@@ -95,6 +98,7 @@ export async function fleetHealth(db: Db | Tx, silentAfterSeconds: number, now: 
     last_seen_at: Date | string | null;
     last_seq: number | string;
     lag_seconds: number | null;
+    silent: boolean;
     total: number;
   }>(tillResult);
   const gapRows = rowsOf<{
@@ -116,7 +120,7 @@ export async function fleetHealth(db: Db | Tx, silentAfterSeconds: number, now: 
       lastSeenAt,
       lastSeq: Number(r.last_seq),
       syncLagSeconds: r.lag_seconds === null ? null : Number(r.lag_seconds),
-      silent: !lastSeenAt || now.getTime() - lastSeenAt.getTime() > silentAfterSeconds * 1000,
+      silent: Boolean(r.silent),
     };
   });
   return {

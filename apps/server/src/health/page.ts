@@ -80,7 +80,7 @@ export function healthPageRoute(deps: AppDeps, drain: Drain) {
     const fleet =
       report.checks.database.status === 'up'
         ? await boundedRead(deps.database.db, FLEET_TIMEOUT_MS, 'fleet query', (tx) =>
-            fleetHealth(tx, silentAfter, now),
+            fleetHealth(tx, silentAfter),
           ).catch((err: unknown) => {
             fleetError = rootMessage(err);
             deps.log({ level: 'error', msg: 'health page: fleet query failed', error: fleetError });
